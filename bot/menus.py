@@ -1,0 +1,49 @@
+"""Command menus per capability (pure: descriptions are msgids translated by the caller)."""
+
+from __future__ import annotations
+
+from bot.i18n import N_
+from bot.roles import Capability
+
+# (command, description msgid); order is the order shown in Telegram's menu.
+COMMON: tuple[tuple[str, str], ...] = (
+    ("help", N_("What I can do for you")),
+    ("me", N_("My roles, schools and children")),
+    ("language", N_("Change language")),
+    ("cancel", N_("Leave the current dialog")),
+)
+
+BY_CAPABILITY: dict[Capability, tuple[tuple[str, str], ...]] = {
+    Capability.OWNER: (
+        ("newschool", N_("Create a district and a school")),
+        ("invite", N_("Create an invite link")),
+        ("invites", N_("List and revoke invite links")),
+    ),
+    Capability.SUPERVISOR: (),
+    Capability.SCHOOL_ADMIN: (
+        ("classes", N_("Set up grades and classes")),
+        ("subjects", N_("Set up subjects")),
+        ("invite", N_("Create an invite link")),
+        ("invites", N_("List and revoke invite links")),
+    ),
+    Capability.COMPLAINT_HANDLER: (),
+    Capability.GRADE_LEADER: (),
+    Capability.TEACHER: (),
+    Capability.PARENT: (("addchild", N_("Link another child")),),
+}
+
+
+def commands_for(capabilities: list[Capability]) -> list[tuple[str, str]]:
+    """The de-duplicated command list for a set of capabilities, common commands last."""
+    seen: set[str] = set()
+    result: list[tuple[str, str]] = []
+    for cap in capabilities:
+        for command, description in BY_CAPABILITY[cap]:
+            if command not in seen:
+                seen.add(command)
+                result.append((command, description))
+    for command, description in COMMON:
+        if command not in seen:
+            seen.add(command)
+            result.append((command, description))
+    return result

@@ -1,0 +1,74 @@
+"""Validation of free-text answers (pure): each returns the clean value or an error code."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class TextError(StrEnum):
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+    TOO_SHORT = "too_short"
+    BAD_CHARS = "bad_chars"
+
+
+@dataclass(frozen=True)
+class Checked:
+    value: str | None
+    error: TextError | None = None
+    limit: int = 0
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def clean_text(raw: str | None, *, min_len: int = 1, max_len: int = 120) -> Checked:
+    """Trimmed, whitespace-folded single-line text within the length limits."""
+    text = unicodedata.normalize("NFC", (raw or "")).strip()
+    text = re.sub(r"\s+", " ", text)
+    if not text:
+        return Checked(None, TextError.EMPTY, min_len)
+    if _CONTROL.search(text):
+        return Checked(None, TextError.BAD_CHARS)
+    if len(text) > max_len:
+        return Checked(None, TextError.TOO_LONG, max_len)
+    if len(text) < min_len:
+        return Checked(None, TextError.TOO_SHORT, min_len)
+    return Checked(text)
+
+
+def clean_person_name(raw: str | None, max_len: int = 64) -> Checked:
+    """A child's name: letters (any script), spaces, dots, hyphens and apostrophes only."""
+    checked = clean_text(raw, max_len=max_len)
+    if checked.value is None:
+        return checked
+    for ch in checked.value:
+        category = unicodedata.category(ch)
+        if not (category.startswith("L") or category.startswith("M") or ch in " .-'·‧’"):
+            return Checked(None, TextError.BAD_CHARS)
+    return checked
+
+
+def parse_int(raw: str | None, low: int, high: int) -> int | None:
+    """A whole number within [low, high] (full-width digits accepted), else None."""
+    text = unicodedata.normalize("NFKC", raw or "").strip()
+    if not re.fullmatch(r"\d{1,6}", text):
+        return None
+    value = int(text)
+    return value if low <= value <= high else None
+
+
+def parse_range(raw: str | None, low: int, high: int) -> tuple[int, int] | None:
+    """'3-5', '3–5', '3~5', '3 至 5' or a single '4', within [low, high] and ordered."""
+    text = unicodedata.normalize("NFKC", raw or "").strip()
+    match = re.fullmatch(r"(\d{1,2})\s*(?:[-–—~至到]|to|до)?\s*(\d{1,2})?", text)
+    if not match:
+        return None
+    first = int(match.group(1))
+    last = int(match.group(2)) if match.group(2) else first
+    if not (low <= first <= last <= high):
+        return None
+    return first, last

@@ -1,0 +1,273 @@
+"""/start: the welcome, and joining by an invite code (deep link `?start=<code>`)."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from telegram import Update
+
+from bot.callbacks import CallbackData
+from bot.context import Ctx
+from bot.i18n import _, format_list
+from bot.validate import TextError, clean_person_name
+from handlers.common import current_user, refresh_menu, roles_of, say
+from handlers.routing import dialog_for
+from storage import repo
+from storage.models import (
+    Child,
+    Dialog,
+    District,
+    Invite,
+    InviteRole,
+    ParentLink,
+    Role,
+    School,
+    SchoolClass,
+    Subject,
+)
+
+DIALOG = "child"
+
+
+class Step(enum.StrEnum):
+    NAME = "name"
+
+
+@dataclass(frozen=True)
+class RosterPick(CallbackData, prefix="rp"):
+    """A parent picks their child from the class roster (0 = not listed, type the name)."""
+
+    token: str
+    child_id: int
+
+
+async def start(update: Update, context: Ctx) -> None:
+    user = await current_user(context, update)
+    code = context.args[0] if context.args else None
+    if code:
+        await join(update, context, code)
+        return
+    roles = await roles_of(context, user.id)
+    if roles.capabilities:
+        text = _("Welcome back, {name}! Send /help to see what you can do.").format(
+            name=user.first_name
+        )
+    else:
+        text = _(
+            'Hello! I am Qingfu (轻负, "light load"). I help schools keep homework within '
+            "the limits of policy: teachers post homework with the time it should take, "
+            "parents see it each school day, say how long it really took, and can file "
+            "complaints that must be answered in time.\n\n"
+            "To join, open the invite link your school gave you: teachers get one from the "
+            "school office, parents one for their child's class. "
+            "Send /language to change the language."
+        )
+    await say(update, text)
+    await refresh_menu(context, context.session, user)
+
+
+def problem_text(problem: str) -> str:
+    return {
+        repo.InviteProblem.UNKNOWN: _(
+            "This invite link is not valid. Please check that you opened the whole link, "
+            "or ask the person who sent it for a new one."
+        ),
+        repo.InviteProblem.EXPIRED: _(
+            "This invite link has expired. Please ask the person who sent it for a new one."
+        ),
+        repo.InviteProblem.REVOKED: _(
+            "This invite link was withdrawn. Please ask the person who sent it for a new one."
+        ),
+        repo.InviteProblem.USED_UP: _(
+            "This invite link has already been used. Please ask the person who sent it for "
+            "a new one."
+        ),
+    }[problem]
+
+
+async def join(update: Update, context: Ctx, code: str) -> None:
+    session = context.session
+    user = await current_user(context, update)
+    invite = await repo.find_invite(session, code)
+    used = invite is not None and await repo.has_used_invite(session, invite.id, user.id)
+    problem = repo.invite_problem(invite, context.now(), used)
+    if problem is not None or invite is None:
+        await say(update, problem_text(problem or repo.InviteProblem.UNKNOWN))
+        return
+    if invite.role == InviteRole.PARENT:
+        await ask_child_name(update, context, invite)
+        return
+    if not await repo.record_invite_use(session, invite, user.id):
+        await say(update, problem_text(repo.InviteProblem.USED_UP))
+        return
+    text = await grant_staff_role(context, user.id, invite)
+    await session.commit()
+    await say(update, text + "\n\n" + _("Send /help to see what you can do."))
+    await refresh_menu(context, session, user)
+
+
+async def grant_staff_role(context: Ctx, user_id: int, invite: Invite) -> str:
+    """Apply a staff invite; returns the confirmation in the user's language."""
+    session = context.session
+    role = Role(invite.role)
+    school = await session.get(School, invite.school_id) if invite.school_id else None
+    if role == Role.SUPERVISOR:
+        district = await session.get(District, invite.district_id)
+        assert district is not None
+        await repo.add_membership(
+            session, user_id, role, district_id=district.id, invite_id=invite.id
+        )
+        return _("You are now a supervisor of the district {district}.").format(
+            district=district.name
+        )
+    assert school is not None
+    if role == Role.GRADE_LEADER:
+        await repo.add_membership(
+            session, user_id, role, school_id=school.id, grade=invite.grade, invite_id=invite.id
+        )
+        return _("You are now the grade leader of grade {grade} at {school}.").format(
+            grade=invite.grade, school=school.name
+        )
+    await repo.add_membership(session, user_id, role, school_id=school.id, invite_id=invite.id)
+    if role == Role.TEACHER:
+        pairs = [(int(c), int(s)) for c, s in invite.teaching]
+        await repo.add_teaching(session, user_id, pairs)
+        return _("You are now a teacher at {school}: {classes}.").format(
+            school=school.name, classes=await teaching_summary(context, pairs)
+        )
+    if role == Role.COMPLAINT_HANDLER:
+        return _("You now handle parents' complaints at {school}.").format(school=school.name)
+    return _("You are now a school administrator of {school}.").format(school=school.name)
+
+
+async def teaching_summary(context: Ctx, pairs: list[tuple[int, int]]) -> str:
+    """'5A Maths, 5B Maths' for (class, subject) pairs."""
+    if not pairs:
+        return "-"
+    class_ids = {c for c, _s in pairs}
+    subject_ids = {s for _c, s in pairs}
+    classes = dict(
+        (
+            await context.session.execute(
+                select(SchoolClass.id, SchoolClass.name).where(SchoolClass.id.in_(class_ids))
+            )
+        ).all()
+    )
+    subjects = dict(
+        (
+            await context.session.execute(
+                select(Subject.id, Subject.name).where(Subject.id.in_(subject_ids))
+            )
+        ).all()
+    )
+    return format_list([f"{classes.get(c, '?')} {subjects.get(s, '?')}" for c, s in sorted(pairs)])
+
+
+async def ask_child_name(update: Update, context: Ctx, invite: Invite) -> None:
+    """A parent link: ask who the child is (from the roster when the school uploaded one)."""
+    session = context.session
+    assert update.effective_user is not None and invite.class_id is not None
+    klass = await session.get(SchoolClass, invite.class_id)
+    school = await session.get(School, invite.school_id)
+    assert klass is not None and school is not None
+    roster = list(
+        await session.scalars(
+            select(Child)
+            .where(Child.class_id == klass.id, ~Child.id.in_(select(ParentLink.child_id)))
+            .order_by(Child.name)
+            .limit(60)
+        )
+    )
+    dialog = await repo.start_dialog(
+        session,
+        update.effective_user.id,
+        DIALOG,
+        Step.NAME,
+        {"invite_id": invite.id, "class_id": klass.id},
+    )
+    await session.commit()
+    text = _("Class {klass} at {school}.").format(klass=klass.name, school=school.name) + "\n\n"
+    if roster:
+        text += _(
+            "Please pick your child from the class list, or type their name if they are "
+            "not listed. Only you and the school see it."
+        )
+        rows = [[(child.name, RosterPick(dialog.token, child.id))] for child in roster]
+        await say(update, text, rows)
+    else:
+        text += _(
+            "What is your child's name? Please type it as the school knows it. Only you and "
+            "the school see it."
+        )
+        await say(update, text)
+
+
+def name_error(error: TextError | None, limit: int) -> str:
+    if error == TextError.TOO_LONG:
+        return _("That name is too long: at most {limit} characters. Please try again.").format(
+            limit=limit
+        )
+    if error == TextError.BAD_CHARS:
+        return _("A name may contain only letters, spaces and hyphens. Please try again.")
+    return _("Please type your child's name.")
+
+
+async def on_child_name(update: Update, context: Ctx, dialog: Dialog) -> None:
+    message = update.effective_message
+    checked = clean_person_name(message.text if message else None)
+    if checked.value is None:
+        await say(update, name_error(checked.error, checked.limit))
+        return
+    await finish_child(update, context, dialog, checked.value, None)
+
+
+async def on_roster_pick(update: Update, context: Ctx, data: RosterPick) -> None:
+    dialog = await dialog_for(context, update, DIALOG, data.token)
+    if dialog is None:
+        return
+    child = await context.session.get(Child, data.child_id)
+    if child is None or child.class_id != dialog.data.get("class_id"):
+        await say(update, _("This is no longer available."))
+        return
+    await finish_child(update, context, dialog, child.name, child)
+
+
+async def finish_child(
+    update: Update, context: Ctx, dialog: Dialog, name: str, roster_child: Child | None
+) -> None:
+    session = context.session
+    user = await current_user(context, update)
+    invite = await session.get(Invite, dialog.data.get("invite_id"))
+    used = invite is not None and await repo.has_used_invite(session, invite.id, user.id)
+    problem = repo.invite_problem(invite, context.now(), used)
+    if problem is not None or invite is None or invite.class_id is None:
+        await repo.end_dialog(session, user.id)
+        await session.commit()
+        await say(update, problem_text(problem or repo.InviteProblem.UNKNOWN))
+        return
+    if not await repo.record_invite_use(session, invite, user.id):
+        await say(update, problem_text(repo.InviteProblem.USED_UP))
+        return
+    if roster_child is not None:
+        session.add(ParentLink(parent_id=user.id, child_id=roster_child.id))
+        child = roster_child
+    else:
+        child = await repo.link_child(session, user.id, invite.class_id, name)
+    await repo.end_dialog(session, user.id)
+    await session.commit()
+    klass = await session.get(SchoolClass, child.class_id)
+    assert klass is not None
+    school = await session.get(School, klass.school_id)
+    assert school is not None
+    await say(
+        update,
+        _(
+            "Done: {child} in class {klass} at {school} is linked to you. Each school day you "
+            "will get the class's homework with the time it should take, and in the evening "
+            "you can tell us how long it really took.\n\nTo add another child, open the link "
+            "of their class. Send /help to see what you can do."
+        ).format(child=child.name, klass=klass.name, school=school.name),
+    )
+    await refresh_menu(context, session, user)

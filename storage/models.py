@@ -1,0 +1,453 @@
+"""The whole domain as SQLAlchemy 2 models (SQLite and PostgreSQL alike).
+
+Times are stored in UTC (`UTCDateTime`); school-local dates and times are plain `Date`/`Time`
+read in the school's time zone. Enumerations are stored as short strings.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    Time,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Autoincrementing 64-bit keys; SQLite needs INTEGER for its rowid alias.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC datetime on both backends (SQLite drops the offset)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Role(enum.StrEnum):
+    """Roles held through memberships (owners come from config; parents from child links)."""
+
+    SUPERVISOR = "supervisor"
+    SCHOOL_ADMIN = "school_admin"
+    GRADE_LEADER = "grade_leader"
+    TEACHER = "teacher"
+    COMPLAINT_HANDLER = "complaint_handler"
+
+
+class InviteRole(enum.StrEnum):
+    SUPERVISOR = "supervisor"
+    SCHOOL_ADMIN = "school_admin"
+    GRADE_LEADER = "grade_leader"
+    TEACHER = "teacher"
+    COMPLAINT_HANDLER = "complaint_handler"
+    PARENT = "parent"
+
+
+class District(Base):
+    __tablename__ = "districts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    schools: Mapped[list[School]] = relationship(back_populates="district")
+
+
+class School(Base):
+    """A school with its time zone, calendar and policy settings (defaults: CN preset)."""
+
+    __tablename__ = "schools"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    timezone: Mapped[str] = mapped_column(String(64))
+    policy_preset: Mapped[str] = mapped_column(String(32), default="cn_double_reduction")
+    cap_primary_low: Mapped[int] = mapped_column(default=0)
+    cap_primary: Mapped[int] = mapped_column(default=60)
+    cap_junior: Mapped[int] = mapped_column(default=90)
+    cap_senior: Mapped[int | None] = mapped_column(default=None)
+    cap_non_school_day: Mapped[int | None] = mapped_column(default=None)
+    over_cap_mode: Mapped[str] = mapped_column(String(16), default="warn")
+    school_days: Mapped[str] = mapped_column(String(7), default="12345")
+    cutoff_time: Mapped[time] = mapped_column(Time, default=time(18, 0))
+    notice_time: Mapped[time] = mapped_column(Time, default=time(17, 30))
+    evening_time: Mapped[time] = mapped_column(Time, default=time(20, 30))
+    check_time: Mapped[time] = mapped_column(Time, default=time(21, 30))
+    weekly_report_weekday: Mapped[int] = mapped_column(default=1)
+    weekly_report_time: Mapped[time] = mapped_column(Time, default=time(8, 0))
+    complaint_deadline_days: Mapped[int] = mapped_column(default=3)
+    complaint_daily_cap: Mapped[int] = mapped_column(default=5)
+    daily_all_clear: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    district: Mapped[District] = relationship(back_populates="schools")
+
+
+class CalendarDay(Base):
+    """A date that breaks the weekly pattern: a holiday, or a make-up school day."""
+
+    __tablename__ = "calendar_days"
+
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # "holiday" | "makeup"
+
+
+class SchoolClass(Base):
+    __tablename__ = "classes"
+    __table_args__ = (
+        UniqueConstraint("school_id", "name"),
+        Index("ix_classes_school_grade", "school_id", "grade"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
+    grade: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Subject(Base):
+    __tablename__ = "subjects"
+    __table_args__ = (UniqueConstraint("school_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    name: Mapped[str] = mapped_column(String(40))
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class User(Base):
+    """A Telegram user (the primary key is their Telegram id)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    first_name: Mapped[str] = mapped_column(String(128), default="")
+    last_name: Mapped[str | None] = mapped_column(String(128))
+    username: Mapped[str | None] = mapped_column(String(64))
+    language_code: Mapped[str | None] = mapped_column(String(16))
+    locale: Mapped[str | None] = mapped_column(String(16))  # chosen with /language
+    reachable: Mapped[bool] = mapped_column(Boolean, default=True)
+    menu_signature: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    @property
+    def display_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.last_name) if p) or str(self.id)
+
+
+class Membership(Base):
+    """A role held in a scope: `scope_key` is 'd:<district>', 's:<school>' or 's:<school>:g:<n>'."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("user_id", "role", "scope_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"), index=True)
+    role: Mapped[str] = mapped_column(String(24))
+    scope_key: Mapped[str] = mapped_column(String(48))
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True)
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
+    grade: Mapped[int | None] = mapped_column(Integer)
+    invite_id: Mapped[int | None] = mapped_column(ForeignKey("invites.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Teaching(Base):
+    """A teacher teaches a subject in a class."""
+
+    __tablename__ = "teaching"
+    __table_args__ = (UniqueConstraint("user_id", "class_id", "subject_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"), index=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id"), index=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id"))
+
+
+class Child(Base):
+    __tablename__ = "children"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ParentLink(Base):
+    __tablename__ = "parent_links"
+
+    parent_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"), primary_key=True)
+    child_id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"),
+        ForeignKey("children.id"),
+        primary_key=True,
+        index=True,
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Invite(Base):
+    """A deep-link code bound to a role and scope, with expiry and a use limit."""
+
+    __tablename__ = "invites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    role: Mapped[str] = mapped_column(String(24))
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"))
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
+    grade: Mapped[int | None] = mapped_column(Integer)
+    class_id: Mapped[int | None] = mapped_column(ForeignKey("classes.id"))
+    teaching: Mapped[list[Any]] = mapped_column(default=list)  # [[class_id, subject_id], ...]
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column()
+    max_uses: Mapped[int | None] = mapped_column(Integer)
+    uses: Mapped[int] = mapped_column(default=0)
+    revoked_at: Mapped[datetime | None] = mapped_column()
+
+
+class InviteUse(Base):
+    __tablename__ = "invite_uses"
+
+    invite_id: Mapped[int] = mapped_column(ForeignKey("invites.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    used_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Dialog(Base):
+    """A user's one open dialog: its step and draft, so any process can continue it."""
+
+    __tablename__ = "dialogs"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(32))
+    step: Mapped[str] = mapped_column(String(32))
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    token: Mapped[str] = mapped_column(String(16))  # binds buttons to this dialog instance
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ProcessedUpdate(Base):
+    """Updates whose effects were committed; a redelivered update is skipped."""
+
+    __tablename__ = "processed_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    processed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class Assignment(Base):
+    """A piece of homework; `evening` is the first evening, `due` the optional due date."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (Index("ix_assignments_class_evening", "class_id", "evening"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id"))
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id"))
+    teacher_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    photo_file_id: Mapped[str | None] = mapped_column(String(256))
+    kind: Mapped[str] = mapped_column(String(16))
+    minutes: Mapped[int] = mapped_column(Integer)
+    evening: Mapped[date] = mapped_column(Date)
+    due: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))  # pending | posted | cancelled | rejected
+    draft_token: Mapped[str | None] = mapped_column(String(32), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class AssignmentLoad(Base):
+    """Minutes of a piece on one evening (a multi-day piece has several rows)."""
+
+    __tablename__ = "assignment_loads"
+    __table_args__ = (Index("ix_assignment_loads_day_class", "day", "class_id"),)
+
+    assignment_id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"),
+        ForeignKey("assignments.id"),
+        primary_key=True,
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id"))
+    minutes: Mapped[int] = mapped_column(Integer)
+
+
+class AssignmentEvent(Base):
+    __tablename__ = "assignment_events"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), ForeignKey("assignments.id"), index=True
+    )
+    actor_id: Mapped[int | None] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(24))
+    changes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DailyReport(Base):
+    """How long a child's written homework took on an evening: one row per child per day."""
+
+    __tablename__ = "daily_reports"
+    __table_args__ = (
+        UniqueConstraint("child_id", "day"),
+        Index("ix_daily_reports_day", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    child_id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), ForeignKey("children.id")
+    )
+    day: Mapped[date] = mapped_column(Date)
+    minutes: Mapped[int | None] = mapped_column(Integer)
+    outcome: Mapped[str] = mapped_column(String(16))  # done | unfinished
+    note: Mapped[str | None] = mapped_column(String(500))
+    reporter_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ReportEvent(Base):
+    __tablename__ = "report_events"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    report_id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), ForeignKey("daily_reports.id"), index=True
+    )
+    reporter_id: Mapped[int | None] = mapped_column(BigInteger)
+    minutes: Mapped[int | None] = mapped_column(Integer)
+    outcome: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Complaint(Base):
+    """A hotline ticket; `complainant_id` is used only to relay, never shown when anonymous."""
+
+    __tablename__ = "complaints"
+    __table_args__ = (Index("ix_complaints_school_status", "school_id", "status"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
+    class_id: Mapped[int | None] = mapped_column(ForeignKey("classes.id"))
+    complainant_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=True)
+    category: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    photos: Mapped[list[Any]] = mapped_column(default=list)
+    status: Mapped[str] = mapped_column(String(16), default="new")
+    level: Mapped[str] = mapped_column(String(16), default="school")  # school | district
+    deadline_at: Mapped[datetime] = mapped_column()
+    responded_at: Mapped[datetime | None] = mapped_column()
+    reminded_at: Mapped[datetime | None] = mapped_column()
+    escalated_at: Mapped[datetime | None] = mapped_column()
+    unresolved_ratings: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ComplaintEvent(Base):
+    """A ticket's history and thread: status changes, messages both ways, notes."""
+
+    __tablename__ = "complaint_events"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), ForeignKey("complaints.id"), index=True
+    )
+    actor_id: Mapped[int | None] = mapped_column(BigInteger)
+    actor_role: Mapped[str] = mapped_column(String(24))
+    kind: Mapped[str] = mapped_column(String(24))
+    status: Mapped[str | None] = mapped_column(String(16))
+    text: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Notification(Base):
+    """Every message the bot sends on its own initiative, once per unique key."""
+
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    recipient_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column()
+
+
+class JobRun(Base):
+    """A claimed scheduler run: one per school, job and school-local date."""
+
+    __tablename__ = "job_runs"
+
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), primary_key=True)
+    job: Mapped[str] = mapped_column(String(32), primary_key=True)
+    local_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column()
+
+
+class Lease(Base):
+    """A named lease (e.g. who runs the scheduler) held until `expires_at`."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column()
