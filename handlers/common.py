@@ -35,6 +35,7 @@ from storage.models import ProcessedUpdate, User
 log = logging.getLogger(__name__)
 
 Keyboard = Sequence[Sequence[tuple[str, CallbackData | str]]]
+Rows = list[list[tuple[str, CallbackData | str]]]  # a keyboard being built
 
 
 # ---------------------------------------------------------------- once-only updates

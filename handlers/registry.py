@@ -12,7 +12,7 @@ from telegram.ext import (
 )
 
 from bot.context import QingfuApp
-from handlers import common, help, language, start
+from handlers import common, help, invites, language, owner, school_setup, start
 from handlers.routing import Router
 
 GATE = -10  # every update: dedup, user row, locale, private chats only
@@ -25,6 +25,24 @@ def build_router() -> Router:
     # -- onboarding
     router.buttons[start.RosterPick] = start.on_roster_pick
     router.dialogs[start.DIALOG] = start.on_child_name
+    # -- owners: new schools
+    router.buttons[owner.PickDistrict] = owner.on_district
+    router.buttons[owner.PickTimezone] = owner.on_timezone
+    router.buttons[owner.Confirm] = owner.on_confirm
+    router.dialogs[owner.DIALOG] = owner.on_text
+    # -- invite links
+    router.buttons[invites.InvSchool] = invites.on_school
+    router.buttons[invites.InvRole] = invites.on_role
+    router.buttons[invites.InvDistrict] = invites.on_district
+    router.buttons[invites.InvToggle] = invites.on_toggle
+    router.buttons[invites.InvGrade] = invites.on_grade
+    router.buttons[invites.InvClass] = invites.on_class
+    router.buttons[invites.InvValidity] = invites.on_validity
+    router.buttons[invites.Revoke] = invites.on_revoke
+    # -- school set-up: classes and subjects
+    router.buttons[school_setup.SetupSchool] = school_setup.on_school
+    router.buttons[school_setup.SetupAct] = school_setup.on_act
+    router.dialogs[school_setup.DIALOG] = school_setup.on_text
     # -- preferences
     router.buttons[language.PickLanguage] = language.on_pick
     return router
@@ -45,6 +63,12 @@ def register_handlers(app: QingfuApp) -> None:
         "me": help.me,
         "cancel": help.cancel,
         "language": language.language,
+        # owners and school administrators
+        "newschool": owner.newschool,
+        "invite": invites.invite,
+        "invites": invites.invites_command,
+        "classes": school_setup.classes_command,
+        "subjects": school_setup.subjects_command,
     }
     for name, callback in commands.items():
         app.add_handler(CommandHandler(name, callback, filters=private), group=FEATURES)

@@ -1,0 +1,251 @@
+"""/newschool (owners): district -> school name -> time zone -> confirm -> admin invite link."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import timedelta
+
+from telegram import Update
+
+from bot.calendar import is_valid_timezone
+from bot.callbacks import CallbackData
+from bot.context import Ctx
+from bot.i18n import _
+from bot.validate import TextError, clean_text
+from handlers.common import answer, current_user, roles_of, say
+from handlers.invites import invite_link
+from handlers.routing import dialog_for
+from storage import repo
+from storage.models import Dialog, District, InviteRole
+
+DIALOG = "newschool"
+ADMIN_INVITE_DAYS = 14
+COMMON_TIMEZONES = (
+    "Asia/Shanghai",
+    "Asia/Urumqi",
+    "Asia/Hong_Kong",
+    "Europe/Moscow",
+    "Asia/Yekaterinburg",
+    "Asia/Novosibirsk",
+    "Asia/Vladivostok",
+    "Europe/London",
+    "UTC",
+)
+
+
+class Step(enum.StrEnum):
+    DISTRICT = "district"
+    DISTRICT_NAME = "district_name"
+    NAME = "name"
+    TIMEZONE = "timezone"
+    CONFIRM = "confirm"
+
+
+class Action(enum.StrEnum):
+    CREATE = "create"
+    CANCEL = "cancel"
+
+
+@dataclass(frozen=True)
+class PickDistrict(CallbackData, prefix="ns.d"):
+    token: str
+    district_id: int  # 0 = a new district
+
+
+@dataclass(frozen=True)
+class PickTimezone(CallbackData, prefix="ns.tz"):
+    token: str
+    index: int
+
+
+@dataclass(frozen=True)
+class Confirm(CallbackData, prefix="ns.ok"):
+    token: str
+    action: Action
+
+
+def text_error(error: TextError | None, limit: int) -> str:
+    if error == TextError.TOO_LONG:
+        return _("That is too long: at most {limit} characters. Please try again.").format(
+            limit=limit
+        )
+    if error == TextError.TOO_SHORT:
+        return _("That is too short: at least {limit} characters. Please try again.").format(
+            limit=limit
+        )
+    if error == TextError.BAD_CHARS:
+        return _("That contains characters I cannot use. Please try again.")
+    return _("Please type a name.")
+
+
+async def newschool(update: Update, context: Ctx) -> None:
+    user = await current_user(context, update)
+    roles = await roles_of(context, user.id)
+    if not roles.owner:
+        await say(update, _("Only the owners of this bot can create schools."))
+        return
+    dialog = await repo.start_dialog(context.session, user.id, DIALOG, Step.DISTRICT)
+    await context.session.commit()
+    districts = await repo.districts(context.session)
+    rows = [[(d.name, PickDistrict(dialog.token, d.id))] for d in districts[:30]]
+    rows.append([(_("➕ A new district"), PickDistrict(dialog.token, 0))])
+    await say(update, _("New school. Which district does it belong to?"), rows)
+
+
+async def on_district(update: Update, context: Ctx, data: PickDistrict) -> None:
+    dialog = await dialog_for(context, update, DIALOG, data.token)
+    if dialog is None or dialog.step != Step.DISTRICT:
+        if dialog is not None:
+            await answer(update, _("This is no longer available."), alert=True)
+        return
+    await answer(update)
+    if data.district_id == 0:
+        repo.update_dialog(dialog, Step.DISTRICT_NAME)
+        await context.session.commit()
+        await say(update, _('Type the district\'s name (e.g. "Haidian District"):'), edit=True)
+        return
+    district = await context.session.get(District, data.district_id)
+    if district is None:
+        await answer(update, _("This is no longer available."), alert=True)
+        return
+    repo.update_dialog(dialog, Step.NAME, district_id=district.id, district_name=district.name)
+    await context.session.commit()
+    await say(
+        update,
+        _("District: {district}. Type the school's name:").format(district=district.name),
+        edit=True,
+    )
+
+
+async def on_text(update: Update, context: Ctx, dialog: Dialog) -> None:
+    message = update.effective_message
+    raw = message.text if message else None
+    if dialog.step == Step.DISTRICT_NAME:
+        checked = clean_text(raw, min_len=2, max_len=120)
+        if checked.value is None:
+            await say(update, text_error(checked.error, checked.limit))
+            return
+        repo.update_dialog(dialog, Step.NAME, district_id=0, district_name=checked.value)
+        await context.session.commit()
+        await say(update, _("Type the school's name:"))
+    elif dialog.step == Step.NAME:
+        checked = clean_text(raw, min_len=2, max_len=120)
+        if checked.value is None:
+            await say(update, text_error(checked.error, checked.limit))
+            return
+        repo.update_dialog(dialog, Step.TIMEZONE, name=checked.value)
+        await context.session.commit()
+        await ask_timezone(update, context, dialog)
+    elif dialog.step == Step.TIMEZONE:
+        name = (raw or "").strip()
+        if not is_valid_timezone(name):
+            await say(
+                update,
+                _(
+                    '"{name}" is not a time zone I know. Type a name like Asia/Shanghai or '
+                    "Europe/Moscow, or pick one of the buttons."
+                ).format(name=name[:60]),
+            )
+            return
+        await set_timezone(update, context, dialog, name)
+    else:
+        await say(update, _("Please use the buttons above, or /cancel."))
+
+
+def timezone_choices(default: str) -> list[str]:
+    return list(dict.fromkeys((default, *COMMON_TIMEZONES)))
+
+
+async def ask_timezone(update: Update, context: Ctx, dialog: Dialog) -> None:
+    choices = timezone_choices(context.settings.default_timezone)
+    rows = [
+        [(name, PickTimezone(dialog.token, i)) for i, name in enumerate(choices[j : j + 2], j)]
+        for j in range(0, len(choices), 2)
+    ]
+    await say(
+        update,
+        _("Which time zone is the school in? Pick one, or type its IANA name:"),
+        rows,
+    )
+
+
+async def on_timezone(update: Update, context: Ctx, data: PickTimezone) -> None:
+    dialog = await dialog_for(context, update, DIALOG, data.token)
+    if dialog is None:
+        return
+    choices = timezone_choices(context.settings.default_timezone)
+    if dialog.step != Step.TIMEZONE or not 0 <= data.index < len(choices):
+        await answer(update, _("This is no longer available."), alert=True)
+        return
+    await answer(update)
+    await set_timezone(update, context, dialog, choices[data.index])
+
+
+async def set_timezone(update: Update, context: Ctx, dialog: Dialog, name: str) -> None:
+    repo.update_dialog(dialog, Step.CONFIRM, timezone=name)
+    await context.session.commit()
+    d = dialog.data
+    text = _(
+        "Please check:\n"
+        "District: {district}\n"
+        "School: {school}\n"
+        "Time zone: {timezone}\n"
+        "Policy: CN double-reduction (grades 1-2: no written homework at home; grades 3-6: "
+        "at most 60 minutes a day; grades 7-9: at most 90 minutes). The school's "
+        "administrator can change these later."
+    ).format(district=d["district_name"], school=d["name"], timezone=name)
+    rows = [
+        [
+            (_("✅ Create the school"), Confirm(dialog.token, Action.CREATE)),
+            (_("✖ Cancel"), Confirm(dialog.token, Action.CANCEL)),
+        ]
+    ]
+    await say(update, text, rows)
+
+
+async def on_confirm(update: Update, context: Ctx, data: Confirm) -> None:
+    dialog = await dialog_for(context, update, DIALOG, data.token)
+    if dialog is None:
+        return
+    session = context.session
+    user = await current_user(context, update)
+    if dialog.step != Step.CONFIRM or not (await roles_of(context, user.id)).owner:
+        await answer(update, _("This is no longer available."), alert=True)
+        return
+    await answer(update)
+    if data.action == Action.CANCEL:
+        await repo.end_dialog(session, user.id)
+        await session.commit()
+        await say(update, _("Cancelled. Nothing was saved from that dialog."), edit=True)
+        return
+    d = dialog.data
+    district_id = int(d.get("district_id") or 0)
+    if not district_id:
+        district_id = (await repo.create_district(session, d["district_name"])).id
+    school = await repo.create_school(session, district_id, d["name"], d["timezone"])
+    invite = await repo.create_invite(
+        session,
+        role=InviteRole.SCHOOL_ADMIN,
+        created_by=user.id,
+        now=context.now(),
+        valid_for=timedelta(days=ADMIN_INVITE_DAYS),
+        max_uses=1,
+        school_id=school.id,
+        district_id=district_id,
+    )
+    await repo.end_dialog(session, user.id)
+    await session.commit()
+    await say(
+        update,
+        _(
+            "The school {school} is created. Send this link to its administrator (it works "
+            "once, for {days} days):\n{link}\n\nOpen it yourself if you will administer the "
+            "school."
+        ).format(
+            school=school.name,
+            days=ADMIN_INVITE_DAYS,
+            link=invite_link(context, invite.code),
+        ),
+        edit=True,
+    )

@@ -1,0 +1,437 @@
+"""/classes and /subjects: a school administrator sets up the school's structure."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+from telegram import Update
+
+from bot.callbacks import CallbackData
+from bot.context import Ctx
+from bot.i18n import _, current_locale, ngettext
+from bot.naming import class_names
+from bot.validate import clean_text, parse_int, parse_range
+from handlers.common import Rows, answer, current_user, refuse_stale, roles_of, say
+from handlers.routing import dialog_for
+from storage import repo
+from storage.models import Assignment, Child, Dialog, School, SchoolClass, Subject, Teaching
+
+DIALOG = "setup"
+MAX_CLASSES_PER_GRADE = 30
+GRADE_PRESETS = ((1, 6), (7, 9), (1, 9), (10, 12))
+SUBJECT_PRESETS = {
+    "zh_Hans": (
+        "语文",
+        "数学",
+        "英语",
+        "科学",
+        "道德与法治",
+        "物理",
+        "化学",
+        "历史",
+        "地理",
+        "生物",
+    ),
+    "ru": (
+        "Русский язык",
+        "Литература",
+        "Математика",
+        "Английский язык",
+        "Окружающий мир",
+        "История",
+        "Физика",
+        "Химия",
+        "Биология",
+        "География",
+    ),
+    "en": (
+        "Chinese",
+        "Maths",
+        "English",
+        "Science",
+        "Morality and Law",
+        "Physics",
+        "Chemistry",
+        "History",
+        "Geography",
+        "Biology",
+    ),
+}
+
+
+class Step(enum.StrEnum):
+    SCHOOL = "school"
+    MENU = "menu"
+    GRADES = "grades"
+    PER_GRADE = "per_grade"
+    CONFIRM = "confirm"
+    ONE_CLASS = "one_class"
+    SUBJECTS = "subjects"
+
+
+class What(enum.StrEnum):
+    CLASSES = "classes"
+    SUBJECTS = "subjects"
+
+
+class Act(enum.StrEnum):
+    BULK = "bulk"
+    ONE = "one"
+    DELETE = "delete"
+    PRESET = "preset"
+    TYPE = "type"
+    CREATE = "create"
+    DONE = "done"
+
+
+@dataclass(frozen=True)
+class SetupSchool(CallbackData, prefix="su.s"):
+    token: str
+    school_id: int
+
+
+@dataclass(frozen=True)
+class SetupAct(CallbackData, prefix="su.a"):
+    token: str
+    act: Act
+    value: int = 0
+
+
+def parse_class_line(raw: str | None) -> tuple[int, str] | None:
+    """'5 5E' or '5, 5E' -> (5, '5E'): a grade 1-12 and a name."""
+    text = (raw or "").strip()
+    head, _sep, name = text.replace(",", " ").partition(" ")
+    grade = parse_int(head, 1, 12)
+    checked = clean_text(name, max_len=32)
+    if grade is None or checked.value is None:
+        return None
+    return grade, checked.value
+
+
+async def open_setup(update: Update, context: Ctx, what: What) -> None:
+    session = context.session
+    user = await current_user(context, update)
+    roles = await roles_of(context, user.id)
+    if not roles.admin_schools:
+        await say(update, _("Only school administrators can change the school's set-up."))
+        return
+    dialog = await repo.start_dialog(session, user.id, DIALOG, Step.SCHOOL, {"what": what})
+    await session.commit()
+    schools = await repo.schools_by_ids(session, roles.admin_schools)
+    if len(schools) == 1:
+        await show_menu(update, context, dialog, schools[0], edit=False)
+        return
+    rows = [[(s.name, SetupSchool(dialog.token, s.id))] for s in schools[:40]]
+    await say(update, _("For which school?"), rows)
+
+
+async def classes_command(update: Update, context: Ctx) -> None:
+    await open_setup(update, context, What.CLASSES)
+
+
+async def subjects_command(update: Update, context: Ctx) -> None:
+    await open_setup(update, context, What.SUBJECTS)
+
+
+async def on_school(update: Update, context: Ctx, data: SetupSchool) -> None:
+    dialog = await dialog_for(context, update, DIALOG, data.token)
+    if dialog is None:
+        return
+    roles = await roles_of(context, dialog.user_id)
+    school = await context.session.get(School, data.school_id)
+    if school is None or not roles.administers(school.id):
+        await refuse_stale(update)
+        return
+    await answer(update)
+    await show_menu(update, context, dialog, school, edit=True)
+
+
+def classes_overview(classes: list[SchoolClass]) -> str:
+    if not classes:
+        return _("No classes yet.")
+    by_grade: dict[int, list[str]] = {}
+    for klass in classes:
+        by_grade.setdefault(klass.grade, []).append(klass.name)
+    return "\n".join(
+        _("Grade {n}: {classes}").format(n=grade, classes=", ".join(names))
+        for grade, names in sorted(by_grade.items())
+    )
+
+
+async def show_menu(
+    update: Update, context: Ctx, dialog: Dialog, school: School, *, edit: bool
+) -> None:
+    session = context.session
+    repo.update_dialog(dialog, Step.MENU, school_id=school.id)
+    await session.commit()
+    t = dialog.token
+    if dialog.data["what"] == What.CLASSES:
+        classes = await repo.classes_of(session, school.id)
+        text = (
+            _("Classes of {school}:").format(school=school.name) + "\n" + classes_overview(classes)
+        )
+        rows: Rows = [
+            [(_("Add grades and classes in one step"), SetupAct(t, Act.BULK))],
+            [(_("Add one class"), SetupAct(t, Act.ONE))],
+        ]
+        if classes:
+            rows.append([(_("Delete a class"), SetupAct(t, Act.DELETE))])
+    else:
+        subjects = await repo.subjects_of(session, school.id)
+        names = ", ".join(s.name for s in subjects) or _("none yet")
+        text = _("Subjects of {school}: {subjects}").format(school=school.name, subjects=names)
+        rows = [
+            [(_("Add the usual subjects"), SetupAct(t, Act.PRESET))],
+            [(_("Type subjects to add"), SetupAct(t, Act.TYPE))],
+        ]
+        if subjects:
+            rows.append([(_("Delete a subject"), SetupAct(t, Act.DELETE))])
+    rows.append([(_("Done"), SetupAct(t, Act.DONE))])
+    await say(update, text, rows, edit=edit)
+
+
+async def admin_dialog(update: Update, context: Ctx, token: str) -> tuple[Dialog, School] | None:
+    """The setup dialog and its school, if the presser still administers it."""
+    dialog = await dialog_for(context, update, DIALOG, token)
+    if dialog is None:
+        return None
+    school = await context.session.get(School, dialog.data.get("school_id"))
+    roles = await roles_of(context, dialog.user_id)
+    if school is None or not roles.administers(school.id):
+        await refuse_stale(update)
+        return None
+    return dialog, school
+
+
+async def on_act(update: Update, context: Ctx, data: SetupAct) -> None:
+    found = await admin_dialog(update, context, data.token)
+    if found is None:
+        return
+    dialog, school = found
+    session = context.session
+    classes_mode = dialog.data["what"] == What.CLASSES
+    t = dialog.token
+    await answer(update)
+    if data.act == Act.DONE:
+        await repo.end_dialog(session, dialog.user_id)
+        await session.commit()
+        await say(update, _("Saved."), edit=True)
+    elif data.act == Act.BULK and dialog.step in (Step.MENU, Step.GRADES):
+        if data.value:  # a preset range was picked
+            first, last = GRADE_PRESETS[(data.value - 1) % len(GRADE_PRESETS)]
+            repo.update_dialog(dialog, Step.PER_GRADE, first=first, last=last)
+            await session.commit()
+            await ask_per_grade(update, dialog)
+            return
+        repo.update_dialog(dialog, Step.GRADES)
+        await session.commit()
+        rows = [
+            [
+                (_("Grades {a}-{b}").format(a=a, b=b), SetupAct(t, Act.BULK, i))
+                for i, (a, b) in enumerate(GRADE_PRESETS, 1)
+            ]
+        ]
+        await say(
+            update,
+            _("Which grades? Pick a range or type one, e.g. 3-5:"),
+            rows,
+            edit=True,
+        )
+    elif data.act == Act.CREATE and dialog.step == Step.PER_GRADE and 1 <= data.value <= 12:
+        await confirm_bulk(update, context, dialog, data.value)
+    elif data.act == Act.CREATE and dialog.step == Step.CONFIRM:
+        d = dialog.data
+        names = class_names(current_locale(), d["first"], d["last"], d["per_grade"])
+        created = await repo.add_classes(session, school.id, names)
+        await session.commit()
+        await answer(
+            update,
+            ngettext("{n} class created.", "{n} classes created.", created).format(n=created),
+        )
+        await show_menu(update, context, dialog, school, edit=True)
+    elif data.act == Act.ONE:
+        repo.update_dialog(dialog, Step.ONE_CLASS)
+        await session.commit()
+        await say(
+            update,
+            _('Type the grade and the class name, e.g. "5 5E":'),
+            edit=True,
+        )
+    elif data.act == Act.DELETE and data.value == 0:
+        await ask_delete(update, context, dialog, school)
+    elif data.act == Act.DELETE:
+        await delete_item(update, context, dialog, school, data.value)
+    elif data.act == Act.PRESET and not classes_mode:
+        preset = list(SUBJECT_PRESETS.get(current_locale(), SUBJECT_PRESETS["en"]))
+        await repo.add_subjects(session, school.id, preset)
+        await session.commit()
+        await show_menu(update, context, dialog, school, edit=True)
+    elif data.act == Act.TYPE and not classes_mode:
+        repo.update_dialog(dialog, Step.SUBJECTS)
+        await session.commit()
+        await say(
+            update,
+            _('Type the subjects to add, separated by commas (e.g. "Music, Art"):'),
+            edit=True,
+        )
+    else:
+        await refuse_stale(update)
+
+
+async def ask_per_grade(update: Update, dialog: Dialog) -> None:
+    t = dialog.token
+    rows = [
+        [(str(n), SetupAct(t, Act.CREATE, n)) for n in range(1, 7)],
+        [(str(n), SetupAct(t, Act.CREATE, n)) for n in range(7, 13)],
+    ]
+    await say(
+        update,
+        _("Grades {a}-{b}. How many classes in each grade? Pick or type a number:").format(
+            a=dialog.data["first"], b=dialog.data["last"]
+        ),
+        rows,
+        edit=update.callback_query is not None,
+    )
+
+
+async def confirm_bulk(update: Update, context: Ctx, dialog: Dialog, per_grade: int) -> None:
+    repo.update_dialog(dialog, Step.CONFIRM, per_grade=per_grade)
+    await context.session.commit()
+    d = dialog.data
+    names = class_names(current_locale(), d["first"], d["last"], per_grade)
+    preview = ", ".join(name for _g, name in names[:12]) + (" …" if len(names) > 12 else "")
+    text = ngettext(
+        "This creates {n} class: {names}. Classes that already exist are kept.",
+        "This creates {n} classes: {names}. Classes that already exist are kept.",
+        len(names),
+    ).format(n=len(names), names=preview)
+    rows = [
+        [
+            (_("✅ Create"), SetupAct(dialog.token, Act.CREATE)),
+            (_("✖ Back"), SetupAct(dialog.token, Act.BULK)),
+        ]
+    ]
+    await say(update, text, rows, edit=update.callback_query is not None)
+
+
+async def ask_delete(update: Update, context: Ctx, dialog: Dialog, school: School) -> None:
+    t = dialog.token
+    if dialog.data["what"] == What.CLASSES:
+        items = [(c.id, c.name) for c in await repo.classes_of(context.session, school.id)]
+        prompt = _("Which class do you want to delete?")
+    else:
+        items = [(s.id, s.name) for s in await repo.subjects_of(context.session, school.id)]
+        prompt = _("Which subject do you want to delete?")
+    rows = [
+        [(name, SetupAct(t, Act.DELETE, item_id)) for item_id, name in items[i : i + 4]]
+        for i in range(0, min(len(items), 80), 4)
+    ]
+    rows.append([(_("✖ Back"), SetupAct(t, Act.DONE))])
+    await say(update, prompt, rows, edit=True)
+
+
+async def delete_item(
+    update: Update, context: Ctx, dialog: Dialog, school: School, item_id: int
+) -> None:
+    """Delete an unused class or subject; refuse with the reason when it is in use."""
+    session = context.session
+    if dialog.data["what"] == What.CLASSES:
+        klass = await session.get(SchoolClass, item_id)
+        if klass is None or klass.school_id != school.id:
+            await refuse_stale(update)
+            return
+        children = await session.scalar(
+            select(func.count()).select_from(Child).where(Child.class_id == klass.id)
+        )
+        homework = await session.scalar(
+            select(func.count()).select_from(Assignment).where(Assignment.class_id == klass.id)
+        )
+        if children or homework:
+            await answer(
+                update,
+                _("{name} has children or homework; it cannot be deleted.").format(name=klass.name),
+                alert=True,
+            )
+            return
+        await session.execute(delete(Teaching).where(Teaching.class_id == klass.id))
+        await session.delete(klass)
+    else:
+        subject = await session.get(Subject, item_id)
+        if subject is None or subject.school_id != school.id:
+            await refuse_stale(update)
+            return
+        used = await session.scalar(
+            select(func.count()).select_from(Assignment).where(Assignment.subject_id == subject.id)
+        )
+        if used:
+            await answer(
+                update,
+                _("{name} has homework; it cannot be deleted.").format(name=subject.name),
+                alert=True,
+            )
+            return
+        await session.execute(delete(Teaching).where(Teaching.subject_id == subject.id))
+        await session.delete(subject)
+    await session.commit()
+    await show_menu(update, context, dialog, school, edit=True)
+
+
+async def on_text(update: Update, context: Ctx, dialog: Dialog) -> None:
+    session = context.session
+    message = update.effective_message
+    raw = message.text if message else None
+    school = await session.get(School, dialog.data.get("school_id"))
+    roles = await roles_of(context, dialog.user_id)
+    if school is None or not roles.administers(school.id):
+        await repo.end_dialog(session, dialog.user_id)
+        await session.commit()
+        await say(update, _("This is no longer available."))
+        return
+    if dialog.step == Step.GRADES:
+        grades = parse_range(raw, 1, 12)
+        if grades is None:
+            await say(update, _('Please type grades from 1 to 12 like "3-5", or pick a range.'))
+            return
+        repo.update_dialog(dialog, Step.PER_GRADE, first=grades[0], last=grades[1])
+        await session.commit()
+        await ask_per_grade(update, dialog)
+    elif dialog.step == Step.PER_GRADE:
+        count = parse_int(raw, 1, MAX_CLASSES_PER_GRADE)
+        if count is None:
+            await say(
+                update,
+                _("Please type a whole number from 1 to {max}.").format(max=MAX_CLASSES_PER_GRADE),
+            )
+            return
+        await confirm_bulk(update, context, dialog, count)
+    elif dialog.step == Step.ONE_CLASS:
+        parsed = parse_class_line(raw)
+        if parsed is None:
+            await say(
+                update,
+                _(
+                    "Please type a grade from 1 to 12, a space and a name of at most 32 "
+                    'characters, e.g. "5 5E".'
+                ),
+            )
+            return
+        created = await repo.add_classes(session, school.id, [parsed])
+        await session.commit()
+        if not created:
+            await say(update, _("{name} already exists.").format(name=parsed[1]))
+        await show_menu(update, context, dialog, school, edit=False)
+    elif dialog.step == Step.SUBJECTS:
+        names = [clean_text(part, max_len=40) for part in (raw or "").replace("，", ",").split(",")]
+        if not names or any(n.value is None for n in names) or len(names) > 30:
+            await say(
+                update,
+                _("Please type subject names of at most 40 characters, separated by commas."),
+            )
+            return
+        await repo.add_subjects(session, school.id, [n.value for n in names if n.value])
+        await session.commit()
+        await show_menu(update, context, dialog, school, edit=False)
+    else:
+        await say(update, _("Please use the buttons above, or /cancel."))
