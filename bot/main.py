@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -71,6 +72,8 @@ def load_settings() -> Settings:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # PTB 22 warns when RetryAfter.retry_after is read as seconds; opt in to timedelta (PTB 23).
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     args = parse_args(sys.argv[1:] if argv is None else argv)
     settings = load_settings()
     setup_logging(settings)

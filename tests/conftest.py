@@ -14,6 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from storage.db import SessionMaker, create_engine, create_sessionmaker, upgrade
 from storage.models import Base
 
+# PTB 22 warns when RetryAfter.retry_after is read as seconds; opt in to timedelta (PTB 23).
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
