@@ -1,0 +1,232 @@
+"""Homework storage: pieces with their per-evening loads and history, and school policy."""
+
+from __future__ import annotations
+
+import enum
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.calendar import SchoolCalendar, parse_school_days
+from bot.load import Caps, HomeworkKind, OverCapMode, Piece
+from storage.models import (
+    Assignment,
+    AssignmentEvent,
+    AssignmentLoad,
+    CalendarDay,
+    School,
+    SchoolClass,
+    Subject,
+)
+
+
+class Status(enum.StrEnum):
+    """Lifecycle of a piece: only `posted` pieces are published and counted."""
+
+    PENDING = "pending"  # waiting for the grade leader's approval (approve mode)
+    POSTED = "posted"
+    CANCELLED = "cancelled"
+    REJECTED = "rejected"
+
+
+class EventKind(enum.StrEnum):
+    CREATED = "created"
+    EDITED = "edited"
+    CANCELLED = "cancelled"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+def caps_of(school: School) -> Caps:
+    return Caps(
+        primary_low=school.cap_primary_low,
+        primary=school.cap_primary,
+        junior=school.cap_junior,
+        senior=school.cap_senior,
+        non_school_day=school.cap_non_school_day,
+    )
+
+
+def mode_of(school: School) -> OverCapMode:
+    try:
+        return OverCapMode(school.over_cap_mode)
+    except ValueError:
+        return OverCapMode.WARN
+
+
+async def calendar_of(session: AsyncSession, school: School) -> SchoolCalendar:
+    """The school's calendar: weekly school days plus its holidays and make-up days."""
+    rows = (
+        await session.execute(
+            select(CalendarDay.day, CalendarDay.kind).where(CalendarDay.school_id == school.id)
+        )
+    ).all()
+    return SchoolCalendar(
+        school_days=parse_school_days(school.school_days),
+        holidays=frozenset(d for d, kind in rows if kind == "holiday"),
+        makeup_days=frozenset(d for d, kind in rows if kind == "makeup"),
+    )
+
+
+@dataclass(frozen=True)
+class LoadedPiece:
+    """A posted piece's share on one evening, with what the preview and notices show."""
+
+    assignment_id: int
+    day: date
+    subject: str
+    kind: HomeworkKind
+    minutes: int
+    teacher_id: int
+
+    def piece(self) -> Piece:
+        return Piece(self.subject, self.kind, self.minutes, self.assignment_id)
+
+
+async def class_pieces(
+    session: AsyncSession,
+    class_id: int,
+    days: Sequence[date],
+    *,
+    exclude_assignment: int | None = None,
+    statuses: Sequence[Status] = (Status.POSTED,),
+) -> dict[date, list[LoadedPiece]]:
+    """The class's pieces on each of `days` (one query), in posting order."""
+    if not days:
+        return {}
+    query = (
+        select(
+            AssignmentLoad.assignment_id,
+            AssignmentLoad.day,
+            Subject.name,
+            Assignment.kind,
+            AssignmentLoad.minutes,
+            Assignment.teacher_id,
+        )
+        .join(Assignment, Assignment.id == AssignmentLoad.assignment_id)
+        .join(Subject, Subject.id == Assignment.subject_id)
+        .where(
+            AssignmentLoad.class_id == class_id,
+            AssignmentLoad.day.in_(list(days)),
+            Assignment.status.in_([s.value for s in statuses]),
+        )
+        .order_by(AssignmentLoad.day, Assignment.created_at, Assignment.id)
+    )
+    if exclude_assignment is not None:
+        query = query.where(AssignmentLoad.assignment_id != exclude_assignment)
+    result: dict[date, list[LoadedPiece]] = defaultdict(list)
+    for aid, day, subject, kind, minutes, teacher in (await session.execute(query)).all():
+        result[day].append(LoadedPiece(aid, day, subject, HomeworkKind(kind), minutes, teacher))
+    return dict(result)
+
+
+async def create_assignment(
+    session: AsyncSession,
+    *,
+    klass: SchoolClass,
+    subject_id: int,
+    teacher_id: int,
+    text: str,
+    photo_file_id: str | None,
+    kind: HomeworkKind,
+    minutes: int,
+    evening: date,
+    due: date | None,
+    loads: dict[date, int],
+    status: Status,
+    draft_token: str | None = None,
+) -> Assignment:
+    """A new piece with its per-evening loads and a `created` event (caller commits)."""
+    assignment = Assignment(
+        class_id=klass.id,
+        subject_id=subject_id,
+        teacher_id=teacher_id,
+        text=text,
+        photo_file_id=photo_file_id,
+        kind=kind,
+        minutes=minutes,
+        evening=evening,
+        due=due,
+        status=status,
+        draft_token=draft_token,
+    )
+    session.add(assignment)
+    await session.flush()
+    _set_loads(session, assignment, loads)
+    session.add(
+        AssignmentEvent(
+            assignment_id=assignment.id,
+            actor_id=teacher_id,
+            kind=EventKind.CREATED,
+            changes={"status": status.value},
+        )
+    )
+    await session.flush()
+    return assignment
+
+
+def _set_loads(session: AsyncSession, assignment: Assignment, loads: dict[date, int]) -> None:
+    session.add_all(
+        AssignmentLoad(
+            assignment_id=assignment.id, day=day, class_id=assignment.class_id, minutes=minutes
+        )
+        for day, minutes in sorted(loads.items())
+        if minutes > 0
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+async def edit_assignment(
+    session: AsyncSession,
+    assignment: Assignment,
+    actor_id: int,
+    changes: dict[str, Any],
+    loads: dict[date, int] | None,
+) -> dict[str, Any]:
+    """Apply field changes (and new loads); records before/after; returns what changed."""
+    diff: dict[str, Any] = {}
+    for field, value in changes.items():
+        before = getattr(assignment, field)
+        if before != value:
+            diff[field] = [_jsonable(before), _jsonable(value)]
+            setattr(assignment, field, value)
+    if loads is not None:
+        await session.execute(
+            delete(AssignmentLoad).where(AssignmentLoad.assignment_id == assignment.id)
+        )
+        _set_loads(session, assignment, loads)
+    if diff:
+        session.add(
+            AssignmentEvent(
+                assignment_id=assignment.id, actor_id=actor_id, kind=EventKind.EDITED, changes=diff
+            )
+        )
+    await session.flush()
+    return diff
+
+
+async def set_status(
+    session: AsyncSession,
+    assignment: Assignment,
+    actor_id: int,
+    status: Status,
+    kind: EventKind,
+    note: str | None = None,
+) -> None:
+    before = assignment.status
+    assignment.status = status
+    changes: dict[str, Any] = {"status": [before, status.value]}
+    if note:
+        changes["note"] = note
+    session.add(
+        AssignmentEvent(assignment_id=assignment.id, actor_id=actor_id, kind=kind, changes=changes)
+    )
+    await session.flush()
