@@ -8,6 +8,7 @@ from collections.abc import Awaitable
 from typing import Any, cast
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     ApplicationBuilder,
@@ -119,5 +120,11 @@ def _file_url(api_url: str) -> str:
 
 
 async def _post_init(app: QingfuApp) -> None:
+    from handlers.common import set_default_menus
+
     app.bot_data.bot_username = app.bot.username
+    try:
+        await set_default_menus(app.bot)
+    except TelegramError as error:  # the menus are a convenience: never block start-up
+        log.warning("could not set the default command menus: %s", error)
     log.info("bot @%s ready", app.bot.username)

@@ -41,6 +41,7 @@ def setup_logging(settings: Settings) -> None:
     # httpx logs every request URL at INFO, and the URL contains the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:

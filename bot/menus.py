@@ -23,12 +23,20 @@ BY_CAPABILITY: dict[Capability, tuple[tuple[str, str], ...]] = {
     Capability.SCHOOL_ADMIN: (
         ("classes", N_("Set up grades and classes")),
         ("subjects", N_("Set up subjects")),
+        ("load", N_("Homework load of my classes")),
         ("invite", N_("Create an invite link")),
         ("invites", N_("List and revoke invite links")),
     ),
     Capability.COMPLAINT_HANDLER: (),
-    Capability.GRADE_LEADER: (),
-    Capability.TEACHER: (),
+    Capability.GRADE_LEADER: (
+        ("load", N_("Homework load of my classes")),
+        ("homework", N_("Homework: list, edit, cancel")),
+    ),
+    Capability.TEACHER: (
+        ("assign", N_("Post homework")),
+        ("homework", N_("Homework: list, edit, cancel")),
+        ("load", N_("Homework load of my classes")),
+    ),
     Capability.PARENT: (("addchild", N_("Link another child")),),
 }
 

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 from telegram import (
+    Bot,
     BotCommand,
     BotCommandScopeChat,
     InlineKeyboardButton,
@@ -35,7 +36,8 @@ from storage.models import ProcessedUpdate, User
 log = logging.getLogger(__name__)
 
 Keyboard = Sequence[Sequence[tuple[str, CallbackData | str]]]
-Rows = list[list[tuple[str, CallbackData | str]]]  # a keyboard being built
+Button = tuple[str, CallbackData | str]
+Rows = list[list[Button]]  # a keyboard being built
 
 
 # ---------------------------------------------------------------- once-only updates
@@ -149,6 +151,35 @@ async def say(
     return await chat.send_message(text, reply_markup=markup, link_preview_options=None)
 
 
+MAX_TEXT = 4096  # Telegram's limit for a message text, in UTF-16 code units
+
+
+def text_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def pack_lines(lines: Sequence[str], limit: int = MAX_TEXT) -> list[list[str]]:
+    """Consecutive lines grouped into messages of at most `limit` (an over-long line is cut)."""
+    chunks: list[list[str]] = []
+    size = 0
+    for line in lines:
+        if text_length(line) > limit:
+            line = line[: limit // 2 - 1] + "…"
+        if not chunks or size + 1 + text_length(line) > limit:
+            chunks.append([line])
+            size = text_length(line)
+        else:
+            chunks[-1].append(line)
+            size += 1 + text_length(line)
+    return chunks
+
+
+async def say_lines(update: Update, lines: Sequence[str], *, edit: bool = False) -> None:
+    """`say` for a text that may exceed one message: split between lines, in order."""
+    for n, chunk in enumerate(pack_lines(lines)):
+        await say(update, "\n".join(chunk), edit=edit and n == 0)
+
+
 async def answer(update: Update, text: str | None = None, *, alert: bool = False) -> None:
     """Answer a button press (stops the client's spinner); harmless when it is too late."""
     query = update.callback_query
@@ -171,7 +202,12 @@ async def send_to(context: Ctx, user: User, text: str, rows: Keyboard | None = N
         return False
     try:
         await context.bot.send_message(user.id, text, reply_markup=keyboard(rows) if rows else None)
-    except Forbidden:
+    except Forbidden:  # blocked the bot, or never started it
+        await repo.set_reachable(context.session, user.id, False)
+        return False
+    except BadRequest as error:
+        if "chat not found" not in str(error).lower():
+            raise
         await repo.set_reachable(context.session, user.id, False)
         return False
     return True
@@ -200,7 +236,7 @@ async def refresh_menu(context: Ctx, session: AsyncSession, user: User) -> None:
     await session.commit()
 
 
-async def set_default_menus(context: Ctx) -> None:
+async def set_default_menus(bot: Bot) -> None:
     """The menu of people without roles yet, in each language (at start-up)."""
     from bot.i18n import LOCALES
 
@@ -208,7 +244,7 @@ async def set_default_menus(context: Ctx) -> None:
         with use_locale(locale):
             commands = [BotCommand(cmd, _(desc)) for cmd, desc in commands_for([])]
         language = "" if locale == "en" else locale.split("_")[0]
-        await context.bot.set_my_commands(commands, language_code=language or None)
+        await bot.set_my_commands(commands, language_code=language or None)
 
 
 # ---------------------------------------------------------------- errors

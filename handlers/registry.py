@@ -12,7 +12,18 @@ from telegram.ext import (
 )
 
 from bot.context import QingfuApp
-from handlers import common, help, invites, language, owner, school_setup, start
+from handlers import (
+    common,
+    help,
+    homework,
+    homework_manage,
+    invites,
+    language,
+    load,
+    owner,
+    school_setup,
+    start,
+)
 from handlers.routing import Router
 
 GATE = -10  # every update: dedup, user row, locale, private chats only
@@ -43,6 +54,15 @@ def build_router() -> Router:
     router.buttons[school_setup.SetupSchool] = school_setup.on_school
     router.buttons[school_setup.SetupAct] = school_setup.on_act
     router.dialogs[school_setup.DIALOG] = school_setup.on_text
+    # -- homework: posting, approval, managing, load
+    router.buttons[homework.HwPick] = homework.on_pick
+    router.buttons[homework.HwEdit] = homework.on_edit
+    router.buttons[homework.HwAction] = homework.on_action
+    router.buttons[homework.HwDecide] = homework.on_decide
+    router.dialogs[homework.DIALOG] = homework.on_text
+    router.dialogs[homework.REJECT_DIALOG] = homework.on_reject_reason
+    router.buttons[homework_manage.HwManage] = homework_manage.on_manage
+    router.buttons[load.LoadClass] = load.on_class
     # -- preferences
     router.buttons[language.PickLanguage] = language.on_pick
     return router
@@ -69,6 +89,10 @@ def register_handlers(app: QingfuApp) -> None:
         "invites": invites.invites_command,
         "classes": school_setup.classes_command,
         "subjects": school_setup.subjects_command,
+        # teachers, grade leaders, admins: homework
+        "assign": homework.assign,
+        "homework": homework_manage.homework_command,
+        "load": load.load_command,
     }
     for name, callback in commands.items():
         app.add_handler(CommandHandler(name, callback, filters=private), group=FEATURES)

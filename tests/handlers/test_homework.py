@@ -1,0 +1,225 @@
+"""Posting homework: the dialog, the live preview against the cap, refusals and approvals."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from storage.models import Assignment, AssignmentEvent, AssignmentLoad, Role
+from tests.factories import make_school, make_staff, make_teacher
+from tests.harness import Harness
+
+TEACHER, TEACHER2, LEADER, ADMIN = 2001, 2002, 2003, 2004
+
+
+async def seed(bot: Harness, **settings: object) -> None:
+    async with bot.session() as session:
+        setup = await make_school(session, **settings)
+        await make_teacher(
+            session, setup, TEACHER, "Wang", [("5A", "Maths"), ("5B", "Maths"), ("2A", "Maths")]
+        )
+        await make_teacher(session, setup, TEACHER2, "Li", [("5A", "Chinese")])
+        await make_staff(session, setup, LEADER, "Zhao", Role.GRADE_LEADER, grade=5)
+        await make_staff(session, setup, ADMIN, "Admin", Role.SCHOOL_ADMIN)
+        await session.commit()
+    for user_id in (TEACHER, TEACHER2, LEADER, ADMIN):
+        bot.user(user_id, "Staff")  # they have opened the bot before
+
+
+async def post(
+    bot: Harness,
+    user_id: int,
+    klass: str | None,
+    subject: str | None,
+    text: str,
+    kind: str,
+    minutes: str,
+) -> str:
+    """Walk the dialog to the preview; returns the preview text."""
+    teacher = bot.user(user_id, "T")
+    await bot.send(teacher, "/assign")
+    if klass:
+        await bot.tap(teacher, klass)
+    if subject:
+        await bot.tap(teacher, subject)
+    await bot.send(teacher, text)
+    await bot.tap(teacher, kind)
+    await bot.tap(teacher, minutes)
+    await bot.tap(teacher, "Tonight")
+    preview = await bot.tap(teacher, "Due the next school day")
+    return preview.text or ""
+
+
+async def count(bot: Harness, model: type) -> int:
+    async with bot.session() as session:
+        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def test_running_total_grows_and_over_cap_warns_leader(bot: Harness) -> None:
+    await seed(bot)
+    preview = await post(bot, TEACHER, "5A", None, "Exercise 3, p. 12", "Written", "30")
+    assert "5A, Thu, Nov 19: this 30 = 30 / 60 min" in preview
+    assert "grades 3-6: at most 60 min" in preview
+    await bot.tap(bot.user(TEACHER, "T"), "Post")
+    preview = await post(bot, TEACHER2, None, None, "Read and copy new words", "Written", "20")
+    assert "Maths 30 + this 20 = 50 / 60 min" in preview
+    await bot.tap(bot.user(TEACHER2, "T"), "Post")
+    preview = await post(bot, TEACHER, "5A", None, "Worksheet B", "Written", "15")
+    assert "Maths 30 + Chinese 20 + this 15 = 65 / 60 min (5 over)" in preview
+    teacher = bot.user(TEACHER, "T")
+    assert "Post" not in [b for b in teacher.last.button_texts if b == "✅ Post"]
+    await bot.tap(teacher, "Post anyway")
+    assert await count(bot, Assignment) == 3
+    leader = bot.user(LEADER, "Zhao")
+    assert leader.messages, "the grade leader was not told"
+    warning = leader.last.text or ""
+    assert "5A is over the homework limit" in warning
+    assert "65 / 60 min (5 over)" in warning
+    assert bot.user(ADMIN, "Admin").messages
+
+
+async def test_non_written_does_not_count(bot: Harness) -> None:
+    await seed(bot)
+    preview = await post(bot, TEACHER, "5A", None, "Measure your room", "Practical", "45")
+    assert "no written homework = 0 / 60 min" in preview
+    assert "Not counted against the limit" in preview
+
+
+async def test_grade_two_written_is_refused_with_the_rule(bot: Harness) -> None:
+    await seed(bot)
+    teacher = bot.user(TEACHER, "T")
+    await bot.send(teacher, "/assign")
+    await bot.tap(teacher, "2A")
+    await bot.send(teacher, "Copy the characters")
+    await bot.tap(teacher, "Written")
+    assert teacher.answered_callbacks[-1].text is not None
+    assert "grades 1-2: no written homework at home" in (teacher.answered_callbacks[-1].text or "")
+    reply = await bot.tap(teacher, "Reading")
+    assert "How many minutes" in (reply.text or "")
+
+
+async def test_strict_mode_refuses_over_cap(bot: Harness) -> None:
+    await seed(bot, over_cap_mode="strict")
+    preview = await post(bot, TEACHER, "5A", None, "Big project", "Written", "60")
+    await bot.tap(bot.user(TEACHER, "T"), "Post")
+    preview = await post(bot, TEACHER2, None, None, "Essay", "Written", "20")
+    assert "does not allow" in preview
+    assert "Post" not in " ".join(bot.user(TEACHER2, "T").last.button_texts)
+    assert await count(bot, Assignment) == 1
+
+
+async def test_approve_mode_leader_approves_and_rejects(bot: Harness) -> None:
+    await seed(bot, over_cap_mode="approve")
+    await post(bot, TEACHER, "5A", None, "Big project", "Written", "60")
+    await bot.tap(bot.user(TEACHER, "T"), "Post")
+    await post(bot, TEACHER2, None, None, "Essay", "Written", "20")
+    await bot.tap(bot.user(TEACHER2, "T"), "Send for approval")
+    leader = bot.user(LEADER, "Zhao")
+    assert "asks to post homework over the limit" in (leader.last.text or "")
+    first_request = leader.last.message_id
+    approve_data = str(leader.last.reply_markup[0][0]["callback_data"])
+    await bot.tap(leader, "Approve")
+    assert "approved and posted" in (bot.user(TEACHER2, "T").last.text or "")
+    await post(bot, TEACHER2, None, None, "Another essay", "Written", "15")
+    await bot.tap(bot.user(TEACHER2, "T"), "Send for approval")
+    await bot.tap(leader, "Reject")
+    await bot.send(leader, "Too much for one evening")
+    assert "rejected: Too much for one evening" in (bot.user(TEACHER2, "T").last.text or "")
+    async with bot.session() as session:
+        statuses = sorted(await session.scalars(select(Assignment.status)))
+    assert statuses == ["posted", "posted", "rejected"]
+    # A second tap on the old approval buttons is refused politely.
+    leader.tap_raw(approve_data, first_request)
+    await bot.deliver()
+    assert "already decided" in (leader.answered_callbacks[-1].text or "")
+
+
+async def test_bad_input_is_asked_again(bot: Harness) -> None:
+    await seed(bot)
+    teacher = bot.user(TEACHER, "T")
+    await bot.send(teacher, "/assign")
+    await bot.tap(teacher, "5A")
+    reply = await bot.send(teacher, "x" * 4000)
+    assert reply is not None and "at most 1000" in (reply.text or "")
+    reply = await bot.send(teacher, "   ")
+    assert reply is not None and "cannot be empty" in (reply.text or "")
+    await bot.send(teacher, "Exercise 1")
+    await bot.tap(teacher, "Written")
+    await bot.tap(teacher, "Type a number")
+    for bad in ("0", "601", "twenty", "2.5"):
+        reply = await bot.send(teacher, bad)
+        assert reply is not None and "whole number from 1 to 600" in (reply.text or "")
+    reply = await bot.send(teacher, "25")
+    assert reply is not None and "For which evening" in (reply.text or "")
+
+
+async def test_double_tap_posts_once_and_stale_preview_refused(bot: Harness) -> None:
+    await seed(bot)
+    await post(bot, TEACHER, "5A", None, "Exercise 3", "Written", "30")
+    teacher = bot.user(TEACHER, "T")
+    preview_id = teacher.last.message_id
+    teacher.tap("Post", message_id=preview_id)
+    teacher.tap_raw(teacher.last.reply_markup[0][0]["callback_data"], preview_id)
+    await bot.deliver()
+    assert await count(bot, Assignment) == 1
+    assert "no longer available" in (teacher.answered_callbacks[-1].text or "")
+
+
+async def test_spread_over_weekend(bot: Harness) -> None:
+    await seed(bot)
+    teacher = bot.user(TEACHER, "T")
+    await bot.send(teacher, "/assign")
+    await bot.tap(teacher, "5A")
+    await bot.send(teacher, "Project")
+    await bot.tap(teacher, "Written")
+    await bot.tap(teacher, "Type a number")
+    await bot.send(teacher, "50")
+    await bot.tap(teacher, "Tonight")
+    preview = await bot.tap(teacher, "Tue, Nov 24")  # Thu -> due Tue: Thu, Fri, Mon
+    assert "Spread over 3 evenings" in (preview.text or "")
+    await bot.tap(teacher, "Post")
+    async with bot.session() as session:
+        loads = (await session.execute(select(AssignmentLoad.day, AssignmentLoad.minutes))).all()
+    assert sorted((d.isoformat(), m) for d, m in loads) == [
+        ("2026-11-19", 17),
+        ("2026-11-20", 17),
+        ("2026-11-23", 16),
+    ]
+
+
+async def test_homework_edit_rechecks_cap_and_cancel(bot: Harness) -> None:
+    await seed(bot)
+    await post(bot, TEACHER, "5A", None, "Exercise 3", "Written", "30")
+    teacher = bot.user(TEACHER, "T")
+    await bot.tap(teacher, "Post")
+    listing = await bot.send(teacher, "/homework")
+    assert listing is not None and "Exercise 3" in (listing.text or "")
+    await bot.tap(teacher, "Edit 1")
+    await bot.tap(teacher, "Minutes")
+    preview = await bot.tap(teacher, "60")
+    assert "this 60 = 60 / 60 min" in (preview.text or "")
+    await bot.tap(teacher, "Save changes")
+    await bot.send(teacher, "/homework")
+    await bot.tap(teacher, "Cancel 1")
+    await bot.tap(teacher, "Yes, cancel it")
+    async with bot.session() as session:
+        a = await session.scalar(select(Assignment))
+        assert a is not None
+        assert (a.minutes, a.status) == (60, "cancelled")
+        kinds = sorted(await session.scalars(select(AssignmentEvent.kind)))
+    assert kinds == ["cancelled", "created", "edited"]
+    # Another teacher may not edit it with a forged button.
+    other = bot.user(TEACHER2, "Li")
+    await bot.send(other, "/help")
+    other.tap_raw(f"hw.m:{a.id}:edit", other.last.message_id)
+    await bot.deliver()
+    assert "no longer available" in (other.answered_callbacks[-1].text or "")
+
+
+async def test_load_shows_the_week(bot: Harness) -> None:
+    await seed(bot)
+    await post(bot, TEACHER, "5A", None, "Exercise 3", "Written", "30")
+    await bot.tap(bot.user(TEACHER, "T"), "Post")
+    leader = bot.user(LEADER, "Zhao")
+    await bot.send(leader, "/load")
+    reply = await bot.tap(leader, "5A")
+    assert "Thu, Nov 19: Maths 30 = 30 / 60 min" in (reply.text or "")
