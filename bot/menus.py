@@ -23,6 +23,7 @@ BY_CAPABILITY: dict[Capability, tuple[tuple[str, str], ...]] = {
     Capability.SCHOOL_ADMIN: (
         ("classes", N_("Set up grades and classes")),
         ("subjects", N_("Set up subjects")),
+        ("settings", N_("School settings: limits, times, holidays")),
         ("load", N_("Homework load of my classes")),
         ("invite", N_("Create an invite link")),
         ("invites", N_("List and revoke invite links")),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date, time
 from enum import StrEnum
 
 
@@ -70,5 +71,34 @@ def parse_range(raw: str | None, low: int, high: int) -> tuple[int, int] | None:
     first = int(match.group(1))
     last = int(match.group(2)) if match.group(2) else first
     if not (low <= first <= last <= high):
+        return None
+    return first, last
+
+
+def parse_time(raw: str | None) -> time | None:
+    """'17:30', '17.30', '1730' or '9:05' as a time of day, else None."""
+    text = unicodedata.normalize("NFKC", raw or "").strip()
+    match = re.fullmatch(r"(\d{1,2})\s*[:.：]?\s*(\d{2})", text)
+    if not match:
+        return None
+    hour, minute = int(match.group(1)), int(match.group(2))
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
+
+
+def parse_date_range(raw: str | None, max_days: int = 62) -> tuple[date, date] | None:
+    """'2026-10-01' or '2026-10-01 - 2026-10-07' (also '..', '~', '至'), ordered and short."""
+    text = unicodedata.normalize("NFKC", raw or "").strip()
+    found = re.findall(r"\d{4}-\d{1,2}-\d{1,2}", text)
+    rest = re.sub(r"\d{4}-\d{1,2}-\d{1,2}", "", text)
+    if not 1 <= len(found) <= 2 or re.sub(r"[\s\-–—~.至到]", "", rest):
+        return None
+    try:
+        days = [date(*map(int, part.split("-"))) for part in found]
+    except ValueError:
+        return None
+    first, last = days[0], days[-1]
+    if last < first or (last - first).days >= max_days:
         return None
     return first, last

@@ -22,6 +22,7 @@ from handlers import (
     load,
     owner,
     school_setup,
+    settings,
     start,
 )
 from handlers.routing import Router
@@ -54,6 +55,10 @@ def build_router() -> Router:
     router.buttons[school_setup.SetupSchool] = school_setup.on_school
     router.buttons[school_setup.SetupAct] = school_setup.on_act
     router.dialogs[school_setup.DIALOG] = school_setup.on_text
+    # -- school settings: limits, mode, times, calendar
+    router.buttons[settings.StSchool] = settings.on_school
+    router.buttons[settings.StAct] = settings.on_act
+    router.dialogs[settings.DIALOG] = settings.on_text
     # -- homework: posting, approval, managing, load
     router.buttons[homework.HwPick] = homework.on_pick
     router.buttons[homework.HwEdit] = homework.on_edit
@@ -89,6 +94,7 @@ def register_handlers(app: QingfuApp) -> None:
         "invites": invites.invites_command,
         "classes": school_setup.classes_command,
         "subjects": school_setup.subjects_command,
+        "settings": settings.settings_command,
         # teachers, grade leaders, admins: homework
         "assign": homework.assign,
         "homework": homework_manage.homework_command,

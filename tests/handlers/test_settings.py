@@ -1,0 +1,91 @@
+"""/settings: limits, mode, times, school days and the calendar, with validation."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+from sqlalchemy import select
+
+from storage.models import CalendarDay, Role, School
+from tests.factories import make_school, make_staff, make_teacher
+from tests.harness import Harness
+
+ADMIN, TEACHER = 3001, 3002
+
+
+async def seed(bot: Harness) -> int:
+    async with bot.session() as session:
+        setup = await make_school(session)
+        await make_staff(session, setup, ADMIN, "Admin", Role.SCHOOL_ADMIN)
+        await make_teacher(session, setup, TEACHER, "Wang", [("5A", "Maths")])
+        await session.commit()
+        return setup.school.id
+
+
+async def school(bot: Harness, school_id: int) -> School:
+    async with bot.session() as session:
+        found = await session.get(School, school_id)
+        assert found is not None
+        return found
+
+
+async def test_change_cap_mode_times_days_and_calendar(bot: Harness) -> None:
+    school_id = await seed(bot)
+    admin = bot.user(ADMIN, "Admin")
+    menu = await bot.send(admin, "/settings")
+    assert menu is not None and "Grades 3-6: 60 min" in (menu.text or "")
+    await bot.tap(admin, "Limits")
+    await bot.tap(admin, "Grades 3-6")
+    for bad in ("-5", "601", "sixty"):
+        reply = await bot.send(admin, bad)
+        assert reply is not None and "from 0 to 600" in (reply.text or "")
+    reply = await bot.send(admin, "45")
+    assert reply is not None and "Grades 3-6: 45 min" in (reply.text or "")
+    await bot.tap(admin, "Limits")
+    await bot.tap(admin, "Weekends and holidays")
+    await bot.send(admin, "30")
+    await bot.tap(admin, "Over-limit mode")
+    await bot.tap(admin, "strict")
+    await bot.tap(admin, "Times")
+    await bot.tap(admin, "Homework notice")
+    reply = await bot.send(admin, "25:00")
+    assert reply is not None and "17:30" in (reply.text or "")
+    await bot.send(admin, "16:45")
+    await bot.tap(admin, "School days")
+    await bot.tap(admin, "Sat")
+    await bot.tap(admin, "Back")
+    await bot.tap(admin, "Holidays and make-up days")
+    await bot.tap(admin, "Add holidays")
+    reply = await bot.send(admin, "2026-12-31 - 2026-12-01")
+    assert reply is not None and "at most 62 days" in (reply.text or "")
+    reply = await bot.send(admin, "2027-01-01 - 2027-01-03")
+    assert reply is not None and "3 days saved" in (admin.texts()[-2] or "")
+    await bot.tap(admin, "Add make-up days")
+    await bot.send(admin, "2027-01-09")
+    await bot.tap(admin, "Back")
+    await bot.tap(admin, "Done")
+    saved = await school(bot, school_id)
+    assert saved.cap_primary == 45
+    assert saved.cap_non_school_day == 30
+    assert saved.over_cap_mode == "strict"
+    assert saved.notice_time == time(16, 45)
+    assert saved.school_days == "123456"
+    async with bot.session() as session:
+        days = (await session.execute(select(CalendarDay.day, CalendarDay.kind))).all()
+    assert sorted(days) == [
+        (date(2027, 1, 1), "holiday"),
+        (date(2027, 1, 2), "holiday"),
+        (date(2027, 1, 3), "holiday"),
+        (date(2027, 1, 9), "makeup"),
+    ]
+
+
+async def test_teacher_cannot_open_settings_or_forge_buttons(bot: Harness) -> None:
+    school_id = await seed(bot)
+    teacher = bot.user(TEACHER, "Wang")
+    reply = await bot.send(teacher, "/settings")
+    assert reply is not None and "Only school administrators" in (reply.text or "")
+    teacher.tap_raw("st.a:deadbeef:set_mode:2", teacher.last.message_id)
+    await bot.deliver()
+    assert "no longer available" in (teacher.answered_callbacks[-1].text or "")
+    assert (await school(bot, school_id)).over_cap_mode == "warn"
