@@ -10,33 +10,53 @@ import sys
 from collections.abc import Sequence
 
 from pydantic import ValidationError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from telegram import Update
+from telegram.error import InvalidToken, NetworkError
 
 from bot.config import Settings, describe_error, help_table
 
 log = logging.getLogger("qingfu")
 
 
-class RedactSecrets(logging.Filter):
-    """Removes the bot token from every log record, whatever logged it."""
+class RedactSecrets(logging.Formatter):
+    """Removes the bot token from every formatted record, whatever logged it: the message,
+    its arguments and any traceback (PTB logs the API URL, which contains the token)."""
 
-    def __init__(self, secret: str) -> None:
-        super().__init__()
+    def __init__(self, fmt: str, secret: str) -> None:
+        super().__init__(fmt)
         self.secret = secret
 
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        return text.replace(self.secret, "<BOT_TOKEN>") if self.secret else text
+
+
+class QuietStartFailure(logging.Filter):
+    """PTB logs a failed start-up (rejected token, unreachable Bot API) with a traceback;
+    `run_bot` explains those in one paragraph, so the log keeps just the line."""
+
     def filter(self, record: logging.LogRecord) -> bool:
-        if self.secret:
-            message = record.getMessage()
-            if self.secret in message:
-                record.msg = message.replace(self.secret, "<BOT_TOKEN>")
-                record.args = None
+        error = record.exc_info[1] if record.exc_info else None
+        if (
+            record.name.startswith("telegram.ext")
+            and "Bootstrap" in record.getMessage()
+            and isinstance(error, InvalidToken | NetworkError)
+        ):
+            record.exc_info, record.exc_text = None, None
         return True
 
 
 def setup_logging(settings: Settings) -> None:
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactSecrets(settings.bot_token.get_secret_value()))
+    handler.setFormatter(
+        RedactSecrets(
+            "%(asctime)s %(levelname)s %(name)s: %(message)s",
+            settings.bot_token.get_secret_value(),
+        )
+    )
+    handler.addFilter(QuietStartFailure())
     logging.basicConfig(level=settings.log_level, handlers=[handler], force=True)
     # httpx logs every request URL at INFO, and the URL contains the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -81,25 +101,77 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from storage.db import upgrade
 
-    upgrade(settings.database_url)
+    try:
+        upgrade(settings.database_url)
+    except (SQLAlchemyError, OSError) as error:
+        return cannot_start(
+            f"the database at DATABASE_URL ({_safe_url(settings.database_url)}) cannot be used: "
+            f"{_first_line(error)}. Check that the server is running and that the URL, user and "
+            "password are right",
+            settings,
+        )
     if args.command == "migrate":
         log.info("database is up to date")
         return 0
     if args.command == "demo":
-        from bot.demo import run_demo
+        from bot.demo import UnusableUserId, run_demo
 
-        print(asyncio.run(run_demo(settings, args.user)))
+        try:
+            print(asyncio.run(run_demo(settings, args.user)))
+        except UnusableUserId as error:
+            print(f"qingfu demo: {error}", file=sys.stderr)
+            return 2
         return 0
-    run_bot(settings)
-    return 0
+    return run_bot(settings)
 
 
-def run_bot(settings: Settings) -> None:
+def cannot_start(reason: str, settings: Settings) -> int:
+    """One paragraph on stderr (never the token), and the exit status for a failed start."""
+    message = (
+        f"qingfu cannot start: {reason}. Run `python bot.py --help` for every option."
+    ).replace(settings.bot_token.get_secret_value(), "<BOT_TOKEN>")
+    print(message, file=sys.stderr)
+    return 1
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0].rstrip(".") if lines else type(error).__name__
+
+
+def _safe_url(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "?"
+
+
+def run_bot(settings: Settings) -> int:
     from bot.app import build_application
+    from bot.context import QingfuApp
     from storage.db import create_engine, create_sessionmaker
 
     engine = create_engine(settings.database_url)
     app = build_application(settings, create_sessionmaker(engine))
+
+    async def dispose_engine(_app: QingfuApp) -> None:
+        # In the polling loop: asyncpg connections cannot be closed from another event loop.
+        await engine.dispose()
+
+    app.post_shutdown = dispose_engine
     log.info("starting (database: %s)", engine.url.render_as_string(hide_password=True))
-    app.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False)
-    asyncio.run(engine.dispose())
+    try:
+        app.run_polling(allowed_updates=Update.ALL_TYPES)
+    except InvalidToken:
+        return cannot_start(
+            "the Bot API rejected BOT_TOKEN. Copy the token again from @BotFather (and check "
+            "BOT_API_URL if you use your own Bot API server)",
+            settings,
+        )
+    except NetworkError as error:  # only start-up raises: polling retries by itself
+        return cannot_start(
+            f"the Bot API at BOT_API_URL ({settings.bot_api_url}) cannot be reached: "
+            f"{_first_line(error)}. Check the network and BOT_API_URL",
+            settings,
+        )
+    return 0

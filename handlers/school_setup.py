@@ -3,62 +3,39 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
 from bot.callbacks import CallbackData
 from bot.context import Ctx
 from bot.i18n import _, current_locale, ngettext
 from bot.naming import class_names
+from bot.presets import SUBJECT_PRESETS
 from bot.validate import clean_text, parse_int, parse_range
 from handlers.common import Rows, answer, current_user, refuse_stale, roles_of, say
 from handlers.routing import dialog_for
 from storage import repo
-from storage.models import Assignment, Child, Dialog, School, SchoolClass, Subject, Teaching
+from storage.models import (
+    Assignment,
+    Child,
+    Complaint,
+    Dialog,
+    Invite,
+    InviteUse,
+    School,
+    SchoolClass,
+    Subject,
+    Teaching,
+)
 
 DIALOG = "setup"
 MAX_CLASSES_PER_GRADE = 30
 GRADE_PRESETS = ((1, 6), (7, 9), (1, 9), (10, 12))
-SUBJECT_PRESETS = {
-    "zh_Hans": (
-        "语文",
-        "数学",
-        "英语",
-        "科学",
-        "道德与法治",
-        "物理",
-        "化学",
-        "历史",
-        "地理",
-        "生物",
-    ),
-    "ru": (
-        "Русский язык",
-        "Литература",
-        "Математика",
-        "Английский язык",
-        "Окружающий мир",
-        "История",
-        "Физика",
-        "Химия",
-        "Биология",
-        "География",
-    ),
-    "en": (
-        "Chinese",
-        "Maths",
-        "English",
-        "Science",
-        "Morality and Law",
-        "Physics",
-        "Chemistry",
-        "History",
-        "Geography",
-        "Biology",
-    ),
-}
 
 
 class Step(enum.StrEnum):
@@ -84,6 +61,7 @@ class Act(enum.StrEnum):
     TYPE = "type"
     CREATE = "create"
     DONE = "done"
+    MENU = "menu"
 
 
 @dataclass(frozen=True)
@@ -102,7 +80,7 @@ class SetupAct(CallbackData, prefix="su.a"):
 def parse_class_line(raw: str | None) -> tuple[int, str] | None:
     """'5 5E' or '5, 5E' -> (5, '5E'): a grade 1-12 and a name."""
     text = (raw or "").strip()
-    head, _sep, name = text.replace(",", " ").partition(" ")
+    head, _sep, name = text.replace(",", " ").replace("，", " ").partition(" ")
     grade = parse_int(head, 1, 12)
     checked = clean_text(name, max_len=32)
     if grade is None or checked.value is None:
@@ -161,7 +139,13 @@ def classes_overview(classes: list[SchoolClass]) -> str:
 
 
 async def show_menu(
-    update: Update, context: Ctx, dialog: Dialog, school: School, *, edit: bool
+    update: Update,
+    context: Ctx,
+    dialog: Dialog,
+    school: School,
+    *,
+    edit: bool,
+    note: str = "",
 ) -> None:
     session = context.session
     repo.update_dialog(dialog, Step.MENU, school_id=school.id)
@@ -189,7 +173,7 @@ async def show_menu(
         if subjects:
             rows.append([(_("Delete a subject"), SetupAct(t, Act.DELETE))])
     rows.append([(_("Done"), SetupAct(t, Act.DONE))])
-    await say(update, text, rows, edit=edit)
+    await say(update, f"{note}\n\n{text}" if note else text, rows, edit=edit)
 
 
 async def admin_dialog(update: Update, context: Ctx, token: str) -> tuple[Dialog, School] | None:
@@ -205,41 +189,45 @@ async def admin_dialog(update: Update, context: Ctx, token: str) -> tuple[Dialog
     return dialog, school
 
 
+# Where each step's "✖ Back" and preset buttons may be pressed from.
+BULK_STEPS = (Step.MENU, Step.GRADES, Step.PER_GRADE, Step.CONFIRM)
+
+
 async def on_act(update: Update, context: Ctx, data: SetupAct) -> None:
+    """A button of the set-up menu. Every check comes before `answer`: a callback query can
+    be answered only once, and a refusal is an answer."""
     found = await admin_dialog(update, context, data.token)
     if found is None:
         return
     dialog, school = found
     session = context.session
     classes_mode = dialog.data["what"] == What.CLASSES
-    t = dialog.token
-    await answer(update)
     if data.act == Act.DONE:
+        await answer(update)
         await repo.end_dialog(session, dialog.user_id)
         await session.commit()
         await say(update, _("Saved."), edit=True)
-    elif data.act == Act.BULK and dialog.step in (Step.MENU, Step.GRADES):
-        if data.value:  # a preset range was picked
-            first, last = GRADE_PRESETS[(data.value - 1) % len(GRADE_PRESETS)]
-            repo.update_dialog(dialog, Step.PER_GRADE, first=first, last=last)
-            await session.commit()
-            await ask_per_grade(update, dialog)
-            return
+    elif data.act == Act.MENU:
+        await answer(update)
+        await show_menu(update, context, dialog, school, edit=True)
+    elif data.act == Act.BULK and dialog.step in BULK_STEPS and not data.value and classes_mode:
+        await answer(update)
         repo.update_dialog(dialog, Step.GRADES)
         await session.commit()
-        rows = [
-            [
-                (_("Grades {a}-{b}").format(a=a, b=b), SetupAct(t, Act.BULK, i))
-                for i, (a, b) in enumerate(GRADE_PRESETS, 1)
-            ]
-        ]
-        await say(
-            update,
-            _("Which grades? Pick a range or type one, e.g. 3-5:"),
-            rows,
-            edit=True,
-        )
+        await ask_grades(update, dialog)
+    elif (
+        data.act == Act.BULK
+        and dialog.step in BULK_STEPS
+        and 1 <= data.value <= len(GRADE_PRESETS)
+        and classes_mode
+    ):
+        await answer(update)
+        first, last = GRADE_PRESETS[data.value - 1]
+        repo.update_dialog(dialog, Step.PER_GRADE, first=first, last=last)
+        await session.commit()
+        await ask_per_grade(update, dialog)
     elif data.act == Act.CREATE and dialog.step == Step.PER_GRADE and 1 <= data.value <= 12:
+        await answer(update)
         await confirm_bulk(update, context, dialog, data.value)
     elif data.act == Act.CREATE and dialog.step == Step.CONFIRM:
         d = dialog.data
@@ -251,46 +239,68 @@ async def on_act(update: Update, context: Ctx, data: SetupAct) -> None:
             ngettext("{n} class created.", "{n} classes created.", created).format(n=created),
         )
         await show_menu(update, context, dialog, school, edit=True)
-    elif data.act == Act.ONE:
+    elif data.act == Act.ONE and classes_mode:
+        await answer(update)
         repo.update_dialog(dialog, Step.ONE_CLASS)
         await session.commit()
-        await say(
-            update,
-            _('Type the grade and the class name, e.g. "5 5E":'),
-            edit=True,
-        )
+        await say(update, one_class_question(), edit=True)
     elif data.act == Act.DELETE and data.value == 0:
+        await answer(update)
         await ask_delete(update, context, dialog, school)
     elif data.act == Act.DELETE:
         await delete_item(update, context, dialog, school, data.value)
     elif data.act == Act.PRESET and not classes_mode:
+        await answer(update)
         preset = list(SUBJECT_PRESETS.get(current_locale(), SUBJECT_PRESETS["en"]))
         await repo.add_subjects(session, school.id, preset)
         await session.commit()
         await show_menu(update, context, dialog, school, edit=True)
     elif data.act == Act.TYPE and not classes_mode:
+        await answer(update)
         repo.update_dialog(dialog, Step.SUBJECTS)
         await session.commit()
-        await say(
-            update,
-            _('Type the subjects to add, separated by commas (e.g. "Music, Art"):'),
-            edit=True,
-        )
+        await say(update, subjects_question(), edit=True)
     else:
         await refuse_stale(update)
 
 
-async def ask_per_grade(update: Update, dialog: Dialog) -> None:
+def one_class_question() -> str:
+    return _('Type the grade and the class name, e.g. "5 5E":')
+
+
+def subjects_question() -> str:
+    return _('Type the subjects to add, separated by commas (e.g. "Music, Art"):')
+
+
+async def ask_grades(update: Update, dialog: Dialog, error: str = "") -> None:
+    t = dialog.token
+    rows = [
+        [
+            (_("Grades {a}-{b}").format(a=a, b=b), SetupAct(t, Act.BULK, i))
+            for i, (a, b) in enumerate(GRADE_PRESETS, 1)
+        ],
+        [(_("✖ Back"), SetupAct(t, Act.MENU))],
+    ]
+    question = _("Which grades? Pick a range or type one, e.g. 3-5:")
+    if error:
+        await say(update, f"{error}\n\n{question}", rows)
+    else:
+        await say(update, question, rows, edit=True)
+
+
+async def ask_per_grade(update: Update, dialog: Dialog, error: str = "") -> None:
     t = dialog.token
     rows = [
         [(str(n), SetupAct(t, Act.CREATE, n)) for n in range(1, 7)],
         [(str(n), SetupAct(t, Act.CREATE, n)) for n in range(7, 13)],
+        [(_("✖ Back"), SetupAct(t, Act.BULK))],
     ]
+    question = _("Grades {a}-{b}. How many classes in each grade? Pick or type a number:").format(
+        a=dialog.data["first"], b=dialog.data["last"]
+    )
     await say(
         update,
-        _("Grades {a}-{b}. How many classes in each grade? Pick or type a number:").format(
-            a=dialog.data["first"], b=dialog.data["last"]
-        ),
+        f"{error}\n\n{question}" if error else question,
         rows,
         edit=update.callback_query is not None,
     )
@@ -326,10 +336,40 @@ async def ask_delete(update: Update, context: Ctx, dialog: Dialog, school: Schoo
         prompt = _("Which subject do you want to delete?")
     rows = [
         [(name, SetupAct(t, Act.DELETE, item_id)) for item_id, name in items[i : i + 4]]
-        for i in range(0, min(len(items), 80), 4)
+        for i in range(0, min(len(items), 96), 4)
     ]
-    rows.append([(_("✖ Back"), SetupAct(t, Act.DONE))])
+    rows.append([(_("✖ Back"), SetupAct(t, Act.MENU))])
     await say(update, prompt, rows, edit=True)
+
+
+async def drop_from_invites(
+    session: AsyncSession,
+    school_id: int,
+    now: datetime,
+    *,
+    class_id: int | None = None,
+    subject_id: int | None = None,
+) -> None:
+    """Forget a deleted class or subject in the school's invites: a teacher invite keeps its
+    other pairs (revoked when none is left); a parent invite of the class goes (an unused one:
+    a used one means the class has a child, and such a class is not deleted)."""
+    invites = await session.scalars(select(Invite).where(Invite.school_id == school_id))
+    for invite in invites:
+        if class_id is not None and invite.class_id == class_id:
+            await session.execute(delete(InviteUse).where(InviteUse.invite_id == invite.id))
+            await session.delete(invite)
+        elif invite.teaching:
+            pairs = [
+                [c, s]
+                for c, s in invite.teaching
+                if (class_id is None or int(c) != class_id)
+                and (subject_id is None or int(s) != subject_id)
+            ]
+            if len(pairs) != len(invite.teaching):
+                invite.teaching = pairs
+                if not pairs and invite.revoked_at is None:
+                    invite.revoked_at = now
+    await session.flush()
 
 
 async def delete_item(
@@ -348,7 +388,10 @@ async def delete_item(
         homework = await session.scalar(
             select(func.count()).select_from(Assignment).where(Assignment.class_id == klass.id)
         )
-        if children or homework:
+        complaints = await session.scalar(
+            select(func.count()).select_from(Complaint).where(Complaint.class_id == klass.id)
+        )
+        if children or homework or complaints:
             await answer(
                 update,
                 _("{name} has children or homework; it cannot be deleted.").format(name=klass.name),
@@ -356,6 +399,7 @@ async def delete_item(
             )
             return
         await session.execute(delete(Teaching).where(Teaching.class_id == klass.id))
+        await drop_from_invites(session, school.id, context.now(), class_id=klass.id)
         await session.delete(klass)
     else:
         subject = await session.get(Subject, item_id)
@@ -373,9 +417,24 @@ async def delete_item(
             )
             return
         await session.execute(delete(Teaching).where(Teaching.subject_id == subject.id))
+        await drop_from_invites(session, school.id, context.now(), subject_id=subject.id)
         await session.delete(subject)
     await session.commit()
+    await answer(update)
     await show_menu(update, context, dialog, school, edit=True)
+
+
+SUBJECT_SEPARATORS = re.compile(r"[,，、;；\n]")
+
+
+def parse_subjects(raw: str | None) -> list[str] | None:
+    """'Music, Art' (also with '，', '、' or ';') -> the names; None when one is too long."""
+    parts = [p for p in SUBJECT_SEPARATORS.split(raw or "") if p.strip()]
+    checked = [clean_text(part, max_len=40) for part in parts]
+    names = [c.value for c in checked if c.value is not None]
+    if not names or len(names) != len(parts) or len(names) > 30:
+        return None
+    return names
 
 
 async def on_text(update: Update, context: Ctx, dialog: Dialog) -> None:
@@ -392,7 +451,8 @@ async def on_text(update: Update, context: Ctx, dialog: Dialog) -> None:
     if dialog.step == Step.GRADES:
         grades = parse_range(raw, 1, 12)
         if grades is None:
-            await say(update, _('Please type grades from 1 to 12 like "3-5", or pick a range.'))
+            error = _('Please type grades from 1 to 12 like "3-5", or pick a range.')
+            await ask_grades(update, dialog, error)
             return
         repo.update_dialog(dialog, Step.PER_GRADE, first=grades[0], last=grades[1])
         await session.commit()
@@ -400,37 +460,32 @@ async def on_text(update: Update, context: Ctx, dialog: Dialog) -> None:
     elif dialog.step == Step.PER_GRADE:
         count = parse_int(raw, 1, MAX_CLASSES_PER_GRADE)
         if count is None:
-            await say(
-                update,
-                _("Please type a whole number from 1 to {max}.").format(max=MAX_CLASSES_PER_GRADE),
+            error = _("Please type a whole number from 1 to {max}.").format(
+                max=MAX_CLASSES_PER_GRADE
             )
+            await ask_per_grade(update, dialog, error)
             return
         await confirm_bulk(update, context, dialog, count)
     elif dialog.step == Step.ONE_CLASS:
         parsed = parse_class_line(raw)
         if parsed is None:
-            await say(
-                update,
-                _(
-                    "Please type a grade from 1 to 12, a space and a name of at most 32 "
-                    'characters, e.g. "5 5E".'
-                ),
+            error = _(
+                "Please type a grade from 1 to 12, a space and a name of at most 32 "
+                'characters, e.g. "5 5E".'
             )
+            await say(update, error + "\n\n" + one_class_question())
             return
         created = await repo.add_classes(session, school.id, [parsed])
         await session.commit()
-        if not created:
-            await say(update, _("{name} already exists.").format(name=parsed[1]))
-        await show_menu(update, context, dialog, school, edit=False)
+        note = "" if created else _("{name} already exists.").format(name=parsed[1])
+        await show_menu(update, context, dialog, school, edit=False, note=note)
     elif dialog.step == Step.SUBJECTS:
-        names = [clean_text(part, max_len=40) for part in (raw or "").replace("，", ",").split(",")]
-        if not names or any(n.value is None for n in names) or len(names) > 30:
-            await say(
-                update,
-                _("Please type subject names of at most 40 characters, separated by commas."),
-            )
+        names = parse_subjects(raw)
+        if names is None:
+            error = _("Please type subject names of at most 40 characters, separated by commas.")
+            await say(update, error + "\n\n" + subjects_question())
             return
-        await repo.add_subjects(session, school.id, [n.value for n in names if n.value])
+        await repo.add_subjects(session, school.id, names)
         await session.commit()
         await show_menu(update, context, dialog, school, edit=False)
     else:

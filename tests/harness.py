@@ -60,11 +60,12 @@ class Harness:
                 count += 1
         return count
 
-    async def send(self, user: FakeUser, text: str) -> SentMessage | None:
+    async def send(self, user: FakeUser, text: str) -> SentMessage:
         """The user sends text; returns the newest bot message in their chat afterwards."""
         user.send(text)
         await self.deliver()
-        return user.messages[-1] if user.messages else None
+        assert user.messages, f"the bot never wrote to {user!r}"
+        return user.messages[-1]
 
     async def tap(self, user: FakeUser, label: str | None = None, **kwargs: Any) -> SentMessage:
         user.tap(label, **kwargs)
@@ -104,6 +105,7 @@ async def running_bot(sessionmaker: SessionMaker, **settings: Any) -> AsyncItera
         request=FakeRequest(api),
         updates_request=FakeRequest(api),
         bot_data=data,
+        scheduler=False,
     )
     harness = Harness(app, api, sessionmaker, clock)
 
