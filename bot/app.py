@@ -86,6 +86,7 @@ def build_application(
     updates_request: BaseRequest | None = None,
     bot_data: BotData | None = None,
     rate_limit: bool = True,
+    scheduler: bool = True,
 ) -> QingfuApp:
     """The configured Application with every handler registered (see `handlers.registry`)."""
     from handlers.registry import register_handlers
@@ -110,6 +111,11 @@ def build_application(
         builder = builder.get_updates_request(updates_request)
     app: QingfuApp = builder.build()  # type: ignore[assignment]
     register_handlers(app)
+    if scheduler:
+        # The scheduler tick (off in handler tests, which drive `handlers.jobs.tick` directly).
+        from handlers.jobs import start_scheduler
+
+        start_scheduler(app)
     return app
 
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import re
 import typing
 from typing import Any, ClassVar, TypeVar
 
 MAX_BYTES = 64
 SEP = ":"
 
+_INT = re.compile(r"-?[0-9]{1,19}")  # ASCII digits only: one spelling per number
 _registry: dict[str, type[CallbackData]] = {}
 T = TypeVar("T", bound="CallbackData")
 
@@ -66,7 +68,7 @@ def _decode(raw: str, kind: Any) -> Any:
             raise ValueError(raw)
         return raw == "1"
     if kind is int:
-        if not raw.lstrip("-").isdigit() or len(raw) > 19:
+        if not _INT.fullmatch(raw):
             raise ValueError(raw)
         return int(raw)
     if kind is str:
@@ -89,13 +91,13 @@ def unpack(text: str | None) -> CallbackData | None:
     """The typed payload of a button, or None when it is not one of ours or is malformed."""
     if not text or len(text.encode()) > MAX_BYTES:
         return None
-    prefix, _, rest = text.partition(SEP)
+    prefix, sep, rest = text.partition(SEP)
     cls = _registry.get(prefix)
     if cls is None:
         return None
     fields = _field_types(cls)
     raw_values = rest.split(SEP) if fields else []
-    if len(raw_values) != len(fields) or (not fields and rest):
+    if len(raw_values) != len(fields) or bool(sep) != bool(fields):
         return None
     try:
         values = {

@@ -61,6 +61,10 @@ def setup_logging(settings: Settings) -> None:
     # httpx logs every request URL at INFO, and the URL contains the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # At DEBUG these log raw SQL parameters and API calls, which may include a user's id or
+    # name (an anonymous complainant's too): they stay at INFO whatever LOG_LEVEL says.
+    for noisy in ("aiosqlite", "asyncpg", "sqlalchemy", "telegram", "httpcore"):
+        logging.getLogger(noisy).setLevel(max(logging.INFO, logging.getLogger().level))
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 

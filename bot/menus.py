@@ -19,7 +19,7 @@ BY_CAPABILITY: dict[Capability, tuple[tuple[str, str], ...]] = {
         ("invite", N_("Create an invite link")),
         ("invites", N_("List and revoke invite links")),
     ),
-    Capability.SUPERVISOR: (),
+    Capability.SUPERVISOR: (("tickets", N_("Complaints: open tickets by deadline")),),
     Capability.SCHOOL_ADMIN: (
         ("classes", N_("Set up grades and classes")),
         ("subjects", N_("Set up subjects")),
@@ -27,8 +27,9 @@ BY_CAPABILITY: dict[Capability, tuple[tuple[str, str], ...]] = {
         ("load", N_("Homework load of my classes")),
         ("invite", N_("Create an invite link")),
         ("invites", N_("List and revoke invite links")),
+        ("tickets", N_("Complaints: open tickets by deadline")),
     ),
-    Capability.COMPLAINT_HANDLER: (),
+    Capability.COMPLAINT_HANDLER: (("tickets", N_("Complaints: open tickets by deadline")),),
     Capability.GRADE_LEADER: (
         ("load", N_("Homework load of my classes")),
         ("homework", N_("Homework: list, edit, cancel")),
@@ -38,7 +39,12 @@ BY_CAPABILITY: dict[Capability, tuple[tuple[str, str], ...]] = {
         ("homework", N_("Homework: list, edit, cancel")),
         ("load", N_("Homework load of my classes")),
     ),
-    Capability.PARENT: (("addchild", N_("Link another child")),),
+    Capability.PARENT: (
+        ("report", N_("Report how long homework took")),
+        ("addchild", N_("Link another child")),
+        ("complain", N_("File a complaint")),
+        ("tickets", N_("My complaints and their status")),
+    ),
 }
 
 

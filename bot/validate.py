@@ -50,6 +50,8 @@ def clean_person_name(raw: str | None, max_len: int = 64) -> Checked:
         category = unicodedata.category(ch)
         if not (category.startswith("L") or category.startswith("M") or ch in " .-'·‧’"):
             return Checked(None, TextError.BAD_CHARS)
+    if not any(unicodedata.category(ch).startswith("L") for ch in checked.value):
+        return Checked(None, TextError.BAD_CHARS)  # "-", "..." or a lone accent is no name
     return checked
 
 

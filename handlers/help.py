@@ -6,10 +6,10 @@ from sqlalchemy import select
 from telegram import Update
 
 from bot.context import Ctx
-from bot.i18n import _, ngettext
+from bot.i18n import _, format_list, ngettext
 from bot.menus import commands_for
 from bot.roles import Capability
-from handlers.common import current_user, roles_of, say
+from handlers.common import current_user, roles_of, say, say_lines
 from storage import repo
 from storage.models import District, School, SchoolClass, Subject, Teaching
 
@@ -103,11 +103,15 @@ async def me(update: Update, context: Ctx) -> None:
                 .order_by(School.name, SchoolClass.grade, SchoolClass.name, Subject.position)
             )
         ).all()
+        # One line per school and subject: "Teacher of Maths in 5A, 5B and 5C at ...".
+        by_subject: dict[tuple[str, str], list[str]] = {}
         for school_name, class_name, subject_name in rows:
+            by_subject.setdefault((school_name, subject_name), []).append(class_name)
+        for (school_name, subject_name), class_names in by_subject.items():
             lines.append(
                 "• "
                 + _("Teacher of {subject} in {klass} at {school}").format(
-                    subject=subject_name, klass=class_name, school=school_name
+                    subject=subject_name, klass=format_list(class_names), school=school_name
                 )
             )
         if not rows:
@@ -126,7 +130,7 @@ async def me(update: Update, context: Ctx) -> None:
     else:
         count = len(lines) - 1
         lines.append(ngettext("{n} role in all.", "{n} roles in all.", count).format(n=count))
-    await say(update, "\n".join(lines))
+    await say_lines(update, lines)
 
 
 async def cancel(update: Update, context: Ctx) -> None:

@@ -13,7 +13,17 @@ from bot.callbacks import CallbackData
 from bot.context import Ctx
 from bot.i18n import _, format_datetime, ngettext
 from bot.roles import Roles
-from handlers.common import Rows, answer, current_user, refuse_stale, roles_of, say
+from handlers.common import (
+    Button,
+    Rows,
+    answer,
+    current_user,
+    pack_lines,
+    refuse_stale,
+    roles_of,
+    say,
+    say_lines,
+)
 from handlers.routing import dialog_for
 from storage import repo
 from storage.models import (
@@ -28,6 +38,8 @@ from storage.models import (
 
 DIALOG = "invite"
 MAX_BUTTONS = 40
+MAX_CLASS_BUTTONS = 48  # beyond this many classes, a parent invite asks for the grade first
+MAX_SCOPE_CHARS = 200
 
 
 class Step(enum.StrEnum):
@@ -193,25 +205,33 @@ async def ask_role(update: Update, context: Ctx, dialog: Dialog, school: School)
 
 
 async def on_school(update: Update, context: Ctx, data: InvSchool) -> None:
+    # Every check comes before `answer`: a callback query is answered once, a refusal too.
     dialog = await dialog_for(context, update, DIALOG, data.token)
     if dialog is None:
         return
     roles = await roles_of(context, dialog.user_id)
-    await answer(update)
-    if data.school_id == 0:
+    if dialog.step not in (Step.SCHOOL, Step.ROLE):
+        await refuse_stale(update)
+        return
+    if data.school_id == 0:  # "someone for my school", in an owner's menu
+        if not dialog.data.get("owner_menu") or not roles.admin_schools:
+            await refuse_stale(update)
+            return
+        await answer(update)
         await ask_school(update, context, dialog, roles)
         return
     school = await context.session.get(School, data.school_id)
     if school is None:
         await refuse_stale(update)
-        return
-    if dialog.data.get("owner_menu") and dialog.data.get("role") == InviteRole.SCHOOL_ADMIN:
+    elif dialog.data.get("owner_menu") and dialog.data.get("role") == InviteRole.SCHOOL_ADMIN:
         if not roles.owner:
             await refuse_stale(update)
             return
+        await answer(update)
         repo.update_dialog(dialog, school_id=school.id, district_id=school.district_id)
         await ask_validity(update, context, dialog)
     elif roles.administers(school.id):
+        await answer(update)
         await ask_role(update, context, dialog, school)
     else:
         await refuse_stale(update)
@@ -247,6 +267,9 @@ async def on_role(update: Update, context: Ctx, data: InvRole) -> None:
         repo.update_dialog(dialog, Step.SCHOOL)
         await session.commit()
         schools = list(await session.scalars(select(School).order_by(School.name).limit(40)))
+        if not schools:
+            await say(update, _("There is no school yet: create one with /newschool."), edit=True)
+            return
         rows = [[(s.name, InvSchool(dialog.token, s.id))] for s in schools]
         await say(update, _("Administrator of which school?"), rows, edit=True)
     elif data.role == InviteRole.TEACHER:
@@ -261,11 +284,7 @@ async def on_role(update: Update, context: Ctx, data: InvRole) -> None:
         if not grades:
             await say(update, _("Set up the classes first with /classes."))
             return
-        rows = [
-            [(_("Grade {n}").format(n=g), InvGrade(dialog.token, g)) for g in grades[i : i + 4]]
-            for i in range(0, len(grades), 4)
-        ]
-        await say(update, _("Grade leader of which grade?"), rows, edit=True)
+        await say(update, _("Grade leader of which grade?"), grade_rows(dialog, grades), edit=True)
     elif data.role == InviteRole.PARENT:
         repo.update_dialog(dialog, Step.CLASS)
         await session.commit()
@@ -273,14 +292,31 @@ async def on_role(update: Update, context: Ctx, data: InvRole) -> None:
         if not classes:
             await say(update, _("Set up the classes first with /classes."))
             return
-        rows = [
-            [(c.name, InvClass(dialog.token, c.id)) for c in classes[i : i + 4]]
-            for i in range(0, min(len(classes), 4 * 12), 4)
-        ]
+        if len(classes) > MAX_CLASS_BUTTONS:  # too many for one keyboard: the grade first
+            grades = sorted({c.grade for c in classes})
+            rows = grade_rows(dialog, grades)
+            rows.append([(_("Every class (one link each)"), InvClass(dialog.token, 0))])
+            await say(update, _("Parents of which grade?"), rows, edit=True)
+            return
+        rows = class_rows(dialog, classes)
         rows.append([(_("Every class (one link each)"), InvClass(dialog.token, 0))])
         await say(update, _("Parents of which class?"), rows, edit=True)
     else:
         await ask_validity(update, context, dialog)
+
+
+def grade_rows(dialog: Dialog, grades: list[int]) -> Rows:
+    return [
+        [(_("Grade {n}").format(n=g), InvGrade(dialog.token, g)) for g in grades[i : i + 4]]
+        for i in range(0, len(grades), 4)
+    ]
+
+
+def class_rows(dialog: Dialog, classes: list[SchoolClass]) -> Rows:
+    return [
+        [(c.name, InvClass(dialog.token, c.id)) for c in classes[i : i + 4]]
+        for i in range(0, min(len(classes), MAX_CLASS_BUTTONS), 4)
+    ]
 
 
 async def on_district(update: Update, context: Ctx, data: InvDistrict) -> None:
@@ -290,7 +326,12 @@ async def on_district(update: Update, context: Ctx, data: InvDistrict) -> None:
         return
     roles = await roles_of(context, dialog.user_id)
     district = await context.session.get(District, data.district_id)
-    if not roles.owner or district is None or dialog.data.get("role") != InviteRole.SUPERVISOR:
+    if (
+        not roles.owner
+        or district is None
+        or dialog.step != Step.DISTRICT
+        or dialog.data.get("role") != InviteRole.SUPERVISOR
+    ):
         await refuse_stale(update)
         return
     repo.update_dialog(dialog, district_id=district.id)
@@ -366,12 +407,23 @@ async def on_toggle(update: Update, context: Ctx, data: InvToggle) -> None:
 
 
 async def on_grade(update: Update, context: Ctx, data: InvGrade) -> None:
+    """A grade: of a grade leader's invite, or (step CLASS) to list a big school's classes."""
     dialog = await dialog_for(context, update, DIALOG, data.token)
-    if dialog is None or dialog.step != Step.GRADE or not 1 <= data.grade <= 12:
-        if dialog is not None:
-            await refuse_stale(update)
+    if dialog is None:
+        return
+    classes = [
+        c
+        for c in await repo.classes_of(context.session, int(dialog.data.get("school_id") or 0))
+        if c.grade == data.grade
+    ]
+    if dialog.step not in (Step.GRADE, Step.CLASS) or not classes:
+        await refuse_stale(update)
         return
     await answer(update)
+    if dialog.step == Step.CLASS:
+        rows = class_rows(dialog, classes)
+        await say(update, _("Parents of which class?"), rows, edit=True)
+        return
     repo.update_dialog(dialog, grade=data.grade)
     await ask_validity(update, context, dialog)
 
@@ -407,6 +459,9 @@ async def ask_validity(update: Update, context: Ctx, dialog: Dialog) -> None:
 async def on_validity(update: Update, context: Ctx, data: InvValidity) -> None:
     dialog = await dialog_for(context, update, DIALOG, data.token)
     if dialog is None:
+        return
+    if dialog.step != Step.VALIDITY or "role" not in dialog.data:
+        await refuse_stale(update)
         return
     session = context.session
     d = dialog.data
@@ -469,7 +524,7 @@ async def on_validity(update: Update, context: Ctx, data: InvValidity) -> None:
         link = invite_link(context, inv.code)
         lines.append(f"{label}: {link}" if label else link)
     lines.append(_("Send it only to the people it is meant for. /invites lists and revokes links."))
-    await say(update, "\n".join(lines), edit=True)
+    await say_lines(update, lines, edit=True)  # one link per class can exceed one message
 
 
 # ---------------------------------------------------------------- /invites
@@ -511,20 +566,30 @@ async def invites_command(update: Update, context: Ctx) -> None:
     if not live:
         await say(update, _("There are no active invite links. Create one with /invite."))
         return
-    lines = [_("Active invite links:")]
-    rows = []
+    entries: list[tuple[str, Button]] = []
     for n, inv in enumerate(live, 1):
         uses = (
             _("used {uses} of {max} times").format(uses=inv.uses, max=inv.max_uses)
             if inv.max_uses
             else ngettext("used {uses} time", "used {uses} times", inv.uses).format(uses=inv.uses)
         )
-        lines.append(
-            f"{n}. {role_label(inv.role)} — {await scope_label(context, inv)}; {uses}; "
+        scope = await scope_label(context, inv)
+        if len(scope) > MAX_SCOPE_CHARS:
+            scope = scope[: MAX_SCOPE_CHARS - 1] + "…"
+        line = (
+            f"{n}. {role_label(inv.role)} — {scope}; {uses}; "
             f"{expiry_label(inv.expires_at)}\n   {invite_link(context, inv.code)}"
         )
-        rows.append([(_("Revoke {n}").format(n=n), Revoke(inv.id))])
-    await say(update, "\n".join(lines), rows[:MAX_BUTTONS])
+        entries.append((line, (_("Revoke {n}").format(n=n), Revoke(inv.id))))
+    # Long lists go out in several messages, each with the revoke buttons of its own links.
+    lines = [_("Active invite links:")] + [line for line, _button in entries]
+    start = 0
+    for chunk in pack_lines(lines):
+        count = len(chunk) - (1 if start == 0 else 0)
+        buttons = [button for _line, button in entries[start : start + count]]
+        start += count
+        rows = [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
+        await say(update, "\n".join(chunk), rows)
 
 
 async def on_revoke(update: Update, context: Ctx, data: Revoke) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.i18n import _, format_minutes
 from bot.load import Cap, CapRule, HomeworkKind
-from bot.policy import NegativeItem
+from bot.policy import ComplaintCategory, NegativeItem
 
 
 def kind_label(kind: HomeworkKind | str) -> str:
@@ -65,3 +65,15 @@ def negative_item_label(item: NegativeItem | str) -> str:
         NegativeItem.NOT_MARKED: _("homework the teacher does not mark, or marks carelessly"),
     }
     return labels.get(str(item), str(item))
+
+
+def category_label(category: ComplaintCategory | str) -> str:
+    """A complaint category in plain words: a negative-list item, or one of the three extras."""
+    extra: dict[str, str] = {
+        ComplaintCategory.TOTAL_LOAD: _("total homework load too high"),
+        ComplaintCategory.EXAMS_RANKINGS: _("exams or rankings"),
+        ComplaintCategory.OTHER: _("other"),
+    }
+    if str(category) in extra:
+        return extra[str(category)]
+    return negative_item_label(category)

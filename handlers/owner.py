@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
+from zoneinfo import available_timezones
 
 from telegram import Update
 
@@ -13,7 +15,7 @@ from bot.callbacks import CallbackData
 from bot.context import Ctx
 from bot.i18n import _
 from bot.validate import TextError, clean_text
-from handlers.common import answer, current_user, roles_of, say
+from handlers.common import answer, current_user, refuse_stale, roles_of, say
 from handlers.invites import invite_link
 from handlers.routing import dialog_for
 from storage import repo
@@ -93,21 +95,28 @@ async def newschool(update: Update, context: Ctx) -> None:
     await say(update, _("New school. Which district does it belong to?"), rows)
 
 
+def district_name_question() -> str:
+    return _('Type the district\'s name (e.g. "Haidian District"):')
+
+
+def school_name_question() -> str:
+    return _("Type the school's name:")
+
+
 async def on_district(update: Update, context: Ctx, data: PickDistrict) -> None:
     dialog = await dialog_for(context, update, DIALOG, data.token)
-    if dialog is None or dialog.step != Step.DISTRICT:
-        if dialog is not None:
-            await answer(update, _("This is no longer available."), alert=True)
+    if dialog is None:
+        return
+    district = await context.session.get(District, data.district_id) if data.district_id else None
+    # A callback query can be answered only once: check everything before answering.
+    if dialog.step != Step.DISTRICT or (data.district_id and district is None):
+        await refuse_stale(update)
         return
     await answer(update)
-    if data.district_id == 0:
+    if district is None:
         repo.update_dialog(dialog, Step.DISTRICT_NAME)
         await context.session.commit()
-        await say(update, _('Type the district\'s name (e.g. "Haidian District"):'), edit=True)
-        return
-    district = await context.session.get(District, data.district_id)
-    if district is None:
-        await answer(update, _("This is no longer available."), alert=True)
+        await say(update, district_name_question(), edit=True)
         return
     repo.update_dialog(dialog, Step.NAME, district_id=district.id, district_name=district.name)
     await context.session.commit()
@@ -124,31 +133,39 @@ async def on_text(update: Update, context: Ctx, dialog: Dialog) -> None:
     if dialog.step == Step.DISTRICT_NAME:
         checked = clean_text(raw, min_len=2, max_len=120)
         if checked.value is None:
-            await say(update, text_error(checked.error, checked.limit))
+            error = text_error(checked.error, checked.limit)
+            await say(update, error + "\n\n" + district_name_question())
             return
-        repo.update_dialog(dialog, Step.NAME, district_id=0, district_name=checked.value)
+        # A district typed again by name is the existing one, not a namesake.
+        same = [
+            d
+            for d in await repo.districts(context.session)
+            if d.name.casefold() == checked.value.casefold()
+        ]
+        district_id, district_name = (same[0].id, same[0].name) if same else (0, checked.value)
+        repo.update_dialog(dialog, Step.NAME, district_id=district_id, district_name=district_name)
         await context.session.commit()
-        await say(update, _("Type the school's name:"))
+        await say(update, school_name_question())
     elif dialog.step == Step.NAME:
         checked = clean_text(raw, min_len=2, max_len=120)
         if checked.value is None:
-            await say(update, text_error(checked.error, checked.limit))
+            error = text_error(checked.error, checked.limit)
+            await say(update, error + "\n\n" + school_name_question())
             return
         repo.update_dialog(dialog, Step.TIMEZONE, name=checked.value)
         await context.session.commit()
         await ask_timezone(update, context, dialog)
     elif dialog.step == Step.TIMEZONE:
         name = (raw or "").strip()
-        if not is_valid_timezone(name):
-            await say(
-                update,
-                _(
-                    '"{name}" is not a time zone I know. Type a name like Asia/Shanghai or '
-                    "Europe/Moscow, or pick one of the buttons."
-                ).format(name=name[:60]),
-            )
+        zone = canonical_timezone(name)
+        if zone is None:
+            error = _(
+                '"{name}" is not a time zone I know. Type a name like Asia/Shanghai or '
+                "Europe/Moscow, or pick one of the buttons."
+            ).format(name=name[:60])
+            await ask_timezone(update, context, dialog, error=error)
             return
-        await set_timezone(update, context, dialog, name)
+        await set_timezone(update, context, dialog, zone)
     else:
         await say(update, _("Please use the buttons above, or /cancel."))
 
@@ -157,17 +174,29 @@ def timezone_choices(default: str) -> list[str]:
     return list(dict.fromkeys((default, *COMMON_TIMEZONES)))
 
 
-async def ask_timezone(update: Update, context: Ctx, dialog: Dialog) -> None:
+@cache
+def _zones_by_folded_name() -> dict[str, str]:
+    return {zone.casefold(): zone for zone in available_timezones()}
+
+
+def canonical_timezone(name: str) -> str | None:
+    """The IANA key as spelled in the tz database ("asia/shanghai" -> "Asia/Shanghai"), or None.
+
+    A case-insensitive file system would load "asia/shanghai" as it is; stored like that, the
+    school's zone would not load on a case-sensitive server.
+    """
+    zone = _zones_by_folded_name().get(name.casefold(), name)
+    return zone if is_valid_timezone(zone) else None
+
+
+async def ask_timezone(update: Update, context: Ctx, dialog: Dialog, error: str = "") -> None:
     choices = timezone_choices(context.settings.default_timezone)
     rows = [
         [(name, PickTimezone(dialog.token, i)) for i, name in enumerate(choices[j : j + 2], j)]
         for j in range(0, len(choices), 2)
     ]
-    await say(
-        update,
-        _("Which time zone is the school in? Pick one, or type its IANA name:"),
-        rows,
-    )
+    question = _("Which time zone is the school in? Pick one, or type its IANA name:")
+    await say(update, f"{error}\n\n{question}" if error else question, rows)
 
 
 async def on_timezone(update: Update, context: Ctx, data: PickTimezone) -> None:
@@ -176,7 +205,7 @@ async def on_timezone(update: Update, context: Ctx, data: PickTimezone) -> None:
         return
     choices = timezone_choices(context.settings.default_timezone)
     if dialog.step != Step.TIMEZONE or not 0 <= data.index < len(choices):
-        await answer(update, _("This is no longer available."), alert=True)
+        await refuse_stale(update)
         return
     await answer(update)
     await set_timezone(update, context, dialog, choices[data.index])
@@ -201,7 +230,7 @@ async def set_timezone(update: Update, context: Ctx, dialog: Dialog, name: str) 
             (_("✖ Cancel"), Confirm(dialog.token, Action.CANCEL)),
         ]
     ]
-    await say(update, text, rows)
+    await say(update, text, rows, edit=update.callback_query is not None)
 
 
 async def on_confirm(update: Update, context: Ctx, data: Confirm) -> None:
@@ -211,7 +240,7 @@ async def on_confirm(update: Update, context: Ctx, data: Confirm) -> None:
     session = context.session
     user = await current_user(context, update)
     if dialog.step != Step.CONFIRM or not (await roles_of(context, user.id)).owner:
-        await answer(update, _("This is no longer available."), alert=True)
+        await refuse_stale(update)
         return
     await answer(update)
     if data.action == Action.CANCEL:

@@ -14,6 +14,7 @@ from telegram.ext import (
 from bot.context import QingfuApp
 from handlers import (
     common,
+    complaints,
     help,
     homework,
     homework_manage,
@@ -21,9 +22,11 @@ from handlers import (
     language,
     load,
     owner,
+    parents,
     school_setup,
     settings,
     start,
+    tickets,
 )
 from handlers.routing import Router
 
@@ -68,6 +71,19 @@ def build_router() -> Router:
     router.dialogs[homework.REJECT_DIALOG] = homework.on_reject_reason
     router.buttons[homework_manage.HwManage] = homework_manage.on_manage
     router.buttons[load.LoadClass] = load.on_class
+    # -- parents: the evening question, typed minutes, notes, /report
+    router.buttons[parents.ReportTap] = parents.on_tap
+    router.buttons[parents.ReportChild] = parents.on_child
+    router.buttons[parents.ReportDay] = parents.on_day
+    router.buttons[parents.NoteSkip] = parents.on_skip
+    router.dialogs[parents.DIALOG] = parents.on_text
+    # -- complaints: filing (/complain), handling and relay (/tickets)
+    router.buttons[complaints.CpPick] = complaints.on_pick
+    router.buttons[complaints.CpAct] = complaints.on_act
+    router.dialogs[complaints.DIALOG] = complaints.on_text
+    router.buttons[tickets.TkAct] = tickets.on_ticket
+    router.buttons[tickets.TkFilter] = tickets.on_filter
+    router.dialogs[tickets.DIALOG] = tickets.on_text
     # -- preferences
     router.buttons[language.PickLanguage] = language.on_pick
     return router
@@ -88,6 +104,7 @@ def register_handlers(app: QingfuApp) -> None:
         "me": help.me,
         "cancel": help.cancel,
         "language": language.language,
+        "addchild": start.addchild,
         # owners and school administrators
         "newschool": owner.newschool,
         "invite": invites.invite,
@@ -99,6 +116,11 @@ def register_handlers(app: QingfuApp) -> None:
         "assign": homework.assign,
         "homework": homework_manage.homework_command,
         "load": load.load_command,
+        # complaints: parents file them; handlers, admins and supervisors answer them
+        "complain": complaints.complain,
+        "tickets": tickets.tickets_command,
+        # parents: report or correct how long homework took
+        "report": parents.report_command,
     }
     for name, callback in commands.items():
         app.add_handler(CommandHandler(name, callback, filters=private), group=FEATURES)

@@ -12,7 +12,7 @@ from bot.callbacks import CallbackData
 from bot.context import Ctx
 from bot.i18n import _, format_list
 from bot.validate import TextError, clean_person_name
-from handlers.common import current_user, refresh_menu, roles_of, say
+from handlers.common import answer, current_user, refresh_menu, refuse_stale, roles_of, say
 from handlers.routing import dialog_for
 from storage import repo
 from storage.models import (
@@ -132,7 +132,18 @@ async def grant_staff_role(context: Ctx, user_id: int, invite: Invite) -> str:
         )
     await repo.add_membership(session, user_id, role, school_id=school.id, invite_id=invite.id)
     if role == Role.TEACHER:
-        pairs = [(int(c), int(s)) for c, s in invite.teaching]
+        # Only pairs whose class and subject still exist: one may have been deleted since.
+        class_ids = set(
+            await session.scalars(select(SchoolClass.id).where(SchoolClass.school_id == school.id))
+        )
+        subject_ids = set(
+            await session.scalars(select(Subject.id).where(Subject.school_id == school.id))
+        )
+        pairs = [
+            (int(c), int(s))
+            for c, s in invite.teaching
+            if int(c) in class_ids and int(s) in subject_ids
+        ]
         await repo.add_teaching(session, user_id, pairs)
         return _("You are now a teacher at {school}: {classes}.").format(
             school=school.name, classes=await teaching_summary(context, pairs)
@@ -167,11 +178,28 @@ async def teaching_summary(context: Ctx, pairs: list[tuple[int, int]]) -> str:
 
 async def ask_child_name(update: Update, context: Ctx, invite: Invite) -> None:
     """A parent link: ask who the child is (from the roster when the school uploaded one)."""
-    session = context.session
     assert update.effective_user is not None and invite.class_id is not None
-    klass = await session.get(SchoolClass, invite.class_id)
-    school = await session.get(School, invite.school_id)
-    assert klass is not None and school is not None
+    dialog = await repo.start_dialog(
+        context.session,
+        update.effective_user.id,
+        DIALOG,
+        Step.NAME,
+        {"invite_id": invite.id, "class_id": invite.class_id},
+    )
+    await context.session.commit()
+    await child_question(update, context, dialog)
+
+
+async def child_question(update: Update, context: Ctx, dialog: Dialog, error: str = "") -> None:
+    """Ask for the child (again, after `error`): the roster's unlinked children as buttons."""
+    session = context.session
+    klass = await session.get(SchoolClass, dialog.data.get("class_id"))
+    school = await session.get(School, klass.school_id) if klass is not None else None
+    if klass is None or school is None:
+        await repo.end_dialog(session, dialog.user_id)
+        await session.commit()
+        await say(update, problem_text(repo.InviteProblem.UNKNOWN))
+        return
     roster = list(
         await session.scalars(
             select(Child)
@@ -180,15 +208,9 @@ async def ask_child_name(update: Update, context: Ctx, invite: Invite) -> None:
             .limit(60)
         )
     )
-    dialog = await repo.start_dialog(
-        session,
-        update.effective_user.id,
-        DIALOG,
-        Step.NAME,
-        {"invite_id": invite.id, "class_id": klass.id},
-    )
-    await session.commit()
     text = _("Class {klass} at {school}.").format(klass=klass.name, school=school.name) + "\n\n"
+    if error:
+        text = error + "\n\n" + text
     if roster:
         text += _(
             "Please pick your child from the class list, or type their name if they are "
@@ -218,7 +240,7 @@ async def on_child_name(update: Update, context: Ctx, dialog: Dialog) -> None:
     message = update.effective_message
     checked = clean_person_name(message.text if message else None)
     if checked.value is None:
-        await say(update, name_error(checked.error, checked.limit))
+        await child_question(update, context, dialog, name_error(checked.error, checked.limit))
         return
     await finish_child(update, context, dialog, checked.value, None)
 
@@ -227,10 +249,20 @@ async def on_roster_pick(update: Update, context: Ctx, data: RosterPick) -> None
     dialog = await dialog_for(context, update, DIALOG, data.token)
     if dialog is None:
         return
-    child = await context.session.get(Child, data.child_id)
-    if child is None or child.class_id != dialog.data.get("class_id"):
-        await say(update, _("This is no longer available."))
+    session = context.session
+    child = await session.get(Child, data.child_id)
+    # Only a child of the roster: in this class and not linked to anyone (else a forged
+    # button would show another family's child).
+    linked = child is not None and (
+        await session.scalar(
+            select(ParentLink.parent_id).where(ParentLink.child_id == child.id).limit(1)
+        )
+        is not None
+    )
+    if child is None or child.class_id != dialog.data.get("class_id") or linked:
+        await refuse_stale(update)
         return
+    await answer(update)
     await finish_child(update, context, dialog, child.name, child)
 
 
@@ -248,6 +280,8 @@ async def finish_child(
         await say(update, problem_text(problem or repo.InviteProblem.UNKNOWN))
         return
     if not await repo.record_invite_use(session, invite, user.id):
+        await repo.end_dialog(session, user.id)
+        await session.commit()
         await say(update, problem_text(repo.InviteProblem.USED_UP))
         return
     if roster_child is not None:
@@ -269,5 +303,17 @@ async def finish_child(
             "you can tell us how long it really took.\n\nTo add another child, open the link "
             "of their class. Send /help to see what you can do."
         ).format(child=child.name, klass=klass.name, school=school.name),
+        edit=update.callback_query is not None,
     )
     await refresh_menu(context, session, user)
+
+
+async def addchild(update: Update, context: Ctx) -> None:
+    """/addchild (a parent's menu): another child joins through the link of their class."""
+    await say(
+        update,
+        _(
+            "To link another child, open the invite link of their class: the school gives one "
+            "link per class. Ask the class teacher or the school office for it."
+        ),
+    )

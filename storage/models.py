@@ -391,6 +391,7 @@ class Complaint(Base):
     status: Mapped[str] = mapped_column(String(16), default="new")
     level: Mapped[str] = mapped_column(String(16), default="school")  # school | district
     deadline_at: Mapped[datetime] = mapped_column()
+    remind_at: Mapped[datetime | None] = mapped_column()  # one school day before the deadline
     responded_at: Mapped[datetime | None] = mapped_column()
     reminded_at: Mapped[datetime | None] = mapped_column()
     escalated_at: Mapped[datetime | None] = mapped_column()

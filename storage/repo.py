@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.roles import Roles
@@ -438,15 +438,14 @@ async def invites_visible_to(
     conditions = [Invite.created_by == user_id]
     if roles.admin_schools:
         conditions.append(Invite.school_id.in_(roles.admin_schools))
-    query = select(Invite).where(Invite.revoked_at.is_(None))
+    # Live means not revoked, not expired and not used up; filtered before the limit, or
+    # dead links among the newest 50 would hide live ones.
+    query = select(Invite).where(
+        Invite.revoked_at.is_(None),
+        or_(Invite.expires_at.is_(None), Invite.expires_at > now),
+        or_(Invite.max_uses.is_(None), Invite.uses < Invite.max_uses),
+    )
     if not roles.owner:
-        from sqlalchemy import or_
-
         query = query.where(or_(*conditions))
-    invites = list(await session.scalars(query.order_by(Invite.created_at.desc()).limit(50)))
-    return [
-        i
-        for i in invites
-        if (i.expires_at is None or i.expires_at > now)
-        and (i.max_uses is None or i.uses < i.max_uses)
-    ]
+    query = query.order_by(Invite.created_at.desc(), Invite.id.desc()).limit(50)
+    return list(await session.scalars(query))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import func, select
 
 from storage.models import Assignment, AssignmentEvent, AssignmentLoad, Role
@@ -11,7 +13,7 @@ from tests.harness import Harness
 TEACHER, TEACHER2, LEADER, ADMIN = 2001, 2002, 2003, 2004
 
 
-async def seed(bot: Harness, **settings: object) -> None:
+async def seed(bot: Harness, **settings: Any) -> None:
     async with bot.session() as session:
         setup = await make_school(session, **settings)
         await make_teacher(

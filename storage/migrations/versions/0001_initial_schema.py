@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 05:39:41.642581
+Create Date: 2026-11-22 05:56:41.124050
 """
 
 from collections.abc import Sequence
@@ -198,6 +198,7 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('level', sa.String(length=16), nullable=False),
     sa.Column('deadline_at', storage.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('remind_at', storage.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('responded_at', storage.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('reminded_at', storage.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('escalated_at', storage.models.UTCDateTime(timezone=True), nullable=True),

@@ -1,0 +1,345 @@
+"""Complaint tickets: creation with a unique code, history, listings, flood count, deadlines.
+
+Identity rule: a complainant's id is stored on the ticket only to relay messages; events by
+the complainant carry no actor id, and nothing here logs ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.tickets import OPEN, Actor, Level, Status, new_code
+from storage.models import (
+    Child,
+    Complaint,
+    ComplaintEvent,
+    Membership,
+    ParentLink,
+    Role,
+    School,
+    User,
+)
+
+CODE_ATTEMPTS = 8
+
+
+class CodeCollision(RuntimeError):
+    """No unused ticket code after several attempts (practically impossible)."""
+
+
+async def create_complaint(
+    session: AsyncSession,
+    *,
+    school_id: int,
+    class_id: int | None,
+    complainant_id: int,
+    anonymous: bool,
+    category: str,
+    text: str,
+    photos: list[str],
+    now: datetime,
+    deadline_at: datetime,
+    remind_at: datetime | None,
+    code_factory: Callable[[], str] = new_code,
+) -> Complaint:
+    """A new ticket (status new, at school level) with its `filed` event; a code that is
+    already taken is drawn again (inside a savepoint, so the caller's work is kept)."""
+    for _attempt in range(CODE_ATTEMPTS):
+        complaint = Complaint(
+            code=code_factory(),
+            school_id=school_id,
+            class_id=class_id,
+            complainant_id=complainant_id,
+            anonymous=anonymous,
+            category=category,
+            text=text,
+            photos=list(photos),
+            status=Status.NEW.value,
+            level=Level.SCHOOL.value,
+            deadline_at=deadline_at,
+            remind_at=remind_at,
+            created_at=now,
+            updated_at=now,
+        )
+        try:
+            async with session.begin_nested():
+                session.add(complaint)
+                await session.flush()
+        except IntegrityError:
+            continue
+        await add_event(
+            session, complaint, None, Actor.COMPLAINANT, "filed", now, status=Status.NEW
+        )
+        return complaint
+    raise CodeCollision("no free ticket code")
+
+
+async def add_event(
+    session: AsyncSession,
+    complaint: Complaint,
+    actor_id: int | None,
+    actor: Actor,
+    kind: str,
+    now: datetime,
+    *,
+    status: Status | None = None,
+    text: str | None = None,
+) -> ComplaintEvent:
+    """Record who did what; the complainant is recorded by role only, never by id."""
+    event = ComplaintEvent(
+        complaint_id=complaint.id,
+        actor_id=None if actor == Actor.COMPLAINANT else actor_id,
+        actor_role=actor.value,
+        kind=kind,
+        status=status.value if status is not None else None,
+        text=text,
+        created_at=now,
+    )
+    session.add(event)
+    await session.flush()
+    return event
+
+
+async def events_of(session: AsyncSession, complaint_id: int) -> list[ComplaintEvent]:
+    return list(
+        await session.scalars(
+            select(ComplaintEvent)
+            .where(ComplaintEvent.complaint_id == complaint_id)
+            .order_by(ComplaintEvent.created_at, ComplaintEvent.id)
+        )
+    )
+
+
+async def change_status(
+    session: AsyncSession,
+    complaint: Complaint,
+    expected: Status | str,
+    new_status: Status,
+    new_level: Level,
+    now: datetime,
+    **values: Any,
+) -> bool:
+    """Move the ticket only if it is still in `expected` (a double tap or a race changes it
+    once); False when someone else changed it first. Refreshes `complaint`."""
+    result = await session.execute(
+        update(Complaint)
+        .where(Complaint.id == complaint.id, Complaint.status == str(expected))
+        .values(status=new_status.value, level=new_level.value, updated_at=now, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if not getattr(result, "rowcount", 0):
+        return False
+    await session.refresh(complaint)
+    return True
+
+
+async def mark_responded(session: AsyncSession, complaint: Complaint, now: datetime) -> None:
+    """The first answer to the complainant stops the deadline (reminder and escalation)."""
+    await session.execute(
+        update(Complaint)
+        .where(Complaint.id == complaint.id, Complaint.responded_at.is_(None))
+        .values(responded_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    await session.refresh(complaint)
+
+
+# ---------------------------------------------------------------- listings
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Listing filters; None means any."""
+
+    status: str | None = None  # a Status value, or "open" for every open status
+    category: str | None = None
+    class_id: int | None = None
+
+
+def _status_condition(status: str | None) -> Any:
+    if status is None:
+        return None
+    if status == "open":
+        return Complaint.status.in_([s.value for s in OPEN])
+    return Complaint.status == status
+
+
+async def list_for_staff(
+    session: AsyncSession,
+    *,
+    school_ids: Sequence[int] | frozenset[int],
+    district_ids: Sequence[int] | frozenset[int],
+    filters: Filters,
+    limit: int = 50,
+) -> list[Complaint]:
+    """Tickets of the given schools, and of every school of the given districts, soonest
+    deadline first."""
+    scope = []
+    if school_ids:
+        scope.append(Complaint.school_id.in_(list(school_ids)))
+    if district_ids:
+        scope.append(
+            Complaint.school_id.in_(
+                select(School.id).where(School.district_id.in_(list(district_ids)))
+            )
+        )
+    if not scope:
+        return []
+    query = select(Complaint).where(or_(*scope))
+    condition = _status_condition(filters.status)
+    if condition is not None:
+        query = query.where(condition)
+    if filters.category:
+        query = query.where(Complaint.category == filters.category)
+    if filters.class_id:
+        query = query.where(Complaint.class_id == filters.class_id)
+    query = query.order_by(Complaint.deadline_at, Complaint.id).limit(limit)
+    return list(await session.scalars(query))
+
+
+async def list_for_complainant(
+    session: AsyncSession, user_id: int, limit: int = 30
+) -> list[Complaint]:
+    """One's own tickets, newest first."""
+    return list(
+        await session.scalars(
+            select(Complaint)
+            .where(Complaint.complainant_id == user_id)
+            .order_by(Complaint.created_at.desc(), Complaint.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+async def open_count_by_school(session: AsyncSession, school_ids: Sequence[int]) -> dict[int, int]:
+    """How many open tickets each school has."""
+    if not school_ids:
+        return {}
+    rows = (
+        await session.execute(
+            select(Complaint.school_id, func.count())
+            .where(
+                Complaint.school_id.in_(list(school_ids)),
+                Complaint.status.in_([s.value for s in OPEN]),
+            )
+            .group_by(Complaint.school_id)
+        )
+    ).all()
+    return {school_id: int(n) for school_id, n in rows}
+
+
+async def filed_since(session: AsyncSession, user_id: int, since: datetime) -> int:
+    """How many tickets the user filed since `since` (the flood cap)."""
+    return int(
+        await session.scalar(
+            select(func.count())
+            .select_from(Complaint)
+            .where(Complaint.complainant_id == user_id, Complaint.created_at >= since)
+        )
+        or 0
+    )
+
+
+async def linked_parents(session: AsyncSession, class_id: int) -> int:
+    """Distinct parents linked to a child of the class (for the class-privacy rule)."""
+    return int(
+        await session.scalar(
+            select(func.count(func.distinct(ParentLink.parent_id)))
+            .select_from(ParentLink)
+            .join(Child, Child.id == ParentLink.child_id)
+            .where(Child.class_id == class_id)
+        )
+        or 0
+    )
+
+
+# ---------------------------------------------------------------- who is told
+
+
+async def school_handlers(session: AsyncSession, school_id: int) -> list[User]:
+    """The school's complaint handlers and admins."""
+    ids = select(Membership.user_id).where(
+        Membership.school_id == school_id,
+        Membership.role.in_([Role.COMPLAINT_HANDLER.value, Role.SCHOOL_ADMIN.value]),
+    )
+    return list(await session.scalars(select(User).where(User.id.in_(ids)).order_by(User.id)))
+
+
+async def district_supervisors(session: AsyncSession, district_id: int) -> list[User]:
+    ids = select(Membership.user_id).where(
+        Membership.district_id == district_id, Membership.role == Role.SUPERVISOR.value
+    )
+    return list(await session.scalars(select(User).where(User.id.in_(ids)).order_by(User.id)))
+
+
+# ---------------------------------------------------------------- deadlines
+
+
+def _awaiting_school_response() -> list[Any]:
+    return [
+        Complaint.level == Level.SCHOOL.value,
+        Complaint.status.in_([s.value for s in OPEN]),
+        Complaint.responded_at.is_(None),
+    ]
+
+
+async def claim_due_escalations(session: AsyncSession, now: datetime) -> list[int]:
+    """Escalate, in one conditional UPDATE, every school-level ticket whose deadline passed
+    without a response; returns the ids this call escalated (a concurrent call gets none of
+    them: `escalated_at IS NULL` is re-checked under the row lock)."""
+    result = await session.execute(
+        update(Complaint)
+        .where(
+            *_awaiting_school_response(),
+            Complaint.deadline_at <= now,
+            Complaint.escalated_at.is_(None),
+        )
+        .values(
+            escalated_at=now,
+            status=Status.ESCALATED.value,
+            level=Level.DISTRICT.value,
+            updated_at=now,
+        )
+        .returning(Complaint.id)
+        .execution_options(synchronize_session=False)
+    )
+    return sorted(result.scalars().all())
+
+
+async def claim_due_reminders(session: AsyncSession, now: datetime) -> list[int]:
+    """Mark, in one conditional UPDATE, every ticket whose reminder is due (before its
+    deadline, no response yet, not reminded); returns the ids this call claimed."""
+    result = await session.execute(
+        update(Complaint)
+        .where(
+            *_awaiting_school_response(),
+            Complaint.remind_at.is_not(None),
+            Complaint.remind_at <= now,
+            Complaint.deadline_at > now,
+            Complaint.reminded_at.is_(None),
+        )
+        .values(reminded_at=now)
+        .returning(Complaint.id)
+        .execution_options(synchronize_session=False)
+    )
+    return sorted(result.scalars().all())
+
+
+async def complaints_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Complaint]:
+    if not ids:
+        return []
+    return list(
+        await session.scalars(
+            select(Complaint)
+            .where(Complaint.id.in_(list(ids)))
+            .order_by(Complaint.id)
+            .execution_options(populate_existing=True)
+        )
+    )

@@ -1,0 +1,47 @@
+"""Default class names in each locale's customary style (bot/naming.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.i18n import LOCALES
+from bot.naming import class_name, class_names
+
+
+@pytest.mark.parametrize(
+    ("locale", "grade", "number", "expected"),
+    [
+        ("en", 5, 1, "5A"),
+        ("en", 5, 2, "5B"),
+        ("en", 5, 9, "5J"),  # no I: it reads as 1
+        ("en", 5, 14, "5P"),  # no O: it reads as 0
+        ("en", 5, 24, "5Z"),
+        ("en", 5, 25, "5-25"),  # beyond the alphabet: numbered
+        ("en", 12, 3, "12C"),
+        ("ru", 5, 1, "5А"),
+        ("ru", 5, 2, "5Б"),
+        ("ru", 5, 10, "5К"),  # no Й
+        ("ru", 5, 27, "5Я"),
+        ("ru", 5, 28, "5-28"),
+        ("zh_Hans", 5, 2, "5年级2班"),
+        ("zh_Hans", 1, 12, "1年级12班"),
+        ("zh", 3, 1, "3年级1班"),
+        ("de", 5, 1, "5A"),  # any other locale: the English style
+    ],
+)
+def test_class_name(locale: str, grade: int, number: int, expected: str) -> None:
+    assert class_name(locale, grade, number) == expected
+
+
+def test_class_names_in_order() -> None:
+    assert class_names("en", 3, 4, 2) == [(3, "3A"), (3, "3B"), (4, "4A"), (4, "4B")]
+    assert class_names("zh_Hans", 7, 7, 3) == [(7, "7年级1班"), (7, "7年级2班"), (7, "7年级3班")]
+    assert class_names("en", 5, 4, 2) == []
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_names_are_unique_and_fit_the_column(locale: str) -> None:
+    names = class_names(locale, 1, 12, 30)
+    assert len(names) == 360 == len({name for _grade, name in names})
+    assert all(len(name) <= 32 for _grade, name in names)
+    assert all(name.startswith(str(grade)) for grade, name in names)

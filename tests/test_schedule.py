@@ -1,0 +1,98 @@
+"""bot.schedule: which jobs are due, per school time zone and calendar, with an injected clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.calendar import SchoolCalendar
+from bot.schedule import JOB_ORDER, DueRun, Job, SchoolTimes, due_runs
+
+# November 2026: Wed 18 is a holiday here, Sat 21 a make-up school day.
+THU, WED, SAT, SUN = date(2026, 11, 19), date(2026, 11, 18), date(2026, 11, 21), date(2026, 11, 22)
+CAL = SchoolCalendar(holidays=frozenset({WED}), makeup_days=frozenset({SAT}))
+
+
+def times(tz: str, **overrides: time) -> SchoolTimes:
+    values = {"notice": time(17, 30), "evening": time(20, 30), "check": time(21, 30)}
+    values.update(overrides)
+    return SchoolTimes(school_id=1, timezone=tz, calendar=CAL, **values)
+
+
+def at(tz: str, day: date, hh: int, mm: int = 0) -> datetime:
+    """The UTC instant of a school-local wall-clock time."""
+    return datetime(day.year, day.month, day.day, hh, mm, tzinfo=ZoneInfo(tz)).astimezone(UTC)
+
+
+def jobs(tz: str, day: date, hh: int, mm: int = 0, **overrides: time) -> list[Job]:
+    return [run.job for run in due_runs(times(tz, **overrides), at(tz, day, hh, mm))]
+
+
+@pytest.mark.parametrize("tz", ["Asia/Shanghai", "Europe/Moscow"])
+@pytest.mark.parametrize(
+    ("hh", "mm", "expected"),
+    [
+        (8, 0, []),
+        (17, 29, []),
+        (17, 30, [Job.NOTICE]),
+        (20, 29, [Job.NOTICE]),
+        (20, 30, [Job.NOTICE, Job.EVENING]),
+        (21, 30, [Job.NOTICE, Job.EVENING, Job.CHECK]),
+        (23, 59, [Job.NOTICE, Job.EVENING, Job.CHECK]),
+    ],
+)
+def test_jobs_due_by_local_time(tz: str, hh: int, mm: int, expected: list[Job]) -> None:
+    assert jobs(tz, THU, hh, mm) == expected
+
+
+def test_same_instant_differs_by_time_zone() -> None:
+    # 17:30 in Shanghai is 12:30 in Moscow: only the Shanghai school has its notice due.
+    instant = at("Asia/Shanghai", THU, 17, 30)
+    assert [r.job for r in due_runs(times("Asia/Shanghai"), instant)] == [Job.NOTICE]
+    assert due_runs(times("Europe/Moscow"), instant) == []
+    # At 21:30 Moscow it is already Friday 02:30 in Shanghai: Friday's jobs are not due yet,
+    # and Thursday's are never due again (only today's missed jobs run after downtime).
+    late = at("Europe/Moscow", THU, 21, 30)
+    assert due_runs(times("Asia/Shanghai"), late) == []
+    assert [r.local_date for r in due_runs(times("Europe/Moscow"), late)] == [THU] * 3
+
+
+def test_local_date_is_the_school_date() -> None:
+    # 00:30 Friday in Shanghai is still Thursday in UTC.
+    instant = at("Asia/Shanghai", date(2026, 11, 20), 18, 0)
+    assert {r.local_date for r in due_runs(times("Asia/Shanghai"), instant)} == {date(2026, 11, 20)}
+
+
+@pytest.mark.parametrize("tz", ["Asia/Shanghai", "Europe/Moscow"])
+def test_holiday_and_weekend_have_no_jobs_but_makeup_saturday_has(tz: str) -> None:
+    assert jobs(tz, WED, 22) == []
+    assert jobs(tz, SUN, 22) == []
+    assert jobs(tz, SAT, 22) == list(JOB_ORDER)
+
+
+def test_bot_down_17_to_21_runs_missed_jobs_in_order_at_start() -> None:
+    # Down from 17:00 to 21:00: at start the notice and the evening question are due, in order.
+    runs = due_runs(times("Asia/Shanghai"), at("Asia/Shanghai", THU, 21, 0))
+    assert runs == [
+        DueRun(1, Job.NOTICE, THU),
+        DueRun(1, Job.EVENING, THU),
+    ]
+
+
+def test_settings_changed_mid_day_take_effect_at_once() -> None:
+    tz = "Europe/Moscow"
+    assert jobs(tz, THU, 16, 0) == []
+    # The admin moves the notice to 15:00 and the check to 16:00 at 16:00: both are due now.
+    assert jobs(tz, THU, 16, 0, notice=time(15, 0), check=time(16, 0)) == [
+        Job.NOTICE,
+        Job.CHECK,
+    ]
+    # Moving the evening question later postpones it.
+    assert jobs(tz, THU, 20, 45, evening=time(21, 0)) == [Job.NOTICE]
+
+
+def test_unknown_time_zone_raises() -> None:
+    with pytest.raises(ValueError, match="time zone"):
+        due_runs(times("Mars/Olympus"), at("UTC", THU, 12))

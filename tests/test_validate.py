@@ -1,0 +1,142 @@
+"""Free-text validation (bot/validate.py): clean values or an error code with its limit."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.validate import (
+    Checked,
+    TextError,
+    clean_person_name,
+    clean_text,
+    parse_int,
+    parse_range,
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Haidian", "Haidian"),
+        ("  No. 1   Primary\tSchool \n", "No. 1 Primary School"),
+        ("e\u0301cole", "\u00e9cole"),  # NFC: one spelling per name
+        ("海淀区", "海淀区"),
+        ("ab", "ab"),
+        ("x" * 20, "x" * 20),
+    ],
+)
+def test_clean_text_accepts(raw: str, expected: str) -> None:
+    assert clean_text(raw, min_len=2, max_len=20) == Checked(expected)
+
+
+@pytest.mark.parametrize(
+    ("raw", "error", "limit"),
+    [
+        (None, TextError.EMPTY, 2),
+        ("", TextError.EMPTY, 2),
+        (" \t\n ", TextError.EMPTY, 2),
+        ("x", TextError.TOO_SHORT, 2),
+        (" x ", TextError.TOO_SHORT, 2),
+        ("x" * 21, TextError.TOO_LONG, 20),
+        ("a\x00b", TextError.BAD_CHARS, 0),
+        ("ab\x7f", TextError.BAD_CHARS, 0),
+        ("a\x08b", TextError.BAD_CHARS, 0),
+    ],
+)
+def test_clean_text_refuses(raw: str | None, error: TextError, limit: int) -> None:
+    assert clean_text(raw, min_len=2, max_len=20) == Checked(None, error, limit)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Lena", "Lena"),
+        ("  Anna-Maria   O'Neil ", "Anna-Maria O'Neil"),
+        ("王小明", "王小明"),
+        ("阿卜杜拉·买买提", "阿卜杜拉·买买提"),
+        ("Алёна", "Алёна"),
+        ("Jos\u0065\u0301", "Jos\u00e9"),
+        ("D’Artagnan", "D’Artagnan"),
+        ("J. R. Smith", "J. R. Smith"),
+        ("L" * 64, "L" * 64),
+    ],
+)
+def test_person_name_accepts(raw: str, expected: str) -> None:
+    assert clean_person_name(raw) == Checked(expected)
+
+
+@pytest.mark.parametrize(
+    ("raw", "error"),
+    [
+        (None, TextError.EMPTY),
+        ("   ", TextError.EMPTY),
+        ("Lena2", TextError.BAD_CHARS),
+        ("１２３", TextError.BAD_CHARS),
+        ("Lena 😀", TextError.BAD_CHARS),
+        ("😀", TextError.BAD_CHARS),
+        ("lena@example.org", TextError.BAD_CHARS),
+        ("Lena_Li", TextError.BAD_CHARS),
+        ("<b>Lena</b>", TextError.BAD_CHARS),
+        ("---", TextError.BAD_CHARS),  # no letter at all
+        (". . .", TextError.BAD_CHARS),
+        ("\u0301", TextError.BAD_CHARS),  # a lone combining accent
+        ("L" * 65, TextError.TOO_LONG),
+    ],
+)
+def test_person_name_refuses(raw: str | None, error: TextError) -> None:
+    checked = clean_person_name(raw)
+    assert (checked.value, checked.error) == (None, error)
+    if error == TextError.TOO_LONG:
+        assert checked.limit == 64
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("1", 1),
+        ("30", 30),
+        (" 7 ", 7),
+        ("０７", 7),  # full-width digits from a Chinese keyboard
+        ("007", 7),
+    ],
+)
+def test_parse_int_accepts(raw: str, expected: int) -> None:
+    assert parse_int(raw, 1, 30) == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [None, "", " ", "0", "31", "-1", "+1", "1.5", "1,5", "1 0", "abc", "12a", "1234567", "五"],
+)
+def test_parse_int_refuses(raw: str | None) -> None:
+    assert parse_int(raw, 1, 30) is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("3-5", (3, 5)),
+        ("3 - 5", (3, 5)),
+        ("3–5", (3, 5)),
+        ("3—5", (3, 5)),
+        ("3~5", (3, 5)),
+        ("３－５", (3, 5)),
+        ("3至5", (3, 5)),
+        ("3 到 5", (3, 5)),
+        ("3 to 5", (3, 5)),
+        ("3 до 5", (3, 5)),
+        ("4", (4, 4)),
+        ("1-12", (1, 12)),
+        ("5-5", (5, 5)),
+    ],
+)
+def test_parse_range_accepts(raw: str, expected: tuple[int, int]) -> None:
+    assert parse_range(raw, 1, 12) == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [None, "", "0-13", "0-5", "1-13", "13", "99", "5-3", "abc", "3-5-7", "3 or 5", "-3", "3.5"],
+)
+def test_parse_range_refuses(raw: str | None) -> None:
+    assert parse_range(raw, 1, 12) is None
