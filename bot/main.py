@@ -63,8 +63,10 @@ def setup_logging(settings: Settings) -> None:
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     # At DEBUG these log raw SQL parameters and API calls, which may include a user's id or
     # name (an anonymous complainant's too): they stay at INFO whatever LOG_LEVEL says.
-    for noisy in ("aiosqlite", "asyncpg", "sqlalchemy", "telegram", "httpcore"):
+    for noisy in ("aiosqlite", "asyncpg", "telegram", "httpcore"):
         logging.getLogger(noisy).setLevel(max(logging.INFO, logging.getLogger().level))
+    # SQLAlchemy's INFO is its echo: every statement with its parameters (children's names).
+    logging.getLogger("sqlalchemy").setLevel(max(logging.WARNING, logging.getLogger().level))
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 

@@ -20,8 +20,8 @@ from bot.context import Ctx
 from bot.i18n import _
 from bot.policy import ComplaintCategory
 from bot.tickets import Status, class_visible, deadline_for, reminder_for
-from handlers.common import Rows, answer, current_user, refuse_stale, say
-from handlers.labels import category_label
+from handlers.common import Button, Rows, answer, current_user, refuse_stale, say
+from handlers.labels import category_label, category_short_label
 from handlers.routing import dialog_for
 from handlers.tickets import (
     MAX_TEXT,
@@ -159,16 +159,14 @@ async def choose_class(update: Update, context: Ctx, dialog: Dialog, class_id: i
     repo.update_dialog(dialog, Step.CATEGORY, class_id=class_id)
     await context.session.commit()
     t = dialog.token
-    rows: Rows = [
-        [(category_label(cat).capitalize(), CpPick(t, Step.CATEGORY, i))]
+    buttons: list[Button] = [
+        (f"{i + 1}. {category_short_label(cat)}", CpPick(t, Step.CATEGORY, i))
         for i, cat in enumerate(CATEGORIES)
     ]
-    await say(
-        update,
-        _("What is the complaint about? The first ten are the policy's negative list."),
-        rows,
-        edit=update.callback_query is not None,
-    )
+    rows: Rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    lines = [_("What is the complaint about? The first ten are the policy's negative list.")]
+    lines += [f"{i + 1}. {category_label(cat).capitalize()}" for i, cat in enumerate(CATEGORIES)]
+    await say(update, "\n".join(lines), rows, edit=update.callback_query is not None)
 
 
 # ---------------------------------------------------------------- buttons

@@ -547,10 +547,23 @@ async def check_draft(context: Ctx, draft: Draft) -> list[EveningCheck]:
     return checks
 
 
-def load_line(class_name: str, check: EveningCheck, new_minutes: int, new_kind: str) -> str:
-    """'5B, Thu, Nov 19: Maths 25 + Chinese 15 + this 30 = 70 / 60 min (10 over)'."""
-    parts = [f"{p.subject} {p.minutes}" for p in check.others if p.kind == HomeworkKind.WRITTEN]
-    if new_kind == HomeworkKind.WRITTEN:
+def load_line(
+    class_name: str,
+    check: EveningCheck,
+    new_minutes: int,
+    new_kind: str,
+    new_subject: str | None = None,
+) -> str:
+    """'5B, Thu, Nov 19: Maths 25 + Chinese 15 + this 30 = 70 / 60 min (10 over)'; with
+    `new_subject` (for people other than the author) the new piece is named by its subject."""
+    by_subject: dict[str, int] = {}
+    for p in check.others:
+        if p.kind == HomeworkKind.WRITTEN:
+            by_subject[p.subject] = by_subject.get(p.subject, 0) + p.minutes
+    parts = [f"{subject} {minutes}" for subject, minutes in by_subject.items()]
+    if new_kind == HomeworkKind.WRITTEN and new_subject is not None:
+        parts.append(f"{new_subject} {new_minutes}")
+    elif new_kind == HomeworkKind.WRITTEN:
         parts.append(_("this {minutes}").format(minutes=new_minutes))
     total = check.verdict.load.written_total
     head = f"{class_name}, {format_day(check.day)}: "
@@ -813,6 +826,7 @@ async def warn_over_cap(
     teacher = await context.session.get(User, assignment.teacher_id)
     subject = await context.session.get(Subject, assignment.subject_id)
     assert teacher is not None and subject is not None
+    loads = draft_loads(draft)
     for user in await leaders_of(context, draft.klass, admins=True):
         if user.id == teacher.id:
             continue
@@ -823,7 +837,8 @@ async def warn_over_cap(
                 )
             ]
             lines += [
-                load_line(draft.klass.name, c, c.verdict.load.written_total, "-") for c in over
+                load_line(draft.klass.name, c, loads[c.day], assignment.kind, subject.name)
+                for c in over
             ]
             lines.append(
                 _("{teacher} posted {subject} ({minutes}) and confirmed it.").format(
@@ -851,6 +866,7 @@ async def ask_approval(
     teacher = await context.session.get(User, assignment.teacher_id)
     subject = await context.session.get(Subject, assignment.subject_id)
     assert teacher is not None and subject is not None
+    loads = draft_loads(draft)
     for user in await leaders_of(context, draft.klass, admins=False):
         with use_locale(user_locale(user)):
             lines = [
@@ -864,7 +880,8 @@ async def ask_approval(
                 _("Limit: {rule}").format(rule=rule_label(over[0].cap)),
             ]
             lines += [
-                load_line(draft.klass.name, c, c.verdict.load.written_total, "-") for c in over
+                load_line(draft.klass.name, c, loads[c.day], assignment.kind, subject.name)
+                for c in over
             ]
             rows: Rows = [
                 [

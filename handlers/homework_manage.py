@@ -14,7 +14,7 @@ from bot.callbacks import CallbackData
 from bot.context import Ctx
 from bot.i18n import _, format_day, format_minutes
 from handlers import homework as posting
-from handlers.common import Rows, answer, current_user, refuse_stale, say
+from handlers.common import Button, Rows, answer, current_user, refuse_stale, say
 from handlers.labels import kind_label
 from storage import homework as hw
 from storage import repo
@@ -73,28 +73,29 @@ async def homework_command(update: Update, context: Ctx) -> None:
             .order_by(Assignment.evening, SchoolClass.grade, SchoolClass.name, Assignment.id)
         )
     ).all()
-    items = [
+    current = [
         (a, k, s)
         for a, k, s, school in rows_db
         if (a.due or a.evening) >= local_now(school.timezone, context.now()).date()
-    ][:MAX_LISTED]
+    ]
+    # One's own pieces first; then, for grade leaders and admins, the others they may change.
+    items = sorted(current, key=lambda row: row[0].teacher_id != user.id)[:MAX_LISTED]
     if not items:
         await say(update, _("No homework for today or the coming days. Post some with /assign."))
         return
     lines = [_("Homework for today and the coming days:")]
-    keyboard: Rows = []
+    buttons: list[Button] = []
     for n, (a, klass, subject) in enumerate(items, 1):
         state = "" if a.status == hw.Status.POSTED else f" [{status_label(a.status)}]"
         lines.append(
             f"{n}. {format_day(a.evening)} · {klass.name} · {subject.name} · "
             f"{kind_label(a.kind)} · {format_minutes(a.minutes)}{state}\n   {a.text[:80]}"
         )
-        keyboard.append(
-            [
-                (_("✏ Edit {n}").format(n=n), HwManage(a.id, Op.EDIT)),
-                (_("✖ Cancel {n}").format(n=n), HwManage(a.id, Op.CANCEL)),
-            ]
-        )
+        buttons += [
+            (_("✏ Edit {n}").format(n=n), HwManage(a.id, Op.EDIT)),
+            (_("✖ Cancel {n}").format(n=n), HwManage(a.id, Op.CANCEL)),
+        ]
+    keyboard: Rows = [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
     await say(update, "\n".join(lines), keyboard)
 
 

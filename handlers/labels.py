@@ -77,3 +77,23 @@ def category_label(category: ComplaintCategory | str) -> str:
     if str(category) in extra:
         return extra[str(category)]
     return negative_item_label(category)
+
+
+def category_short_label(category: ComplaintCategory | str) -> str:
+    """A complaint category in a few words, to fit on a button."""
+    labels: dict[str, str] = {
+        ComplaintCategory.BEYOND_CURRICULUM: _("Beyond the curriculum"),
+        ComplaintCategory.OVER_TIME_LIMIT: _("Over the time limit"),
+        ComplaintCategory.NOT_PRETESTED: _("Odd or wrong questions"),
+        ComplaintCategory.PUNITIVE_REPETITIVE: _("Punitive or repetitive"),
+        ComplaintCategory.BOUGHT_PAPERS: _("Bought test papers"),
+        ComplaintCategory.PARENTS_COMPLETE: _("Parents must do it"),
+        ComplaintCategory.VIA_CHAT_APPS: _("Assigned in chat apps"),
+        ComplaintCategory.PUBLISHED_IN_GROUPS: _("Marks published in groups"),
+        ComplaintCategory.PARENTS_MARK: _("Parents must mark or sign"),
+        ComplaintCategory.NOT_MARKED: _("Not marked by the teacher"),
+        ComplaintCategory.TOTAL_LOAD: _("Total load too high"),
+        ComplaintCategory.EXAMS_RANKINGS: _("Exams or rankings"),
+        ComplaintCategory.OTHER: _("Other"),
+    }
+    return labels.get(str(category), str(category))

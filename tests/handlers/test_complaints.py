@@ -89,7 +89,7 @@ async def file(
     bot: Harness,
     user: FakeUser,
     *,
-    category: str = "Total homework load too high",
+    category: str = "Total load too high",
     body: str = "Three hours of worksheets every night this week.",
     anonymous: bool = True,
     photos: tuple[str, ...] = (),
