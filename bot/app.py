@@ -102,6 +102,8 @@ def build_application(
         .defaults(Defaults(parse_mode=None, block=True))
         .post_init(_post_init)
     )
+    if scheduler:
+        builder = builder.post_stop(_post_stop)
     if rate_limit:
         # max_retries defaults to 0: without it a 429 would drop the message.
         builder = builder.rate_limiter(AIORateLimiter(max_retries=5))  # type: ignore[arg-type]
@@ -123,6 +125,12 @@ def _file_url(api_url: str) -> str:
     """Telegram's file URL mirrors the API URL: `.../bot` -> `.../file/bot`."""
     head, sep, tail = api_url.rstrip("/").rpartition("/")
     return f"{head}{sep}file/{tail}" if sep else api_url
+
+
+async def _post_stop(app: QingfuApp) -> None:
+    from handlers.jobs import stop_scheduler
+
+    await stop_scheduler(app)
 
 
 async def _post_init(app: QingfuApp) -> None:

@@ -3,15 +3,31 @@
 from __future__ import annotations
 
 import logging
+import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DATA_DIR = Path("data")
 DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{DATA_DIR / 'qingfu.sqlite3'}"
+DEFAULT_WEBHOOK_PATH = "/telegram"
+TELEGRAM_API_URL = "https://api.telegram.org/bot"
+SECRET_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{16,256}")
+"""Telegram allows 1-256 of these characters; fewer than 16 would be guessable."""
+WEBHOOK_PATH_RE = re.compile(r"/[A-Za-z0-9/_.~-]*")
+MAX_TICK_SECONDS = 30.0
 
 
 class Settings(BaseSettings):
@@ -21,7 +37,7 @@ class Settings(BaseSettings):
 
     bot_token: SecretStr = Field(description="Telegram bot token from @BotFather (a secret)")
     bot_api_url: str = Field(
-        default="https://api.telegram.org/bot",
+        default=TELEGRAM_API_URL,
         description="Bot API base URL; the token is appended (self-hosted or test servers)",
     )
     database_url: str = Field(
@@ -36,6 +52,36 @@ class Settings(BaseSettings):
         default="Asia/Shanghai", description="IANA time zone offered first for new schools"
     )
     log_level: str = Field(default="INFO", description="Python logging level")
+    webhook_url: str = Field(
+        default="",
+        description="Public HTTPS URL Telegram posts updates to; when set the bot runs by "
+        "webhook instead of long polling",
+    )
+    webhook_listen: str = Field(
+        default="127.0.0.1",
+        description="Address the webhook server listens on (behind your HTTPS reverse proxy)",
+    )
+    webhook_port: int = Field(default=8443, description="Port the webhook server listens on")
+    webhook_path: str = Field(
+        default="",
+        description="Path the webhook server answers on; never put the token in it",
+    )
+    webhook_secret: SecretStr | None = Field(
+        default=None,
+        validate_default=True,
+        description="Secret Telegram sends with each update (X-Telegram-Bot-Api-Secret-Token); "
+        "16-256 of A-Z a-z 0-9 _ -; other requests are refused (a secret)",
+    )
+    webhook_set: bool = Field(
+        default=True,
+        description="Whether this process registers WEBHOOK_URL with Telegram (setWebhook) at "
+        "start; behind one load balancer one process is enough",
+    )
+    scheduler_lease_seconds: int = Field(
+        default=120,
+        description="Scheduler lease: of several processes one runs the scheduler, another "
+        "takes over this long after it dies; ticks run every min(30, this/4) s",
+    )
 
     @field_validator("bot_token")
     @classmethod
@@ -87,6 +133,109 @@ class Settings(BaseSettings):
             raise ValueError("must start with sqlite+aiosqlite:/// or postgresql+asyncpg://")
         return value
 
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str, info: ValidationInfo) -> str:
+        url = value.strip()
+        if not url:
+            return ""
+        _no_token(url, info)
+        parts = urlsplit(url)
+        own_api = info.data.get("bot_api_url", TELEGRAM_API_URL) != TELEGRAM_API_URL
+        if parts.scheme != "https" and not (parts.scheme == "http" and own_api):
+            raise ValueError(
+                "must start with https:// (Telegram posts only to HTTPS; http:// works only "
+                "with your own Bot API server in BOT_API_URL)"
+            )
+        if (
+            not parts.hostname
+            or parts.query
+            or parts.fragment
+            or not WEBHOOK_PATH_RE.fullmatch(parts.path or "/")
+        ):
+            raise ValueError("must be a URL such as https://bot.example.org/telegram")
+        return url
+
+    @field_validator("webhook_port")
+    @classmethod
+    def _port(cls, value: int) -> int:
+        if not 1 <= value <= 65535:
+            raise ValueError("must be a port number from 1 to 65535")
+        return value
+
+    @field_validator("webhook_path")
+    @classmethod
+    def _webhook_path(cls, value: str, info: ValidationInfo) -> str:
+        path = value.strip()
+        if not path:
+            return ""  # derived from WEBHOOK_URL (below)
+        if not path.startswith("/"):
+            path = "/" + path
+        _no_token(path, info)
+        if not WEBHOOK_PATH_RE.fullmatch(path):
+            raise ValueError("must be a URL path such as /telegram (letters, digits, / _ . ~ -)")
+        return path
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        secret = value.get_secret_value().strip() if value is not None else ""
+        if not secret:
+            if info.data.get("webhook_url"):
+                raise ValueError(
+                    "is not set, and webhook mode (WEBHOOK_URL) needs it: choose 16 to 256 "
+                    "random characters of A-Z, a-z, 0-9, _ and - (Telegram sends it with every "
+                    "update, so the bot can refuse requests that do not come from Telegram)"
+                )
+            return None
+        if not SECRET_TOKEN_RE.fullmatch(secret):
+            raise ValueError("must be 16 to 256 characters of A-Z, a-z, 0-9, _ and -")
+        return SecretStr(secret)
+
+    @field_validator("webhook_set", mode="before")
+    @classmethod
+    def _yes_no(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            word = value.strip().lower()
+            if word in ("1", "true", "yes", "on"):
+                return True
+            if word in ("0", "false", "no", "off"):
+                return False
+            raise ValueError("must be true or false")
+        return value
+
+    @field_validator("scheduler_lease_seconds")
+    @classmethod
+    def _lease(cls, value: int) -> int:
+        if not 4 <= value <= 3600:
+            raise ValueError("must be from 4 to 3600 seconds")
+        return value
+
+    @model_validator(mode="after")
+    def _derive_webhook_path(self) -> Settings:
+        if self.webhook_url and not self.webhook_path:
+            self.webhook_path = urlsplit(self.webhook_url).path.rstrip("/") or DEFAULT_WEBHOOK_PATH
+        return self
+
+    @property
+    def scheduler_lease(self) -> timedelta:
+        return timedelta(seconds=self.scheduler_lease_seconds)
+
+    @property
+    def scheduler_tick_seconds(self) -> float:
+        """How often the scheduler ticks: often enough to renew the lease well before it ends."""
+        return min(MAX_TICK_SECONDS, self.scheduler_lease_seconds / 4)
+
+
+def _no_token(text: str, info: ValidationInfo) -> None:
+    """A URL or path ends up in logs and proxies: the token's secret part must not be in it."""
+    token = info.data.get("bot_token")
+    secret = token.get_secret_value().partition(":")[2] if token is not None else ""
+    if secret and secret in text:
+        raise ValueError(
+            "must not contain the bot token (the webhook is authenticated by WEBHOOK_SECRET)"
+        )
+
 
 ENV_NAMES = {
     "bot_token": "BOT_TOKEN",
@@ -95,6 +244,20 @@ ENV_NAMES = {
     "bot_owners": "BOT_OWNERS",
     "default_timezone": "DEFAULT_TIMEZONE",
     "log_level": "LOG_LEVEL",
+    "webhook_url": "WEBHOOK_URL",
+    "webhook_listen": "WEBHOOK_LISTEN",
+    "webhook_port": "WEBHOOK_PORT",
+    "webhook_path": "WEBHOOK_PATH",
+    "webhook_secret": "WEBHOOK_SECRET",
+    "webhook_set": "WEBHOOK_SET",
+    "scheduler_lease_seconds": "SCHEDULER_LEASE_SECONDS",
+}
+DEFAULT_LABELS = {
+    "bot_owners": "default: none",
+    "webhook_url": "default: none, long polling",
+    "webhook_path": f"default: the path of WEBHOOK_URL, or {DEFAULT_WEBHOOK_PATH}",
+    "webhook_secret": "required with WEBHOOK_URL",
+    "webhook_set": "default: true",
 }
 
 
@@ -106,6 +269,8 @@ def describe_error(error: ValidationError) -> str:
         name = ENV_NAMES.get(field, field.upper())
         if item["type"] == "missing":
             problems.append(f"{name} is not set")
+        elif item["type"] == "int_parsing":
+            problems.append(f"{name} must be a whole number")
         else:
             message = str(item["msg"]).removeprefix("Value error, ")
             problems.append(f"{name} {message}")
@@ -123,7 +288,7 @@ def help_table() -> str:
     for field, name in ENV_NAMES.items():
         info = Settings.model_fields[field]
         default = "required" if info.is_required() else f"default: {info.default!r}"
-        if field == "bot_owners":
-            default = "default: none"
-        lines.append(f"  {name:<18} {info.description} ({default})")
+        if field in DEFAULT_LABELS:
+            default = DEFAULT_LABELS[field]
+        lines.append(f"  {name:<23} {info.description} ({default})")
     return "\n".join(lines)

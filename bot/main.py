@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from telegram import Update
-from telegram.error import InvalidToken, NetworkError
+from telegram.error import BadRequest, InvalidToken, NetworkError
 
 from bot.config import Settings, describe_error, help_table
 
@@ -167,7 +167,12 @@ def run_bot(settings: Settings) -> int:
     app.post_shutdown = dispose_engine
     log.info("starting (database: %s)", engine.url.render_as_string(hide_password=True))
     try:
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+        if settings.webhook_url:
+            from bot.webhook import run_webhook
+
+            run_webhook(app, settings)
+        else:
+            app.run_polling(allowed_updates=Update.ALL_TYPES)
     except InvalidToken:
         return cannot_start(
             "the Bot API rejected BOT_TOKEN. Copy the token again from @BotFather (and check "
@@ -175,9 +180,22 @@ def run_bot(settings: Settings) -> int:
             settings,
         )
     except NetworkError as error:  # only start-up raises: polling retries by itself
+        if isinstance(error, BadRequest) and settings.webhook_url:  # setWebhook refused
+            return cannot_start(
+                f"Telegram refused WEBHOOK_URL ({settings.webhook_url}): {_first_line(error)}. "
+                "Check that it is a public HTTPS URL on port 443, 80, 88 or 8443",
+                settings,
+            )
         return cannot_start(
             f"the Bot API at BOT_API_URL ({settings.bot_api_url}) cannot be reached: "
             f"{_first_line(error)}. Check the network and BOT_API_URL",
+            settings,
+        )
+    except OSError as error:  # the webhook server cannot listen
+        return cannot_start(
+            f"the webhook server cannot listen on {settings.webhook_listen}:"
+            f"{settings.webhook_port}: {_first_line(error)}. Check WEBHOOK_LISTEN and "
+            "WEBHOOK_PORT (is another process using the port?)",
             settings,
         )
     return 0

@@ -17,14 +17,18 @@ from bot.calendar import SchoolCalendar, local_now
 
 
 class Job(enum.StrEnum):
-    """Daily jobs, in the order they run when several are due at once."""
+    """Jobs, in the order they run when several are due at once."""
 
     NOTICE = "notice"
     EVENING = "evening"
     CHECK = "check"
+    WEEKLY = "weekly"
+    """The weekly report on the school's report weekday, about the week before."""
 
 
 JOB_ORDER: tuple[Job, ...] = (Job.NOTICE, Job.EVENING, Job.CHECK)
+"""The daily jobs (school days only)."""
+ALL_JOBS: tuple[Job, ...] = (*JOB_ORDER, Job.WEEKLY)
 
 
 @dataclass(frozen=True)
@@ -37,9 +41,17 @@ class SchoolTimes:
     evening: time
     check: time
     calendar: SchoolCalendar
+    weekly_weekday: int = 1
+    """ISO weekday of the weekly report (1 = Monday)."""
+    weekly: time = time(8, 0)
 
     def time_of(self, job: Job) -> time:
-        return {Job.NOTICE: self.notice, Job.EVENING: self.evening, Job.CHECK: self.check}[job]
+        return {
+            Job.NOTICE: self.notice,
+            Job.EVENING: self.evening,
+            Job.CHECK: self.check,
+            Job.WEEKLY: self.weekly,
+        }[job]
 
 
 @dataclass(frozen=True)
@@ -52,17 +64,22 @@ class DueRun:
 
 
 def due_runs(times: SchoolTimes, now_utc: datetime) -> list[DueRun]:
-    """The school's jobs whose local time has passed today (a school day), in `JOB_ORDER`.
+    """The school's jobs whose local time has passed today, in `ALL_JOBS`: the daily jobs on
+    a school day, the weekly report on its weekday (school day or not: it is about last week).
 
     Jobs of earlier days are never due: after downtime only today's missed jobs run. An unknown
     time zone raises ValueError (the caller skips and logs that school).
     """
     now = local_now(times.timezone, now_utc)
     today = now.date()
-    if not times.calendar.is_school_day(today):
-        return []
     wall = now.time().replace(tzinfo=None)
-    return [DueRun(times.school_id, job, today) for job in JOB_ORDER if wall >= times.time_of(job)]
+    school_day = times.calendar.is_school_day(today)
+    return [
+        DueRun(times.school_id, job, today)
+        for job in ALL_JOBS
+        if wall >= times.time_of(job)
+        and (school_day if job in JOB_ORDER else today.isoweekday() == times.weekly_weekday)
+    ]
 
 
 def local_date(timezone: str, now_utc: datetime) -> date:

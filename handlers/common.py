@@ -91,6 +91,9 @@ async def gate(update: Update, context: Ctx) -> None:
         # The bot never publishes anything in groups (policy: no child data in chat groups).
         raise ApplicationHandlerStop
     session.info["update_id"] = update.update_id
+    # Hold the row for the update: the identity map keeps clean objects only weakly, so
+    # without this `current_user` would read the same row again.
+    session.info["user"] = user
 
 
 def user_locale(user: User) -> str:

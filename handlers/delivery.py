@@ -83,6 +83,8 @@ class Outgoing:
     kind: str
     text: str
     rows: Keyboard | None = None
+    photo: bytes | None = None
+    """A PNG sent as a photo with `text` as its caption (at most 1,024 characters)."""
 
 
 def message_key(kind: str, recipient_id: int, subject: str | int, day: object) -> str:
@@ -203,7 +205,12 @@ async def _send_one(bot: Bot, message: Outgoing, pacer: Pacer) -> tuple[SendStat
     await pacer.wait()
     markup = keyboard(message.rows) if message.rows else None
     try:
-        sent = await bot.send_message(message.recipient_id, message.text, reply_markup=markup)
+        if message.photo is not None:
+            sent = await bot.send_photo(
+                message.recipient_id, message.photo, caption=message.text, reply_markup=markup
+            )
+        else:
+            sent = await bot.send_message(message.recipient_id, message.text, reply_markup=markup)
     except Forbidden:
         # Blocked by the user (or never started): skipped until they write to us again.
         return SendStatus.UNREACHABLE, None

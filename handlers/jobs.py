@@ -1,10 +1,12 @@
 """The scheduler: one repeating tick runs every school's daily jobs, derived from the database.
 
-Each tick (every `TICK_INTERVAL` s on PTB's JobQueue) takes the `scheduler` lease so one
-process of several does the work, works out for every school in its own time zone and
-calendar which jobs are due today (missed ones included, `bot.schedule`), claims each run
-atomically (`storage.scheduling.claim_runs`) and runs the claimed ones in job order: the
-homework notice, the evening question, the daily check. Messages go through
+Each tick (on PTB's JobQueue, every `settings.scheduler_tick_seconds`: at most 30 s, and a
+quarter of SCHEDULER_LEASE_SECONDS) takes the `scheduler` lease so one process of several
+does the work (another takes over when the holder stops, or a lease's length after it died),
+works out for every school in its own time zone and calendar which jobs are due today
+(missed ones included, `bot.schedule`), claims each run atomically
+(`storage.scheduling.claim_runs`) and runs the claimed ones in job order: the homework
+notice, the evening question, the daily check. Messages go through
 `handlers.delivery`, which sends each unique key once. Tests call `tick(app, now)` directly.
 
 `notify_homework_change` is the hook the homework dialog calls after a piece is posted,
@@ -23,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import Application
 
@@ -30,13 +33,14 @@ from bot.calendar import SchoolCalendar
 from bot.context import Ctx, QingfuApp
 from bot.i18n import _, format_day, format_minutes, ngettext, use_locale
 from bot.load import Cap, HomeworkKind, Piece, cap_for, evening_load
-from bot.schedule import JOB_ORDER, DueRun, Job, SchoolTimes, due_runs
+from bot.schedule import ALL_JOBS, DueRun, Job, SchoolTimes, due_runs
 from handlers import delivery
 from handlers.common import user_locale
 from handlers.complaint_jobs import check_complaint_deadlines
 from handlers.delivery import Outgoing, message_key
 from handlers.labels import kind_label, rule_label
 from handlers.parents import answer_rows, question_text
+from handlers.weekly import run_weekly_reports
 from storage import scheduling
 from storage.db import SessionMaker
 from storage.homework import Status, calendar_of, caps_of
@@ -58,8 +62,6 @@ from storage.scheduling import ClassCheck, TeacherShare, purge_processed_updates
 log = logging.getLogger(__name__)
 
 LEASE = "scheduler"
-LEASE_TTL = timedelta(minutes=2)
-TICK_INTERVAL = 30.0
 STALE_AFTER = timedelta(minutes=5)
 PROCESSED_UPDATES_KEPT = timedelta(days=7)  # far longer than Telegram keeps unacknowledged ones
 """A claimed, unfinished run without a heartbeat for this long is resumed (its process died)."""
@@ -83,17 +85,33 @@ def holder_of(app: QingfuApp) -> str:
     )
 
 
-def start_scheduler(app: QingfuApp, interval: float = TICK_INTERVAL) -> None:
+def start_scheduler(app: QingfuApp, interval: float | None = None) -> None:
     """Register the repeating tick on the application's JobQueue (runs once the app starts)."""
     if app.job_queue is None:
         raise RuntimeError("python-telegram-bot[job-queue] is required for the scheduler")
+    interval = interval or app.bot_data.settings.scheduler_tick_seconds
     app.job_queue.run_repeating(
         _tick_job,
         interval=interval,
         first=2.0,
         name="scheduler-tick",
-        job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": int(interval)},
+        job_kwargs={
+            "max_instances": 1,
+            "coalesce": True,
+            "misfire_grace_time": max(1, int(interval)),
+        },
     )
+
+
+async def stop_scheduler(app: QingfuApp) -> None:
+    """Give the scheduler lease up as the process stops (after the JobQueue has stopped), so
+    a restarted or another process takes over at its next tick, not a lease's length later."""
+    data = app.bot_data
+    try:
+        async with data.sessionmaker() as session:
+            await scheduling.release_lease(session, LEASE, holder_of(app), data.clock())
+    except SQLAlchemyError as error:  # the lease then simply expires
+        log.warning("could not release the scheduler lease: %s", type(error).__name__)
 
 
 async def _tick_job(context: Ctx) -> None:
@@ -113,18 +131,25 @@ class Heartbeat:
     """Called between delivery batches: renews the lease and marks the runs alive."""
 
     def __init__(
-        self, sessionmaker: SessionMaker, holder: str, clock: Clock, runs: Sequence[DueRun]
+        self,
+        sessionmaker: SessionMaker,
+        holder: str,
+        clock: Clock,
+        runs: Sequence[DueRun],
+        ttl: timedelta,
     ) -> None:
         self.sessionmaker, self.holder, self.clock, self.runs = sessionmaker, holder, clock, runs
+        self.ttl = ttl
+        self.every = min(HEARTBEAT, ttl / 4)  # renewed well before it ends
         self.last = clock()
 
     async def __call__(self) -> None:
         now = self.clock()
-        if now - self.last < HEARTBEAT:
+        if now - self.last < self.every:
             return
         self.last = now
         async with self.sessionmaker() as session:
-            if not await scheduling.acquire_lease(session, LEASE, self.holder, now, LEASE_TTL):
+            if not await scheduling.acquire_lease(session, LEASE, self.holder, now, self.ttl):
                 log.warning("scheduler lease taken over while running; finishing this run")
             await scheduling.touch_runs(session, self.runs, now)
 
@@ -138,7 +163,8 @@ async def tick(
     instant = clock()
     holder = holder or holder_of(app)
     async with data.sessionmaker() as session:
-        if not await scheduling.acquire_lease(session, LEASE, holder, instant, LEASE_TTL):
+        lease = data.settings.scheduler_lease
+        if not await scheduling.acquire_lease(session, LEASE, holder, instant, lease):
             return TickReport(leader=False)
         schedules = await scheduling.school_schedules(session, instant.date())
         due: list[DueRun] = []
@@ -167,11 +193,11 @@ async def run_claimed_jobs(
     clock: Clock,
     holder: str,
 ) -> None:
-    """Run the claimed jobs in order (notice, evening question, check)."""
+    """Run the claimed jobs in order (notice, evening question, check, weekly report)."""
     data = app.bot_data
     calendars = {t.school_id: t.calendar for t in schedules}
-    heartbeat = Heartbeat(data.sessionmaker, holder, clock, claimed)
-    for job in JOB_ORDER:
+    heartbeat = Heartbeat(data.sessionmaker, holder, clock, claimed, data.settings.scheduler_lease)
+    for job in ALL_JOBS:
         runs = [r for r in claimed if r.job is job]
         if not runs:
             continue
@@ -198,6 +224,7 @@ class ClassEvening:
     grade: int
     day: date
     pieces: tuple[Piece, ...]
+    texts: dict[int, str] = field(default_factory=dict)  # piece id -> what to do
 
 
 async def class_evenings(
@@ -209,6 +236,7 @@ async def class_evenings(
         by_day[day].append(school_id)
     found: dict[tuple[int, date], list[Piece]] = {}
     meta: dict[tuple[int, date], tuple[int, str, int]] = {}
+    texts: dict[int, str] = {}
     for day, school_ids in sorted(by_day.items()):
         rows = await session.execute(
             select(
@@ -220,6 +248,7 @@ async def class_evenings(
                 Subject.name,
                 Assignment.kind,
                 AssignmentLoad.minutes,
+                Assignment.text,
             )
             .join(Assignment, Assignment.id == AssignmentLoad.assignment_id)
             .join(SchoolClass, SchoolClass.id == AssignmentLoad.class_id)
@@ -231,12 +260,21 @@ async def class_evenings(
             )
             .order_by(SchoolClass.school_id, SchoolClass.id, Assignment.created_at, Assignment.id)
         )
-        for class_id, school_id, name, grade, aid, subject, kind, minutes in rows:
+        for class_id, school_id, name, grade, aid, subject, kind, minutes, text in rows:
             key = (class_id, day)
             meta[key] = (school_id, name, grade)
             found.setdefault(key, []).append(Piece(subject, HomeworkKind(kind), minutes, aid))
+            texts[aid] = text
     return [
-        ClassEvening(meta[k][0], k[0], meta[k][1], meta[k][2], k[1], tuple(p))
+        ClassEvening(
+            meta[k][0],
+            k[0],
+            meta[k][1],
+            meta[k][2],
+            k[1],
+            tuple(p),
+            {piece.piece_id: texts[piece.piece_id] for piece in p if piece.piece_id is not None},
+        )
         for k, p in found.items()
     ]
 
@@ -297,10 +335,17 @@ def total_line(written: int, cap: Cap) -> str:
     )
 
 
-def piece_line(piece: Piece) -> str:
-    return _("• {subject} ({kind}): {minutes}").format(
+NOTICE_TEXT_CHARS = 300  # per piece, so a class's evening fits in one message
+
+
+def piece_line(piece: Piece, text: str | None = None) -> str:
+    line = _("• {subject} ({kind}): {minutes}").format(
         subject=piece.subject, kind=kind_label(piece.kind), minutes=format_minutes(piece.minutes)
     )
+    if text:
+        short = text if len(text) <= NOTICE_TEXT_CHARS else text[: NOTICE_TEXT_CHARS - 1] + "…"
+        line += "\n  " + short.replace("\n", "\n  ")
+    return line
 
 
 def notice_text(child_name: str, evening: ClassEvening, cap: Cap) -> str:
@@ -310,7 +355,10 @@ def notice_text(child_name: str, evening: ClassEvening, cap: Cap) -> str:
             child=child_name, class_name=evening.class_name, day=format_day(evening.day)
         )
     ]
-    lines += [piece_line(p) for p in evening.pieces]
+    lines += [
+        piece_line(p, evening.texts.get(p.piece_id) if p.piece_id is not None else None)
+        for p in evening.pieces
+    ]
     lines.append(total_line(load.written_total, cap))
     return "\n".join(lines)
 
@@ -567,7 +615,12 @@ async def run_checks(
     )
 
 
-RUNNERS = {Job.NOTICE: run_notices, Job.EVENING: run_evening_questions, Job.CHECK: run_checks}
+RUNNERS = {
+    Job.NOTICE: run_notices,
+    Job.EVENING: run_evening_questions,
+    Job.CHECK: run_checks,
+    Job.WEEKLY: run_weekly_reports,
+}
 
 
 # ---------------------------------------------------------------- late changes

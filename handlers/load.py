@@ -13,7 +13,9 @@ from bot.callbacks import CallbackData
 from bot.context import Ctx
 from bot.i18n import _, format_day, format_minutes
 from bot.load import HomeworkKind, cap_for, evening_load
+from bot.periods import Scope, week_of
 from bot.roles import Roles
+from handlers import report_views
 from handlers.common import Rows, answer, current_user, refuse_stale, say
 from handlers.labels import rule_label
 from storage import homework as hw
@@ -26,6 +28,17 @@ MAX_CLASSES = 48
 @dataclass(frozen=True)
 class LoadClass(CallbackData, prefix="ld.c"):
     class_id: int
+
+
+@dataclass(frozen=True)
+class LoadChart(CallbackData, prefix="ld.g"):
+    """This week's chart of a class."""
+
+    class_id: int
+
+
+def chart_rows(klass: SchoolClass) -> Rows:
+    return [[(_("📊 Chart"), LoadChart(klass.id))]]
 
 
 async def visible_classes(context: Ctx, user_id: int, roles: Roles) -> list[SchoolClass]:
@@ -54,7 +67,9 @@ async def load_command(update: Update, context: Ctx) -> None:
         await say(update, _("Only teachers, grade leaders and school administrators see this."))
         return
     if len(classes) == 1:
-        await say(update, await class_week_text(context, classes[0]))
+        await say(
+            update, await class_week_text(context, classes[0], user.id), chart_rows(classes[0])
+        )
         return
     buttons = [(k.name, LoadClass(k.id)) for k in classes[:MAX_CLASSES]]
     rows: Rows = [list(buttons[i : i + 4]) for i in range(0, len(buttons), 4)]
@@ -70,10 +85,32 @@ async def on_class(update: Update, context: Ctx, data: LoadClass) -> None:
         await refuse_stale(update)
         return
     await answer(update)
-    await say(update, await class_week_text(context, klass))
+    await say(update, await class_week_text(context, klass, user.id), chart_rows(klass))
 
 
-async def class_week_text(context: Ctx, klass: SchoolClass) -> str:
+async def on_chart(update: Update, context: Ctx, data: LoadChart) -> None:
+    """This week's chart of the class (re-checked: the presser must still see the class)."""
+    user = await current_user(context, update)
+    roles = await repo.load_roles(context.session, user.id, context.settings.bot_owners)
+    classes = await visible_classes(context, user.id, roles)
+    klass = next((k for k in classes if k.id == data.class_id), None)
+    if klass is None:
+        await refuse_stale(update)
+        return
+    await answer(update)
+    school = await context.session.get(School, klass.school_id)
+    assert school is not None
+    today = local_now(school.timezone, context.now()).date()
+    monday, sunday = week_of(today)
+    picture = await report_views.class_picture(context.session, klass.id, monday, sunday)
+    chat = update.effective_chat
+    if picture is None or chat is None:
+        await say(update, report_views.no_data_text())
+        return
+    await chat.send_photo(picture.images[0], caption=picture.caption)
+
+
+async def class_week_text(context: Ctx, klass: SchoolClass, viewer_id: int | None = None) -> str:
     """Today's load first, then each evening of this week with its subjects and the cap."""
     school = await context.session.get(School, klass.school_id)
     assert school is not None
@@ -115,4 +152,7 @@ async def class_week_text(context: Ctx, klass: SchoolClass) -> str:
         lines.append(_("Over the limit on {n} of these evenings.").format(n=over_days))
     else:
         lines.append(_("Within the limit every evening so far."))
+    if viewer_id is not None:
+        found = await report_views.calibrations(context.session, Scope.of_class(klass.id), today)
+        lines += await report_views.calibration_lines(context.session, found, viewer_id)
     return "\n".join(lines)

@@ -23,6 +23,7 @@ from handlers import (
     load,
     owner,
     parents,
+    reports,
     school_setup,
     settings,
     start,
@@ -71,6 +72,7 @@ def build_router() -> Router:
     router.dialogs[homework.REJECT_DIALOG] = homework.on_reject_reason
     router.buttons[homework_manage.HwManage] = homework_manage.on_manage
     router.buttons[load.LoadClass] = load.on_class
+    router.buttons[load.LoadChart] = load.on_chart
     # -- parents: the evening question, typed minutes, notes, /report
     router.buttons[parents.ReportTap] = parents.on_tap
     router.buttons[parents.ReportChild] = parents.on_child
@@ -84,6 +86,11 @@ def build_router() -> Router:
     router.buttons[tickets.TkAct] = tickets.on_ticket
     router.buttons[tickets.TkFilter] = tickets.on_filter
     router.dialogs[tickets.DIALOG] = tickets.on_text
+    # -- reports and exports: scope and period
+    router.buttons[reports.RpScope] = reports.on_scope
+    router.buttons[reports.RpClasses] = reports.on_classes
+    router.buttons[reports.RpPeriod] = reports.on_period
+    router.dialogs[reports.DIALOG] = reports.on_text
     # -- preferences
     router.buttons[language.PickLanguage] = language.on_pick
     return router
@@ -119,6 +126,9 @@ def register_handlers(app: QingfuApp) -> None:
         # complaints: parents file them; handlers, admins and supervisors answer them
         "complain": complaints.complain,
         "tickets": tickets.tickets_command,
+        # admins and supervisors: charts, summaries and exports
+        "reports": reports.reports_command,
+        "export": reports.export_command,
         # parents: report or correct how long homework took
         "report": parents.report_command,
     }

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -115,6 +115,8 @@ async def school_schedules(session: AsyncSession, around: date) -> list[SchoolTi
                 School.evening_time,
                 School.check_time,
                 School.school_days,
+                School.weekly_report_weekday,
+                School.weekly_report_time,
             ).order_by(School.id)
         )
     ).all()
@@ -127,7 +129,7 @@ async def school_schedules(session: AsyncSession, around: date) -> list[SchoolTi
     for school_id, day, kind in rows:
         exceptions[school_id][kind].add(day)
     result = []
-    for school_id, tz, notice, evening, check, days in schools:
+    for school_id, tz, notice, evening, check, days, weekly_day, weekly_time in schools:
         try:
             weekdays = parse_school_days(days)
         except ValueError:
@@ -137,7 +139,9 @@ async def school_schedules(session: AsyncSession, around: date) -> list[SchoolTi
             holidays=frozenset(exceptions[school_id]["holiday"]),
             makeup_days=frozenset(exceptions[school_id]["makeup"]),
         )
-        result.append(SchoolTimes(school_id, tz, notice, evening, check, cal))
+        result.append(
+            SchoolTimes(school_id, tz, notice, evening, check, cal, weekly_day, weekly_time)
+        )
     return result
 
 
@@ -389,7 +393,22 @@ def daily_check_query(dialect: str, targets: Sequence[tuple[int, date]]) -> Any:
     by_day: dict[date, list[int]] = defaultdict(list)
     for school_id, day in sorted(set(targets)):
         by_day[day].append(school_id)
+    return class_evening_query(
+        dialect, lambda day_col: _targets(by_day, SchoolClass.school_id, day_col)
+    )
+
+
+def class_evening_query(
+    dialect: str,
+    where: Callable[[Any], ColumnElement[bool]],
+    cap_on: Callable[[Any], Any] | None = None,
+) -> Any:
+    """The daily check's statement for any set of class-evenings: `where(day_column)` is a
+    condition on `SchoolClass` (joined) and the given day column (`storage.analytics` passes
+    a date range and a scope); `cap_on(day_column)` the cap over `SchoolClass` and `School`
+    (default: the school-day cap). Rows as in `daily_check`, ordered by school, grade, class."""
     k, s = SchoolClass, School
+    cap_of_day = cap_on or (lambda _day: cap_column())
     est = (
         select(
             AssignmentLoad.class_id.label("class_id"),
@@ -405,17 +424,17 @@ def daily_check_query(dialect: str, targets: Sequence[tuple[int, date]]) -> Any:
         .join(k, k.id == AssignmentLoad.class_id)
         .where(
             Assignment.status == Status.POSTED.value,
-            _targets(by_day, k.school_id, AssignmentLoad.day),
+            where(AssignmentLoad.day),
         )
         .group_by(AssignmentLoad.class_id, AssignmentLoad.day)
         .cte("est")
     )
     r = DailyReport
-    cap = cap_column()
+    cap = cap_of_day(r.day)
     threshold = literal(MIN_REPORTS)
     over = func.sum(case((and_(cap.is_not(None), r.minutes > cap), 1), else_=0))
     unfinished = func.sum(case((r.outcome == "unfinished", 1), else_=0))
-    base_where = _targets(by_day, k.school_id, r.day)
+    base_where = where(r.day)
     if dialect == "postgresql":
         median: Any = case(
             (func.count(r.minutes) >= threshold, func.percentile_cont(0.5).within_group(r.minutes)),
@@ -489,7 +508,7 @@ def daily_check_query(dialect: str, targets: Sequence[tuple[int, date]]) -> Any:
             keys.c.day,
             func.coalesce(est.c.written, 0),
             func.coalesce(est.c.pieces, 0),
-            cap,
+            cap_of_day(keys.c.day),
             func.coalesce(rep.c.reports, 0),
             func.coalesce(rep.c.timed, 0),
             rep.c.median,

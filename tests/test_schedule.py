@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,7 +17,11 @@ CAL = SchoolCalendar(holidays=frozenset({WED}), makeup_days=frozenset({SAT}))
 
 
 def times(tz: str, **overrides: time) -> SchoolTimes:
-    values = {"notice": time(17, 30), "evening": time(20, 30), "check": time(21, 30)}
+    values: dict[str, Any] = {
+        "notice": time(17, 30),
+        "evening": time(20, 30),
+        "check": time(21, 30),
+    }
     values.update(overrides)
     return SchoolTimes(school_id=1, timezone=tz, calendar=CAL, **values)
 

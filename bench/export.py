@@ -1,0 +1,149 @@
+"""Benchmark: /export of a whole district over its term against a bare SELECT of the same rows.
+
+    .venv/bin/python -m bench.export --small                       # SQLite, 50 schools, quick
+    .venv/bin/python -m bench.export --db postgresql+asyncpg://postgres@127.0.0.1/qingfu_bench
+    .venv/bin/python -m bench.export --db ... --days 90             # a term of school days
+
+The synthetic district comes from `bench.daily_check` (default 5,000 schools x 30 classes =
+150,000 classes, 8 children per class, `--days` school days with 4 pieces each, 75% of
+children reporting each evening). The database is DROPPED and rebuilt first unless
+`--no-build`: give it a database of its own.
+
+Timed: `handlers.export.write_export` (the four tables streamed from server-side cursors into
+an openpyxl write-only workbook and a zip of CSVs, spooled to temporary files) against a bare
+streamed SELECT of the rows the export reads (pieces, class-evening loads, reports,
+complaints, no joins, no formatting). Peak Python memory is measured with tracemalloc (a
+separate run, as tracing slows both down), and the ratios are printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from bench.daily_check import MONDAY, build
+from bot.periods import Scope
+from handlers.export import write_export
+from storage.db import create_engine, create_sessionmaker
+from storage.models import Assignment, AssignmentLoad, Complaint, DailyReport
+
+NOW = datetime(2027, 1, 30, 8, 0, tzinfo=UTC)
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", help="database URL (default: a temporary SQLite file)")
+    parser.add_argument("--small", action="store_true", help="50 schools instead of 5,000")
+    parser.add_argument("--schools", type=int)
+    parser.add_argument("--classes-per-school", type=int, default=30)
+    parser.add_argument("--children-per-class", type=int, default=8)
+    parser.add_argument("--days", type=int, default=5)
+    parser.add_argument("--pieces-per-day", type=int, default=4)
+    parser.add_argument("--no-build", action="store_true", help="reuse the data already there")
+    parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc runs")
+    return parser.parse_args()
+
+
+def bare_queries(start: date, end: date) -> list[Any]:
+    return [
+        select(Assignment).where(Assignment.evening.between(start, end)),
+        select(AssignmentLoad).where(AssignmentLoad.day.between(start, end)),
+        select(DailyReport).where(DailyReport.day.between(start, end)),
+        select(Complaint),
+    ]
+
+
+async def run_bare(url: str, start: date, end: date) -> int:
+    engine = create_engine(url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            rows = 0
+            for query in bare_queries(start, end):
+                result = await session.stream(query.execution_options(yield_per=2000))
+                async for _row in result:
+                    rows += 1
+            return rows
+    finally:
+        await engine.dispose()
+
+
+async def run_export(url: str, start: date, end: date) -> tuple[int, int, int]:
+    engine = create_engine(url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            export = await write_export(session, Scope.of_district(1), start, end, NOW)
+            export.xlsx.seek(0, 2)
+            export.archive.seek(0, 2)
+            sizes = export.xlsx.tell(), export.archive.tell()
+            export.xlsx.close()
+            export.archive.close()
+            return export.counts.total, sizes[0], sizes[1]
+    finally:
+        await engine.dispose()
+
+
+async def timed(run: Callable[[], Awaitable[Any]]) -> tuple[float, Any]:
+    t0 = time.perf_counter()
+    result = await run()
+    return time.perf_counter() - t0, result
+
+
+async def peak(run: Callable[[], Awaitable[Any]]) -> int:
+    tracemalloc.start()
+    try:
+        await run()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+async def main() -> None:
+    args = parse_args()
+    if args.schools is None:
+        args.schools = 50 if args.small else 5000
+    url = args.db
+    if url is None:
+        folder = Path(tempfile.mkdtemp(prefix="qingfu-bench-"))
+        url = f"sqlite+aiosqlite:///{folder / 'district.sqlite3'}"
+    print(f"database: {url.split('@')[-1]}")
+    if not args.no_build:
+        print(
+            f"building {args.schools:,} schools x {args.classes_per_school} classes, "
+            f"{args.children_per_class} children per class, {args.days} days x "
+            f"{args.pieces_per_day} pieces",
+            flush=True,
+        )
+        counts = await build(url, args)
+        print("rows: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()), flush=True)
+    start, end = MONDAY, MONDAY + timedelta(days=args.days + 2)
+    await run_bare(url, start, end)  # warm the caches; both are then measured warm
+    bare_s, bare_rows = await timed(lambda: run_bare(url, start, end))
+    export_s, (export_rows, xlsx_bytes, zip_bytes) = await timed(
+        lambda: run_export(url, start, end)
+    )
+    print(f"bare SELECT: {bare_rows:,} rows in {bare_s:.2f} s")
+    print(
+        f"export: {export_rows:,} rows in {export_s:.2f} s "
+        f"(XLSX {xlsx_bytes / 1e6:.1f} MB, CSV zip {zip_bytes / 1e6:.1f} MB)"
+    )
+    print(f"time ratio (export / bare): {export_s / bare_s:.2f}")
+    if not args.no_memory:
+        bare_peak = await peak(lambda: run_bare(url, start, end))
+        export_peak = await peak(lambda: run_export(url, start, end))
+        print(
+            f"peak Python memory: bare {bare_peak / 1e6:.1f} MB, export {export_peak / 1e6:.1f} MB"
+        )
+        print(f"memory ratio (export / bare): {export_peak / bare_peak:.2f}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
