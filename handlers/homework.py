@@ -666,7 +666,10 @@ async def show_preview(update: Update, context: Ctx, draft: Draft) -> None:
             "This is over the limit. If you post it anyway, the grade leader and the school "
             "administrators are told at once."
         )
-        rows.append([(_("⚠ Post anyway, over the limit"), HwAction(t, Action.POST_OVER))])
+        label = (
+            _("⚠ Save anyway, over the limit") if editing else _("⚠ Post anyway, over the limit")
+        )
+        rows.append([(label, HwAction(t, Action.POST_OVER))])
     elif outcome == Outcome.OVER_NEEDS_APPROVAL:
         text += "\n\n" + _(
             "This is over the limit. Your school requires the grade leader's approval; parents "

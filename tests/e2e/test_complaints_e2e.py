@@ -1,0 +1,464 @@
+"""Complaints end to end: `python bot.py` against the fake Bot API (issue 5).
+
+1. A parent (zh-hans) files an anonymous complaint with a photo; the school's complaint
+   handler (ru) takes it and replies, the reply reaches the parent, the parent answers, the
+   answer reaches the handler; the handler resolves, the parent rates "not resolved" and the
+   ticket reopens; resolved again, rated "resolved": closed. The admin (en) follows along.
+2. A second anonymous ticket (a parent in ru) passes its deadline while the bot is down: the
+   scheduler escalates it to the district's supervisor (en), who takes it and replies.
+
+In both, no message in any chat but the complainant's (text, buttons, their payloads, files,
+button-press answers) and no line of the bot's log contains the complainant's name, username,
+Telegram id or their child's name.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.policy import ComplaintCategory
+from bot.tickets import Status
+from handlers.complaints import CATEGORIES, Act, CpAct, CpPick, Step
+from handlers.labels import category_label
+from handlers.tickets import Do, TkAct, TkFilter, status_label
+from storage.db import SessionMaker
+from storage.models import Complaint, ComplaintEvent, Role
+from tests.e2e.conftest import BotProcess
+from tests.e2e.helpers import has_button, send, t, t_re, tap
+from tests.e2e.stories import (
+    EN,
+    RU,
+    ZH,
+    Seeded,
+    add_child,
+    add_person,
+    everything_shown,
+    render,
+    seed_school,
+    until,
+)
+from tests.fakebot import FakeBotAPI, FakeUser
+
+pytestmark = pytest.mark.e2e
+
+PARENT, PARENT_RU, OTHER_1, OTHER_2 = 770011223, 770099881, 5203, 5204
+HANDLER, ADMIN, SUPERVISOR = 5101, 5102, 5103
+SCHOOL = "阳光小学"
+CODE_RE = re.compile(r"C-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}")
+
+# Who the complainants are: none of it may reach the school, the district or the log.
+PARENT_FIRST, PARENT_LAST, PARENT_USERNAME, CHILD = (
+    "Meiling",
+    "Zhoujiang",
+    "meiling_zj_1987",
+    "周小宝",
+)
+RU_FIRST, RU_LAST, RU_USERNAME, RU_CHILD = "Светлана", "Кудрявцева", "sveta_kudr", "Ерофей"
+
+TEXT = "每天的书面作业都要写到晚上十点以后，孩子睡眠严重不足。"
+REPLY = "Спасибо. Мы проверим нагрузку 3A с учителями на этой неделе."
+ANSWER = "谢谢。主要是数学和语文，每天都有两张试卷。"
+SUMMARY_1 = "Учитель математики сократил задания до 20 минут."
+SUMMARY_2 = "Письменные задания 3A теперь не больше 60 минут в день; пробники отменены."
+
+
+async def seed(db: SessionMaker) -> Seeded:
+    seeded = await seed_school(db, name=SCHOOL, classes=[(3, "3A"), (4, "4B")])
+    await add_person(db, seeded, HANDLER, "Ольга", "ru", Role.COMPLAINT_HANDLER)
+    await add_person(db, seeded, ADMIN, "Adam", "en", Role.SCHOOL_ADMIN)
+    await add_person(db, seeded, SUPERVISOR, "Sam", "en", Role.SUPERVISOR)
+    for user_id, language in (
+        (PARENT, "zh-hans"),
+        (PARENT_RU, "ru"),
+        (OTHER_1, "zh-hans"),
+        (OTHER_2, "zh-hans"),
+    ):
+        await add_person(db, seeded, user_id, f"Parent {user_id % 100}", language)
+    # 3A has three parents using the bot: its name may be shown on an anonymous ticket.
+    await add_child(db, seeded, CHILD, "3A", [PARENT])
+    await add_child(db, seeded, "李雷", "3A", [OTHER_1])
+    await add_child(db, seeded, "韩梅梅", "3A", [OTHER_2])
+    await add_child(db, seeded, RU_CHILD, "4B", [PARENT_RU])
+    return seeded
+
+
+def assert_anonymous(api: FakeBotAPI, bot: BotProcess, complainant: int, needles: list[str]) -> int:
+    """No chat but the complainant's, and no log line, shows any of `needles`; returns how many
+    staff messages were checked."""
+    checked = 0
+    for chat_id, user in api.users.items():
+        if chat_id == complainant:
+            continue
+        shown = [everything_shown(m) for m in user.messages]
+        shown += [a.text or "" for a in user.answered_callbacks]
+        for text in shown:
+            for needle in needles:
+                assert needle not in text, f"{needle!r} shown to {user!r}: {text!r}"
+        checked += len(user.messages)
+    log = bot.log()
+    for needle in needles:
+        assert needle not in log, f"{needle!r} is in the bot's log"
+    return checked
+
+
+async def file_anonymous(
+    parent: FakeUser,
+    locale: str,
+    *,
+    category: ComplaintCategory,
+    text: str,
+    klass: str,
+    photo: str | None = None,
+) -> str:
+    """/complain through every step, anonymously; returns the ticket code."""
+    await send(
+        parent,
+        "/complain",
+        t(locale, "What is the complaint about? The first ten are the policy's negative list."),
+    )
+    ask = t(
+        locale,
+        "{category}.\nWhat happened? Please describe it in your own words, at most {limit} "
+        "characters. (You can attach photos next.)",
+        category=render(locale, category_label, category).capitalize(),
+        limit=2000,
+    )
+    await tap(parent, CpPick, ask, step=Step.CATEGORY, value=CATEGORIES.index(category))
+    await send(parent, text, has_button(CpAct, act=Act.PHOTOS_DONE))
+    if photo is not None:
+        mark = parent.mark()
+        parent.send_photo(photo)
+        await parent.wait_for(
+            t(locale, "Photos attached: {count} of at most {n}.", count=1, n=5), after=mark
+        )
+    who = await tap(parent, CpAct, t(locale, "Anonymous or with your name?"), act=Act.PHOTOS_DONE)
+    assert has_button(CpPick, step=Step.WHO, value=1)(who)
+    preview = await tap(
+        parent,
+        CpPick,
+        t(
+            locale,
+            "Preview of your complaint to {school}, class {klass}",
+            school=SCHOOL,
+            klass=klass,
+        ),
+        step=Step.WHO,
+        value=1,
+    )
+    assert text in (preview.text or "")
+    filed = await tap(
+        parent, CpAct, t_re(locale, "Your complaint is filed. Ticket number: {code}"), act=Act.SEND
+    )
+    codes = CODE_RE.findall(filed.text or "")
+    assert len(codes) == 1, filed.describe()
+    assert t(locale, "Status: {status}", status=render(locale, status_label, Status.NEW)) in (
+        filed.text or ""
+    )
+    return str(codes[0])
+
+
+async def ticket(db: SessionMaker, code: str) -> Complaint:
+    async with db() as s:
+        found = await s.scalar(select(Complaint).where(Complaint.code == code))
+        assert found is not None
+        return found
+
+
+async def test_anonymous_complaint_relay_resolution_and_rating(
+    bot: BotProcess, api: FakeBotAPI, db: SessionMaker
+) -> None:
+    await seed(db)
+    parent = api.user(
+        PARENT,
+        PARENT_FIRST,
+        language_code="zh-hans",
+        last_name=PARENT_LAST,
+        username=PARENT_USERNAME,
+    )
+    handler = api.user(HANDLER, "Ольга", language_code="ru")
+    admin = api.user(ADMIN, "Adam", language_code="en")
+    staff = ((handler, RU), (admin, EN))
+    marks = {u: u.mark() for u, _l in staff}
+
+    code = await file_anonymous(
+        parent,
+        ZH,
+        category=ComplaintCategory.TOTAL_LOAD,
+        text=TEXT,
+        klass="3A",
+        photo="photo-of-homework",
+    )
+    c = await ticket(db, code)
+    assert c.anonymous and c.complainant_id == PARENT and c.status == "new"
+
+    # The handler and the admin are told at once: the card (class shown: 3 parents use the
+    # bot), the text, the photo, and the buttons.
+    for user, locale in staff:
+        card = await user.wait_for(has_button(TkAct, ticket_id=c.id, do=Do.TAKE), after=marks[user])
+        seen = card.text or ""
+        assert seen.startswith(t(locale, "📮 A new complaint for your school."))
+        assert t(locale, "Complaint {code}", code=code) in seen
+        assert t(locale, "{school}, class {klass}", school=SCHOOL, klass="3A") in seen
+        assert t(locale, "From: an anonymous parent") in seen
+        assert TEXT in seen
+        photo = await user.wait_for(lambda m: m.photo is not None, after=marks[user])
+        assert photo.text == t(locale, "{code}: photos", code=code) + " (1/1)"
+
+    # Take: the parent gets the status line.
+    status = {loc: render(loc, status_label, Status.IN_PROGRESS) for loc in (ZH, RU, EN)}
+    mark = parent.mark()
+    await tap(
+        handler,
+        TkAct,
+        t(RU, "You took {code}. The parent is told.", code=code),
+        ticket_id=c.id,
+        do=Do.TAKE,
+    )
+    await parent.wait_for(t(ZH, "{code}: {status}", code=code, status=status[ZH]), after=mark)
+
+    # Reply: relayed to the parent.
+    mark = parent.mark()
+    await tap(
+        handler,
+        TkAct,
+        t_re(
+            RU, "Type your reply to the parent on {code} (at most {limit} characters):", code=code
+        ),
+        ticket_id=c.id,
+        do=Do.REPLY,
+    )
+    await send(handler, REPLY, t(RU, "Your reply on {code} was sent to the parent.", code=code))
+    relayed = await parent.wait_for(
+        t(ZH, "Reply on {code}:\n{text}", code=code, text=REPLY), after=mark
+    )
+    assert has_button(TkAct, ticket_id=c.id, do=Do.ADD_INFO)(relayed)
+
+    # The parent answers ("Add information"): relayed to the handler and the admin.
+    marks = {u: u.mark() for u, _l in staff}
+    await tap(
+        parent,
+        TkAct,
+        t_re(
+            ZH,
+            "Type what you want to add to {code} (at most {limit} characters), or send a photo:",
+            code=code,
+        ),
+        ticket_id=c.id,
+        do=Do.ADD_INFO,
+    )
+    await send(parent, ANSWER, t(ZH, "Added to {code}; the handlers see it.", code=code))
+    for user, locale in staff:
+        await user.wait_for(
+            t(locale, "{code}: the parent adds:\n{text}", code=code, text=ANSWER),
+            after=marks[user],
+        )
+
+    # Resolve; the parent rates "not resolved": reopened, the handlers are told.
+    await resolve(handler, parent, c.id, code, SUMMARY_1)
+    marks = {u: u.mark() for u, _l in staff}
+    reopened = render(ZH, status_label, Status.REOPENED)
+    await tap(
+        parent,
+        TkAct,
+        t(ZH, "Thank you. {code} is reopened.", code=code),
+        ticket_id=c.id,
+        do=Do.RATE_BAD,
+    )
+    assert (parent.last.text or "").endswith(t(ZH, "{code}: {status}", code=code, status=reopened))
+    for user, locale in staff:
+        await user.wait_for(
+            t(locale, "{code}: the parent says it is not resolved. Reopened.", code=code),
+            after=marks[user],
+        )
+    assert (await ticket(db, code)).status == "reopened"
+
+    # Resolved again; rated "resolved": closed.
+    await resolve(handler, parent, c.id, code, SUMMARY_2)
+    marks = {u: u.mark() for u, _l in staff}
+    await tap(
+        parent,
+        TkAct,
+        t(ZH, "Thank you. {code} is closed.", code=code),
+        ticket_id=c.id,
+        do=Do.RATE_OK,
+    )
+    for user, locale in staff:
+        await user.wait_for(
+            t(locale, "{code}: the parent rated the outcome as resolved. Closed.", code=code),
+            after=marks[user],
+        )
+    c = await ticket(db, code)
+    assert c.status == "closed" and c.unresolved_ratings == 1
+
+    # The handler's listing and the ticket's history: every event, still nobody named.
+    listing = await send(
+        handler,
+        "/tickets",
+        t_re(RU, "Complaints — status: {status}; category: {category}; class: {klass}"),
+    )
+    assert code not in (listing.text or "")  # closed: not among the open ones
+    everything = await tap(
+        handler,
+        TkFilter,
+        t_re(RU, "{n}. {code} · {place}", n=1, code=code),
+        status="",
+        category="",
+        class_id=0,
+    )
+    assert everything.message_id == listing.message_id
+    history = await tap(handler, TkAct, t(RU, "History:"), ticket_id=c.id, do=Do.VIEW)
+    async with db() as s:
+        kinds = list(
+            await s.scalars(
+                select(ComplaintEvent.kind)
+                .where(ComplaintEvent.complaint_id == c.id)
+                .order_by(ComplaintEvent.id)
+            )
+        )
+    assert kinds == [
+        "filed",
+        "taken",
+        "reply",
+        "info",
+        "resolved",
+        "rated_bad",
+        "resolved",
+        "rated_ok",
+    ]
+    assert len((history.text or "").split("\n")) >= len(kinds)
+
+    # Anonymity: the parent's name, username, id and child appear in no staff chat, no log.
+    needles = [PARENT_FIRST, PARENT_LAST, PARENT_USERNAME, str(PARENT), CHILD]
+    assert assert_anonymous(api, bot, PARENT, needles) >= 12
+
+
+async def resolve(
+    handler: FakeUser, parent: FakeUser, ticket_id: int, code: str, summary: str
+) -> None:
+    mark = parent.mark()
+    await tap(
+        handler,
+        TkAct,
+        t_re(
+            RU,
+            "Type a short summary of how {code} was resolved; the parent sees it and rates "
+            "the outcome (at most {limit} characters):",
+            code=code,
+        ),
+        ticket_id=ticket_id,
+        do=Do.RESOLVE,
+    )
+    await send(
+        handler,
+        summary,
+        t(RU, "{code} is resolved; the parent is asked to rate the outcome.", code=code),
+    )
+    resolved = await parent.wait_for(
+        t(
+            ZH,
+            "{code} is resolved. Summary:\n{text}\n\nIs it resolved for you? Please rate "
+            "the outcome.",
+            code=code,
+            text=summary,
+        ),
+        after=mark,
+    )
+    assert has_button(TkAct, ticket_id=ticket_id, do=Do.RATE_OK)(resolved)
+    assert has_button(TkAct, ticket_id=ticket_id, do=Do.RATE_BAD)(resolved)
+
+
+async def test_deadline_passes_and_the_supervisor_answers(
+    bot: BotProcess, api: FakeBotAPI, db: SessionMaker
+) -> None:
+    await seed(db)
+    parent = api.user(
+        PARENT_RU, RU_FIRST, language_code="ru", last_name=RU_LAST, username=RU_USERNAME
+    )
+    handler = api.user(HANDLER, "Ольга", language_code="ru")
+    supervisor = api.user(SUPERVISOR, "Sam", language_code="en")
+    text = "Каждый день дают целый вариант ЕГЭ-подобной контрольной на дом."
+    code = await file_anonymous(
+        parent, RU, category=ComplaintCategory.BOUGHT_PAPERS, text=text, klass="4B"
+    )
+    card = await handler.wait_for(t(RU, "Complaint {code}", code=code))
+    # 4B has one parent using the bot: the class is not shown on an anonymous ticket.
+    assert t(RU, "{school} (class not shown)", school=SCHOOL) in (card.text or "")
+    assert not supervisor.messages
+
+    # The deadline passes while the bot is down and nobody answered; at the first tick after
+    # the start the ticket goes to the district.
+    await bot.stop()
+    past = datetime.now(UTC) - timedelta(minutes=1)
+    async with db() as s:
+        c = await s.scalar(select(Complaint).where(Complaint.code == code))
+        assert c is not None
+        c.deadline_at, c.remind_at = past, past - timedelta(days=1)
+        await s.commit()
+        ticket_id = c.id
+    marks = {u: u.mark() for u in (parent, handler, supervisor)}
+    await bot.start()
+    escalated = await supervisor.wait_for(
+        has_button(TkAct, ticket_id=ticket_id, do=Do.TAKE), after=marks[supervisor]
+    )
+    seen = escalated.text or ""
+    assert seen.startswith(
+        t(EN, "⬆ Escalated to the district: the school did not respond by the deadline.")
+    )
+    assert text in seen and t(EN, "From: an anonymous parent") in seen
+    assert t(EN, "History:") in seen
+    await handler.wait_for(
+        t(RU, "{code} is now handled by the district supervisors.", code=code),
+        after=marks[handler],
+    )
+    await parent.wait_for(
+        t(RU, "{code}: {status}", code=code, status=render(RU, status_label, Status.ESCALATED)),
+        after=marks[parent],
+    )
+    await until(lambda: escalated_once(db, code), "the ticket escalated")
+
+    # The supervisor takes it and replies; the reply reaches the parent.
+    await tap(
+        supervisor,
+        TkAct,
+        t(EN, "You took {code}. The parent is told.", code=code),
+        ticket_id=ticket_id,
+        do=Do.TAKE,
+    )
+    reply = "The district has asked the school to stop assigning whole test papers."
+    mark = parent.mark()
+    await tap(
+        supervisor,
+        TkAct,
+        t_re(
+            EN, "Type your reply to the parent on {code} (at most {limit} characters):", code=code
+        ),
+        ticket_id=ticket_id,
+        do=Do.REPLY,
+    )
+    await send(supervisor, reply, t(EN, "Your reply on {code} was sent to the parent.", code=code))
+    await parent.wait_for(t(RU, "Reply on {code}:\n{text}", code=code, text=reply), after=mark)
+    # No reminder after the escalation: the school no longer holds the ticket.
+    reminder = t_re(
+        RU,
+        "⏰ Reminder: {code} must be answered by {deadline}; without a "
+        "response it goes to the district supervisors.",
+        code=code,
+    )
+    assert not [m for m in handler.messages if reminder.search(m.text or "")]
+
+    needles = [RU_FIRST, RU_LAST, RU_USERNAME, str(PARENT_RU), RU_CHILD]
+    assert assert_anonymous(api, bot, PARENT_RU, needles) >= 5
+
+
+async def escalated_once(db: SessionMaker, code: str) -> bool:
+    async with db() as s:
+        c = await s.scalar(select(Complaint).where(Complaint.code == code))
+        assert c is not None
+        kinds = list(
+            await s.scalars(select(ComplaintEvent.kind).where(ComplaintEvent.complaint_id == c.id))
+        )
+    return c.status == "escalated" and c.level == "district" and kinds.count("auto_escalated") == 1

@@ -1,0 +1,495 @@
+"""The parents' loop end to end: `python bot.py`, its scheduler and the fake Bot API (issue 4).
+
+A teacher (zh-hans) posts tonight's homework for 4A -> at the school's notice time every
+parent gets the notice (one per parent per child); the fake server answers 429 to the first
+sends, more often than PTB's rate limiter retries, and nothing is lost; a parent who blocked
+the bot is marked unreachable and skipped from then on -> a piece posted after the notice
+reaches the parents as an update -> the bot is restarted between the notice and the evening
+question: nothing is sent twice and the evening question goes out once -> parents answer
+with different taps (two parents of one child count once) -> at the check time the teacher
+(with her share), the grade leader (ru) and the admin (en) are warned, with the parents'
+median.
+
+The scheduler's times are the school's settings, set to the current minute of the school's day
+(a job is due once its time has passed today) in the database or by the admin through
+/settings; the bot runs with a short scheduler lease (SCHEDULER_LEASE_SECONDS=8, a deployment
+setting), so it ticks every 2 s, and 2 s after it starts. No test-only code path in the bot.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.i18n import format_day, format_minutes
+from bot.load import Cap, CapRule, HomeworkKind
+from handlers.labels import kind_label, rule_label
+from handlers.parents import Answer, NoteSkip, ReportTap, day_code
+from handlers.settings import TIME_FIELDS, StAct
+from handlers.settings import Act as SettingsAct
+from storage.db import SessionMaker
+from storage.models import (
+    DailyReport,
+    JobRun,
+    Lease,
+    Notification,
+    ReportEvent,
+    Role,
+    User,
+)
+from tests.e2e.conftest import BotProcess
+from tests.e2e.helpers import has_button, send, t, t_re, tap, tn
+from tests.e2e.stories import (
+    EN,
+    RU,
+    ZH,
+    Seeded,
+    add_child,
+    add_person,
+    post_homework,
+    render,
+    seed_school,
+    sent_to,
+    this_minute,
+    until,
+    update_school,
+)
+from tests.fakebot import FakeBotAPI, FakeUser, SentMessage
+
+pytestmark = pytest.mark.e2e
+
+TEACHER, LEADER, ADMIN = 4101, 4102, 4103
+P1, P1B, P2, P3, P4, P5 = 4201, 4202, 4203, 4204, 4205, 4206
+MATHS, CHINESE = "数学", "语文"
+MATHS_TASK, CHINESE_TASK = "练习册第5页", "生字每个写两遍"
+SCHOOL = "育英小学"
+CAP = Cap(60, CapRule.PRIMARY_DAILY)
+FLOOD = 6
+"""429s in a row: more than the bot's rate limiter retries by itself (5)."""
+LIMITER_GAVE_UP = "telegram.ext.AIORateLimiter: Rate limit hit after maximum of 5 retries"
+
+NOTICE = "Homework for {child} ({class_name}), {day}:"
+UPDATE = "Homework update for {child} ({class_name}), {day}:"
+QUESTION = "How long did {child}'s written homework take today ({day})?"
+SAVED = "Saved for {child}, {day}: {answer}. Thank you!"
+
+
+def day_of(locale: str, day: date) -> str:
+    return render(locale, format_day, day)
+
+
+def mins(locale: str, n: int) -> str:
+    return render(locale, format_minutes, n)
+
+
+def rule(locale: str) -> str:
+    return render(locale, rule_label, CAP)
+
+
+def written_total(locale: str, total: int) -> str:
+    return t(
+        locale,
+        "Written total: {total} of {cap} ({rule}).",
+        total=mins(locale, total),
+        cap=mins(locale, 60),
+        rule=rule(locale),
+    )
+
+
+def piece(locale: str, subject: str, kind: HomeworkKind, n: int, text: str) -> str:
+    """A piece in the notice: subject, kind and minutes, then what to do."""
+    line = t(
+        locale,
+        "• {subject} ({kind}): {minutes}",
+        subject=subject,
+        kind=render(locale, kind_label, kind),
+        minutes=mins(locale, n),
+    )
+    return f"{line}\n  {text}"
+
+
+def class_figures(locale: str, day: date) -> str:
+    """4A tonight: 50 min estimated; reports 75, 95, 105 and one "did not finish"."""
+    estimate = t(
+        locale,
+        "{class_name}: estimated written total {total}, limit {cap} ({rule}).",
+        class_name="4A",
+        total=mins(locale, 50),
+        cap=mins(locale, 60),
+        rule=rule(locale),
+    )
+    parents = "; ".join(
+        [
+            tn(
+                locale,
+                "Parents' median {median} from {n} report",
+                "Parents' median {median} from {n} reports",
+                3,
+                median=mins(locale, 95),
+            ),
+            t(locale, "{over} of {n} over the limit", over=3, n=3),
+            tn(
+                locale,
+                "{unfinished} of {n} went to bed unfinished",
+                "{unfinished} of {n} went to bed unfinished",
+                4,
+                unfinished=1,
+            ),
+        ]
+    )
+    return estimate + "\n" + parents + "."
+
+
+async def seed(db: SessionMaker) -> Seeded:
+    seeded = await seed_school(db, name=SCHOOL, classes=[(4, "4A")], subjects=[MATHS, CHINESE])
+    await add_person(
+        db,
+        seeded,
+        TEACHER,
+        "李静",
+        "zh-hans",
+        Role.TEACHER,
+        teaches=[("4A", MATHS), ("4A", CHINESE)],
+    )
+    await add_person(db, seeded, LEADER, "Иван", "ru", Role.GRADE_LEADER, grade=4)
+    await add_person(db, seeded, ADMIN, "Adam", "en", Role.SCHOOL_ADMIN)
+    for parent, name, language in (
+        (P1, "王妈妈", "zh-hans"),
+        (P1B, "Анна", "ru"),
+        (P2, "张爸爸", "zh-hans"),
+        (P3, "刘妈妈", "zh-hans"),
+        (P4, "Мария", "ru"),
+        (P5, "Kate", "en"),
+    ):
+        await add_person(db, seeded, parent, name, language)
+    await add_child(db, seeded, "王小明", "4A", [P1, P1B])
+    await add_child(db, seeded, "张小红", "4A", [P2])
+    await add_child(db, seeded, "刘小刚", "4A", [P3])
+    await add_child(db, seeded, "Маша", "4A", [P4])
+    await add_child(db, seeded, "Tom", "4A", [P5])
+    return seeded
+
+
+def only(user: FakeUser, start: str) -> SentMessage:
+    """The one message of the user's chat starting with `start` (fails on none or several)."""
+    found = [m for m in user.messages if (m.text or "").startswith(start)]
+    assert len(found) == 1, (
+        f"{user!r}: {len(found)} messages starting {start!r}:\n{user.describe()}"
+    )
+    return found[0]
+
+
+async def notifications(db: SessionMaker, kind: str) -> dict[int, str]:
+    async with db() as s:
+        rows = await s.execute(
+            select(Notification.recipient_id, Notification.status).where(Notification.kind == kind)
+        )
+        return {recipient: status for recipient, status in rows}
+
+
+async def test_notice_question_reports_and_check(
+    bot_process: BotProcess, api: FakeBotAPI, db: SessionMaker
+) -> None:
+    seeded = await seed(db)
+    bot = bot_process
+    today, zone = seeded.today, seeded.zone
+    teacher = api.user(TEACHER, "李静", language_code="zh-hans")
+    leader = api.user(LEADER, "Иван", language_code="ru")
+    admin = api.user(ADMIN, "Adam", language_code="en")
+    families = {
+        P1: (api.user(P1, "王妈妈", language_code="zh-hans"), ZH, "王小明"),
+        P1B: (api.user(P1B, "Анна", language_code="ru"), RU, "王小明"),
+        P2: (api.user(P2, "张爸爸", language_code="zh-hans"), ZH, "张小红"),
+        P3: (api.user(P3, "刘妈妈", language_code="zh-hans"), ZH, "刘小刚"),
+        P4: (api.user(P4, "Мария", language_code="ru"), RU, "Маша"),
+        P5: (api.user(P5, "Kate", language_code="en"), EN, "Tom"),
+    }
+    reachable = [p for p in families if p != P3]
+    # A deployment setting: a short scheduler lease, so the scheduler ticks every 2 s.
+    bot.env["SCHEDULER_LEASE_SECONDS"] = "8"
+    await bot.start()
+
+    # ---- the teacher posts tonight's homework before the notice time: parents hear nothing yet
+    await post_homework(
+        teacher, ZH, today, text=MATHS_TASK, mins=30, subject_id=seeded.subjects[MATHS]
+    )
+    await post_homework(
+        teacher, ZH, today, text=CHINESE_TASK, mins=20, subject_id=seeded.subjects[CHINESE]
+    )
+    await teacher.wait_idle()
+    assert all(not user.messages for user, _l, _c in families.values())
+
+    # ---- the notice time becomes the current minute: at the next tick the notice goes out. A
+    # parent has blocked the bot, and the server answers the first sends with 429.
+    api.block(P3)
+    api.fail_next("sendMessage", status=429, retry_after=1, times=FLOOD)
+    await update_school(db, seeded.school_id, notice_time=this_minute(zone))
+    for parent in reachable:
+        user, locale, child = families[parent]
+        notice = await user.wait_for(
+            t(locale, NOTICE, child=child, class_name="4A", day=day_of(locale, today))
+        )
+        assert notice.text == "\n".join(
+            [
+                t(locale, NOTICE, child=child, class_name="4A", day=day_of(locale, today)),
+                piece(locale, MATHS, HomeworkKind.WRITTEN, 30, MATHS_TASK),
+                piece(locale, CHINESE, HomeworkKind.WRITTEN, 20, CHINESE_TASK),
+                written_total(locale, 50),
+            ]
+        )
+    sends = [c.status for c in api.calls_to("sendMessage")]
+    assert sends.count(429) == FLOOD, sends
+    # The rate limiter's own retries ran out: the paced sender waited and sent it later.
+    assert "messages hit a flood limit; retrying (pass 2)" in bot.log()
+    await until(lambda: notice_settled(db), "the notice run finished")
+    assert await notifications(db, "notice") == {
+        **{p: "sent" for p in reachable},
+        P3: "unreachable",
+    }
+    assert sent_to(api, P3) == [403]
+    async with db() as s:
+        blocked = await s.get(User, P3)
+        assert blocked is not None and not blocked.reachable
+
+    # ---- a piece posted after the notice: the parents get a short update (P3 is skipped)
+    await post_homework(
+        teacher,
+        ZH,
+        today,
+        text="朗读课文",
+        mins=15,
+        kind=HomeworkKind.READING,
+        subject_id=seeded.subjects[CHINESE],
+    )
+    what = {
+        locale: t(
+            locale,
+            "{subject} ({kind}, {minutes})",
+            subject=CHINESE,
+            kind=render(locale, kind_label, HomeworkKind.READING),
+            minutes=mins(locale, 15),
+        )
+        for locale in (ZH, RU, EN)
+    }
+    for parent in reachable:
+        user, locale, child = families[parent]
+        update = await user.wait_for(
+            t(locale, UPDATE, child=child, class_name="4A", day=day_of(locale, today))
+        )
+        assert update.text == "\n".join(
+            [
+                t(locale, UPDATE, child=child, class_name="4A", day=day_of(locale, today)),
+                t(locale, "New: {what}.", what=what[locale]),
+                written_total(locale, 50),
+            ]
+        )
+
+    # ---- restart between the notice and the evening question, whose time is now
+    await bot.stop()
+    async with db() as s:  # the stopped process gave the scheduler up: no wait for its lease
+        lease = await s.get(Lease, "scheduler")
+        assert lease is not None and lease.expires_at <= datetime.now(UTC)
+    await update_school(db, seeded.school_id, evening_time=this_minute(zone))
+    await bot.start()
+    for parent in reachable:
+        user, locale, child = families[parent]
+        await user.wait_for(has_button(ReportTap, answer=Answer.ESTIMATE))
+    await until(lambda: run_finished(db, "evening"), "the evening run finished")
+    for parent in reachable:
+        user, locale, child = families[parent]
+        day = day_of(locale, today)
+        question = only(user, t(locale, QUESTION, child=child, day=day))
+        assert question.text == t(locale, QUESTION, child=child, day=day)
+        assert has_button(
+            ReportTap, answer=Answer.ESTIMATE, day=day_code(today), child_id=seeded.children[child]
+        )(question)
+        assert question.button_texts[0] == t(
+            locale, "As estimated ({minutes})", minutes=mins(locale, 50)
+        )
+        # Nothing was sent twice across the restart.
+        only(user, t(locale, NOTICE, child=child, class_name="4A", day=day))
+        only(user, t(locale, UPDATE, child=child, class_name="4A", day=day))
+        assert len(user.messages) == 3, user.describe()
+    assert sent_to(api, P3) == [403]  # skipped since: no update, no question
+    assert P3 not in await notifications(db, "evening")
+
+    # ---- parents answer with different taps
+    await answer(families[P1], seeded, Answer.ESTIMATE, saved=mins(ZH, 50))
+    await answer(
+        families[P1B],
+        seeded,
+        Answer.MINUTES,
+        saved=mins(RU, 75),
+        minutes=75,
+        note="Делали до девяти",
+    )
+    await answer(families[P2], seeded, Answer.TYPE, saved=mins(ZH, 95), typed="95")
+    await answer(families[P4], seeded, Answer.MINUTES, saved=mins(RU, 105), minutes=105)
+    await answer(
+        families[P5], seeded, Answer.UNFINISHED, saved=t(EN, "did not finish, went to bed")
+    )
+    async with db() as s:
+        rows = await s.execute(
+            select(DailyReport.child_id, DailyReport.minutes, DailyReport.outcome, DailyReport.note)
+        )
+        reports = {child: (m, outcome, note) for child, m, outcome, note in rows}
+        history = await s.scalar(select(func.count()).select_from(ReportEvent))
+    ids = seeded.children
+    assert reports == {
+        ids["王小明"]: (75, "done", "Делали до девяти"),  # two parents: one report, the latest
+        ids["张小红"]: (95, "done", None),
+        ids["Маша"]: (105, "done", None),
+        ids["Tom"]: (None, "unfinished", None),
+    }
+    assert history == 5  # both answers for 王小明 are kept in the history
+
+    # ---- the admin sets the check time to the current minute through /settings: at the next
+    # tick the teacher, the grade leader and the admin are warned.
+    marks = {u: u.mark() for u in (teacher, leader, admin, *(f[0] for f in families.values()))}
+    await send(admin, "/settings", has_button(StAct, act=SettingsAct.TIMES))
+    await tap(admin, StAct, t(EN, "Which time do you want to change?"), act=SettingsAct.TIMES)
+    await tap(
+        admin,
+        StAct,
+        t(
+            EN,
+            "{field}: type the time as HH:MM (school time, {timezone}).",
+            field=t(EN, "Daily check and warnings"),
+            timezone=zone,
+        ),
+        act=SettingsAct.TIME,
+        value=TIME_FIELDS.index("check_time"),
+    )
+    await send(
+        admin,
+        this_minute(zone).strftime("%H:%M"),
+        t_re(EN, "Settings of {school} (time zone {timezone})", school=SCHOOL, timezone=zone),
+    )
+    await tap(admin, StAct, t(EN, "Saved."), act=SettingsAct.DONE)
+    warning = await teacher.wait_for(
+        t(
+            ZH,
+            "Homework load over the limit: {class_name}, {day}.",
+            class_name="4A",
+            day=day_of(ZH, today),
+        ),
+        after=marks[teacher],
+    )
+    assert warning.text == "\n".join(
+        [
+            t(
+                ZH,
+                "Homework load over the limit: {class_name}, {day}.",
+                class_name="4A",
+                day=day_of(ZH, today),
+            ),
+            class_figures(ZH, today),
+            t(
+                ZH,
+                "Your share: {items}.",
+                items=f"{MATHS} {mins(ZH, 30)}, {CHINESE} {mins(ZH, 20)}",
+            ),
+        ]
+    )
+    head = tn(
+        RU,
+        "Daily check, grade {grade}, {day}: {n} class over the limit.",
+        "Daily check, grade {grade}, {day}: {n} classes over the limit.",
+        1,
+        grade=4,
+        day=day_of(RU, today),
+    )
+    grade_warning = await leader.wait_for(head, after=marks[leader])
+    assert grade_warning.text == head + "\n" + class_figures(RU, today)
+    head = tn(
+        EN,
+        "Daily check for {school}, {day}: {over} of {n} class with homework over the limit.",
+        "Daily check for {school}, {day}: {over} of {n} classes with homework over the limit.",
+        1,
+        school=SCHOOL,
+        day=day_of(EN, today),
+        over=1,
+    )
+    summary = await admin.wait_for(head, after=marks[admin])
+    assert summary.text == head + "\n" + class_figures(EN, today)
+    await until(lambda: run_finished(db, "check"), "the check run finished")
+    # Parents get nothing from the check; nobody got anything twice.
+    await teacher.wait_idle()
+    for user, mark in marks.items():
+        if user is not admin:  # (the admin's chat also has the settings dialog)
+            news = [m for m in user.messages if m.seq > mark]
+            assert len(news) == (1 if user in (teacher, leader) else 0), user.describe()
+    assert only(admin, head) is summary
+    async with db() as s:
+        runs = list(await s.execute(select(JobRun.job, JobRun.finished_at)))
+    assert sorted(job for job, _f in runs) == ["check", "evening", "notice"]
+    assert all(finished is not None for _j, finished in runs)
+    # PTB's rate limiter gave up once and the bot resent: a warning, not an error.
+    log = bot.log().splitlines()
+    gave_up = [line for line in log if LIMITER_GAVE_UP in line]
+    assert len(gave_up) == 1 and " WARNING " in gave_up[0], gave_up
+    assert not [line for line in log if " ERROR " in line or "Traceback" in line]
+
+
+async def notice_settled(db: SessionMaker) -> bool:
+    return await run_finished(db, "notice")
+
+
+async def run_finished(db: SessionMaker, job: str) -> bool:
+    async with db() as s:
+        finished = await s.scalar(select(JobRun.finished_at).where(JobRun.job == job))
+        return finished is not None
+
+
+async def answer(
+    family: tuple[FakeUser, str, str],
+    seeded: Seeded,
+    how: Answer,
+    *,
+    saved: str,
+    minutes: int = 0,
+    typed: str | None = None,
+    note: str | None = None,
+) -> None:
+    """A parent answers the evening question: a tap (and typed minutes), then a note or Skip."""
+    user, locale, child = family
+    today = seeded.today
+    fields: dict[str, Any] = {
+        "child_id": seeded.children[child],
+        "day": day_code(today),
+        "answer": how,
+    }
+    if how is Answer.MINUTES:
+        fields["minutes"] = minutes
+    done = t(locale, SAVED, child=child, day=day_of(locale, today), answer=saved)
+    if typed is not None:
+        ask = t(
+            locale,
+            "How many minutes did {child}'s written homework take on {day}? "
+            "Send a whole number from {low} to {high}.",
+            child=child,
+            day=day_of(locale, today),
+            low=1,
+            high=600,
+        )
+        await tap(user, ReportTap, ask, **fields)
+        await send(
+            user,
+            "一个半小时",
+            t(
+                locale,
+                "Please send the minutes as a whole number from {low} to {high}.",
+                low=1,
+                high=600,
+            ),
+        )
+        await send(user, typed, done)
+    else:
+        await tap(user, ReportTap, done, **fields)
+    if note is None:
+        await tap(user, NoteSkip, t(locale, "Saved. Thank you!"))
+    else:
+        await send(user, note, t(locale, "Note saved. Thank you!"))
