@@ -29,8 +29,10 @@ from bot.load import (
     evenings_for,
     spread_minutes,
 )
+from bot.periods import Scope
 from bot.textcheck import find_hints
 from bot.validate import parse_int
+from handlers import report_views
 from handlers.common import (
     Button,
     Rows,
@@ -617,6 +619,10 @@ async def preview_text(context: Ctx, draft: Draft, checks: list[EveningCheck]) -
         lines.append(
             _("Not counted against the limit: {items}").format(items=", ".join(not_counted))
         )
+    if d["kind"] == HomeworkKind.WRITTEN:
+        calibrated = await calibration_hint(context, draft, subject.name, int(d["minutes"]))
+        if calibrated:
+            lines.append(calibrated)
     hints = find_hints(d["text"])
     if hints:
         lines.append("")
@@ -629,6 +635,43 @@ async def preview_text(context: Ctx, draft: Draft, checks: list[EveningCheck]) -
                 )
             )
     return "\n".join(lines)
+
+
+async def calibration_hint(context: Ctx, draft: Draft, subject: str, minutes: int) -> str | None:
+    """The calibrated figure, when parents' reports put this teacher's estimates for this
+    subject and class off by more than 20% over the last four weeks (and there is enough data)."""
+    teacher_id = draft.dialog.user_id
+    if draft.data.get("edit_id"):
+        assignment = await context.session.get(Assignment, int(draft.data["edit_id"]))
+        teacher_id = assignment.teacher_id if assignment else teacher_id
+    found = await report_views.calibrations(
+        context.session, Scope.of_class(draft.klass.id), school_today(context, draft.school)
+    )
+    mine = next(
+        (c for c in found if c.teacher_id == teacher_id and c.subject == subject),
+        None,
+    )
+    if mine is None or not mine.worth_showing_in_preview:
+        return None
+    values = {
+        "subject": subject,
+        "klass": draft.klass.name,
+        "percent": abs(mine.percent),
+        "n": mine.evenings,
+        "minutes": format_minutes(minutes),
+        "calibrated": format_minutes(mine.calibrated(minutes)),
+    }
+    if mine.ratio > 1:
+        text = _(
+            "Parents report about {percent}% more time than your {subject} estimates for "
+            "{klass} ({n} evenings): {minutes} may really take about {calibrated}."
+        )
+    else:
+        text = _(
+            "Parents report about {percent}% less time than your {subject} estimates for "
+            "{klass} ({n} evenings): {minutes} may really take about {calibrated}."
+        )
+    return "📏 " + text.format(**values)
 
 
 def worst(checks: list[EveningCheck]) -> Outcome:

@@ -225,3 +225,46 @@ async def test_load_shows_the_week(bot: Harness) -> None:
     await bot.send(leader, "/load")
     reply = await bot.tap(leader, "5A")
     assert "Thu, Nov 19: Maths 30 = 30 / 60 min" in (reply.text or "")
+
+
+async def test_preview_offers_calibrated_figure(bot: Harness) -> None:
+    """Parents reported 50% more than this teacher's Maths estimates for 5A on six evenings."""
+    from datetime import date, timedelta
+
+    from bot.load import HomeworkKind
+    from storage import homework as hw
+    from storage.models import Child, DailyReport, SchoolClass, Subject
+
+    await seed(bot)
+    async with bot.session() as session:
+        klass = await session.scalar(select(SchoolClass).where(SchoolClass.name == "5A"))
+        assert klass is not None
+        children = [Child(class_id=klass.id, name=f"Child {i}") for i in range(4)]
+        session.add_all(children)
+        await session.flush()
+        subject = await session.scalar(select(Subject).where(Subject.name == "Maths"))
+        assert subject is not None
+        days = [date(2026, 11, 10) + timedelta(days=i) for i in range(9)]
+        evenings = [d for d in days if d.weekday() < 5][:6]
+        for day in evenings:
+            await hw.create_assignment(
+                session,
+                klass=klass,
+                subject_id=subject.id,
+                teacher_id=TEACHER,
+                text="Exercises",
+                photo_file_id=None,
+                kind=HomeworkKind.WRITTEN,
+                minutes=20,
+                evening=day,
+                due=None,
+                loads={day: 20},
+                status=hw.Status.POSTED,
+            )
+            session.add_all(
+                DailyReport(child_id=c.id, day=day, minutes=30, outcome="done") for c in children
+            )
+        await session.commit()
+    preview = await post(bot, TEACHER, "5A", None, "Exercise 9", "Written", "20")
+    assert "Parents report about 50% more time than your Maths estimates for 5A" in preview
+    assert "20 min may really take about 30 min" in preview
