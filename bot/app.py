@@ -68,6 +68,13 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         pass
 
 
+def concurrency(sessionmaker: SessionMaker) -> int:
+    """Updates processed at once: SQLite has one writer at a time, so many concurrent write
+    transactions only queue on its lock (and a long queue can outlast the busy timeout)."""
+    bind = sessionmaker.kw.get("bind")
+    return 4 if bind is not None and bind.dialect.name == "sqlite" else 64
+
+
 def _chat_key(update: object) -> int | None:
     if not isinstance(update, Update):
         return None
@@ -98,7 +105,7 @@ def build_application(
         .base_url(settings.bot_api_url)
         .base_file_url(_file_url(settings.bot_api_url))
         .context_types(ContextTypes(context=Ctx, bot_data=cast(type[BotData], lambda: data)))
-        .concurrent_updates(ChatOrderedProcessor(sessionmaker))
+        .concurrent_updates(ChatOrderedProcessor(sessionmaker, concurrency(sessionmaker)))
         .defaults(Defaults(parse_mode=None, block=True))
         .post_init(_post_init)
     )

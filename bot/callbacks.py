@@ -38,9 +38,17 @@ class CallbackData:
         return pack(self)
 
 
+_fields: dict[type[CallbackData], list[tuple[str, Any]]] = {}
+
+
 def _field_types(cls: type[CallbackData]) -> list[tuple[str, Any]]:
-    hints = typing.get_type_hints(cls)
-    return [(f.name, hints[f.name]) for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
+    """(name, type) of a payload's fields; cached: resolving annotations compiles code."""
+    found = _fields.get(cls)
+    if found is None:
+        hints = typing.get_type_hints(cls)
+        found = [(f.name, hints[f.name]) for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
+        _fields[cls] = found
+    return found
 
 
 def _encode(value: Any) -> str:
