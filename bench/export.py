@@ -12,7 +12,9 @@ children reporting each evening). The database is DROPPED and rebuilt first unle
 Timed: `handlers.export.write_export` (the four tables streamed from server-side cursors into
 an openpyxl write-only workbook and a zip of CSVs, spooled to temporary files) against a bare
 streamed SELECT of the rows the export reads (pieces, class-evening loads, reports,
-complaints, no joins, no formatting). Peak Python memory is measured with tracemalloc (a
+complaints, no joins, no formatting, fetched in batches), and against the export's own four
+statements fetched and dropped ("queries only": the joins and the class-evening aggregate,
+nothing written). Peak Python memory is measured with tracemalloc (a
 separate run, as tracing slows both down), and the ratios are printed.
 """
 
@@ -33,6 +35,7 @@ from sqlalchemy import select
 from bench.daily_check import MONDAY, build
 from bot.periods import Scope
 from handlers.export import write_export
+from storage import analytics
 from storage.db import create_engine, create_sessionmaker
 from storage.models import Assignment, AssignmentLoad, Complaint, DailyReport
 
@@ -54,11 +57,12 @@ def parse_args() -> argparse.Namespace:
 
 
 def bare_queries(start: date, end: date) -> list[Any]:
+    """Plain rows (Core, no ORM objects) of the four tables the export reads."""
     return [
-        select(Assignment).where(Assignment.evening.between(start, end)),
-        select(AssignmentLoad).where(AssignmentLoad.day.between(start, end)),
-        select(DailyReport).where(DailyReport.day.between(start, end)),
-        select(Complaint),
+        select(*Assignment.__table__.c).where(Assignment.evening.between(start, end)),
+        select(*AssignmentLoad.__table__.c).where(AssignmentLoad.day.between(start, end)),
+        select(*DailyReport.__table__.c).where(DailyReport.day.between(start, end)),
+        select(*Complaint.__table__.c),
     ]
 
 
@@ -69,8 +73,29 @@ async def run_bare(url: str, start: date, end: date) -> int:
             rows = 0
             for query in bare_queries(start, end):
                 result = await session.stream(query.execution_options(yield_per=2000))
-                async for _row in result:
-                    rows += 1
+                async for batch in result.partitions():
+                    rows += len(batch)
+            return rows
+    finally:
+        await engine.dispose()
+
+
+async def run_queries(url: str, start: date, end: date) -> int:
+    """The export's own four statements (joins, class-evening aggregate), fetched in batches
+    and dropped: what the export costs before anything is written."""
+    engine = create_engine(url)
+    scope = Scope.of_district(1)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            rows = 0
+            for batches in (
+                analytics.pieces_batches(session, scope, start, end),
+                analytics.evenings_batches(session, scope, start, end),
+                analytics.reports_batches(session, scope, start, end),
+                analytics.complaints_batches(session, scope, start, end),
+            ):
+                async for batch in batches:
+                    rows += len(batch)
             return rows
     finally:
         await engine.dispose()
@@ -127,20 +152,28 @@ async def main() -> None:
     start, end = MONDAY, MONDAY + timedelta(days=args.days + 2)
     await run_bare(url, start, end)  # warm the caches; both are then measured warm
     bare_s, bare_rows = await timed(lambda: run_bare(url, start, end))
+    queries_s, query_rows = await timed(lambda: run_queries(url, start, end))
     export_s, (export_rows, xlsx_bytes, zip_bytes) = await timed(
         lambda: run_export(url, start, end)
     )
-    print(f"bare SELECT: {bare_rows:,} rows in {bare_s:.2f} s")
+    print(f"bare SELECT: {bare_rows:,} rows in {bare_s:.2f} s ({bare_rows / bare_s:,.0f} rows/s)")
     print(
-        f"export: {export_rows:,} rows in {export_s:.2f} s "
-        f"(XLSX {xlsx_bytes / 1e6:.1f} MB, CSV zip {zip_bytes / 1e6:.1f} MB)"
+        f"export's queries only: {query_rows:,} rows in {queries_s:.2f} s "
+        f"({query_rows / queries_s:,.0f} rows/s)"
+    )
+    print(
+        f"export: {export_rows:,} rows in {export_s:.2f} s ({export_rows / export_s:,.0f} rows/s, "
+        f"XLSX {xlsx_bytes / 1e6:.1f} MB, CSV zip {zip_bytes / 1e6:.1f} MB)"
     )
     print(f"time ratio (export / bare): {export_s / bare_s:.2f}")
+    print(f"time ratio (export / its queries): {export_s / queries_s:.2f}")
     if not args.no_memory:
         bare_peak = await peak(lambda: run_bare(url, start, end))
+        queries_peak = await peak(lambda: run_queries(url, start, end))
         export_peak = await peak(lambda: run_export(url, start, end))
         print(
-            f"peak Python memory: bare {bare_peak / 1e6:.1f} MB, export {export_peak / 1e6:.1f} MB"
+            f"peak Python memory: bare {bare_peak / 1e6:.1f} MB, queries "
+            f"{queries_peak / 1e6:.1f} MB, export {export_peak / 1e6:.1f} MB"
         )
         print(f"memory ratio (export / bare): {export_peak / bare_peak:.2f}")
 

@@ -206,10 +206,27 @@ async def stream_evenings(
     session: AsyncSession, scope: Scope, start: date, end: date
 ) -> AsyncIterator[Evening]:
     """`evenings` row by row from a server-side cursor (exports of a district's term)."""
+    async for batch in evenings_batches(session, scope, start, end):
+        for evening in batch:
+            yield evening
+
+
+async def evenings_batches(
+    session: AsyncSession, scope: Scope, start: date, end: date
+) -> AsyncIterator[list[Evening]]:
+    """`evenings` from a server-side cursor, `STREAM_ROWS` at a time (one round trip each)."""
     query = evenings_query(session.get_bind().dialect.name, scope, start, end)
+    async for rows in _batches(session, query):
+        yield [_evening(row) for row in rows]
+
+
+async def _batches(session: AsyncSession, query: Any) -> AsyncIterator[Sequence[Any]]:
+    """The rows of `query` from a server-side cursor, in lists of up to `STREAM_ROWS`: one
+    await per batch rather than per row (a row-by-row async iteration costs more than the
+    database's own work)."""
     result = await session.stream(query.execution_options(yield_per=STREAM_ROWS))
-    async for row in result:
-        yield _evening(row)
+    async for rows in result.partitions():
+        yield rows
 
 
 @dataclass(frozen=True)
@@ -485,6 +502,15 @@ def today_of(schools: Sequence[SchoolInfo], now: datetime) -> date:
 async def stream_pieces(
     session: AsyncSession, scope: Scope, start: date, end: date
 ) -> AsyncIterator[Sequence[Any]]:
+    """`pieces_batches` row by row."""
+    async for batch in pieces_batches(session, scope, start, end):
+        for row in batch:
+            yield row
+
+
+async def pieces_batches(
+    session: AsyncSession, scope: Scope, start: date, end: date
+) -> AsyncIterator[Sequence[Sequence[Any]]]:
     """Homework pieces whose first evening is in the range: school, class, subject, teacher's
     name, kind, minutes, evening, due, status, text."""
     query = (
@@ -509,15 +535,23 @@ async def stream_pieces(
         .order_by(
             School.name, SchoolClass.grade, SchoolClass.name, Assignment.evening, Assignment.id
         )
-        .execution_options(yield_per=STREAM_ROWS)
     )
-    async for row in await session.stream(query):
-        yield row
+    async for rows in _batches(session, query):
+        yield rows
 
 
 async def stream_reports(
     session: AsyncSession, scope: Scope, start: date, end: date
 ) -> AsyncIterator[Sequence[Any]]:
+    """`reports_batches` row by row."""
+    async for batch in reports_batches(session, scope, start, end):
+        for row in batch:
+            yield row
+
+
+async def reports_batches(
+    session: AsyncSession, scope: Scope, start: date, end: date
+) -> AsyncIterator[Sequence[Sequence[Any]]]:
     """Parents' reports WITHOUT identities: school, class, evening, minutes, outcome. No child,
     no parent, no note (free text may name someone)."""
     query = (
@@ -533,10 +567,9 @@ async def stream_reports(
         .join(School, School.id == SchoolClass.school_id)
         .where(scope_condition(scope), DailyReport.day.between(start, end))
         .order_by(School.name, SchoolClass.grade, SchoolClass.name, DailyReport.day)
-        .execution_options(yield_per=STREAM_ROWS)
     )
-    async for row in await session.stream(query):
-        yield row
+    async for rows in _batches(session, query):
+        yield rows
 
 
 @dataclass(frozen=True)
@@ -561,6 +594,15 @@ class ComplaintRow:
 async def stream_complaints(
     session: AsyncSession, scope: Scope, start: date, end: date
 ) -> AsyncIterator[ComplaintRow]:
+    """`complaints_batches` row by row."""
+    async for batch in complaints_batches(session, scope, start, end):
+        for row in batch:
+            yield row
+
+
+async def complaints_batches(
+    session: AsyncSession, scope: Scope, start: date, end: date
+) -> AsyncIterator[list[ComplaintRow]]:
     """Complaints filed on a local date in the range. An anonymous complainant's identity is
     never selected: the join to `users` only matches named tickets."""
     low, high = _utc_bounds(start, end)
@@ -590,35 +632,40 @@ async def stream_complaints(
         )
         .where(school_condition(scope), Complaint.created_at.between(low, high))
         .order_by(School.name, Complaint.created_at, Complaint.id)
-        .execution_options(yield_per=STREAM_ROWS)
     )
     if scope.kind in (ScopeKind.CLASS, ScopeKind.GRADE):
         query = query.where(
             Complaint.class_id.in_(select(SchoolClass.id).where(scope_condition(scope)))
         )
     zones: dict[str, ZoneInfo] = {}
-    async for row in await session.stream(query):
-        (code, school, klass, category, status, level, first, last) = row[:8]
-        created, deadline, responded, escalated, text, tz = row[8:]
-        zone = zones.setdefault(tz, ZoneInfo(tz))
-        if not start <= created.astimezone(zone).date() <= end:
-            continue
-        name = " ".join(p for p in (first, last) if p) or None
-        yield ComplaintRow(
-            code,
-            school,
-            klass,
-            category,
-            status,
-            level,
-            name,
-            created,
-            deadline,
-            responded,
-            escalated,
-            text,
-            tz,
-        )
+    async for rows in _batches(session, query):
+        batch: list[ComplaintRow] = []
+        for row in rows:
+            (code, school, klass, category, status, level, first, last) = row[:8]
+            created, deadline, responded, escalated, text, tz = row[8:]
+            zone = zones.setdefault(tz, ZoneInfo(tz))
+            if not start <= created.astimezone(zone).date() <= end:
+                continue
+            name = " ".join(p for p in (first, last) if p) or None
+            batch.append(
+                ComplaintRow(
+                    code,
+                    school,
+                    klass,
+                    category,
+                    status,
+                    level,
+                    name,
+                    created,
+                    deadline,
+                    responded,
+                    escalated,
+                    text,
+                    tz,
+                )
+            )
+        if batch:
+            yield batch
 
 
 # ---------------------------------------------------------------- calibration inputs
@@ -666,3 +713,22 @@ async def calibration_inputs(
     ):
         timed[(class_id, day)].append(int(minutes or 0))
     return estimates, [Reports(c, d, tuple(m)) for (c, d), m in timed.items()]
+
+
+async def largest_table_rows(session: AsyncSession, scope: Scope, start: date, end: date) -> int:
+    """Rows of the biggest export sheet (parents' reports, else homework loads), counted first
+    so that an export too large for one file is refused before it is built."""
+    reports = await session.scalar(
+        select(func.count())
+        .select_from(DailyReport)
+        .join(Child, Child.id == DailyReport.child_id)
+        .join(SchoolClass, SchoolClass.id == Child.class_id)
+        .where(scope_condition(scope), DailyReport.day.between(start, end))
+    )
+    loads = await session.scalar(
+        select(func.count())
+        .select_from(AssignmentLoad)
+        .join(SchoolClass, SchoolClass.id == AssignmentLoad.class_id)
+        .where(scope_condition(scope), AssignmentLoad.day.between(start, end))
+    )
+    return max(int(reports or 0), int(loads or 0))

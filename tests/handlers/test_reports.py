@@ -10,6 +10,7 @@ import zipfile
 from datetime import UTC, date, datetime, timedelta
 
 import openpyxl
+import pytest
 from sqlalchemy import func, select
 
 from bot import charts
@@ -305,6 +306,22 @@ async def test_export_empty_range_says_so(bot: Harness) -> None:
     await bot.tap(admin, "Other dates…")
     reply = await bot.send(admin, "2026-10-05 2026-10-09")
     assert reply.text == "There is no data for No. 1 School in this period: nothing to export."
+    assert not any(m.document for m in admin.messages)
+
+
+async def test_export_too_large_for_one_file_is_refused(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from handlers import export
+
+    await build(bot)
+    monkeypatch.setattr(export, "MAX_SHEET_ROWS", 3)
+    admin = bot.user(ADMIN)
+    await bot.send(admin, "/export")
+    await bot.tap(admin, "No. 1 School")
+    reply = await bot.tap(admin, "Last week")
+    assert "one file can hold at most 3" in (reply.text or "")
+    assert "choose one school, a grade or a shorter period" in (reply.text or "")
     assert not any(m.document for m in admin.messages)
 
 
