@@ -89,7 +89,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         prog="python bot.py",
         description=(
             "Qingfu (轻负): a Telegram bot that keeps school homework within policy limits. "
-            "Without a command it runs the bot by long polling."
+            "Without a command it runs the bot by long polling, or by webhook with WEBHOOK_URL."
         ),
         epilog="Configuration (environment variables or a .env file):\n" + help_table(),
         formatter_class=argparse.RawDescriptionHelpFormatter,

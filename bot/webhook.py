@@ -23,7 +23,8 @@ def run_webhook(app: QingfuApp, settings: Settings) -> None:
     leaves the registration (setWebhook) to another one.
     """
     secret = settings.webhook_secret
-    assert secret is not None  # the settings refuse webhook mode without it
+    if secret is None:  # the settings refuse webhook mode without it
+        raise RuntimeError("WEBHOOK_SECRET is required in webhook mode")
     if not settings.webhook_set:
         app.updater = ListeningUpdater(bot=app.bot, update_queue=app.update_queue)
     log.info(
@@ -50,6 +51,8 @@ class ListeningUpdater(Updater):
 
     `Updater.start_webhook` always registers the URL in its bootstrap step (and PTB has no
     switch for that); this leaves the webhook as another process set it (WEBHOOK_SET=false).
+    `_bootstrap` is PTB's internal step (the same in 20-22; the dependency stays below 23),
+    so tests/e2e/test_webhook_e2e.py checks that such a process never calls setWebhook.
     """
 
     async def _bootstrap(self, *args: Any, **kwargs: Any) -> None:

@@ -261,6 +261,11 @@ async def on_error(update: object, context: Ctx) -> None:
         await session.rollback()
     except RuntimeError:
         session_note = " (no session)"
+    if isinstance(update, Update) and _already_processed(context.error):
+        # The same update was handled at the same moment by another process (a redelivery):
+        # that one committed; this one's work was rolled back. Nothing to tell anyone.
+        log.info("update %s was processed concurrently elsewhere; skipped", update.update_id)
+        return
     if isinstance(update, Update):
         user = update.effective_user
         log.error(
@@ -282,6 +287,10 @@ async def on_error(update: object, context: Ctx) -> None:
                 )
     else:
         log.error("error outside an update%s", session_note, exc_info=context.error)
+
+
+def _already_processed(error: BaseException | None) -> bool:
+    return isinstance(error, IntegrityError) and "processed_updates" in str(error)
 
 
 def escape(text: str) -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from storage.models import User
-from tests.harness import Harness
+from storage.db import SessionMaker
+from storage.models import ProcessedUpdate, User
+from tests.harness import Harness, running_bot
 
 
 async def test_start_without_code_explains_and_stores_user(bot: Harness) -> None:
@@ -78,3 +79,42 @@ async def test_redelivered_update_changes_nothing_twice(bot: Harness) -> None:
     await bot.replay(payload)
     assert bob.last.edits == edits
     assert len(bob.answered_callbacks) == answers
+
+
+async def test_same_update_in_two_processes_at_once_is_quiet(sessionmaker: SessionMaker) -> None:
+    """A redelivery handled by two processes at the same moment: one commits, the other's
+    work is rolled back without an error message to the user."""
+    import asyncio
+
+    from telegram import Update
+    from telegram.ext import TypeHandler
+
+    async with running_bot(sessionmaker) as first, running_bot(sessionmaker) as second:
+        bob = first.user(509, "Bob")
+        second.user(509, "Bob")  # the same Telegram user, as the second process's API sees it
+        await first.send(bob, "/start")
+        update_id = bob.send("/cancel")  # commits (an empty dialog end), so it records the id
+        payload = next(u for u in first.api.pending_updates if u["update_id"] == update_id)
+        first.api.take_updates()
+        # Both processes pass the gate (nothing recorded yet) before either goes on.
+        both_past_gate = asyncio.Barrier(2)
+
+        async def wait_for_the_other(update: object, context: object) -> None:
+            await both_past_gate.wait()
+
+        async def handle(harness: Harness) -> None:
+            harness.app.add_handler(TypeHandler(Update, wait_for_the_other), group=-5)
+            update = Update.de_json(payload, harness.app.bot)
+            await harness.app.update_processor.process_update(
+                update, harness.app.process_update(update)
+            )
+
+        await asyncio.gather(handle(first), handle(second))
+        errors = first.errors + second.errors
+        assert len(errors) == 1, errors  # both passed the gate before either committed
+        assert "processed_updates" in str(errors[0])
+        for harness in (first, second):
+            texts = [m.text or "" for chat in harness.api.messages.values() for m in chat]
+            assert not any("something went wrong" in text for text in texts), texts
+    async with sessionmaker() as session:
+        assert await session.get(ProcessedUpdate, update_id) is not None
