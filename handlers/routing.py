@@ -10,9 +10,9 @@ from telegram import Update
 from bot.callbacks import CallbackData, unpack
 from bot.context import Ctx
 from bot.i18n import _
-from handlers.common import refuse_stale, say
+from handlers.common import refuse_stale, roles_of, say
 from storage import repo
-from storage.models import Dialog
+from storage.models import Dialog, School
 
 ButtonHandler = Callable[[Update, Ctx, Any], Awaitable[None]]
 TextHandler = Callable[[Update, Ctx, Dialog], Awaitable[None]]
@@ -57,3 +57,18 @@ async def dialog_for(context: Ctx, update: Update, name: str, token: str) -> Dia
         await refuse_stale(update)
         return None
     return dialog
+
+
+async def admin_dialog_for(
+    context: Ctx, update: Update, name: str, token: str
+) -> tuple[Dialog, School] | None:
+    """A school-administration dialog and its school, if the presser still administers it."""
+    dialog = await dialog_for(context, update, name, token)
+    if dialog is None:
+        return None
+    school = await context.session.get(School, dialog.data.get("school_id"))
+    roles = await roles_of(context, dialog.user_id)
+    if school is None or not roles.administers(school.id):
+        await refuse_stale(update)
+        return None
+    return dialog, school

@@ -18,7 +18,7 @@ from bot.naming import class_names
 from bot.presets import SUBJECT_PRESETS
 from bot.validate import clean_text, parse_int, parse_range
 from handlers.common import Rows, answer, current_user, refuse_stale, roles_of, say
-from handlers.routing import dialog_for
+from handlers.routing import admin_dialog_for, dialog_for
 from storage import repo
 from storage.models import (
     Assignment,
@@ -176,19 +176,6 @@ async def show_menu(
     await say(update, f"{note}\n\n{text}" if note else text, rows, edit=edit)
 
 
-async def admin_dialog(update: Update, context: Ctx, token: str) -> tuple[Dialog, School] | None:
-    """The setup dialog and its school, if the presser still administers it."""
-    dialog = await dialog_for(context, update, DIALOG, token)
-    if dialog is None:
-        return None
-    school = await context.session.get(School, dialog.data.get("school_id"))
-    roles = await roles_of(context, dialog.user_id)
-    if school is None or not roles.administers(school.id):
-        await refuse_stale(update)
-        return None
-    return dialog, school
-
-
 # Where each step's "✖ Back" and preset buttons may be pressed from.
 BULK_STEPS = (Step.MENU, Step.GRADES, Step.PER_GRADE, Step.CONFIRM)
 
@@ -196,7 +183,7 @@ BULK_STEPS = (Step.MENU, Step.GRADES, Step.PER_GRADE, Step.CONFIRM)
 async def on_act(update: Update, context: Ctx, data: SetupAct) -> None:
     """A button of the set-up menu. Every check comes before `answer`: a callback query can
     be answered only once, and a refusal is an answer."""
-    found = await admin_dialog(update, context, data.token)
+    found = await admin_dialog_for(context, update, DIALOG, data.token)
     if found is None:
         return
     dialog, school = found

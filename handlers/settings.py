@@ -16,7 +16,7 @@ from bot.i18n import _, babel_locale, format_date, format_minutes, format_time, 
 from bot.load import OverCapMode
 from bot.validate import parse_date_range, parse_int, parse_time
 from handlers.common import Button, Rows, answer, current_user, refuse_stale, roles_of, say
-from handlers.routing import dialog_for
+from handlers.routing import admin_dialog_for, dialog_for
 from storage import repo
 from storage.models import CalendarDay, Dialog, School
 
@@ -193,20 +193,8 @@ async def show_menu(update: Update, context: Ctx, dialog: Dialog, school: School
     )
 
 
-async def school_of(update: Update, context: Ctx, token: str) -> tuple[Dialog, School] | None:
-    dialog = await dialog_for(context, update, DIALOG, token)
-    if dialog is None:
-        return None
-    school = await context.session.get(School, dialog.data.get("school_id"))
-    roles = await roles_of(context, dialog.user_id)
-    if school is None or not roles.administers(school.id):
-        await refuse_stale(update)
-        return None
-    return dialog, school
-
-
 async def on_act(update: Update, context: Ctx, data: StAct) -> None:
-    found = await school_of(update, context, data.token)
+    found = await admin_dialog_for(context, update, DIALOG, data.token)
     if found is None:
         return
     dialog, school = found
