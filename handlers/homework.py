@@ -7,6 +7,7 @@ post / edit a field / cancel. The same preview serves edits of posted pieces (/h
 from __future__ import annotations
 
 import enum
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -366,12 +367,23 @@ async def receive_text(update: Update, context: Ctx, draft: Draft) -> None:
         )
         return
     repo.update_dialog(draft.dialog, text=text, photo=photo)
+    await advance(update, context, draft, Step.KIND, lambda: ask_kind(update, draft))
+
+
+async def advance(
+    update: Update,
+    context: Ctx,
+    draft: Draft,
+    step: Step,
+    ask: Callable[[], Awaitable[None]],
+) -> None:
+    """After a field is set: back to the preview when it was edited from there, else on."""
     if draft.data.get("back_to_preview"):
         await show_preview(update, context, draft)
         return
-    repo.update_dialog(draft.dialog, Step.KIND)
+    repo.update_dialog(draft.dialog, step)
     await context.session.commit()
-    await ask_kind(update, draft)
+    await ask()
 
 
 # ---------------------------------------------------------------- kind, minutes, evening, due
@@ -402,12 +414,7 @@ async def set_kind(update: Update, context: Ctx, draft: Draft, kind: HomeworkKin
         return
     await answer(update)
     repo.update_dialog(draft.dialog, kind=kind.value)
-    if draft.data.get("back_to_preview"):
-        await show_preview(update, context, draft)
-        return
-    repo.update_dialog(draft.dialog, Step.MINUTES)
-    await context.session.commit()
-    await ask_minutes(update, draft)
+    await advance(update, context, draft, Step.MINUTES, lambda: ask_minutes(update, draft))
 
 
 async def ask_minutes(update: Update, draft: Draft) -> None:
@@ -426,12 +433,7 @@ async def ask_minutes(update: Update, draft: Draft) -> None:
 
 async def set_minutes(update: Update, context: Ctx, draft: Draft, minutes: int) -> None:
     repo.update_dialog(draft.dialog, minutes=minutes)
-    if draft.data.get("back_to_preview"):
-        await show_preview(update, context, draft)
-        return
-    repo.update_dialog(draft.dialog, Step.EVENING)
-    await context.session.commit()
-    await ask_evening(update, context, draft)
+    await advance(update, context, draft, Step.EVENING, lambda: ask_evening(update, context, draft))
 
 
 def evening_options(context: Ctx, draft: Draft) -> list[date]:
