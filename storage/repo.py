@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -231,12 +232,15 @@ async def schools_by_ids(session: AsyncSession, ids: frozenset[int] | set[int]) 
 
 
 async def classes_of(session: AsyncSession, school_id: int) -> list[SchoolClass]:
-    return list(
-        await session.scalars(
-            select(SchoolClass)
-            .where(SchoolClass.school_id == school_id)
-            .order_by(SchoolClass.grade, SchoolClass.name)
-        )
+    """A school's classes by grade, then by name with numbers in numeric order (2班 < 10班)."""
+    classes = await session.scalars(select(SchoolClass).where(SchoolClass.school_id == school_id))
+    return sorted(classes, key=lambda k: (k.grade, natural_key(k.name)))
+
+
+def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key comparing digit runs as numbers: '5A' < '5B', '1年级2班' < '1年级10班'."""
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", name) if part
     )
 
 

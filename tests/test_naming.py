@@ -45,3 +45,18 @@ def test_names_are_unique_and_fit_the_column(locale: str) -> None:
     assert len(names) == 360 == len({name for _grade, name in names})
     assert all(len(name) <= 32 for _grade, name in names)
     assert all(name.startswith(str(grade)) for grade, name in names)
+
+
+@pytest.mark.parametrize(
+    ("names", "ordered"),
+    [
+        (["1年级10班", "1年级2班", "1年级1班"], ["1年级1班", "1年级2班", "1年级10班"]),
+        (["5B", "5A", "5C"], ["5A", "5B", "5C"]),
+        (["5-10", "5-9", "5-1"], ["5-1", "5-9", "5-10"]),
+        (["10Б", "9А"], ["9А", "10Б"]),
+    ],
+)
+def test_classes_sort_numbers_numerically(names: list[str], ordered: list[str]) -> None:
+    from storage.repo import natural_key
+
+    assert sorted(names, key=natural_key) == ordered
