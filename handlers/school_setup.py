@@ -16,8 +16,8 @@ from bot.context import Ctx
 from bot.i18n import _, current_locale, ngettext
 from bot.naming import class_names
 from bot.presets import SUBJECT_PRESETS
-from bot.validate import clean_text, parse_int, parse_range
-from handlers.common import Rows, answer, current_user, refuse_stale, roles_of, say
+from bot.validate import clean_person_name, clean_text, parse_int, parse_range
+from handlers.common import Button, Rows, answer, current_user, refuse_stale, roles_of, say
 from handlers.routing import admin_dialog_for, dialog_for
 from storage import repo
 from storage.models import (
@@ -46,6 +46,7 @@ class Step(enum.StrEnum):
     CONFIRM = "confirm"
     ONE_CLASS = "one_class"
     SUBJECTS = "subjects"
+    ROSTER = "roster"
 
 
 class What(enum.StrEnum):
@@ -62,6 +63,7 @@ class Act(enum.StrEnum):
     CREATE = "create"
     DONE = "done"
     MENU = "menu"
+    ROSTER = "roster"
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,7 @@ async def show_menu(
             [(_("Add one class"), SetupAct(t, Act.ONE))],
         ]
         if classes:
+            rows.append([(_("Class lists (parents pick their child)"), SetupAct(t, Act.ROSTER))])
             rows.append([(_("Delete a class"), SetupAct(t, Act.DELETE))])
     else:
         subjects = await repo.subjects_of(session, school.id)
@@ -231,6 +234,24 @@ async def on_act(update: Update, context: Ctx, data: SetupAct) -> None:
         repo.update_dialog(dialog, Step.ONE_CLASS)
         await session.commit()
         await say(update, one_class_question(), edit=True)
+    elif data.act == Act.ROSTER and classes_mode and data.value == 0:
+        await answer(update)
+        classes = await repo.classes_of(session, school.id)
+        buttons: list[Button] = [
+            (k.name, SetupAct(dialog.token, Act.ROSTER, k.id)) for k in classes
+        ]
+        rows: Rows = [buttons[i : i + 4] for i in range(0, min(len(buttons), 96), 4)]
+        rows.append([(_("✖ Back"), SetupAct(dialog.token, Act.MENU))])
+        await say(update, _("The class list of which class?"), rows, edit=True)
+    elif data.act == Act.ROSTER and classes_mode:
+        klass = await session.get(SchoolClass, data.value)
+        if klass is None or klass.school_id != school.id:
+            await refuse_stale(update)
+            return
+        await answer(update)
+        repo.update_dialog(dialog, Step.ROSTER, roster_class_id=klass.id)
+        await session.commit()
+        await say(update, await roster_question(context, klass), edit=True)
     elif data.act == Act.DELETE and data.value == 0:
         await answer(update)
         await ask_delete(update, context, dialog, school)
@@ -249,6 +270,42 @@ async def on_act(update: Update, context: Ctx, data: SetupAct) -> None:
         await say(update, subjects_question(), edit=True)
     else:
         await refuse_stale(update)
+
+
+MAX_ROSTER_NAMES = 80
+
+
+async def roster_question(context: Ctx, klass: SchoolClass) -> str:
+    names = list(
+        await context.session.scalars(
+            select(Child.name).where(Child.class_id == klass.id).order_by(Child.name)
+        )
+    )
+    current = ", ".join(names) if names else _("nobody yet")
+    return (
+        _("Class list of {klass}: {names}").format(klass=klass.name, names=current)
+        + "\n\n"
+        + _(
+            "Type the children's names to add, one per line (at most {max} at a time). "
+            "Parents opening the class's link then pick their child instead of typing."
+        ).format(max=MAX_ROSTER_NAMES)
+    )
+
+
+def parse_roster(raw: str | None) -> tuple[list[str], list[str]]:
+    """(clean names, rejected entries) from one name per line (commas and 、 also split)."""
+    parts = re.split(r"[\n,，、;；]+", raw or "")
+    names: list[str] = []
+    bad: list[str] = []
+    for part in parts:
+        if not part.strip():
+            continue
+        checked = clean_person_name(part)
+        if checked.value is None:
+            bad.append(part.strip()[:30])
+        elif checked.value not in names:
+            names.append(checked.value)
+    return names, bad
 
 
 def one_class_question() -> str:
@@ -453,6 +510,32 @@ async def on_text(update: Update, context: Ctx, dialog: Dialog) -> None:
             await ask_per_grade(update, dialog, error)
             return
         await confirm_bulk(update, context, dialog, count)
+    elif dialog.step == Step.ROSTER:
+        klass = await session.get(SchoolClass, dialog.data.get("roster_class_id"))
+        if klass is None or klass.school_id != school.id:
+            await say(update, _("This is no longer available."))
+            return
+        names, bad = parse_roster(raw)
+        if bad or not names or len(names) > MAX_ROSTER_NAMES:
+            error = (
+                _("These are not names I can use: {names}.").format(names=", ".join(bad))
+                if bad
+                else _("Please type between 1 and {max} names, one per line.").format(
+                    max=MAX_ROSTER_NAMES
+                )
+            )
+            await say(update, error + "\n\n" + await roster_question(context, klass))
+            return
+        existing = set(await session.scalars(select(Child.name).where(Child.class_id == klass.id)))
+        new = [n for n in names if n not in existing]
+        session.add_all(Child(class_id=klass.id, name=n) for n in new)
+        await session.commit()
+        note = ngettext(
+            "{n} child added to the class list of {klass}.",
+            "{n} children added to the class list of {klass}.",
+            len(new),
+        ).format(n=len(new), klass=klass.name)
+        await show_menu(update, context, dialog, school, edit=False, note=note)
     elif dialog.step == Step.ONE_CLASS:
         parsed = parse_class_line(raw)
         if parsed is None:
@@ -467,12 +550,12 @@ async def on_text(update: Update, context: Ctx, dialog: Dialog) -> None:
         note = "" if created else _("{name} already exists.").format(name=parsed[1])
         await show_menu(update, context, dialog, school, edit=False, note=note)
     elif dialog.step == Step.SUBJECTS:
-        names = parse_subjects(raw)
-        if names is None:
+        subject_names = parse_subjects(raw)
+        if subject_names is None:
             error = _("Please type subject names of at most 40 characters, separated by commas.")
             await say(update, error + "\n\n" + subjects_question())
             return
-        await repo.add_subjects(session, school.id, names)
+        await repo.add_subjects(session, school.id, subject_names)
         await session.commit()
         await show_menu(update, context, dialog, school, edit=False)
     else:

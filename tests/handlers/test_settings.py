@@ -89,3 +89,51 @@ async def test_teacher_cannot_open_settings_or_forge_buttons(bot: Harness) -> No
     await bot.deliver()
     assert "no longer available" in (teacher.answered_callbacks[-1].text or "")
     assert (await school(bot, school_id)).over_cap_mode == "warn"
+
+
+async def test_class_list_then_parent_picks_the_child(bot: Harness) -> None:
+    from datetime import timedelta
+
+    from storage import repo
+    from storage.models import Child, InviteRole, ParentLink, SchoolClass
+
+    school_id = await seed(bot)
+    admin = bot.user(ADMIN, "Admin")
+    await bot.send(admin, "/classes")
+    await bot.tap(admin, "Class lists")
+    reply = await bot.tap(admin, "5A")
+    assert "Class list of 5A: nobody yet" in (reply.text or "")
+    reply = await bot.send(admin, "Lena\nMax, 小明\n12345")
+    assert "These are not names I can use: 12345." in (reply.text or "")
+    reply = await bot.send(admin, "Lena\nMax、小明\nLena")
+    assert "3 children added to the class list of 5A." in (reply.text or "")
+    async with bot.session() as session:
+        klass = await session.scalar(
+            select(SchoolClass).where(SchoolClass.school_id == school_id, SchoolClass.name == "5A")
+        )
+        assert klass is not None
+        names = sorted(await session.scalars(select(Child.name).where(Child.class_id == klass.id)))
+        assert names == ["Lena", "Max", "小明"]
+        invite = await repo.create_invite(
+            session,
+            role=InviteRole.PARENT,
+            created_by=ADMIN,
+            now=bot.clock(),
+            valid_for=timedelta(days=30),
+            max_uses=None,
+            school_id=school_id,
+            class_id=klass.id,
+        )
+        await session.commit()
+        code = invite.code
+    parent = bot.user(3003, "Anna")
+    reply = await bot.send(parent, f"/start {code}")
+    assert sorted(reply.button_texts) == ["Lena", "Max", "小明"]
+    await bot.tap(parent, "Max")
+    async with bot.session() as session:
+        linked = await session.scalar(
+            select(Child.name)
+            .join(ParentLink, ParentLink.child_id == Child.id)
+            .where(ParentLink.parent_id == 3003)
+        )
+    assert linked == "Max"
