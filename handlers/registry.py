@@ -40,6 +40,7 @@ def build_router() -> Router:
     router = Router()
     # -- onboarding
     router.buttons[start.RosterPick] = start.on_roster_pick
+    router.buttons[start.FamilyInvite] = start.on_family_invite
     router.dialogs[start.DIALOG] = start.on_child_name
     # -- owners: new schools
     router.buttons[owner.PickDistrict] = owner.on_district

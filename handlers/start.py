@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import select
 from telegram import Update
 
 from bot.callbacks import CallbackData
 from bot.context import Ctx
-from bot.i18n import _, format_list
+from bot.i18n import _, format_list, ngettext
 from bot.validate import TextError, clean_person_name
-from handlers.common import answer, current_user, refresh_menu, refuse_stale, roles_of, say
+from handlers.common import Rows, answer, current_user, refresh_menu, refuse_stale, roles_of, say
 from handlers.routing import dialog_for
 from storage import repo
 from storage.models import (
@@ -95,6 +96,9 @@ async def join(update: Update, context: Ctx, code: str) -> None:
     problem = repo.invite_problem(invite, context.now(), used)
     if problem is not None or invite is None:
         await say(update, problem_text(problem or repo.InviteProblem.UNKNOWN))
+        return
+    if invite.role == InviteRole.PARENT and invite.child_id is not None:
+        await join_family(update, context, invite)
         return
     if invite.role == InviteRole.PARENT:
         await ask_child_name(update, context, invite)
@@ -291,9 +295,14 @@ async def finish_child(
         child = await repo.link_child(session, user.id, invite.class_id, name)
     await repo.end_dialog(session, user.id)
     await session.commit()
-    klass = await session.get(SchoolClass, child.class_id)
+    await tell_linked(update, context, child)
+    await refresh_menu(context, session, user)
+
+
+async def tell_linked(update: Update, context: Ctx, child: Child) -> None:
+    klass = await context.session.get(SchoolClass, child.class_id)
     assert klass is not None
-    school = await session.get(School, klass.school_id)
+    school = await context.session.get(School, klass.school_id)
     assert school is not None
     await say(
         update,
@@ -305,15 +314,87 @@ async def finish_child(
         ).format(child=child.name, klass=klass.name, school=school.name),
         edit=update.callback_query is not None,
     )
+
+
+async def join_family(update: Update, context: Ctx, invite: Invite) -> None:
+    """A child's other parent joins through the link the first parent made: same child."""
+    session = context.session
+    user = await current_user(context, update)
+    child = await session.get(Child, invite.child_id)
+    if child is None or not await repo.record_invite_use(session, invite, user.id):
+        await say(update, problem_text(repo.InviteProblem.USED_UP))
+        return
+    already = await session.get(ParentLink, (user.id, child.id))
+    if already is None:
+        session.add(ParentLink(parent_id=user.id, child_id=child.id))
+    await session.commit()
+    await tell_linked(update, context, child)
     await refresh_menu(context, session, user)
 
 
+FAMILY_INVITE_DAYS = 7
+
+
+@dataclass(frozen=True)
+class FamilyInvite(CallbackData, prefix="fam"):
+    """A parent asks for a link for their child's other parent."""
+
+    child_id: int
+
+
 async def addchild(update: Update, context: Ctx) -> None:
-    """/addchild (a parent's menu): another child joins through the link of their class."""
+    """/addchild (a parent's menu): another child joins through the link of their class; a
+    child's other parent through a one-time link made here (so the child is not duplicated)."""
+    user = await current_user(context, update)
+    children = await repo.children_of(context.session, user.id)
+    text = _(
+        "To link another child, open the invite link of their class: the school gives one "
+        "link per class. Ask the class teacher or the school office for it."
+    )
+    if not children:
+        await say(update, text)
+        return
+    text += "\n\n" + _(
+        "Your child's other parent can join with a link made here: it links them to the same "
+        "child, works once, and only for a few days."
+    )
+    rows: Rows = [
+        [(_("A link for {child}'s other parent").format(child=c.name), FamilyInvite(c.child_id))]
+        for c in children
+    ]
+    await say(update, text, rows)
+
+
+async def on_family_invite(update: Update, context: Ctx, data: FamilyInvite) -> None:
+    session = context.session
+    user = await current_user(context, update)
+    link = await session.get(ParentLink, (user.id, data.child_id))
+    child = await session.get(Child, data.child_id)
+    klass = await session.get(SchoolClass, child.class_id) if child else None
+    if link is None or child is None or klass is None:
+        await refuse_stale(update)
+        return
+    invite = await repo.create_invite(
+        session,
+        role=InviteRole.PARENT,
+        created_by=user.id,
+        now=context.now(),
+        valid_for=timedelta(days=FAMILY_INVITE_DAYS),
+        max_uses=1,
+        school_id=klass.school_id,
+        class_id=klass.id,
+        child_id=child.id,
+    )
+    await session.commit()
+    await answer(update)
+    from handlers.invites import invite_link
+
     await say(
         update,
-        _(
-            "To link another child, open the invite link of their class: the school gives one "
-            "link per class. Ask the class teacher or the school office for it."
-        ),
+        ngettext(
+            "Send this link to {child}'s other parent. It works once, for {n} day:\n{link}",
+            "Send this link to {child}'s other parent. It works once, for {n} days:\n{link}",
+            FAMILY_INVITE_DAYS,
+        ).format(child=child.name, n=FAMILY_INVITE_DAYS, link=invite_link(context, invite.code)),
+        edit=True,
     )

@@ -248,6 +248,9 @@ class Invite(Base):
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
     grade: Mapped[int | None] = mapped_column(Integer)
     class_id: Mapped[int | None] = mapped_column(ForeignKey("classes.id"))
+    child_id: Mapped[int | None] = mapped_column(  # a parent's link for a child's other parent
+        BigInteger().with_variant(Integer(), "sqlite"), ForeignKey("children.id")
+    )
     teaching: Mapped[list[Any]] = mapped_column(default=list)  # [[class_id, subject_id], ...]
     created_by: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -360,6 +360,7 @@ async def create_invite(
     school_id: int | None = None,
     grade: int | None = None,
     class_id: int | None = None,
+    child_id: int | None = None,
     teaching: list[list[int]] | None = None,
 ) -> Invite:
     invite = Invite(
@@ -373,6 +374,7 @@ async def create_invite(
         school_id=school_id,
         grade=grade,
         class_id=class_id,
+        child_id=child_id,
         teaching=teaching or [],
     )
     session.add(invite)

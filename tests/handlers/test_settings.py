@@ -137,3 +137,58 @@ async def test_class_list_then_parent_picks_the_child(bot: Harness) -> None:
             .where(ParentLink.parent_id == 3003)
         )
     assert linked == "Max"
+
+
+async def test_second_parent_joins_the_same_child(bot: Harness) -> None:
+    import re
+    from datetime import timedelta
+
+    from sqlalchemy import func
+
+    from storage import repo
+    from storage.models import Child, InviteRole, ParentLink, SchoolClass
+
+    school_id = await seed(bot)
+    async with bot.session() as session:
+        klass = await session.scalar(
+            select(SchoolClass).where(SchoolClass.school_id == school_id, SchoolClass.name == "5A")
+        )
+        assert klass is not None
+        invite = await repo.create_invite(
+            session,
+            role=InviteRole.PARENT,
+            created_by=ADMIN,
+            now=bot.clock(),
+            valid_for=timedelta(days=30),
+            max_uses=None,
+            school_id=school_id,
+            class_id=klass.id,
+        )
+        await session.commit()
+        code = invite.code
+    mum, dad, stranger = bot.user(3101, "Mum"), bot.user(3102, "Dad"), bot.user(3103, "X")
+    await bot.send(mum, f"/start {code}")
+    await bot.send(mum, "Lena")
+    await bot.send(mum, "/addchild")
+    reply = await bot.tap(mum, "A link for Lena's other parent")
+    found = re.search(r"start=([\w-]+)", reply.text or "")
+    assert found is not None and "works once, for 7 days" in (reply.text or "")
+    family_code = found.group(1)
+    # A forged request for a child that is not theirs is refused.
+    async with bot.session() as session:
+        lena = await session.scalar(select(Child.id).where(Child.name == "Lena"))
+    await bot.send(stranger, "/start")
+    stranger.tap_raw(f"fam:{lena}", stranger.last.message_id)
+    await bot.deliver()
+    assert "no longer available" in (stranger.answered_callbacks[-1].text or "")
+    reply = await bot.send(dad, f"/start {family_code}")
+    assert "Done: Lena in class 5A" in (reply.text or "")
+    reply = await bot.send(stranger, f"/start {family_code}")
+    assert "already been used" in (reply.text or "")
+    async with bot.session() as session:
+        children = await session.scalar(select(func.count()).select_from(Child))
+        parents = sorted(
+            await session.scalars(select(ParentLink.parent_id).where(ParentLink.child_id == lena))
+        )
+    assert children == 1
+    assert parents == [3101, 3102]

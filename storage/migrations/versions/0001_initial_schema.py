@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 05:56:41.124050
+Create Date: 2026-11-22 07:24:21.420487
 """
 
 from collections.abc import Sequence
@@ -214,30 +214,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_complaints_complainant_id'), ['complainant_id'], unique=False)
         batch_op.create_index('ix_complaints_school_status', ['school_id', 'status'], unique=False)
 
-    op.create_table('invites',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('code', sa.String(length=32), nullable=False),
-    sa.Column('role', sa.String(length=24), nullable=False),
-    sa.Column('district_id', sa.Integer(), nullable=True),
-    sa.Column('school_id', sa.Integer(), nullable=True),
-    sa.Column('grade', sa.Integer(), nullable=True),
-    sa.Column('class_id', sa.Integer(), nullable=True),
-    sa.Column('teaching', sa.JSON(), nullable=False),
-    sa.Column('created_by', sa.BigInteger(), nullable=False),
-    sa.Column('created_at', storage.models.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('expires_at', storage.models.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('max_uses', sa.Integer(), nullable=True),
-    sa.Column('uses', sa.Integer(), nullable=False),
-    sa.Column('revoked_at', storage.models.UTCDateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['class_id'], ['classes.id'], name=op.f('fk_invites_class_id_classes')),
-    sa.ForeignKeyConstraint(['district_id'], ['districts.id'], name=op.f('fk_invites_district_id_districts')),
-    sa.ForeignKeyConstraint(['school_id'], ['schools.id'], name=op.f('fk_invites_school_id_schools')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_invites')),
-    sa.UniqueConstraint('code', name=op.f('uq_invites_code'))
-    )
-    with op.batch_alter_table('invites', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_invites_school_id'), ['school_id'], unique=False)
-
     op.create_table('teaching',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.BigInteger(), nullable=False),
@@ -310,6 +286,43 @@ def upgrade() -> None:
     with op.batch_alter_table('daily_reports', schema=None) as batch_op:
         batch_op.create_index('ix_daily_reports_day', ['day'], unique=False)
 
+    op.create_table('invites',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=32), nullable=False),
+    sa.Column('role', sa.String(length=24), nullable=False),
+    sa.Column('district_id', sa.Integer(), nullable=True),
+    sa.Column('school_id', sa.Integer(), nullable=True),
+    sa.Column('grade', sa.Integer(), nullable=True),
+    sa.Column('class_id', sa.Integer(), nullable=True),
+    sa.Column('child_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('teaching', sa.JSON(), nullable=False),
+    sa.Column('created_by', sa.BigInteger(), nullable=False),
+    sa.Column('created_at', storage.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', storage.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('max_uses', sa.Integer(), nullable=True),
+    sa.Column('uses', sa.Integer(), nullable=False),
+    sa.Column('revoked_at', storage.models.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['child_id'], ['children.id'], name=op.f('fk_invites_child_id_children')),
+    sa.ForeignKeyConstraint(['class_id'], ['classes.id'], name=op.f('fk_invites_class_id_classes')),
+    sa.ForeignKeyConstraint(['district_id'], ['districts.id'], name=op.f('fk_invites_district_id_districts')),
+    sa.ForeignKeyConstraint(['school_id'], ['schools.id'], name=op.f('fk_invites_school_id_schools')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_invites')),
+    sa.UniqueConstraint('code', name=op.f('uq_invites_code'))
+    )
+    with op.batch_alter_table('invites', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_invites_school_id'), ['school_id'], unique=False)
+
+    op.create_table('parent_links',
+    sa.Column('parent_id', sa.BigInteger(), nullable=False),
+    sa.Column('child_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('created_at', storage.models.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['child_id'], ['children.id'], name=op.f('fk_parent_links_child_id_children')),
+    sa.ForeignKeyConstraint(['parent_id'], ['users.id'], name=op.f('fk_parent_links_parent_id_users')),
+    sa.PrimaryKeyConstraint('parent_id', 'child_id', name=op.f('pk_parent_links'))
+    )
+    with op.batch_alter_table('parent_links', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_parent_links_child_id'), ['child_id'], unique=False)
+
     op.create_table('invite_uses',
     sa.Column('invite_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.BigInteger(), nullable=False),
@@ -339,17 +352,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_memberships_school_id'), ['school_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_memberships_user_id'), ['user_id'], unique=False)
 
-    op.create_table('parent_links',
-    sa.Column('parent_id', sa.BigInteger(), nullable=False),
-    sa.Column('child_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('created_at', storage.models.UTCDateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['child_id'], ['children.id'], name=op.f('fk_parent_links_child_id_children')),
-    sa.ForeignKeyConstraint(['parent_id'], ['users.id'], name=op.f('fk_parent_links_parent_id_users')),
-    sa.PrimaryKeyConstraint('parent_id', 'child_id', name=op.f('pk_parent_links'))
-    )
-    with op.batch_alter_table('parent_links', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_parent_links_child_id'), ['child_id'], unique=False)
-
     op.create_table('report_events',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('report_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -372,10 +374,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_report_events_report_id'))
 
     op.drop_table('report_events')
-    with op.batch_alter_table('parent_links', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_parent_links_child_id'))
-
-    op.drop_table('parent_links')
     with op.batch_alter_table('memberships', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_memberships_user_id'))
         batch_op.drop_index(batch_op.f('ix_memberships_school_id'))
@@ -383,6 +381,14 @@ def downgrade() -> None:
 
     op.drop_table('memberships')
     op.drop_table('invite_uses')
+    with op.batch_alter_table('parent_links', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_parent_links_child_id'))
+
+    op.drop_table('parent_links')
+    with op.batch_alter_table('invites', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_invites_school_id'))
+
+    op.drop_table('invites')
     with op.batch_alter_table('daily_reports', schema=None) as batch_op:
         batch_op.drop_index('ix_daily_reports_day')
 
@@ -404,10 +410,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_teaching_class_id'))
 
     op.drop_table('teaching')
-    with op.batch_alter_table('invites', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_invites_school_id'))
-
-    op.drop_table('invites')
     with op.batch_alter_table('complaints', schema=None) as batch_op:
         batch_op.drop_index('ix_complaints_school_status')
         batch_op.drop_index(batch_op.f('ix_complaints_complainant_id'))
