@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -200,15 +200,6 @@ async def evenings(session: AsyncSession, scope: Scope, start: date, end: date) 
     """Every class-evening of the scope and range with homework or reports (one statement)."""
     query = evenings_query(session.get_bind().dialect.name, scope, start, end)
     return [_evening(row) for row in await session.execute(query)]
-
-
-async def stream_evenings(
-    session: AsyncSession, scope: Scope, start: date, end: date
-) -> AsyncIterator[Evening]:
-    """`evenings` row by row from a server-side cursor (exports of a district's term)."""
-    async for batch in evenings_batches(session, scope, start, end):
-        for evening in batch:
-            yield evening
 
 
 async def evenings_batches(
@@ -499,15 +490,6 @@ def today_of(schools: Sequence[SchoolInfo], now: datetime) -> date:
 # ---------------------------------------------------------------- export rows
 
 
-async def stream_pieces(
-    session: AsyncSession, scope: Scope, start: date, end: date
-) -> AsyncIterator[Sequence[Any]]:
-    """`pieces_batches` row by row."""
-    async for batch in pieces_batches(session, scope, start, end):
-        for row in batch:
-            yield row
-
-
 async def pieces_batches(
     session: AsyncSession, scope: Scope, start: date, end: date
 ) -> AsyncIterator[Sequence[Sequence[Any]]]:
@@ -538,15 +520,6 @@ async def pieces_batches(
     )
     async for rows in _batches(session, query):
         yield rows
-
-
-async def stream_reports(
-    session: AsyncSession, scope: Scope, start: date, end: date
-) -> AsyncIterator[Sequence[Any]]:
-    """`reports_batches` row by row."""
-    async for batch in reports_batches(session, scope, start, end):
-        for row in batch:
-            yield row
 
 
 async def reports_batches(
@@ -589,15 +562,6 @@ class ComplaintRow:
     escalated_at: datetime | None
     text: str
     timezone: str
-
-
-async def stream_complaints(
-    session: AsyncSession, scope: Scope, start: date, end: date
-) -> AsyncIterator[ComplaintRow]:
-    """`complaints_batches` row by row."""
-    async for batch in complaints_batches(session, scope, start, end):
-        for row in batch:
-            yield row
 
 
 async def complaints_batches(
@@ -732,3 +696,13 @@ async def largest_table_rows(session: AsyncSession, scope: Scope, start: date, e
         .where(scope_condition(scope), AssignmentLoad.day.between(start, end))
     )
     return max(int(reports or 0), int(loads or 0))
+
+
+T = TypeVar("T")
+
+
+async def flatten(batches: AsyncIterator[Sequence[T]]) -> AsyncIterator[T]:
+    """Row by row from one of the `*_batches` streams."""
+    async for batch in batches:
+        for row in batch:
+            yield row

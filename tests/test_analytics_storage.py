@@ -109,7 +109,12 @@ async def test_evenings_match_python_over_a_range(sessionmaker: SessionMaker) ->
         await session.commit()
         district = Scope.of_district(a.district_id)
         got_rows = await analytics.evenings(session, district, START, END)
-        streamed = [e async for e in analytics.stream_evenings(session, district, START, END)]
+        streamed = [
+            e
+            async for e in analytics.flatten(
+                analytics.evenings_batches(session, district, START, END)
+            )
+        ]
         school_days = await analytics.school_days(session, district, START, END)
         counts = await analytics.class_counts(session, district, START, END)
         some_class = next(cid for cid, (s, k, _) in meta.items() if s is a and k.grade == 5)
@@ -226,9 +231,17 @@ async def test_complaint_figures_and_anonymity(sessionmaker: SessionMaker) -> No
         await session.commit()
         scope = Scope.of_school(s.id)
         figures = await analytics.complaint_figures(session, scope, START, END, NOW)
-        rows = [r async for r in analytics.stream_complaints(session, scope, START, END)]
+        rows = [
+            r
+            async for r in analytics.flatten(
+                analytics.complaints_batches(session, scope, START, END)
+            )
+        ]
         class_rows = [
-            r async for r in analytics.stream_complaints(session, Scope.of_class(k.id), START, END)
+            r
+            async for r in analytics.flatten(
+                analytics.complaints_batches(session, Scope.of_class(k.id), START, END)
+            )
         ]
     f = figures[s.id]
     assert (f.opened, f.answered, f.in_time, f.late) == (5, 3, 2, 2)
