@@ -172,9 +172,7 @@ def evenings_query(dialect: str, scope: Scope, start: date, end: date) -> Any:
         cap_on(dialect),
     )
     sub = query.subquery()
-    c = list(sub.c)
-    # school, grade, class name, day (columns 0, 3, 2, 4)
-    return select(sub).order_by(c[0], c[3], c[2], c[4])
+    return select(sub).order_by(sub.c.school_id, sub.c.grade, sub.c.class_name, sub.c.day)
 
 
 def _evening(row: Sequence[Any]) -> Evening:
@@ -230,26 +228,40 @@ class SchoolDay:
     over: int
 
 
+def _evenings_with_over(
+    session: AsyncSession, scope: Scope, start: date, end: date
+) -> tuple[Any, ColumnElement[bool]]:
+    """The class-evening statement's columns as a subquery, and its "over the cap" condition
+    (the estimate, or the parents' median from MIN_REPORTS reports) — as `Evening.is_over`."""
+    dialect = session.get_bind().dialect.name
+    condition = scope_condition(scope)
+    c = (
+        class_evening_query(
+            dialect, lambda day: and_(condition, day.between(start, end)), cap_on(dialect)
+        )
+        .subquery()
+        .c
+    )
+    over = and_(
+        c.cap.is_not(None),
+        or_(
+            c.written > c.cap,
+            and_(c.timed >= MIN_REPORTS, c.median.is_not(None), c.median > c.cap),
+        ),
+    )
+    return c, over
+
+
 async def school_days(
     session: AsyncSession, scope: Scope, start: date, end: date
 ) -> list[SchoolDay]:
     """Per school and day, class-evenings and those over the cap (estimate or median), counted
     in SQL over the class-evening statement (a district's weeks without pulling every class)."""
-    dialect = session.get_bind().dialect.name
-    condition = scope_condition(scope)
-    sub = class_evening_query(
-        dialect, lambda day: and_(condition, day.between(start, end)), cap_on(dialect)
-    ).subquery()
-    c = list(sub.c)
-    school, day, written, cap, timed, median = c[0], c[4], c[5], c[7], c[9], c[10]
-    over = and_(
-        cap.is_not(None),
-        or_(written > cap, and_(timed >= MIN_REPORTS, median.is_not(None), median > cap)),
-    )
+    c, over = _evenings_with_over(session, scope, start, end)
     rows = await session.execute(
-        select(school, day, func.count(), func.sum(case((over, 1), else_=0)))
-        .group_by(school, day)
-        .order_by(school, day)
+        select(c.school_id, c.day, func.count(), func.sum(case((over, 1), else_=0)))
+        .group_by(c.school_id, c.day)
+        .order_by(c.school_id, c.day)
     )
     return [SchoolDay(s, d, int(n), int(o or 0)) for s, d, n, o in rows]
 
@@ -267,23 +279,13 @@ async def class_counts(
 ) -> dict[int, ClassCount]:
     """Per school: classes with class-evenings in the range and classes over the cap on any of
     them (one statement over the class-evening statement)."""
-    dialect = session.get_bind().dialect.name
-    condition = scope_condition(scope)
-    sub = class_evening_query(
-        dialect, lambda day: and_(condition, day.between(start, end)), cap_on(dialect)
-    ).subquery()
-    c = list(sub.c)
-    school, klass, written, cap, timed, median = c[0], c[1], c[5], c[7], c[9], c[10]
-    over = and_(
-        cap.is_not(None),
-        or_(written > cap, and_(timed >= MIN_REPORTS, median.is_not(None), median > cap)),
-    )
+    c, over = _evenings_with_over(session, scope, start, end)
     rows = await session.execute(
         select(
-            school,
-            func.count(func.distinct(klass)),
-            func.count(func.distinct(case((over, klass), else_=None))),
-        ).group_by(school)
+            c.school_id,
+            func.count(func.distinct(c.class_id)),
+            func.count(func.distinct(case((over, c.class_id), else_=None))),
+        ).group_by(c.school_id)
     )
     return {s: ClassCount(int(n), int(o)) for s, n, o in rows}
 

@@ -501,19 +501,19 @@ def class_evening_query(
     keys = union(select(est.c.class_id, est.c.day), select(rep.c.class_id, rep.c.day)).cte("keys")
     return (
         select(
-            k.school_id,
-            k.id,
-            k.name,
-            k.grade,
-            keys.c.day,
-            func.coalesce(est.c.written, 0),
-            func.coalesce(est.c.pieces, 0),
-            cap_of_day(keys.c.day),
-            func.coalesce(rep.c.reports, 0),
-            func.coalesce(rep.c.timed, 0),
-            rep.c.median,
-            func.coalesce(rep.c.over, 0),
-            func.coalesce(rep.c.unfinished, 0),
+            k.school_id.label("school_id"),
+            k.id.label("class_id"),
+            k.name.label("class_name"),
+            k.grade.label("grade"),
+            keys.c.day.label("day"),
+            func.coalesce(est.c.written, 0).label("written"),
+            func.coalesce(est.c.pieces, 0).label("pieces"),
+            cap_of_day(keys.c.day).label("cap"),
+            func.coalesce(rep.c.reports, 0).label("reports"),
+            func.coalesce(rep.c.timed, 0).label("timed"),
+            rep.c.median.label("median"),
+            func.coalesce(rep.c.over, 0).label("over"),
+            func.coalesce(rep.c.unfinished, 0).label("unfinished"),
         )
         .select_from(keys)
         .join(k, k.id == keys.c.class_id)
