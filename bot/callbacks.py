@@ -10,6 +10,7 @@ import dataclasses
 import enum
 import re
 import typing
+from datetime import date
 from typing import Any, ClassVar, TypeVar
 
 MAX_BYTES = 64
@@ -58,6 +59,8 @@ def _encode(value: Any) -> str:
         value = value.value
     if value is None:
         return ""
+    if isinstance(value, date):
+        return value.strftime("%Y%m%d")
     text = str(value)
     if SEP in text:
         raise ValueError(f"callback field {text!r} contains {SEP!r}")
@@ -81,6 +84,10 @@ def _decode(raw: str, kind: Any) -> Any:
         return int(raw)
     if kind is str:
         return raw
+    if kind is date:
+        if not re.fullmatch(r"\d{8}", raw):
+            raise ValueError(raw)
+        return date(int(raw[:4]), int(raw[4:6]), int(raw[6:]))  # ValueError when impossible
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
         return kind(raw)
     raise TypeError(f"unsupported callback field type {kind!r}")

@@ -20,6 +20,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from telegram import Update
 
@@ -56,10 +57,10 @@ class Answer(enum.StrEnum):
 
 @dataclass(frozen=True)
 class ReportTap(CallbackData, prefix="pr.a"):
-    """An answer to the question for `child_id` on `day` (yyyymmdd)."""
+    """An answer to the question for `child_id` on `day`."""
 
     child_id: int
-    day: int
+    day: date
     answer: Answer
     minutes: int = 0
 
@@ -72,7 +73,7 @@ class ReportChild(CallbackData, prefix="pr.c"):
 @dataclass(frozen=True)
 class ReportDay(CallbackData, prefix="pr.d"):
     child_id: int
-    day: int
+    day: date
 
 
 @dataclass(frozen=True)
@@ -80,13 +81,10 @@ class NoteSkip(CallbackData, prefix="pr.n"):
     token: str
 
 
-def day_code(day: date) -> int:
-    return day.year * 10000 + day.month * 100 + day.day
-
-
-def parse_day_code(code: int) -> date | None:
+def dialog_day(data: dict[str, Any]) -> date | None:
+    """The day a report dialog is about (stored as an ISO date)."""
     try:
-        return date(code // 10000, code // 100 % 100, code % 100)
+        return date.fromisoformat(str(data.get("day", "")))
     except ValueError:
         return None
 
@@ -122,12 +120,11 @@ def question_text(child_name: str, day: date, *, today: bool) -> str:
 
 def answer_rows(child_id: int, day: date, estimate: int, cap: int | None) -> Rows:
     """The one-tap answers: as estimated, four ranges around the cap, type, did not finish."""
-    code = day_code(day)
     rows: Rows = [
         [
             (
                 _("As estimated ({minutes})").format(minutes=format_minutes(estimate)),
-                ReportTap(child_id, code, Answer.ESTIMATE),
+                ReportTap(child_id, day, Answer.ESTIMATE),
             )
         ]
     ]
@@ -139,10 +136,10 @@ def answer_rows(child_id: int, day: date, estimate: int, cap: int | None) -> Row
             label = _("over {minutes}").format(minutes=format_minutes(choice.low))
         else:
             label = _("{low}–{high}").format(low=choice.low, high=format_minutes(choice.high))
-        labels.append((label, ReportTap(child_id, code, Answer.MINUTES, choice.value)))
+        labels.append((label, ReportTap(child_id, day, Answer.MINUTES, choice.value)))
     rows += [labels[:2], labels[2:]]
-    rows.append([(_("Type minutes"), ReportTap(child_id, code, Answer.TYPE))])
-    rows.append([(_("Did not finish, went to bed"), ReportTap(child_id, code, Answer.UNFINISHED))])
+    rows.append([(_("Type minutes"), ReportTap(child_id, day, Answer.TYPE))])
+    rows.append([(_("Did not finish, went to bed"), ReportTap(child_id, day, Answer.UNFINISHED))])
     return rows
 
 
@@ -164,14 +161,13 @@ async def reportable_days(context: Ctx, school: School) -> list[date]:
 
 
 async def checked(
-    update: Update, context: Ctx, child_id: int, code: int
+    update: Update, context: Ctx, child_id: int, day: date
 ) -> tuple[ChildOfParent, date] | None:
     """The child and day of a button, if the presser is its parent and the day reportable;
     otherwise a polite refusal (a forged or stale button) and None."""
     assert update.effective_user is not None
     child = await reports.child_of_parent(context.session, update.effective_user.id, child_id)
-    day = parse_day_code(code)
-    if child is None or day is None or day not in await reportable_days(context, child.school):
+    if child is None or day not in await reportable_days(context, child.school):
         await refuse_stale(update)
         return None
     return child, day
@@ -208,7 +204,7 @@ async def save_and_ask_note(
         now=context.now(),
     )
     dialog = await repo.start_dialog(
-        session, user.id, DIALOG, Step.NOTE, {"child_id": child.child_id, "day": day_code(day)}
+        session, user.id, DIALOG, Step.NOTE, {"child_id": child.child_id, "day": day.isoformat()}
     )
     await session.commit()
     text = (
@@ -239,7 +235,7 @@ async def on_tap(update: Update, context: Ctx, data: ReportTap) -> None:
             user.id,
             DIALOG,
             Step.MINUTES,
-            {"child_id": child.child_id, "day": data.day},
+            {"child_id": child.child_id, "day": day.isoformat()},
         )
         await context.session.commit()
         await say(update, ask_minutes_text(child.name, day), edit=True)
@@ -295,7 +291,7 @@ async def on_text(update: Update, context: Ctx, dialog: Dialog) -> None:
         )
         return
     session = context.session
-    day = parse_day_code(int(dialog.data.get("day", 0)))
+    day = dialog_day(dialog.data)
     found = await dialog_child(update, context, dialog)
     if found is None or day is None:
         return
@@ -312,7 +308,7 @@ async def dialog_child(
     child = await reports.child_of_parent(
         context.session, dialog.user_id, int(dialog.data.get("child_id", 0))
     )
-    day = parse_day_code(int(dialog.data.get("day", 0)))
+    day = dialog_day(dialog.data)
     if child is None or day is None:
         await repo.end_dialog(context.session, dialog.user_id)
         await context.session.commit()
@@ -378,7 +374,7 @@ async def show_days(update: Update, context: Ctx, child: ChildOfParent, *, edit:
         [
             (
                 f"{format_day(day)} — {day_status(known.get(day))}",
-                ReportDay(child.child_id, day_code(day)),
+                ReportDay(child.child_id, day),
             )
         ]
         for day in days

@@ -201,3 +201,15 @@ def test_onboarding_payloads_fit_with_large_values(
 ) -> None:
     data = worst_case(cls, **values)
     assert unpack(data.pack()) == data
+
+
+def test_date_fields_round_trip_and_refuse_impossible_dates() -> None:
+    from datetime import date
+
+    from handlers.parents import Answer, ReportTap
+
+    tap = ReportTap(7, date(2026, 11, 19), Answer.ESTIMATE)
+    assert tap.pack() == "pr.a:7:20261119:e:0"
+    assert unpack(tap.pack()) == tap
+    assert unpack("pr.a:7:20261399:e:0") is None
+    assert unpack("pr.a:7:2026-11-19:e:0") is None

@@ -27,7 +27,7 @@ from sqlalchemy import func, select
 from bot.i18n import format_day, format_minutes
 from bot.load import Cap, CapRule, HomeworkKind
 from handlers.labels import kind_label, rule_label
-from handlers.parents import Answer, NoteSkip, ReportTap, day_code
+from handlers.parents import Answer, NoteSkip, ReportTap
 from handlers.settings import TIME_FIELDS, StAct
 from handlers.settings import Act as SettingsAct
 from storage.db import SessionMaker
@@ -304,7 +304,7 @@ async def test_notice_question_reports_and_check(
         question = only(user, t(locale, QUESTION, child=child, day=day))
         assert question.text == t(locale, QUESTION, child=child, day=day)
         assert has_button(
-            ReportTap, answer=Answer.ESTIMATE, day=day_code(today), child_id=seeded.children[child]
+            ReportTap, answer=Answer.ESTIMATE, day=today, child_id=seeded.children[child]
         )(question)
         assert question.button_texts[0] == t(
             locale, "As estimated ({minutes})", minutes=mins(locale, 50)
@@ -459,7 +459,7 @@ async def answer(
     today = seeded.today
     fields: dict[str, Any] = {
         "child_id": seeded.children[child],
-        "day": day_code(today),
+        "day": today,
         "answer": how,
     }
     if how is Answer.MINUTES:
