@@ -49,7 +49,7 @@ from storage.models import (
     Subject,
     User,
 )
-from storage.scheduling import MIN_REPORTS, class_evening_query
+from storage.scheduling import MIN_REPORTS, OverCap, class_evening_query
 
 STREAM_ROWS = 2000
 """Rows fetched per round trip when streaming."""
@@ -133,7 +133,7 @@ def cap_on(dialect: str) -> Any:
 
 
 @dataclass(frozen=True)
-class Evening:
+class Evening(OverCap):
     """One class on one evening of the range: estimated written load, cap and reports.
 
     `median` is None below `MIN_REPORTS` timed reports (privacy)."""
@@ -150,18 +150,6 @@ class Evening:
     timed: int
     median: float | None
     unfinished: int
-
-    @property
-    def estimate_over(self) -> bool:
-        return self.cap is not None and self.written > self.cap
-
-    @property
-    def median_over(self) -> bool:
-        return self.cap is not None and self.median is not None and self.median > self.cap
-
-    @property
-    def is_over(self) -> bool:
-        return self.estimate_over or self.median_over
 
 
 def evenings_query(dialect: str, scope: Scope, start: date, end: date) -> Any:

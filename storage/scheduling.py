@@ -335,8 +335,28 @@ async def unsent_count(session: AsyncSession, keys: Sequence[str]) -> int:
 # ---------------------------------------------------------------- the daily check
 
 
+class OverCap:
+    """Over-the-cap tests of a class-evening's figures (the estimate, the parents' median)."""
+
+    cap: int | None
+    written: int
+    median: float | None
+
+    @property
+    def estimate_over(self) -> bool:
+        return self.cap is not None and self.written > self.cap
+
+    @property
+    def median_over(self) -> bool:
+        return self.cap is not None and self.median is not None and self.median > self.cap
+
+    @property
+    def is_over(self) -> bool:
+        return self.estimate_over or self.median_over
+
+
 @dataclass(frozen=True)
-class ClassCheck:
+class ClassCheck(OverCap):
     """One class on one evening: estimated written load and what parents reported.
 
     Report figures (`median`, `over`, `unfinished`) are None below `MIN_REPORTS` reports.
@@ -355,18 +375,6 @@ class ClassCheck:
     median: float | None
     over: int | None  # timed reports above the cap
     unfinished: int | None
-
-    @property
-    def estimate_over(self) -> bool:
-        return self.cap is not None and self.written > self.cap
-
-    @property
-    def median_over(self) -> bool:
-        return self.cap is not None and self.median is not None and self.median > self.cap
-
-    @property
-    def is_over(self) -> bool:
-        return self.estimate_over or self.median_over
 
 
 def _targets(by_day: dict[date, list[int]], school_col: Any, day_col: Any) -> ColumnElement[bool]:
