@@ -47,11 +47,10 @@ from handlers.common import (
 from handlers.labels import kind_label, negative_item_label, rule_label
 from handlers.routing import dialog_for
 from storage import homework as hw
-from storage import repo
+from storage import repo, scheduling
 from storage.models import (
     Assignment,
     Dialog,
-    Membership,
     Role,
     School,
     SchoolClass,
@@ -852,20 +851,13 @@ async def homework_changed(context: Ctx, assignment: Assignment, change: str) ->
 
 async def leaders_of(context: Ctx, klass: SchoolClass, *, admins: bool) -> list[User]:
     """The class's grade leaders, plus the school's admins when asked or when no one leads."""
-    rows = (
-        await context.session.execute(
-            select(Membership.user_id, Membership.role, Membership.grade).where(
-                Membership.school_id == klass.school_id,
-                Membership.role.in_([Role.GRADE_LEADER, Role.SCHOOL_ADMIN]),
-            )
-        )
-    ).all()
-    leaders = {u for u, role, grade in rows if role == Role.GRADE_LEADER and grade == klass.grade}
-    admin_ids = {u for u, role, _grade in rows if role == Role.SCHOOL_ADMIN}
+    rows = await scheduling.leaders_and_admins(context.session, {klass.school_id})
+    leaders = {
+        u for u, role, _s, grade in rows if role == Role.GRADE_LEADER and grade == klass.grade
+    }
+    admin_ids = {u for u, role, _s, _grade in rows if role == Role.SCHOOL_ADMIN}
     wanted = leaders | (admin_ids if admins or not leaders else set())
-    if not wanted:
-        return []
-    return list(await context.session.scalars(select(User).where(User.id.in_(wanted))))
+    return list((await repo.users_by_ids(context.session, wanted)).values())
 
 
 async def warn_over_cap(

@@ -24,7 +24,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import Application
@@ -32,7 +31,7 @@ from telegram.ext import Application
 from bot.calendar import SchoolCalendar
 from bot.context import Ctx, QingfuApp
 from bot.i18n import _, format_day, format_minutes, ngettext, use_locale
-from bot.load import Cap, HomeworkKind, Piece, cap_for, evening_load
+from bot.load import Cap, Piece, cap_for, evening_load
 from bot.schedule import ALL_JOBS, DueRun, Job, SchoolTimes, due_runs
 from handlers import delivery
 from handlers.common import user_locale
@@ -41,23 +40,22 @@ from handlers.delivery import Outgoing, message_key
 from handlers.labels import kind_label, rule_label
 from handlers.parents import answer_rows, question_text
 from handlers.weekly import run_weekly_reports
-from storage import scheduling
+from storage import homework as hw
+from storage import repo, scheduling
 from storage.db import SessionMaker
-from storage.homework import Status, calendar_of, caps_of
+from storage.homework import calendar_of, caps_of
 from storage.models import (
-    Assignment,
-    AssignmentEvent,
-    AssignmentLoad,
-    Child,
-    Membership,
-    ParentLink,
     Role,
     School,
-    SchoolClass,
-    Subject,
-    User,
 )
-from storage.scheduling import ClassCheck, TeacherShare, purge_processed_updates
+from storage.scheduling import (
+    ClassCheck,
+    ClassEvening,
+    TeacherShare,
+    class_evenings,
+    families_of,
+    purge_processed_updates,
+)
 
 log = logging.getLogger(__name__)
 
@@ -214,99 +212,8 @@ async def run_claimed_jobs(
 # ---------------------------------------------------------------- shared queries
 
 
-@dataclass(frozen=True)
-class ClassEvening:
-    """A class's posted homework for one evening."""
-
-    school_id: int
-    class_id: int
-    class_name: str
-    grade: int
-    day: date
-    pieces: tuple[Piece, ...]
-    texts: dict[int, str] = field(default_factory=dict)  # piece id -> what to do
-
-
-async def class_evenings(
-    session: AsyncSession, targets: Sequence[tuple[int, date]]
-) -> list[ClassEvening]:
-    """Posted homework of every class of the (school, day) targets, in one query per day."""
-    by_day: dict[date, list[int]] = defaultdict(list)
-    for school_id, day in sorted(set(targets)):
-        by_day[day].append(school_id)
-    found: dict[tuple[int, date], list[Piece]] = {}
-    meta: dict[tuple[int, date], tuple[int, str, int]] = {}
-    texts: dict[int, str] = {}
-    for day, school_ids in sorted(by_day.items()):
-        rows = await session.execute(
-            select(
-                SchoolClass.id,
-                SchoolClass.school_id,
-                SchoolClass.name,
-                SchoolClass.grade,
-                AssignmentLoad.assignment_id,
-                Subject.name,
-                Assignment.kind,
-                AssignmentLoad.minutes,
-                Assignment.text,
-            )
-            .join(Assignment, Assignment.id == AssignmentLoad.assignment_id)
-            .join(SchoolClass, SchoolClass.id == AssignmentLoad.class_id)
-            .join(Subject, Subject.id == Assignment.subject_id)
-            .where(
-                AssignmentLoad.day == day,
-                SchoolClass.school_id.in_(school_ids),
-                Assignment.status == Status.POSTED.value,
-            )
-            .order_by(SchoolClass.school_id, SchoolClass.id, Assignment.created_at, Assignment.id)
-        )
-        for class_id, school_id, name, grade, aid, subject, kind, minutes, text in rows:
-            key = (class_id, day)
-            meta[key] = (school_id, name, grade)
-            found.setdefault(key, []).append(Piece(subject, HomeworkKind(kind), minutes, aid))
-            texts[aid] = text
-    return [
-        ClassEvening(
-            meta[k][0],
-            k[0],
-            meta[k][1],
-            meta[k][2],
-            k[1],
-            tuple(p),
-            {piece.piece_id: texts[piece.piece_id] for piece in p if piece.piece_id is not None},
-        )
-        for k, p in found.items()
-    ]
-
-
-@dataclass(frozen=True)
-class Family:
-    """A parent and one of their children (one notice per parent per child)."""
-
-    parent: User
-    child_id: int
-    child_name: str
-    class_id: int
-
-
-async def families_of(session: AsyncSession, class_ids: Sequence[int]) -> dict[int, list[Family]]:
-    result: dict[int, list[Family]] = defaultdict(list)
-    ids = sorted(set(class_ids))
-    for start in range(0, len(ids), scheduling.CHUNK):
-        rows = await session.execute(
-            select(User, Child.id, Child.name, Child.class_id)
-            .join(ParentLink, ParentLink.parent_id == User.id)
-            .join(Child, Child.id == ParentLink.child_id)
-            .where(Child.class_id.in_(ids[start : start + scheduling.CHUNK]))
-            .order_by(Child.class_id, Child.name, Child.id, User.id)
-        )
-        for parent, child_id, child_name, class_id in rows:
-            result[class_id].append(Family(parent, child_id, child_name, class_id))
-    return result
-
-
-async def schools_by_id(session: AsyncSession, ids: set[int]) -> dict[int, School]:
-    return {s.id: s for s in await session.scalars(select(School).where(School.id.in_(ids)))}
+async def _schools_by_id(session: AsyncSession, ids: set[int]) -> dict[int, School]:
+    return {s.id: s for s in await repo.schools_by_ids(session, ids)}
 
 
 def cap_of(school: School, grade: int, day: date, cal: SchoolCalendar | None) -> Cap:
@@ -438,7 +345,7 @@ async def run_notices(
     data = app.bot_data
     async with data.sessionmaker() as session:
         evenings = await class_evenings(session, [(r.school_id, r.local_date) for r in runs])
-        schools = await schools_by_id(session, {e.school_id for e in evenings})
+        schools = await _schools_by_id(session, {e.school_id for e in evenings})
         families = await families_of(session, [e.class_id for e in evenings])
     messages = []
     for evening in evenings:
@@ -467,7 +374,7 @@ async def run_evening_questions(
     async with data.sessionmaker() as session:
         evenings = await class_evenings(session, [(r.school_id, r.local_date) for r in runs])
         evenings = [e for e in evenings if any(p.is_written for p in e.pieces)]
-        schools = await schools_by_id(session, {e.school_id for e in evenings})
+        schools = await _schools_by_id(session, {e.school_id for e in evenings})
         families = await families_of(session, [e.class_id for e in evenings])
     messages = []
     for evening in evenings:
@@ -503,21 +410,10 @@ async def run_checks(
         checks = await scheduling.daily_check(session, targets)
         over = [c for c in checks if c.is_over]
         shares = await scheduling.teacher_shares(session, [(c.class_id, c.day) for c in over])
-        members = (
-            await session.execute(
-                select(Membership.user_id, Membership.role, Membership.school_id, Membership.grade)
-                .where(
-                    Membership.school_id.in_(school_ids),
-                    Membership.role.in_([Role.GRADE_LEADER.value, Role.SCHOOL_ADMIN.value]),
-                )
-                .order_by(Membership.user_id)
-            )
-        ).all()
+        members = await scheduling.leaders_and_admins(session, school_ids)
         recipients = {m[0] for m in members} | {s.teacher_id for s in shares}
-        users = {
-            u.id: u for u in await session.scalars(select(User).where(User.id.in_(recipients)))
-        }
-        schools = await schools_by_id(session, school_ids)
+        users = await repo.users_by_ids(session, recipients)
+        schools = await _schools_by_id(session, school_ids)
     caps = {
         c.class_id: cap_of(schools[c.school_id], c.grade, c.day, calendars.get(c.school_id))
         for c in checks
@@ -655,38 +551,18 @@ async def notify_homework_change(
     )
     data = app.bot_data
     async with data.sessionmaker() as session:
-        row = (
-            await session.execute(
-                select(Assignment, SchoolClass, School, Subject.name)
-                .join(SchoolClass, SchoolClass.id == Assignment.class_id)
-                .join(School, School.id == SchoolClass.school_id)
-                .join(Subject, Subject.id == Assignment.subject_id)
-                .where(Assignment.id == assignment_id)
-            )
-        ).first()
-        if row is None:
+        found = await hw.assignment_in_context(session, assignment_id)
+        if found is None:
             return 0
-        assignment, klass, school, subject = row
-        loads = dict(
-            (
-                await session.execute(
-                    select(AssignmentLoad.day, AssignmentLoad.minutes).where(
-                        AssignmentLoad.assignment_id == assignment_id
-                    )
-                )
-            ).all()
-        )
+        assignment, klass, school, subject = found
+        loads = await hw.loads_of(session, assignment_id)
         days = sorted(set(loads) | {assignment.evening})
         notified = [
             d for d in days if await scheduling.run_claimed(session, school.id, Job.NOTICE, d)
         ]
         if not notified:
             return 0
-        event_id = await session.scalar(
-            select(func.max(AssignmentEvent.id)).where(
-                AssignmentEvent.assignment_id == assignment_id
-            )
-        )
+        event_id = await hw.last_event_id(session, assignment_id)
         cal = await calendar_of(session, school)
         evenings = {
             e.day: e

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.calendar import SchoolCalendar, parse_school_days
@@ -230,3 +230,34 @@ async def set_status(
         AssignmentEvent(assignment_id=assignment.id, actor_id=actor_id, kind=kind, changes=changes)
     )
     await session.flush()
+
+
+async def assignment_in_context(
+    session: AsyncSession, assignment_id: int
+) -> tuple[Assignment, SchoolClass, School, str] | None:
+    """A piece with its class, school and subject name (one query)."""
+    row = (
+        await session.execute(
+            select(Assignment, SchoolClass, School, Subject.name)
+            .join(SchoolClass, SchoolClass.id == Assignment.class_id)
+            .join(School, School.id == SchoolClass.school_id)
+            .join(Subject, Subject.id == Assignment.subject_id)
+            .where(Assignment.id == assignment_id)
+        )
+    ).first()
+    return None if row is None else (row[0], row[1], row[2], row[3])
+
+
+async def loads_of(session: AsyncSession, assignment_id: int) -> dict[date, int]:
+    rows = await session.execute(
+        select(AssignmentLoad.day, AssignmentLoad.minutes).where(
+            AssignmentLoad.assignment_id == assignment_id
+        )
+    )
+    return {day: minutes for day, minutes in rows.all()}
+
+
+async def last_event_id(session: AsyncSession, assignment_id: int) -> int | None:
+    return await session.scalar(
+        select(func.max(AssignmentEvent.id)).where(AssignmentEvent.assignment_id == assignment_id)
+    )

@@ -75,6 +75,12 @@ async def set_reachable(session: AsyncSession, user_id: int, reachable: bool) ->
     await session.execute(update(User).where(User.id == user_id).values(reachable=reachable))
 
 
+async def users_by_ids(session: AsyncSession, ids: set[int]) -> dict[int, User]:
+    if not ids:
+        return {}
+    return {u.id: u for u in await session.scalars(select(User).where(User.id.in_(ids)))}
+
+
 async def load_roles(session: AsyncSession, user_id: int, owners: frozenset[int]) -> Roles:
     """All roles of a user in two queries."""
     rows = (
