@@ -24,7 +24,7 @@ from typing import Any
 
 from telegram import Update
 
-from bot.calendar import local_today
+from bot.calendar import SchoolCalendar, local_today
 from bot.callbacks import CallbackData
 from bot.context import Ctx
 from bot.i18n import _, format_day, format_minutes
@@ -100,10 +100,8 @@ class Evening:
     cap: Cap
 
 
-async def evening_of(context: Ctx, child: ChildOfParent, day: date) -> Evening:
-    session = context.session
-    pieces = (await class_pieces(session, child.class_id, [day])).get(day, [])
-    cal = await calendar_of(session, child.school)
+async def evening_of(context: Ctx, child: ChildOfParent, day: date, cal: SchoolCalendar) -> Evening:
+    pieces = (await class_pieces(context.session, child.class_id, [day])).get(day, [])
     cap = cap_for(caps_of(child.school), child.grade, day, cal)
     return Evening(evening_load([p.piece() for p in pieces], cap).written_total, cap)
 
@@ -146,9 +144,8 @@ def answer_rows(child_id: int, day: date, estimate: int, cap: int | None) -> Row
 # ---------------------------------------------------------------- checks
 
 
-async def reportable_days(context: Ctx, school: School) -> list[date]:
+def reportable_days(context: Ctx, school: School, cal: SchoolCalendar) -> list[date]:
     """The school's last `DAYS_BACK` school days up to today (school-local), newest first."""
-    cal = await calendar_of(context.session, school)
     day = local_today(school.timezone, context.now())
     days: list[date] = []
     for _step in range(DAYS_BACK * 5):
@@ -162,15 +159,19 @@ async def reportable_days(context: Ctx, school: School) -> list[date]:
 
 async def checked(
     update: Update, context: Ctx, child_id: int, day: date
-) -> tuple[ChildOfParent, date] | None:
-    """The child and day of a button, if the presser is its parent and the day reportable;
-    otherwise a polite refusal (a forged or stale button) and None."""
+) -> tuple[ChildOfParent, date, SchoolCalendar] | None:
+    """The child, day and school calendar of a button, if the presser is the child's parent
+    and the day reportable; otherwise a polite refusal (a forged or stale button) and None."""
     assert update.effective_user is not None
     child = await reports.child_of_parent(context.session, update.effective_user.id, child_id)
-    if child is None or day not in await reportable_days(context, child.school):
+    if child is None:
         await refuse_stale(update)
         return None
-    return child, day
+    cal = await calendar_of(context.session, child.school)
+    if day not in reportable_days(context, child.school, cal):
+        await refuse_stale(update)
+        return None
+    return child, day, cal
 
 
 def answer_label(minutes: int | None, outcome: Outcome) -> str:
@@ -226,7 +227,7 @@ async def on_tap(update: Update, context: Ctx, data: ReportTap) -> None:
     found = await checked(update, context, data.child_id, data.day)
     if found is None:
         return
-    child, day = found
+    child, day, cal = found
     await answer(update)
     if data.answer is Answer.TYPE:
         user = await current_user(context, update)
@@ -245,7 +246,7 @@ async def on_tap(update: Update, context: Ctx, data: ReportTap) -> None:
         return
     if data.answer is Answer.ESTIMATE:
         # The class's current estimate, not the number on the button (it may have changed).
-        minutes = (await evening_of(context, child, day)).estimate
+        minutes = (await evening_of(context, child, day, cal)).estimate
     else:
         minutes = data.minutes
     await save_and_ask_note(update, context, child, day, minutes, Outcome.DONE, edit=True)
@@ -365,7 +366,7 @@ def day_status(report: DailyReport | None) -> str:
 
 
 async def show_days(update: Update, context: Ctx, child: ChildOfParent, *, edit: bool) -> None:
-    days = await reportable_days(context, child.school)
+    days = reportable_days(context, child.school, await calendar_of(context.session, child.school))
     if not days:
         await say(update, _("There are no school days to report yet."), edit=edit)
         return
@@ -391,9 +392,9 @@ async def on_day(update: Update, context: Ctx, data: ReportDay) -> None:
     found = await checked(update, context, data.child_id, data.day)
     if found is None:
         return
-    child, day = found
+    child, day, cal = found
     await answer(update)
-    evening = await evening_of(context, child, day)
+    evening = await evening_of(context, child, day, cal)
     today = local_today(child.school.timezone, context.now())
     await say(
         update,
