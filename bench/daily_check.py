@@ -344,8 +344,8 @@ async def measure(url: str, repeat: int) -> None:
     print(f"ratio (check / bare): {check_s / bare_s:.2f}")
 
 
-async def main() -> None:
-    args = parse_args()
+async def prepare_district(args: argparse.Namespace) -> str:
+    """The benchmark district's database URL, built unless `--no-build` (shared by benches)."""
     if args.schools is None:
         args.schools = 50 if args.small else 5000
     url = args.db
@@ -362,6 +362,12 @@ async def main() -> None:
         )
         counts = await build(url, args)
         print("rows: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()), flush=True)
+    return url
+
+
+async def main() -> None:
+    args = parse_args()
+    url = await prepare_district(args)
     await measure(url, args.repeat)
 
 

@@ -22,17 +22,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import tempfile
 import time
 import tracemalloc
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
-from bench.daily_check import MONDAY, build
+from bench.daily_check import MONDAY, prepare_district
 from bot.periods import Scope
 from handlers.export import write_export
 from storage import analytics
@@ -133,22 +131,7 @@ async def peak(run: Callable[[], Awaitable[Any]]) -> int:
 
 async def main() -> None:
     args = parse_args()
-    if args.schools is None:
-        args.schools = 50 if args.small else 5000
-    url = args.db
-    if url is None:
-        folder = Path(tempfile.mkdtemp(prefix="qingfu-bench-"))
-        url = f"sqlite+aiosqlite:///{folder / 'district.sqlite3'}"
-    print(f"database: {url.split('@')[-1]}")
-    if not args.no_build:
-        print(
-            f"building {args.schools:,} schools x {args.classes_per_school} classes, "
-            f"{args.children_per_class} children per class, {args.days} days x "
-            f"{args.pieces_per_day} pieces",
-            flush=True,
-        )
-        counts = await build(url, args)
-        print("rows: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()), flush=True)
+    url = await prepare_district(args)
     start, end = MONDAY, MONDAY + timedelta(days=args.days + 2)
     await run_bare(url, start, end)  # warm the caches; both are then measured warm
     bare_s, bare_rows = await timed(lambda: run_bare(url, start, end))
