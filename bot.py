@@ -1,6 +1,6 @@
 """Entry point: `python bot.py --help`."""
 
-from bot.main import main
+from bot.app.main import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

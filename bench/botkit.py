@@ -23,10 +23,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.app import build_application
-from bot.context import BotData, Ctx
-from bot.load import HomeworkKind
-from handlers import delivery
+from bot.app.factory import build_application
+from bot.domain.load import HomeworkKind
+from handlers.kit.context import BotData, Ctx
+from handlers.scheduler import outbox as delivery
 from storage.db import create_engine, upgrade
 from storage.models import Base, Child, ParentLink, SchoolClass, User
 from tests import world

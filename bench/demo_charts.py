@@ -17,12 +17,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.calendar import local_today
 from bot.config import Settings
-from bot.demo import DISTRICT_NAME, LEADER_GRADE, SCHOOL_NAME
+from bot.demo.seeding import DISTRICT_NAME, LEADER_GRADE, SCHOOL_NAME
+from bot.domain.calendar import local_today
+from bot.domain.periods import Scope, last_week, last_weeks, this_week
 from bot.i18n import LOCALES, use_locale
-from bot.periods import Scope, last_week, last_weeks, this_week
-from handlers import report_views
+from handlers.reports import views as report_views
 from storage.db import create_engine, create_sessionmaker
 from storage.models import District, School, SchoolClass
 

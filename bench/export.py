@@ -31,8 +31,8 @@ from typing import Any
 from sqlalchemy import select
 
 from bench.daily_check import MONDAY, prepare_district
-from bot.periods import Scope
-from handlers.export import write_export
+from bot.domain.periods import Scope
+from handlers.reports.export import write_export
 from storage import analytics
 from storage.db import create_engine, create_sessionmaker
 from storage.models import Assignment, AssignmentLoad, Complaint, DailyReport

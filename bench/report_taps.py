@@ -61,10 +61,11 @@ from bench.botkit import (
     shown,
     table,
 )
-from handlers.jobs import tick
+from bot.domain.reporting import ReportOutcome
+from handlers.scheduler.tick import tick
 from storage.db import SessionMaker
 from storage.models import DailyReport, ReportEvent
-from storage.reports import Outcome, save_report
+from storage.reports import save_report
 from tests.fakebot import FakeUser
 from tests.harness import Harness
 
@@ -214,7 +215,7 @@ async def bare_round(
                     child_id=school.child_ids[i],
                     day=day,
                     minutes=None if unfinished else 50,
-                    outcome=Outcome.UNFINISHED if unfinished else Outcome.DONE,
+                    outcome=ReportOutcome.UNFINISHED if unfinished else ReportOutcome.DONE,
                     reporter_id=school.parent_ids[i],
                     now=now,
                 )

@@ -48,8 +48,8 @@ from bench.botkit import (
     shown,
     table,
 )
-from handlers import delivery
-from handlers.jobs import tick
+from handlers.scheduler import outbox as delivery
+from handlers.scheduler.tick import tick
 from storage.models import Notification
 
 TELEGRAM_LIMIT = 30

@@ -11,25 +11,22 @@ from telegram.ext import (
     filters,
 )
 
-from bot.context import QingfuApp
-from handlers import (
-    common,
-    complaints,
-    help,
-    homework,
-    homework_manage,
-    invites,
-    language,
-    load,
-    owner,
-    parents,
-    reports,
-    school_setup,
-    settings,
-    start,
-    tickets,
-)
-from handlers.routing import Router
+from bot.i18n import _
+from handlers.complaints import filing as complaints
+from handlers.complaints import handling as tickets
+from handlers.homework import load
+from handlers.homework import manage as homework_manage
+from handlers.homework import posting as homework
+from handlers.kit.context import QingfuApp
+from handlers.kit.errors import on_error
+from handlers.kit.gate import gate
+from handlers.kit.replies import say
+from handlers.kit.router import Router
+from handlers.onboarding import help, invites, language, owner, start
+from handlers.parents import reports as parents
+from handlers.reports import commands as reports
+from handlers.school import settings
+from handlers.school import setup as school_setup
 
 GATE = -10  # every update: dedup, user row, locale, private chats only
 FEATURES = 0
@@ -39,61 +36,61 @@ def build_router() -> Router:
     """Button payloads and dialogs, each routed to the module that owns it."""
     router = Router()
     # -- onboarding
-    router.buttons[start.RosterPick] = start.on_roster_pick
-    router.buttons[start.FamilyInvite] = start.on_family_invite
+    router.buttons[start.RosterPickButton] = start.on_roster_pick
+    router.buttons[start.FamilyInviteButton] = start.on_family_invite
     router.dialogs[start.DIALOG] = start.on_child_name
     # -- owners: new schools
-    router.buttons[owner.PickDistrict] = owner.on_district
-    router.buttons[owner.PickTimezone] = owner.on_timezone
-    router.buttons[owner.Confirm] = owner.on_confirm
+    router.buttons[owner.NewSchoolDistrictButton] = owner.on_district
+    router.buttons[owner.NewSchoolTimezoneButton] = owner.on_timezone
+    router.buttons[owner.NewSchoolConfirmButton] = owner.on_confirm
     router.dialogs[owner.DIALOG] = owner.on_text
     # -- invite links
-    router.buttons[invites.InvSchool] = invites.on_school
-    router.buttons[invites.InvRole] = invites.on_role
-    router.buttons[invites.InvDistrict] = invites.on_district
-    router.buttons[invites.InvToggle] = invites.on_toggle
-    router.buttons[invites.InvGrade] = invites.on_grade
-    router.buttons[invites.InvClass] = invites.on_class
-    router.buttons[invites.InvValidity] = invites.on_validity
-    router.buttons[invites.Revoke] = invites.on_revoke
+    router.buttons[invites.InviteSchoolButton] = invites.on_school
+    router.buttons[invites.InviteRoleButton] = invites.on_role
+    router.buttons[invites.InviteDistrictButton] = invites.on_district
+    router.buttons[invites.InviteToggleButton] = invites.on_toggle
+    router.buttons[invites.InviteGradeButton] = invites.on_grade
+    router.buttons[invites.InviteClassButton] = invites.on_class
+    router.buttons[invites.InviteValidityButton] = invites.on_validity
+    router.buttons[invites.InviteRevokeButton] = invites.on_revoke
     # -- school set-up: classes and subjects
-    router.buttons[school_setup.SetupSchool] = school_setup.on_school
-    router.buttons[school_setup.SetupAct] = school_setup.on_act
+    router.buttons[school_setup.SetupSchoolButton] = school_setup.on_school
+    router.buttons[school_setup.SetupButton] = school_setup.on_act
     router.dialogs[school_setup.DIALOG] = school_setup.on_text
     # -- school settings: limits, mode, times, calendar
-    router.buttons[settings.StSchool] = settings.on_school
-    router.buttons[settings.StAct] = settings.on_act
+    router.buttons[settings.SettingsSchoolButton] = settings.on_school
+    router.buttons[settings.SettingsButton] = settings.on_act
     router.dialogs[settings.DIALOG] = settings.on_text
     # -- homework: posting, approval, managing, load
-    router.buttons[homework.HwPick] = homework.on_pick
-    router.buttons[homework.HwEdit] = homework.on_edit
-    router.buttons[homework.HwAction] = homework.on_action
-    router.buttons[homework.HwDecide] = homework.on_decide
+    router.buttons[homework.HomeworkPickButton] = homework.on_pick
+    router.buttons[homework.HomeworkEditButton] = homework.on_edit
+    router.buttons[homework.HomeworkActionButton] = homework.on_action
+    router.buttons[homework.HomeworkDecisionButton] = homework.on_decide
     router.dialogs[homework.DIALOG] = homework.on_text
     router.dialogs[homework.REJECT_DIALOG] = homework.on_reject_reason
-    router.buttons[homework_manage.HwManage] = homework_manage.on_manage
-    router.buttons[load.LoadClass] = load.on_class
-    router.buttons[load.LoadChart] = load.on_chart
+    router.buttons[homework_manage.HomeworkManageButton] = homework_manage.on_manage
+    router.buttons[load.LoadClassButton] = load.on_class
+    router.buttons[load.LoadChartButton] = load.on_chart
     # -- parents: the evening question, typed minutes, notes, /report
-    router.buttons[parents.ReportTap] = parents.on_tap
-    router.buttons[parents.ReportChild] = parents.on_child
-    router.buttons[parents.ReportDay] = parents.on_day
-    router.buttons[parents.NoteSkip] = parents.on_skip
+    router.buttons[parents.EveningAnswerButton] = parents.on_tap
+    router.buttons[parents.ReportChildButton] = parents.on_child
+    router.buttons[parents.ReportDayButton] = parents.on_day
+    router.buttons[parents.NoteSkipButton] = parents.on_skip
     router.dialogs[parents.DIALOG] = parents.on_text
     # -- complaints: filing (/complain), handling and relay (/tickets)
-    router.buttons[complaints.CpPick] = complaints.on_pick
-    router.buttons[complaints.CpAct] = complaints.on_act
+    router.buttons[complaints.ComplaintPickButton] = complaints.on_pick
+    router.buttons[complaints.ComplaintDraftButton] = complaints.on_act
     router.dialogs[complaints.DIALOG] = complaints.on_text
-    router.buttons[tickets.TkAct] = tickets.on_ticket
-    router.buttons[tickets.TkFilter] = tickets.on_filter
+    router.buttons[tickets.ComplaintCardButton] = tickets.on_ticket
+    router.buttons[tickets.ComplaintFilterButton] = tickets.on_filter
     router.dialogs[tickets.DIALOG] = tickets.on_text
     # -- reports and exports: scope and period
-    router.buttons[reports.RpScope] = reports.on_scope
-    router.buttons[reports.RpClasses] = reports.on_classes
-    router.buttons[reports.RpPeriod] = reports.on_period
+    router.buttons[reports.ReportScopeButton] = reports.on_scope
+    router.buttons[reports.ReportClassesButton] = reports.on_classes
+    router.buttons[reports.ReportPeriodButton] = reports.on_period
     router.dialogs[reports.DIALOG] = reports.on_text
     # -- preferences
-    router.buttons[language.PickLanguage] = language.on_pick
+    router.buttons[language.LanguageButton] = language.on_pick
     return router
 
 
@@ -102,7 +99,7 @@ def register_handlers(app: QingfuApp) -> None:
     private = filters.ChatType.PRIVATE
 
     # -- gatekeeping and locale
-    app.add_handler(TypeHandler(Update, common.gate), group=GATE)
+    app.add_handler(TypeHandler(Update, gate), group=GATE)
     # (my_chat_member updates — the user blocked or unblocked the bot — end in the gate.)
 
     # -- commands everyone has
@@ -147,10 +144,8 @@ def register_handlers(app: QingfuApp) -> None:
     app.add_handler(MessageHandler(private & filters.COMMAND, unknown_command), group=FEATURES)
 
     # -- errors
-    app.add_error_handler(common.on_error)
+    app.add_error_handler(on_error)
 
 
 async def unknown_command(update: Update, context: object) -> None:
-    from bot.i18n import _
-
-    await common.say(update, _("I do not know that command. Send /help to see what I can do."))
+    await say(update, _("I do not know that command. Send /help to see what I can do."))

@@ -32,11 +32,11 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from bot.calendar import local_today
-from bot.calibration import Estimate, Reports
-from bot.load import HomeworkKind
-from bot.periods import Scope, ScopeKind
-from storage.homework import Status
+from bot.domain.calendar import local_today
+from bot.domain.calibration import Estimate, Reports
+from bot.domain.homework import HomeworkStatus
+from bot.domain.load import HomeworkKind
+from bot.domain.periods import Scope, ScopeKind
 from storage.models import (
     Assignment,
     AssignmentLoad,
@@ -306,7 +306,7 @@ async def subject_minutes(
         .where(
             scope_condition(scope),
             AssignmentLoad.day.between(start, end),
-            Assignment.status == Status.POSTED.value,
+            Assignment.status == HomeworkStatus.POSTED.value,
             Assignment.kind == HomeworkKind.WRITTEN.value,
         )
         .group_by(AssignmentLoad.class_id, AssignmentLoad.day, Subject.name, Subject.position)
@@ -328,7 +328,7 @@ async def subject_totals(
         .where(
             scope_condition(scope),
             AssignmentLoad.day.between(start, end),
-            Assignment.status == Status.POSTED.value,
+            Assignment.status == HomeworkStatus.POSTED.value,
             Assignment.kind == HomeworkKind.WRITTEN.value,
         )
         .group_by(Subject.name)
@@ -646,7 +646,7 @@ async def calibration_inputs(
             .where(
                 scope_condition(scope),
                 AssignmentLoad.day.between(start, end),
-                Assignment.status == Status.POSTED.value,
+                Assignment.status == HomeworkStatus.POSTED.value,
                 Assignment.kind == HomeworkKind.WRITTEN.value,
             )
             .group_by(

@@ -15,17 +15,9 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.tickets import OPEN, Actor, Level, Status, new_code
-from storage.models import (
-    Child,
-    Complaint,
-    ComplaintEvent,
-    Membership,
-    ParentLink,
-    Role,
-    School,
-    User,
-)
+from bot.domain.complaints import OPEN, ComplaintActor, ComplaintLevel, ComplaintStatus, new_code
+from bot.domain.roles import Role
+from storage.models import Child, Complaint, ComplaintEvent, Membership, ParentLink, School, User
 
 CODE_ATTEMPTS = 8
 
@@ -61,8 +53,8 @@ async def create_complaint(
             category=category,
             text=text,
             photos=list(photos),
-            status=Status.NEW.value,
-            level=Level.SCHOOL.value,
+            status=ComplaintStatus.NEW.value,
+            level=ComplaintLevel.SCHOOL.value,
             deadline_at=deadline_at,
             remind_at=remind_at,
             created_at=now,
@@ -75,7 +67,13 @@ async def create_complaint(
         except IntegrityError:
             continue
         await add_event(
-            session, complaint, None, Actor.COMPLAINANT, "filed", now, status=Status.NEW
+            session,
+            complaint,
+            None,
+            ComplaintActor.COMPLAINANT,
+            "filed",
+            now,
+            status=ComplaintStatus.NEW,
         )
         return complaint
     raise CodeCollision("no free ticket code")
@@ -85,17 +83,17 @@ async def add_event(
     session: AsyncSession,
     complaint: Complaint,
     actor_id: int | None,
-    actor: Actor,
+    actor: ComplaintActor,
     kind: str,
     now: datetime,
     *,
-    status: Status | None = None,
+    status: ComplaintStatus | None = None,
     text: str | None = None,
 ) -> ComplaintEvent:
     """Record who did what; the complainant is recorded by role only, never by id."""
     event = ComplaintEvent(
         complaint_id=complaint.id,
-        actor_id=None if actor == Actor.COMPLAINANT else actor_id,
+        actor_id=None if actor == ComplaintActor.COMPLAINANT else actor_id,
         actor_role=actor.value,
         kind=kind,
         status=status.value if status is not None else None,
@@ -120,9 +118,9 @@ async def events_of(session: AsyncSession, complaint_id: int) -> list[ComplaintE
 async def change_status(
     session: AsyncSession,
     complaint: Complaint,
-    expected: Status | str,
-    new_status: Status,
-    new_level: Level,
+    expected: ComplaintStatus | str,
+    new_status: ComplaintStatus,
+    new_level: ComplaintLevel,
     now: datetime,
     **values: Any,
 ) -> bool:
@@ -284,7 +282,7 @@ async def district_supervisors(session: AsyncSession, district_id: int) -> list[
 
 def _awaiting_school_response() -> list[Any]:
     return [
-        Complaint.level == Level.SCHOOL.value,
+        Complaint.level == ComplaintLevel.SCHOOL.value,
         Complaint.status.in_([s.value for s in OPEN]),
         Complaint.responded_at.is_(None),
     ]
@@ -303,8 +301,8 @@ async def claim_due_escalations(session: AsyncSession, now: datetime) -> list[in
         )
         .values(
             escalated_at=now,
-            status=Status.ESCALATED.value,
-            level=Level.DISTRICT.value,
+            status=ComplaintStatus.ESCALATED.value,
+            level=ComplaintLevel.DISTRICT.value,
             updated_at=now,
         )
         .returning(Complaint.id)

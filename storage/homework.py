@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -12,8 +11,9 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.calendar import SchoolCalendar, parse_school_days
-from bot.load import Caps, HomeworkKind, OverCapMode, Piece
+from bot.domain.calendar import SchoolCalendar, parse_school_days
+from bot.domain.homework import HomeworkEventKind, HomeworkStatus
+from bot.domain.load import Caps, HomeworkKind, OverCapMode, Piece
 from storage.models import (
     Assignment,
     AssignmentEvent,
@@ -23,23 +23,6 @@ from storage.models import (
     SchoolClass,
     Subject,
 )
-
-
-class Status(enum.StrEnum):
-    """Lifecycle of a piece: only `posted` pieces are published and counted."""
-
-    PENDING = "pending"  # waiting for the grade leader's approval (approve mode)
-    POSTED = "posted"
-    CANCELLED = "cancelled"
-    REJECTED = "rejected"
-
-
-class EventKind(enum.StrEnum):
-    CREATED = "created"
-    EDITED = "edited"
-    CANCELLED = "cancelled"
-    APPROVED = "approved"
-    REJECTED = "rejected"
 
 
 def caps_of(school: School) -> Caps:
@@ -94,7 +77,7 @@ async def class_pieces(
     days: Sequence[date],
     *,
     exclude_assignment: int | None = None,
-    statuses: Sequence[Status] = (Status.POSTED,),
+    statuses: Sequence[HomeworkStatus] = (HomeworkStatus.POSTED,),
 ) -> dict[date, list[LoadedPiece]]:
     """The class's pieces on each of `days` (one query), in posting order."""
     if not days:
@@ -138,7 +121,7 @@ async def create_assignment(
     evening: date,
     due: date | None,
     loads: dict[date, int],
-    status: Status,
+    status: HomeworkStatus,
     draft_token: str | None = None,
 ) -> Assignment:
     """A new piece with its per-evening loads and a `created` event (caller commits)."""
@@ -162,7 +145,7 @@ async def create_assignment(
         AssignmentEvent(
             assignment_id=assignment.id,
             actor_id=teacher_id,
-            kind=EventKind.CREATED,
+            kind=HomeworkEventKind.CREATED,
             changes={"status": status.value},
         )
     )
@@ -206,7 +189,10 @@ async def edit_assignment(
     if diff:
         session.add(
             AssignmentEvent(
-                assignment_id=assignment.id, actor_id=actor_id, kind=EventKind.EDITED, changes=diff
+                assignment_id=assignment.id,
+                actor_id=actor_id,
+                kind=HomeworkEventKind.EDITED,
+                changes=diff,
             )
         )
     await session.flush()
@@ -217,8 +203,8 @@ async def set_status(
     session: AsyncSession,
     assignment: Assignment,
     actor_id: int,
-    status: Status,
-    kind: EventKind,
+    status: HomeworkStatus,
+    kind: HomeworkEventKind,
     note: str | None = None,
 ) -> None:
     before = assignment.status

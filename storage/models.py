@@ -6,7 +6,6 @@ read in the school's time zone. Enumerations are stored as short strings.
 
 from __future__ import annotations
 
-import enum
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -67,25 +66,6 @@ class UTCDateTime(TypeDecorator[datetime]):
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
-
-
-class Role(enum.StrEnum):
-    """Roles held through memberships (owners come from config; parents from child links)."""
-
-    SUPERVISOR = "supervisor"
-    SCHOOL_ADMIN = "school_admin"
-    GRADE_LEADER = "grade_leader"
-    TEACHER = "teacher"
-    COMPLAINT_HANDLER = "complaint_handler"
-
-
-class InviteRole(enum.StrEnum):
-    SUPERVISOR = "supervisor"
-    SCHOOL_ADMIN = "school_admin"
-    GRADE_LEADER = "grade_leader"
-    TEACHER = "teacher"
-    COMPLAINT_HANDLER = "complaint_handler"
-    PARENT = "parent"
 
 
 class District(Base):

@@ -11,17 +11,15 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.roles import Roles
+from bot.domain.roles import InviteRole, Role, Roles
 from storage.models import (
     Child,
     Dialog,
     District,
     Invite,
-    InviteRole,
     InviteUse,
     Membership,
     ParentLink,
-    Role,
     School,
     SchoolClass,
     Subject,
@@ -234,6 +232,22 @@ async def schools_by_ids(session: AsyncSession, ids: frozenset[int] | set[int]) 
         return []
     return list(
         await session.scalars(select(School).where(School.id.in_(ids)).order_by(School.name))
+    )
+
+
+async def class_and_subject_names(
+    session: AsyncSession, class_ids: set[int], subject_ids: set[int]
+) -> tuple[dict[int, str], dict[int, str]]:
+    """Names by id, for summaries of (class, subject) pairs."""
+    classes = await session.execute(
+        select(SchoolClass.id, SchoolClass.name).where(SchoolClass.id.in_(class_ids))
+    )
+    subjects = await session.execute(
+        select(Subject.id, Subject.name).where(Subject.id.in_(subject_ids))
+    )
+    return (
+        {id_: name for id_, name in classes.all()},
+        {id_: name for id_, name in subjects.all()},
     )
 
 

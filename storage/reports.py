@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.reporting import ReportOutcome
 from storage.models import Child, DailyReport, ParentLink, ReportEvent, School, SchoolClass
 from storage.scheduling import dialect_insert
 
 MAX_MINUTES = 600
 MAX_NOTE = 500
-
-
-class Outcome(enum.StrEnum):
-    DONE = "done"
-    UNFINISHED = "unfinished"  # did not finish, went to bed: a signal, not a failure
 
 
 @dataclass(frozen=True)
@@ -58,7 +53,7 @@ async def save_report(
     child_id: int,
     day: date,
     minutes: int | None,
-    outcome: Outcome,
+    outcome: ReportOutcome,
     reporter_id: int,
     now: datetime,
 ) -> int:

@@ -31,10 +31,11 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.calendar import SchoolCalendar, parse_school_days
-from bot.load import HomeworkKind, Piece
-from bot.schedule import DueRun, Job, SchoolTimes
-from storage.homework import Status
+from bot.domain.calendar import SchoolCalendar, parse_school_days
+from bot.domain.homework import HomeworkStatus
+from bot.domain.load import HomeworkKind, Piece
+from bot.domain.roles import Role
+from bot.domain.schedule import DueRun, Job, SchoolTimes
 from storage.models import (
     Assignment,
     AssignmentLoad,
@@ -47,7 +48,6 @@ from storage.models import (
     Notification,
     ParentLink,
     ProcessedUpdate,
-    Role,
     School,
     SchoolClass,
     Subject,
@@ -435,7 +435,7 @@ def class_evening_query(
         .join(Assignment, Assignment.id == AssignmentLoad.assignment_id)
         .join(k, k.id == AssignmentLoad.class_id)
         .where(
-            Assignment.status == Status.POSTED.value,
+            Assignment.status == HomeworkStatus.POSTED.value,
             where(AssignmentLoad.day),
         )
         .group_by(AssignmentLoad.class_id, AssignmentLoad.day)
@@ -599,7 +599,7 @@ async def teacher_shares(
                 .where(
                     AssignmentLoad.day == day,
                     AssignmentLoad.class_id.in_(chunk),
-                    Assignment.status == Status.POSTED.value,
+                    Assignment.status == HomeworkStatus.POSTED.value,
                     Assignment.kind == HomeworkKind.WRITTEN.value,
                 )
                 .group_by(AssignmentLoad.class_id, Assignment.teacher_id, Subject.name)
@@ -660,7 +660,7 @@ async def class_evenings(
             .where(
                 AssignmentLoad.day == day,
                 SchoolClass.school_id.in_(school_ids),
-                Assignment.status == Status.POSTED.value,
+                Assignment.status == HomeworkStatus.POSTED.value,
             )
             .order_by(SchoolClass.school_id, SchoolClass.id, Assignment.created_at, Assignment.id)
         )

@@ -7,8 +7,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.roles import Role
 from storage import repo
-from storage.models import Role, School, SchoolClass, Subject, User
+from storage.models import School, SchoolClass, Subject, User
 
 
 @dataclass

@@ -12,9 +12,9 @@ from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
-from bot.app import build_application
+from bot.app.factory import build_application
 from bot.config import Settings
-from bot.context import BotData, Ctx, QingfuApp
+from handlers.kit.context import BotData, Ctx, QingfuApp
 from storage.db import SessionMaker
 from tests.fakebot import FakeBotAPI, FakeRequest, FakeUser, SentMessage
 

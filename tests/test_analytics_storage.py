@@ -8,12 +8,13 @@ import random
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 
-from bot.calendar import SchoolCalendar, parse_school_days
-from bot.load import HomeworkKind, cap_for, median_minutes
-from bot.periods import Scope
+from bot.domain.calendar import SchoolCalendar, parse_school_days
+from bot.domain.homework import HomeworkStatus
+from bot.domain.load import HomeworkKind, cap_for, median_minutes
+from bot.domain.periods import Scope
 from storage import analytics
 from storage.db import SessionMaker
-from storage.homework import Status, caps_of
+from storage.homework import caps_of
 from storage.models import Complaint, DailyReport, School
 from tests import world
 
@@ -61,10 +62,10 @@ async def seed(session, rng: random.Random):
                 for _ in range(rng.choice([0, 0, 1, 2, 3])):
                     subject = rng.choice(subjects)
                     kind = rng.choice([HomeworkKind.WRITTEN] * 3 + [HomeworkKind.READING])
-                    status = rng.choice([Status.POSTED] * 4 + [Status.CANCELLED])
+                    status = rng.choice([HomeworkStatus.POSTED] * 4 + [HomeworkStatus.CANCELLED])
                     minutes = rng.randrange(5, 45)
                     await world.homework(session, k, subject, 9000, minutes, day, kind, status)
-                    if status is Status.POSTED:
+                    if status is HomeworkStatus.POSTED:
                         pieces += 1
                         if kind is HomeworkKind.WRITTEN:
                             written += minutes

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.calendar import (
+from bot.domain.calendar import (
     MAX_SEARCH_DAYS,
     SchoolCalendar,
     default_evening,

@@ -1,4 +1,4 @@
-"""bot.calibration: apportioning reported evening totals to subjects by estimated shares."""
+"""bot.domain.calibration: apportioning reported evening totals to subjects by estimated shares."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.calibration import Calibration, Estimate, Reports, calibrate, window
+from bot.domain.calibration import Calibration, Estimate, Reports, calibrate, window
 
 MON = date(2026, 11, 2)
 T1, T2 = 801, 802

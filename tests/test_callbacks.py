@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from bot.callbacks import MAX_BYTES, CallbackData, pack, unpack, unpack_as
-from handlers import invites, language, owner, school_setup, start
+from handlers.kit.callbacks import MAX_BYTES, CallbackData, pack, unpack, unpack_as
+from handlers.onboarding import invites, language, owner, start
+from handlers.school import setup as school_setup
 
 
 class Colour(enum.StrEnum):
@@ -179,21 +180,21 @@ def worst_case(cls: type[CallbackData], **values: Any) -> CallbackData:
 @pytest.mark.parametrize(
     ("cls", "values"),
     [
-        (start.RosterPick, {}),
-        (owner.PickDistrict, {}),
-        (owner.PickTimezone, {}),
-        (owner.Confirm, {}),
-        (invites.InvSchool, {}),
-        (invites.InvRole, {}),
-        (invites.InvDistrict, {}),
-        (invites.InvToggle, {}),
-        (invites.InvGrade, {}),
-        (invites.InvClass, {}),
-        (invites.InvValidity, {}),
-        (invites.Revoke, {}),
-        (school_setup.SetupSchool, {}),
-        (school_setup.SetupAct, {}),
-        (language.PickLanguage, {"locale": "zh_Hans"}),
+        (start.RosterPickButton, {}),
+        (owner.NewSchoolDistrictButton, {}),
+        (owner.NewSchoolTimezoneButton, {}),
+        (owner.NewSchoolConfirmButton, {}),
+        (invites.InviteSchoolButton, {}),
+        (invites.InviteRoleButton, {}),
+        (invites.InviteDistrictButton, {}),
+        (invites.InviteToggleButton, {}),
+        (invites.InviteGradeButton, {}),
+        (invites.InviteClassButton, {}),
+        (invites.InviteValidityButton, {}),
+        (invites.InviteRevokeButton, {}),
+        (school_setup.SetupSchoolButton, {}),
+        (school_setup.SetupButton, {}),
+        (language.LanguageButton, {"locale": "zh_Hans"}),
     ],
 )
 def test_onboarding_payloads_fit_with_large_values(
@@ -206,9 +207,9 @@ def test_onboarding_payloads_fit_with_large_values(
 def test_date_fields_round_trip_and_refuse_impossible_dates() -> None:
     from datetime import date
 
-    from handlers.parents import Answer, ReportTap
+    from handlers.parents.reports import EveningAnswer, EveningAnswerButton
 
-    tap = ReportTap(7, date(2026, 11, 19), Answer.ESTIMATE)
+    tap = EveningAnswerButton(7, date(2026, 11, 19), EveningAnswer.ESTIMATE)
     assert tap.pack() == "pr.a:7:20261119:e:0"
     assert unpack(tap.pack()) == tap
     assert unpack("pr.a:7:20261399:e:0") is None

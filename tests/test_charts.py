@@ -1,4 +1,4 @@
-"""bot.charts: PNGs of the right size in every locale, and every glyph of Chinese and Russian
+"""bot.render.charts: PNGs of the right size in every locale, and every glyph of Chinese and Russian
 labels in a real font (no missing-character boxes)."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from matplotlib import font_manager
 from matplotlib.ft2font import FT2Font
 from PIL import Image
 
-from bot import charts
 from bot.i18n import LOCALES, _, use_locale
+from bot.render import charts
 
 ZH_RU_SAMPLES = (
     "书面作业（分钟）上限 家长反馈中位数 超出上限 年级组长 教务处 督导 周一 周日 11月16日",

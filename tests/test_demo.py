@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.demo import (
+from bot.demo.seeding import (
     CHILD_NAMES,
     FAKE_ID_MIN,
     LOW_GRADE_TEMPLATES,
@@ -24,7 +24,7 @@ from bot.demo import (
     plan_reports,
     run_demo,
 )
-from bot.load import HomeworkKind
+from bot.domain.load import HomeworkKind
 from storage import repo
 from storage.db import create_sessionmaker
 from storage.models import (

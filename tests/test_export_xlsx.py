@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from handlers.export import SheetRows, save_workbook
+from handlers.reports.export import SheetRows, save_workbook
 
 ROWS: list[list[Any]] = [
     ["plain", 1, 2.5, date(2026, 11, 9), datetime(2026, 11, 9, 13, 5), None, "x"],

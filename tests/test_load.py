@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from bot.calendar import SchoolCalendar
-from bot.load import (
+from bot.domain.calendar import SchoolCalendar
+from bot.domain.load import (
     NO_CAP,
     Cap,
     CapRule,
@@ -16,9 +16,9 @@ from bot.load import (
     EveningLoad,
     GradeBand,
     HomeworkKind,
-    Outcome,
     OverCapMode,
     Piece,
+    PostingOutcome,
     band_for_grade,
     cap_for,
     check_new_piece,
@@ -298,9 +298,9 @@ def test_evening_load_against_cap(
 PRIMARY_CAP = Cap(60, CapRule.PRIMARY_DAILY)
 G1_CAP = Cap(0, CapRule.NO_WRITTEN_PRIMARY_LOW)
 OVER_BY_MODE = {
-    OverCapMode.WARN: Outcome.OVER_NEEDS_CONFIRM,
-    OverCapMode.APPROVE: Outcome.OVER_NEEDS_APPROVAL,
-    OverCapMode.STRICT: Outcome.OVER_REFUSED,
+    OverCapMode.WARN: PostingOutcome.OVER_NEEDS_CONFIRM,
+    OverCapMode.APPROVE: PostingOutcome.OVER_NEEDS_APPROVAL,
+    OverCapMode.STRICT: PostingOutcome.OVER_REFUSED,
 }
 
 
@@ -332,9 +332,9 @@ def test_check_new_piece_over_cap(
     existing: list[Piece], new: Piece, cap: Cap, over: bool, mode: OverCapMode
 ) -> None:
     verdict = check_new_piece(existing, new, cap, mode)
-    expected = OVER_BY_MODE[mode] if over else Outcome.OK
+    expected = OVER_BY_MODE[mode] if over else PostingOutcome.OK
     assert verdict.outcome is expected
-    assert verdict.ok is (expected is Outcome.OK)
+    assert verdict.ok is (expected is PostingOutcome.OK)
     assert verdict.load == evening_load([*existing, new], cap)
     assert verdict.load.is_over is (verdict.load.over_by > 0)
 
@@ -343,21 +343,25 @@ def test_check_new_piece_over_cap(
 @pytest.mark.parametrize(
     ("existing", "new", "expected"),
     [
-        pytest.param([], w("Chinese", 10), Outcome.FORBIDDEN, id="written"),
-        pytest.param([], w("Chinese", 1), Outcome.FORBIDDEN, id="one-minute"),
-        pytest.param([r("Chinese", 20)], w("Maths", 5), Outcome.FORBIDDEN, id="after-reading"),
-        pytest.param([], r("Chinese", 20), Outcome.OK, id="reading-ok"),
-        pytest.param([], Piece("PE", HomeworkKind.PRACTICAL, 30), Outcome.OK, id="practical-ok"),
-        pytest.param([], Piece("Eng", HomeworkKind.ORAL, 10), Outcome.OK, id="oral-ok"),
+        pytest.param([], w("Chinese", 10), PostingOutcome.FORBIDDEN, id="written"),
+        pytest.param([], w("Chinese", 1), PostingOutcome.FORBIDDEN, id="one-minute"),
+        pytest.param(
+            [r("Chinese", 20)], w("Maths", 5), PostingOutcome.FORBIDDEN, id="after-reading"
+        ),
+        pytest.param([], r("Chinese", 20), PostingOutcome.OK, id="reading-ok"),
+        pytest.param(
+            [], Piece("PE", HomeworkKind.PRACTICAL, 30), PostingOutcome.OK, id="practical-ok"
+        ),
+        pytest.param([], Piece("Eng", HomeworkKind.ORAL, 10), PostingOutcome.OK, id="oral-ok"),
     ],
 )
 def test_check_new_piece_grades_1_2(
-    existing: list[Piece], new: Piece, expected: Outcome, mode: OverCapMode
+    existing: list[Piece], new: Piece, expected: PostingOutcome, mode: OverCapMode
 ) -> None:
     verdict = check_new_piece(existing, new, G1_CAP, mode)
     assert verdict.outcome is expected
     assert verdict.load.cap.rule is CapRule.NO_WRITTEN_PRIMARY_LOW
-    assert verdict.load.forbidden_written is (expected is Outcome.FORBIDDEN)
+    assert verdict.load.forbidden_written is (expected is PostingOutcome.FORBIDDEN)
 
 
 def test_check_new_piece_preview_example() -> None:
@@ -365,7 +369,7 @@ def test_check_new_piece_preview_example() -> None:
     verdict = check_new_piece(
         [w("Maths", 25, 1), w("Chinese", 15, 2)], w("English", 30), PRIMARY_CAP, OverCapMode.WARN
     )
-    assert verdict.outcome is Outcome.OVER_NEEDS_CONFIRM
+    assert verdict.outcome is PostingOutcome.OVER_NEEDS_CONFIRM
     load = verdict.load
     assert load.written_by_subject == (("Maths", 25), ("Chinese", 15), ("English", 30))
     assert (load.written_total, load.cap.minutes, load.over_by) == (70, 60, 10)
@@ -382,7 +386,11 @@ def test_check_new_piece_multi_day_spread() -> None:
         for d, m in shares.items()
     }
     assert shares == {THU: 15, FRI: 15, MON: 15}
-    assert outcomes == {THU: Outcome.OVER_REFUSED, FRI: Outcome.OK, MON: Outcome.OK}
+    assert outcomes == {
+        THU: PostingOutcome.OVER_REFUSED,
+        FRI: PostingOutcome.OK,
+        MON: PostingOutcome.OK,
+    }
 
 
 @pytest.mark.parametrize("minutes", [-1, -60])
@@ -411,7 +419,7 @@ def test_enums_are_storable_strings() -> None:
     assert OverCapMode("strict") is OverCapMode.STRICT
     assert GradeBand("primary_low") is GradeBand.PRIMARY_LOW
     assert CapRule("no_written_primary_low") is CapRule.NO_WRITTEN_PRIMARY_LOW
-    assert Outcome("over_needs_confirm") is Outcome.OVER_NEEDS_CONFIRM
+    assert PostingOutcome("over_needs_confirm") is PostingOutcome.OVER_NEEDS_CONFIRM
     assert f"{CapRule.JUNIOR_DAILY}" == "junior_daily"
 
 

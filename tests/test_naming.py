@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.domain.naming import class_name, class_names
 from bot.i18n import LOCALES
-from bot.naming import class_name, class_names
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import String
 
+from bot.domain.presets import SUBJECT_PRESETS
 from bot.i18n import LOCALES
-from bot.presets import SUBJECT_PRESETS
 from storage.models import Subject
 
 

@@ -1,10 +1,10 @@
-"""bot.reporting: the evening question's ranges around the cap."""
+"""bot.domain.reporting: the evening question's ranges around the cap."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.reporting import MAX_MINUTES, RangeChoice, range_choices
+from bot.domain.reporting import MAX_MINUTES, RangeChoice, range_choices
 
 
 def test_ranges_around_primary_cap() -> None:

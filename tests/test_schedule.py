@@ -1,4 +1,4 @@
-"""bot.schedule: which jobs are due, per school time zone and calendar, with an injected clock."""
+"""bot.domain.schedule: which jobs are due, per school zone and calendar, with an injected clock."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.calendar import SchoolCalendar
-from bot.schedule import JOB_ORDER, DueRun, Job, SchoolTimes, due_runs
+from bot.domain.calendar import SchoolCalendar
+from bot.domain.schedule import JOB_ORDER, DueRun, Job, SchoolTimes, due_runs
 
 # November 2026: Wed 18 is a holiday here, Sat 21 a make-up school day.
 THU, WED, SAT, SUN = date(2026, 11, 19), date(2026, 11, 18), date(2026, 11, 21), date(2026, 11, 22)

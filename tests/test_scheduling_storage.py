@@ -10,12 +10,14 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.calendar import SchoolCalendar
-from bot.load import HomeworkKind, cap_for, median_minutes
-from bot.schedule import DueRun, Job
+from bot.domain.calendar import SchoolCalendar
+from bot.domain.homework import HomeworkStatus
+from bot.domain.load import HomeworkKind, cap_for, median_minutes
+from bot.domain.reporting import ReportOutcome
+from bot.domain.schedule import DueRun, Job
 from storage import reports, scheduling
 from storage.db import SessionMaker
-from storage.homework import Status, caps_of
+from storage.homework import caps_of
 from storage.models import (
     Assignment,
     AssignmentLoad,
@@ -138,9 +140,9 @@ async def test_report_upsert_one_row_latest_wins_history_kept(sessionmaker: Sess
         assert await reports.child_of_parent(session, 501, c.id) is not None
         assert await reports.child_of_parent(session, 503, c.id) is None
         for reporter, minutes, outcome in (
-            (501, 45, reports.Outcome.DONE),
-            (501, 50, reports.Outcome.DONE),
-            (502, None, reports.Outcome.UNFINISHED),
+            (501, 45, ReportOutcome.DONE),
+            (501, 50, ReportOutcome.DONE),
+            (502, None, ReportOutcome.UNFINISHED),
         ):
             await reports.save_report(
                 session,
@@ -168,7 +170,7 @@ async def test_report_upsert_one_row_latest_wins_history_kept(sessionmaker: Sess
                 child_id=c.id,
                 day=THU,
                 minutes=601,
-                outcome=reports.Outcome.DONE,
+                outcome=ReportOutcome.DONE,
                 reporter_id=501,
                 now=NOW,
             )
@@ -204,10 +206,12 @@ async def test_daily_check_matches_python_over_hundreds_of_classes(
                     kind = rng.choice(
                         [HomeworkKind.WRITTEN, HomeworkKind.WRITTEN, HomeworkKind.ORAL]
                     )
-                    status = rng.choice([Status.POSTED, Status.POSTED, Status.CANCELLED])
+                    status = rng.choice(
+                        [HomeworkStatus.POSTED, HomeworkStatus.POSTED, HomeworkStatus.CANCELLED]
+                    )
                     minutes = rng.randrange(5, 50)
                     await world.homework(session, k, subjects[si], 9000, minutes, THU, kind, status)
-                    if status == Status.POSTED and kind == HomeworkKind.WRITTEN:
+                    if status == HomeworkStatus.POSTED and kind == HomeworkKind.WRITTEN:
                         written += minutes
                 if rng.random() < 0.2:  # noise on another evening
                     await world.homework(session, k, subjects[si], 9000, 30, other_day)
@@ -262,7 +266,7 @@ async def test_daily_check_matches_python_over_hundreds_of_classes(
                     )
                     .where(
                         AssignmentLoad.day == THU,
-                        Assignment.status == Status.POSTED.value,
+                        Assignment.status == HomeworkStatus.POSTED.value,
                     )
                 )
             ).scalars()
@@ -314,7 +318,7 @@ async def test_teacher_shares(sessionmaker: SessionMaker) -> None:
         await world.homework(session, k, maths, 801, 15)
         await world.homework(session, k, chinese, 802, 25)
         await world.homework(session, k, chinese, 802, 20, kind=HomeworkKind.READING)
-        await world.homework(session, k, chinese, 802, 40, status=Status.CANCELLED)
+        await world.homework(session, k, chinese, 802, 40, status=HomeworkStatus.CANCELLED)
         await session.commit()
         shares = await scheduling.teacher_shares(session, [(k.id, THU)])
     assert [(s.teacher_id, s.subject, s.minutes) for s in shares] == [

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.policy import ComplaintCategory, NegativeItem
-from bot.textcheck import Hint, chinese_numeral_to_int, find_hints, normalize
+from bot.domain.policy import ComplaintCategory, NegativeItem
+from bot.domain.textcheck import Hint, chinese_numeral_to_int, find_hints, normalize
 
 I = NegativeItem  # noqa: E741 - short alias keeps the case tables readable
 

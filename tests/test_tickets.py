@@ -8,16 +8,16 @@ from itertools import pairwise, product
 
 import pytest
 
-from bot.calendar import SchoolCalendar
-from bot.tickets import (
+from bot.domain.calendar import SchoolCalendar
+from bot.domain.complaints import (
     CODE_ALPHABET,
     FINAL,
     OPEN,
-    Action,
-    Actor,
-    Level,
+    ComplaintAction,
+    ComplaintActor,
+    ComplaintLevel,
+    ComplaintStatus,
     Move,
-    Status,
     allowed_actions,
     class_visible,
     deadline_for,
@@ -27,7 +27,7 @@ from bot.tickets import (
     transition,
 )
 
-S, L, A, R = Status, Level, Action, Actor
+S, L, A, R = ComplaintStatus, ComplaintLevel, ComplaintAction, ComplaintActor
 
 # ---------------------------------------------------------------- codes
 
@@ -68,7 +68,9 @@ def test_is_code_rejects(text: str) -> None:
 
 # ---------------------------------------------------------------- the status machine
 
-ALLOWED: list[tuple[Status, Level, Action, Actor, int, Move]] = [
+ALLOWED: list[
+    tuple[ComplaintStatus, ComplaintLevel, ComplaintAction, ComplaintActor, int, Move]
+] = [
     # school handlers at school level
     (S.NEW, L.SCHOOL, A.TAKE, R.SCHOOL, 0, Move(S.IN_PROGRESS, L.SCHOOL)),
     (S.RETURNED, L.SCHOOL, A.TAKE, R.SCHOOL, 0, Move(S.IN_PROGRESS, L.SCHOOL)),
@@ -102,12 +104,17 @@ ALLOWED: list[tuple[Status, Level, Action, Actor, int, Move]] = [
 
 @pytest.mark.parametrize(("status", "level", "action", "actor", "bad", "move"), ALLOWED)
 def test_allowed_transitions(
-    status: Status, level: Level, action: Action, actor: Actor, bad: int, move: Move
+    status: ComplaintStatus,
+    level: ComplaintLevel,
+    action: ComplaintAction,
+    actor: ComplaintActor,
+    bad: int,
+    move: Move,
 ) -> None:
     assert transition(status, level, action, actor, bad) == move
 
 
-REFUSED: list[tuple[Status, Level, Action, Actor]] = [
+REFUSED: list[tuple[ComplaintStatus, ComplaintLevel, ComplaintAction, ComplaintActor]] = [
     # the school cannot act once the district has it, nor on closed tickets
     (S.ESCALATED, L.DISTRICT, A.REPLY, R.SCHOOL),
     (S.IN_PROGRESS, L.DISTRICT, A.RESOLVE, R.SCHOOL),
@@ -137,13 +144,19 @@ REFUSED: list[tuple[Status, Level, Action, Actor]] = [
 
 
 @pytest.mark.parametrize(("status", "level", "action", "actor"), REFUSED)
-def test_refused_transitions(status: Status, level: Level, action: Action, actor: Actor) -> None:
+def test_refused_transitions(
+    status: ComplaintStatus, level: ComplaintLevel, action: ComplaintAction, actor: ComplaintActor
+) -> None:
     assert transition(status, level, action, actor) is None
 
 
-@pytest.mark.parametrize(("status", "action", "actor"), list(product(FINAL, Action, Actor)))
-def test_final_statuses_accept_nothing(status: Status, action: Action, actor: Actor) -> None:
-    for level in Level:
+@pytest.mark.parametrize(
+    ("status", "action", "actor"), list(product(FINAL, ComplaintAction, ComplaintActor))
+)
+def test_final_statuses_accept_nothing(
+    status: ComplaintStatus, action: ComplaintAction, actor: ComplaintActor
+) -> None:
+    for level in ComplaintLevel:
         assert transition(status, level, action, actor) is None
 
 

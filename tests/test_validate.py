@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.validate import (
+from bot.domain.validate import (
     Checked,
     TextError,
     clean_person_name,

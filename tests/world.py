@@ -7,8 +7,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.load import HomeworkKind
-from storage.homework import Status, create_assignment
+from bot.domain.homework import HomeworkStatus
+from bot.domain.load import HomeworkKind
+from bot.domain.roles import Role
+from storage.homework import create_assignment
 from storage.models import (
     Assignment,
     CalendarDay,
@@ -16,7 +18,6 @@ from storage.models import (
     District,
     Membership,
     ParentLink,
-    Role,
     School,
     SchoolClass,
     Subject,
@@ -108,7 +109,7 @@ async def homework(
     minutes: int,
     day: date = THU,
     kind: HomeworkKind = HomeworkKind.WRITTEN,
-    status: Status = Status.POSTED,
+    status: HomeworkStatus = HomeworkStatus.POSTED,
     text: str = "Exercises",
 ) -> Assignment:
     await user(session, teacher_id, f"Teacher {teacher_id}")

@@ -19,11 +19,12 @@ from typing import Any, TypeVar
 
 from sqlalchemy import select
 
-from bot.callbacks import CallbackData, unpack
+from bot.domain.roles import Role
 from bot.i18n import gettext, ngettext, use_locale
+from handlers.kit.callbacks import CallbackData, unpack
 from storage import repo
 from storage.db import SessionMaker
-from storage.models import Role, SchoolClass
+from storage.models import SchoolClass
 from tests.fakebot import FakeUser, SentMessage
 
 P = TypeVar("P", bound=CallbackData)

@@ -21,13 +21,20 @@ from datetime import UTC, date, datetime, time
 from time import monotonic
 from typing import Any, TypeVar
 
-from bot.calendar import SchoolCalendar, local_now, parse_school_days
+from bot.domain.calendar import SchoolCalendar, local_now, parse_school_days
+from bot.domain.load import HomeworkKind
+from bot.domain.roles import Role
 from bot.i18n import use_locale
-from bot.load import HomeworkKind
-from handlers.homework import KINDS, Action, HwAction, HwPick, Step
+from handlers.homework.posting import (
+    KINDS,
+    HomeworkAction,
+    HomeworkActionButton,
+    HomeworkPickButton,
+    HomeworkStep,
+)
 from storage import repo
 from storage.db import SessionMaker
-from storage.models import CalendarDay, Child, ParentLink, Role, School
+from storage.models import CalendarDay, Child, ParentLink, School
 from tests.e2e.helpers import has_button, send, t, t_re, tap
 from tests.fakebot import FakeBotAPI, FakeUser, SentMessage
 
@@ -235,13 +242,41 @@ async def post_homework(
     if subject_id is None:
         await send(user, "/assign", ask_text)
     else:
-        await send(user, "/assign", has_button(HwPick, step=Step.SUBJECT, value=subject_id))
-        await tap(user, HwPick, ask_text, step=Step.SUBJECT, value=subject_id)
-    await send(user, text, has_button(HwPick, step=Step.KIND))
+        await send(
+            user,
+            "/assign",
+            has_button(HomeworkPickButton, step=HomeworkStep.SUBJECT, value=subject_id),
+        )
+        await tap(user, HomeworkPickButton, ask_text, step=HomeworkStep.SUBJECT, value=subject_id)
+    await send(user, text, has_button(HomeworkPickButton, step=HomeworkStep.KIND))
     kind_index = KINDS.index(kind)
-    await tap(user, HwPick, has_button(HwPick, step=Step.MINUTES), step=Step.KIND, value=kind_index)
-    await tap(user, HwPick, has_button(HwPick, step=Step.EVENING), step=Step.MINUTES, value=mins)
+    await tap(
+        user,
+        HomeworkPickButton,
+        has_button(HomeworkPickButton, step=HomeworkStep.MINUTES),
+        step=HomeworkStep.KIND,
+        value=kind_index,
+    )
+    await tap(
+        user,
+        HomeworkPickButton,
+        has_button(HomeworkPickButton, step=HomeworkStep.EVENING),
+        step=HomeworkStep.MINUTES,
+        value=mins,
+    )
     evening = today.toordinal()
-    await tap(user, HwPick, has_button(HwPick, step=Step.DUE), step=Step.EVENING, value=evening)
-    await tap(user, HwPick, has_button(HwAction, action=Action.POST), step=Step.DUE, value=0)
-    return await tap(user, HwAction, t(locale, "Posted."), action=Action.POST)
+    await tap(
+        user,
+        HomeworkPickButton,
+        has_button(HomeworkPickButton, step=HomeworkStep.DUE),
+        step=HomeworkStep.EVENING,
+        value=evening,
+    )
+    await tap(
+        user,
+        HomeworkPickButton,
+        has_button(HomeworkActionButton, action=HomeworkAction.POST),
+        step=HomeworkStep.DUE,
+        value=0,
+    )
+    return await tap(user, HomeworkActionButton, t(locale, "Posted."), action=HomeworkAction.POST)

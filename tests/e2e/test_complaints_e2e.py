@@ -20,13 +20,25 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.policy import ComplaintCategory
-from bot.tickets import Status
-from handlers.complaints import CATEGORIES, Act, CpAct, CpPick, Step
-from handlers.labels import category_label
-from handlers.tickets import Do, TkAct, TkFilter, status_label
+from bot.domain.complaints import ComplaintStatus
+from bot.domain.policy import ComplaintCategory
+from bot.domain.roles import Role
+from handlers.complaints.filing import (
+    CATEGORIES,
+    ComplaintDraftAction,
+    ComplaintDraftButton,
+    ComplaintDraftStep,
+    ComplaintPickButton,
+)
+from handlers.complaints.handling import (
+    ComplaintCardAction,
+    ComplaintCardButton,
+    ComplaintFilterButton,
+    status_label,
+)
+from handlers.kit.labels import category_label
 from storage.db import SessionMaker
-from storage.models import Complaint, ComplaintEvent, Role
+from storage.models import Complaint, ComplaintEvent
 from tests.e2e.conftest import BotProcess
 from tests.e2e.helpers import has_button, send, t, t_re, tap
 from tests.e2e.stories import (
@@ -127,37 +139,51 @@ async def file_anonymous(
         category=render(locale, category_label, category).capitalize(),
         limit=2000,
     )
-    await tap(parent, CpPick, ask, step=Step.CATEGORY, value=CATEGORIES.index(category))
-    await send(parent, text, has_button(CpAct, act=Act.PHOTOS_DONE))
+    await tap(
+        parent,
+        ComplaintPickButton,
+        ask,
+        step=ComplaintDraftStep.CATEGORY,
+        value=CATEGORIES.index(category),
+    )
+    await send(parent, text, has_button(ComplaintDraftButton, act=ComplaintDraftAction.PHOTOS_DONE))
     if photo is not None:
         mark = parent.mark()
         parent.send_photo(photo)
         await parent.wait_for(
             t(locale, "Photos attached: {count} of at most {n}.", count=1, n=5), after=mark
         )
-    who = await tap(parent, CpAct, t(locale, "Anonymous or with your name?"), act=Act.PHOTOS_DONE)
-    assert has_button(CpPick, step=Step.WHO, value=1)(who)
+    who = await tap(
+        parent,
+        ComplaintDraftButton,
+        t(locale, "Anonymous or with your name?"),
+        act=ComplaintDraftAction.PHOTOS_DONE,
+    )
+    assert has_button(ComplaintPickButton, step=ComplaintDraftStep.WHO, value=1)(who)
     preview = await tap(
         parent,
-        CpPick,
+        ComplaintPickButton,
         t(
             locale,
             "Preview of your complaint to {school}, class {klass}",
             school=SCHOOL,
             klass=klass,
         ),
-        step=Step.WHO,
+        step=ComplaintDraftStep.WHO,
         value=1,
     )
     assert text in (preview.text or "")
     filed = await tap(
-        parent, CpAct, t_re(locale, "Your complaint is filed. Ticket number: {code}"), act=Act.SEND
+        parent,
+        ComplaintDraftButton,
+        t_re(locale, "Your complaint is filed. Ticket number: {code}"),
+        act=ComplaintDraftAction.SEND,
     )
     codes = CODE_RE.findall(filed.text or "")
     assert len(codes) == 1, filed.describe()
-    assert t(locale, "Status: {status}", status=render(locale, status_label, Status.NEW)) in (
-        filed.text or ""
-    )
+    assert t(
+        locale, "Status: {status}", status=render(locale, status_label, ComplaintStatus.NEW)
+    ) in (filed.text or "")
     return str(codes[0])
 
 
@@ -198,7 +224,10 @@ async def test_anonymous_complaint_relay_resolution_and_rating(
     # The handler and the admin are told at once: the card (class shown: 3 parents use the
     # bot), the text, the photo, and the buttons.
     for user, locale in staff:
-        card = await user.wait_for(has_button(TkAct, ticket_id=c.id, do=Do.TAKE), after=marks[user])
+        card = await user.wait_for(
+            has_button(ComplaintCardButton, ticket_id=c.id, do=ComplaintCardAction.TAKE),
+            after=marks[user],
+        )
         seen = card.text or ""
         assert seen.startswith(t(locale, "📮 A new complaint for your school."))
         assert t(locale, "Complaint {code}", code=code) in seen
@@ -209,14 +238,14 @@ async def test_anonymous_complaint_relay_resolution_and_rating(
         assert photo.text == t(locale, "{code}: photos", code=code) + " (1/1)"
 
     # Take: the parent gets the status line.
-    status = {loc: render(loc, status_label, Status.IN_PROGRESS) for loc in (ZH, RU, EN)}
+    status = {loc: render(loc, status_label, ComplaintStatus.IN_PROGRESS) for loc in (ZH, RU, EN)}
     mark = parent.mark()
     await tap(
         handler,
-        TkAct,
+        ComplaintCardButton,
         t(RU, "You took {code}. The parent is told.", code=code),
         ticket_id=c.id,
-        do=Do.TAKE,
+        do=ComplaintCardAction.TAKE,
     )
     await parent.wait_for(t(ZH, "{code}: {status}", code=code, status=status[ZH]), after=mark)
 
@@ -224,31 +253,31 @@ async def test_anonymous_complaint_relay_resolution_and_rating(
     mark = parent.mark()
     await tap(
         handler,
-        TkAct,
+        ComplaintCardButton,
         t_re(
             RU, "Type your reply to the parent on {code} (at most {limit} characters):", code=code
         ),
         ticket_id=c.id,
-        do=Do.REPLY,
+        do=ComplaintCardAction.REPLY,
     )
     await send(handler, REPLY, t(RU, "Your reply on {code} was sent to the parent.", code=code))
     relayed = await parent.wait_for(
         t(ZH, "Reply on {code}:\n{text}", code=code, text=REPLY), after=mark
     )
-    assert has_button(TkAct, ticket_id=c.id, do=Do.ADD_INFO)(relayed)
+    assert has_button(ComplaintCardButton, ticket_id=c.id, do=ComplaintCardAction.ADD_INFO)(relayed)
 
     # The parent answers ("Add information"): relayed to the handler and the admin.
     marks = {u: u.mark() for u, _l in staff}
     await tap(
         parent,
-        TkAct,
+        ComplaintCardButton,
         t_re(
             ZH,
             "Type what you want to add to {code} (at most {limit} characters), or send a photo:",
             code=code,
         ),
         ticket_id=c.id,
-        do=Do.ADD_INFO,
+        do=ComplaintCardAction.ADD_INFO,
     )
     await send(parent, ANSWER, t(ZH, "Added to {code}; the handlers see it.", code=code))
     for user, locale in staff:
@@ -260,13 +289,13 @@ async def test_anonymous_complaint_relay_resolution_and_rating(
     # Resolve; the parent rates "not resolved": reopened, the handlers are told.
     await resolve(handler, parent, c.id, code, SUMMARY_1)
     marks = {u: u.mark() for u, _l in staff}
-    reopened = render(ZH, status_label, Status.REOPENED)
+    reopened = render(ZH, status_label, ComplaintStatus.REOPENED)
     await tap(
         parent,
-        TkAct,
+        ComplaintCardButton,
         t(ZH, "Thank you. {code} is reopened.", code=code),
         ticket_id=c.id,
-        do=Do.RATE_BAD,
+        do=ComplaintCardAction.RATE_BAD,
     )
     assert (parent.last.text or "").endswith(t(ZH, "{code}: {status}", code=code, status=reopened))
     for user, locale in staff:
@@ -281,10 +310,10 @@ async def test_anonymous_complaint_relay_resolution_and_rating(
     marks = {u: u.mark() for u, _l in staff}
     await tap(
         parent,
-        TkAct,
+        ComplaintCardButton,
         t(ZH, "Thank you. {code} is closed.", code=code),
         ticket_id=c.id,
-        do=Do.RATE_OK,
+        do=ComplaintCardAction.RATE_OK,
     )
     for user, locale in staff:
         await user.wait_for(
@@ -303,14 +332,16 @@ async def test_anonymous_complaint_relay_resolution_and_rating(
     assert code not in (listing.text or "")  # closed: not among the open ones
     everything = await tap(
         handler,
-        TkFilter,
+        ComplaintFilterButton,
         t_re(RU, "{n}. {code} · {place}", n=1, code=code),
         status="",
         category="",
         class_id=0,
     )
     assert everything.message_id == listing.message_id
-    history = await tap(handler, TkAct, t(RU, "History:"), ticket_id=c.id, do=Do.VIEW)
+    history = await tap(
+        handler, ComplaintCardButton, t(RU, "History:"), ticket_id=c.id, do=ComplaintCardAction.VIEW
+    )
     async with db() as s:
         kinds = list(
             await s.scalars(
@@ -342,7 +373,7 @@ async def resolve(
     mark = parent.mark()
     await tap(
         handler,
-        TkAct,
+        ComplaintCardButton,
         t_re(
             RU,
             "Type a short summary of how {code} was resolved; the parent sees it and rates "
@@ -350,7 +381,7 @@ async def resolve(
             code=code,
         ),
         ticket_id=ticket_id,
-        do=Do.RESOLVE,
+        do=ComplaintCardAction.RESOLVE,
     )
     await send(
         handler,
@@ -367,8 +398,12 @@ async def resolve(
         ),
         after=mark,
     )
-    assert has_button(TkAct, ticket_id=ticket_id, do=Do.RATE_OK)(resolved)
-    assert has_button(TkAct, ticket_id=ticket_id, do=Do.RATE_BAD)(resolved)
+    assert has_button(ComplaintCardButton, ticket_id=ticket_id, do=ComplaintCardAction.RATE_OK)(
+        resolved
+    )
+    assert has_button(ComplaintCardButton, ticket_id=ticket_id, do=ComplaintCardAction.RATE_BAD)(
+        resolved
+    )
 
 
 async def test_deadline_passes_and_the_supervisor_answers(
@@ -402,7 +437,8 @@ async def test_deadline_passes_and_the_supervisor_answers(
     marks = {u: u.mark() for u in (parent, handler, supervisor)}
     await bot.start()
     escalated = await supervisor.wait_for(
-        has_button(TkAct, ticket_id=ticket_id, do=Do.TAKE), after=marks[supervisor]
+        has_button(ComplaintCardButton, ticket_id=ticket_id, do=ComplaintCardAction.TAKE),
+        after=marks[supervisor],
     )
     seen = escalated.text or ""
     assert seen.startswith(
@@ -415,7 +451,12 @@ async def test_deadline_passes_and_the_supervisor_answers(
         after=marks[handler],
     )
     await parent.wait_for(
-        t(RU, "{code}: {status}", code=code, status=render(RU, status_label, Status.ESCALATED)),
+        t(
+            RU,
+            "{code}: {status}",
+            code=code,
+            status=render(RU, status_label, ComplaintStatus.ESCALATED),
+        ),
         after=marks[parent],
     )
     await until(lambda: escalated_once(db, code), "the ticket escalated")
@@ -423,21 +464,21 @@ async def test_deadline_passes_and_the_supervisor_answers(
     # The supervisor takes it and replies; the reply reaches the parent.
     await tap(
         supervisor,
-        TkAct,
+        ComplaintCardButton,
         t(EN, "You took {code}. The parent is told.", code=code),
         ticket_id=ticket_id,
-        do=Do.TAKE,
+        do=ComplaintCardAction.TAKE,
     )
     reply = "The district has asked the school to stop assigning whole test papers."
     mark = parent.mark()
     await tap(
         supervisor,
-        TkAct,
+        ComplaintCardButton,
         t_re(
             EN, "Type your reply to the parent on {code} (at most {limit} characters):", code=code
         ),
         ticket_id=ticket_id,
-        do=Do.REPLY,
+        do=ComplaintCardAction.REPLY,
     )
     await send(supervisor, reply, t(EN, "Your reply on {code} was sent to the parent.", code=code))
     await parent.wait_for(t(RU, "Reply on {code}:\n{text}", code=code, text=reply), after=mark)

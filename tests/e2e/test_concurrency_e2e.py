@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from handlers.owner import Action as OwnerAction
-from handlers.owner import Confirm, PickDistrict
+from bot.domain.roles import InviteRole
+from handlers.onboarding.owner import NewSchoolAction as OwnerAction
+from handlers.onboarding.owner import NewSchoolConfirmButton, NewSchoolDistrictButton
 from storage.db import SessionMaker
-from storage.models import Child, InviteRole, ParentLink, School
+from storage.models import Child, ParentLink, School
 from tests.e2e.conftest import OWNER_ID, BotProcess
 from tests.e2e.helpers import (
     ASK_CHILD,
@@ -62,12 +63,12 @@ async def test_double_tap_creates_one_school(
 ) -> None:
     """An impatient owner taps "Create" twice: one school, the second tap refused politely."""
     olga = api.user(OWNER_ID, "Olga")
-    await send(olga, "/newschool", has_button(PickDistrict, district_id=0))
-    await tap(olga, PickDistrict, lambda m: True, district_id=0)
+    await send(olga, "/newschool", has_button(NewSchoolDistrictButton, district_id=0))
+    await tap(olga, NewSchoolDistrictButton, lambda m: True, district_id=0)
     await send(olga, "Xicheng District", t("en", "Type the school's name:"))
     await send(olga, "Twin Taps School", lambda m: True)
-    await send(olga, "Asia/Shanghai", has_button(Confirm, action=OwnerAction.CREATE))
-    label, _payload, msg = find_button(olga, Confirm, action=OwnerAction.CREATE)
+    await send(olga, "Asia/Shanghai", has_button(NewSchoolConfirmButton, action=OwnerAction.CREATE))
+    label, _payload, msg = find_button(olga, NewSchoolConfirmButton, action=OwnerAction.CREATE)
     first = olga.tap(label, message_id=msg.message_id)
     second = olga.tap(label, message_id=msg.message_id)
     await olga.wait_for("https://t.me/qingfu_test_bot?start=")

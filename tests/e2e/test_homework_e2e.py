@@ -16,24 +16,26 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.calendar import SchoolCalendar, parse_school_days
+from bot.domain.calendar import SchoolCalendar, parse_school_days
+from bot.domain.load import Cap, CapRule, HomeworkKind, OverCapMode
+from bot.domain.roles import Role
 from bot.i18n import format_day, format_minutes
-from bot.load import Cap, CapRule, HomeworkKind, OverCapMode
-from handlers.homework import KINDS, Action, HwAction, HwDecide, HwEdit, HwPick, Step
-from handlers.homework_manage import HwManage, Op
-from handlers.labels import rule_label
-from handlers.load import LoadClass
-from handlers.settings import MODES, StAct
-from handlers.settings import Act as SettingsAct
-from storage.db import SessionMaker
-from storage.models import (
-    Assignment,
-    AssignmentEvent,
-    AssignmentLoad,
-    Dialog,
-    Role,
-    School,
+from handlers.homework.load import LoadClassButton
+from handlers.homework.manage import HomeworkManageButton, Op
+from handlers.homework.posting import (
+    KINDS,
+    HomeworkAction,
+    HomeworkActionButton,
+    HomeworkDecisionButton,
+    HomeworkEditButton,
+    HomeworkPickButton,
+    HomeworkStep,
 )
+from handlers.kit.labels import rule_label
+from handlers.school.settings import MODES, SettingsButton
+from handlers.school.settings import SettingsAction as SettingsAct
+from storage.db import SessionMaker
+from storage.models import Assignment, AssignmentEvent, AssignmentLoad, Dialog, School
 from tests.e2e.conftest import BotProcess
 from tests.e2e.helpers import (
     find_button,
@@ -134,20 +136,38 @@ async def to_preview(
     ask_text = t(locale, ASK_TEXT, klass=klass, subject=subject)
     if several_subjects:
         sid = seeded.subjects[subject]
-        await send(user, "/assign", has_button(HwPick, step=Step.SUBJECT, value=sid))
-        await tap(user, HwPick, ask_text, step=Step.SUBJECT, value=sid)
+        await send(
+            user, "/assign", has_button(HomeworkPickButton, step=HomeworkStep.SUBJECT, value=sid)
+        )
+        await tap(user, HomeworkPickButton, ask_text, step=HomeworkStep.SUBJECT, value=sid)
     else:
         await send(user, "/assign", ask_text)
     await send(user, text, t(locale, ASK_KIND))
     written = KINDS.index(HomeworkKind.WRITTEN)
-    await tap(user, HwPick, t(locale, ASK_MINUTES), step=Step.KIND, value=written)
-    await tap(user, HwPick, t(locale, ASK_EVENING), step=Step.MINUTES, value=mins)
+    await tap(
+        user, HomeworkPickButton, t(locale, ASK_MINUTES), step=HomeworkStep.KIND, value=written
+    )
+    await tap(
+        user, HomeworkPickButton, t(locale, ASK_EVENING), step=HomeworkStep.MINUTES, value=mins
+    )
     today = seeded.today
-    label, _payload, _msg = find_button(user, HwPick, step=Step.EVENING, value=today.toordinal())
+    label, _payload, _msg = find_button(
+        user, HomeworkPickButton, step=HomeworkStep.EVENING, value=today.toordinal()
+    )
     assert label == t(locale, "Tonight") + " · " + day_of(locale, today)
-    await tap(user, HwPick, t(locale, ASK_DUE), step=Step.EVENING, value=today.toordinal())
+    await tap(
+        user,
+        HomeworkPickButton,
+        t(locale, ASK_DUE),
+        step=HomeworkStep.EVENING,
+        value=today.toordinal(),
+    )
     preview = await tap(
-        user, HwPick, t(locale, PREVIEW, klass=klass, subject=subject), step=Step.DUE, value=0
+        user,
+        HomeworkPickButton,
+        t(locale, PREVIEW, klass=klass, subject=subject),
+        step=HomeworkStep.DUE,
+        value=0,
     )
     text_seen = preview.text or ""
     assert text in text_seen
@@ -155,9 +175,9 @@ async def to_preview(
     return preview
 
 
-def preview_actions(msg: SentMessage) -> set[Action]:
+def preview_actions(msg: SentMessage) -> set[HomeworkAction]:
     """The actions the preview's buttons offer."""
-    return {p.action for _l, p in payloads(msg) if isinstance(p, HwAction)}
+    return {p.action for _l, p in payloads(msg) if isinstance(p, HomeworkActionButton)}
 
 
 async def statuses(db: SessionMaker) -> list[tuple[str, int, str]]:
@@ -191,8 +211,8 @@ async def test_posting_with_the_cap_edits_load_and_approvals(
         several_subjects=True,
     )
     assert load_line(ZH, today, [this(ZH, 30)], 30) in (first.text or "")
-    assert preview_actions(first) == {Action.POST, Action.CANCEL}
-    await tap(wang, HwAction, t(ZH, "Posted."), action=Action.POST)
+    assert preview_actions(first) == {HomeworkAction.POST, HomeworkAction.CANCEL}
+    await tap(wang, HomeworkActionButton, t(ZH, "Posted."), action=HomeworkAction.POST)
 
     second = await to_preview(
         wang,
@@ -205,7 +225,7 @@ async def test_posting_with_the_cap_edits_load_and_approvals(
         several_subjects=True,
     )
     assert load_line(ZH, today, [f"{MATHS} 30", this(ZH, 20)], 50) in (second.text or "")
-    posted = await tap(wang, HwAction, t(ZH, "Posted."), action=Action.POST)
+    posted = await tap(wang, HomeworkActionButton, t(ZH, "Posted."), action=HomeworkAction.POST)
     assert load_line(ZH, today, [f"{MATHS} 30", this(ZH, 20)], 50) in (posted.text or "")
 
     third = await to_preview(
@@ -221,9 +241,12 @@ async def test_posting_with_the_cap_edits_load_and_approvals(
     over_line = load_line(ZH, today, [f"{MATHS} 30", f"{CHINESE} 20", this(ZH, 15)], 65)
     assert over_line in (third.text or "")
     assert t(ZH, OVER_WARN) in (third.text or "")
-    assert preview_actions(third) == {Action.POST_OVER, Action.CANCEL}  # no plain "Post"
+    assert preview_actions(third) == {
+        HomeworkAction.POST_OVER,
+        HomeworkAction.CANCEL,
+    }  # no plain "Post"
     leader_mark, admin_mark = ivan.mark(), adam.mark()
-    await tap(wang, HwAction, t(ZH, "Posted."), action=Action.POST_OVER)
+    await tap(wang, HomeworkActionButton, t(ZH, "Posted."), action=HomeworkAction.POST_OVER)
 
     # The grade leader (ru) and the admin (en) are told at once, with the figures.
     for person, locale, mark in ((ivan, RU, leader_mark), (adam, EN, admin_mark)):
@@ -277,21 +300,32 @@ async def test_posting_with_the_cap_edits_load_and_approvals(
     listing = await send(wang, "/homework", t(ZH, "Homework for today and the coming days:"))
     async with db() as s:
         ids = list(await s.scalars(select(Assignment.id).order_by(Assignment.id)))
-    assert all(has_button(HwManage, assignment_id=i, op=Op.EDIT)(listing) for i in ids)
+    assert all(has_button(HomeworkManageButton, assignment_id=i, op=Op.EDIT)(listing) for i in ids)
     edit = await tap(
-        wang, HwManage, t(ZH, PREVIEW, klass="5B", subject=MATHS), assignment_id=ids[2], op=Op.EDIT
+        wang,
+        HomeworkManageButton,
+        t(ZH, PREVIEW, klass="5B", subject=MATHS),
+        assignment_id=ids[2],
+        op=Op.EDIT,
     )
     # The piece itself is left out of the class's other pieces: still 65, still over.
     assert over_line in (edit.text or "")
-    assert preview_actions(edit) == {Action.POST_OVER, Action.CANCEL}
-    await tap(wang, HwEdit, t(ZH, ASK_MINUTES), field=Step.MINUTES)
+    assert preview_actions(edit) == {HomeworkAction.POST_OVER, HomeworkAction.CANCEL}
+    await tap(wang, HomeworkEditButton, t(ZH, ASK_MINUTES), field=HomeworkStep.MINUTES)
     recheck = await tap(
-        wang, HwPick, t(ZH, PREVIEW, klass="5B", subject=MATHS), step=Step.MINUTES, value=10
+        wang,
+        HomeworkPickButton,
+        t(ZH, PREVIEW, klass="5B", subject=MATHS),
+        step=HomeworkStep.MINUTES,
+        value=10,
     )
     at_cap = load_line(ZH, today, [f"{MATHS} 30", f"{CHINESE} 20", this(ZH, 10)], 60)
     assert at_cap in (recheck.text or "")
-    assert preview_actions(recheck) == {Action.SAVE, Action.CANCEL}  # exactly at the cap: fine
-    saved = await tap(wang, HwAction, t(ZH, "Saved."), action=Action.SAVE)
+    assert preview_actions(recheck) == {
+        HomeworkAction.SAVE,
+        HomeworkAction.CANCEL,
+    }  # exactly at the cap: fine
+    saved = await tap(wang, HomeworkActionButton, t(ZH, "Saved."), action=HomeworkAction.SAVE)
     assert at_cap in (saved.text or "")
     async with db() as s:
         piece = await s.get(Assignment, ids[2])
@@ -313,10 +347,10 @@ async def test_posting_with_the_cap_edits_load_and_approvals(
         assert await s.get(Dialog, T_ZH) is None
 
     # The admin (en) looks at 5B's week through /load: within the cap now.
-    await send(adam, "/load", has_button(LoadClass, class_id=seeded.classes["5B"]))
+    await send(adam, "/load", has_button(LoadClassButton, class_id=seeded.classes["5B"]))
     week = await tap(
         adam,
-        LoadClass,
+        LoadClassButton,
         t(
             EN,
             "{klass}: written homework this week (limit: {rule})",
@@ -328,13 +362,16 @@ async def test_posting_with_the_cap_edits_load_and_approvals(
     await check_week(week, EN, seeded, f"{MATHS} 40 + {CHINESE} 20", 60)
 
     # ---- approve mode, set by the admin through /settings
-    await send(adam, "/settings", has_button(StAct, act=SettingsAct.MODE))
+    await send(adam, "/settings", has_button(SettingsButton, act=SettingsAct.MODE))
     await tap(
-        adam, StAct, t(EN, "What happens when homework goes over the limit?"), act=SettingsAct.MODE
+        adam,
+        SettingsButton,
+        t(EN, "What happens when homework goes over the limit?"),
+        act=SettingsAct.MODE,
     )
     menu = await tap(
         adam,
-        StAct,
+        SettingsButton,
         t(
             EN,
             "Over the limit: {mode}",
@@ -344,7 +381,7 @@ async def test_posting_with_the_cap_edits_load_and_approvals(
         value=MODES.index(OverCapMode.APPROVE),
     )
     assert menu.text
-    await tap(adam, StAct, t(EN, "Saved."), act=SettingsAct.DONE)
+    await tap(adam, SettingsButton, t(EN, "Saved."), act=SettingsAct.DONE)
     async with db() as s:
         school = await s.get(School, seeded.school_id)
         assert school is not None and school.over_cap_mode == "approve"
@@ -355,15 +392,15 @@ async def test_posting_with_the_cap_edits_load_and_approvals(
         essay.text or ""
     )
     assert t(EN, OVER_APPROVE) in (essay.text or "")
-    assert preview_actions(essay) == {Action.SUBMIT, Action.CANCEL}
+    assert preview_actions(essay) == {HomeworkAction.SUBMIT, HomeworkAction.CANCEL}
     mark = ivan.mark()
     await tap(
         emma,
-        HwAction,
+        HomeworkActionButton,
         t(EN, "Sent to the grade leader for approval. I will tell you the decision."),
-        action=Action.SUBMIT,
+        action=HomeworkAction.SUBMIT,
     )
-    request = await ivan.wait_for(has_button(HwDecide, approve=True), after=mark)
+    request = await ivan.wait_for(has_button(HomeworkDecisionButton, approve=True), after=mark)
     assert (request.text or "").startswith(
         t(
             RU,
@@ -376,14 +413,14 @@ async def test_posting_with_the_cap_edits_load_and_approvals(
     assert load_line(RU, today, [f"{MATHS} 40", f"{CHINESE} 20", f"{ENGLISH} 20"], 80) in (
         request.text or ""
     )
-    essay_id = find_button(ivan, HwDecide, approve=True)[1].assignment_id
+    essay_id = find_button(ivan, HomeworkDecisionButton, approve=True)[1].assignment_id
     async with db() as s:
         pending = await s.get(Assignment, essay_id)
         assert pending is not None and pending.status == "pending"
     mark = emma.mark()
     await tap(
         ivan,
-        HwDecide,
+        HomeworkDecisionButton,
         t(RU, "Approved; the parents will see it."),
         approve=True,
         assignment_id=essay_id,
@@ -405,16 +442,16 @@ async def test_posting_with_the_cap_edits_load_and_approvals(
     mark = ivan.mark()
     await tap(
         emma,
-        HwAction,
+        HomeworkActionButton,
         t(EN, "Sent to the grade leader for approval. I will tell you the decision."),
-        action=Action.SUBMIT,
+        action=HomeworkAction.SUBMIT,
     )
-    await ivan.wait_for(has_button(HwDecide, approve=False), after=mark)
-    words_id = find_button(ivan, HwDecide, approve=False)[1].assignment_id
+    await ivan.wait_for(has_button(HomeworkDecisionButton, approve=False), after=mark)
+    words_id = find_button(ivan, HomeworkDecisionButton, approve=False)[1].assignment_id
     assert words_id != essay_id
     await tap(
         ivan,
-        HwDecide,
+        HomeworkDecisionButton,
         t(RU, "Why is it rejected? Type a short reason for the teacher:"),
         approve=False,
         assignment_id=words_id,
@@ -434,7 +471,7 @@ async def test_posting_with_the_cap_edits_load_and_approvals(
         after=mark,
     )
     # A replayed press on the first request (its buttons are gone) changes nothing.
-    replay = ivan.tap_raw(HwDecide(essay_id, False).pack(), request.message_id)
+    replay = ivan.tap_raw(HomeworkDecisionButton(essay_id, False).pack(), request.message_id)
     assert await wait_answered(ivan, replay) == t(RU, "This was already decided.")
     assert [(m, s) for _t, m, s in await statuses(db)] == [
         (30, "posted"),
@@ -449,24 +486,34 @@ async def test_posting_with_the_cap_edits_load_and_approvals(
     kinds = await send(olga, "Прописи: буква А", t(RU, ASK_KIND))
     assert t(RU, LOW_GRADES) in (kinds.text or "")
     refusal = await tap_for_answer(
-        olga, HwPick, step=Step.KIND, value=KINDS.index(HomeworkKind.WRITTEN)
+        olga, HomeworkPickButton, step=HomeworkStep.KIND, value=KINDS.index(HomeworkKind.WRITTEN)
     )
     rule = render(RU, rule_label, Cap(0, CapRule.NO_WRITTEN_PRIMARY_LOW))
     assert refusal == t(RU, "Refused: {rule}. Choose another kind.", rule=rule)
     async with db() as s:
         dialog = await s.get(Dialog, T_LOW)
-        assert dialog is not None and dialog.step == Step.KIND and "kind" not in dialog.data
+        assert dialog is not None and dialog.step == HomeworkStep.KIND and "kind" not in dialog.data
     # Reading is fine: it does not count against the limit.
     await tap(
-        olga, HwPick, t(RU, ASK_MINUTES), step=Step.KIND, value=KINDS.index(HomeworkKind.READING)
+        olga,
+        HomeworkPickButton,
+        t(RU, ASK_MINUTES),
+        step=HomeworkStep.KIND,
+        value=KINDS.index(HomeworkKind.READING),
     )
-    await tap(olga, HwPick, t(RU, ASK_EVENING), step=Step.MINUTES, value=15)
-    await tap(olga, HwPick, t(RU, ASK_DUE), step=Step.EVENING, value=today.toordinal())
+    await tap(olga, HomeworkPickButton, t(RU, ASK_EVENING), step=HomeworkStep.MINUTES, value=15)
+    await tap(
+        olga, HomeworkPickButton, t(RU, ASK_DUE), step=HomeworkStep.EVENING, value=today.toordinal()
+    )
     reading = await tap(
-        olga, HwPick, t(RU, PREVIEW, klass="2A", subject=CHINESE), step=Step.DUE, value=0
+        olga,
+        HomeworkPickButton,
+        t(RU, PREVIEW, klass="2A", subject=CHINESE),
+        step=HomeworkStep.DUE,
+        value=0,
     )
-    assert preview_actions(reading) == {Action.POST, Action.CANCEL}
-    await tap(olga, HwAction, t(RU, "Posted."), action=Action.POST)
+    assert preview_actions(reading) == {HomeworkAction.POST, HomeworkAction.CANCEL}
+    await tap(olga, HomeworkActionButton, t(RU, "Posted."), action=HomeworkAction.POST)
     assert [(m, s) for _t, m, s in await statuses(db)][-1] == (15, "posted")
 
 

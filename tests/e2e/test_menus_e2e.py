@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
+from bot.domain.menus import commands_for
+from bot.domain.roles import Capability, Role
 from bot.i18n import language_name
-from bot.menus import commands_for
-from bot.roles import Capability
-from handlers.language import PickLanguage
+from handlers.onboarding.language import LanguageButton
 from storage import repo
 from storage.db import SessionMaker
-from storage.models import Role, User
+from storage.models import User
 from tests.e2e.conftest import OWNER_ID, BotProcess
 from tests.e2e.helpers import send, t, tap, wait_menu
 from tests.fakebot import FakeBotAPI, FakeUser
@@ -82,7 +82,7 @@ async def test_language_switch(bot: BotProcess, api: FakeBotAPI, db: SessionMake
     await send(vera, "/language", t("ru", "Choose your language:"))
     await tap(
         vera,
-        PickLanguage,
+        LanguageButton,
         t("zh_Hans", "Language set: {language}.", language=language_name("zh_Hans")),
         locale="zh_Hans",
     )

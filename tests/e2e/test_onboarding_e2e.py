@@ -13,31 +13,34 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from bot.domain.menus import commands_for
+from bot.domain.roles import Capability, InviteRole, Role
 from bot.i18n import format_list, use_locale
-from bot.menus import commands_for
-from bot.roles import Capability
-from handlers import invites, owner, school_setup
-from handlers.invites import (
-    InvClass,
-    InvDistrict,
-    InvGrade,
-    InvRole,
-    InvToggle,
-    InvValidity,
-    Revoke,
+from handlers.onboarding import invites, owner
+from handlers.onboarding.invites import (
+    InviteClassButton,
+    InviteDistrictButton,
+    InviteGradeButton,
+    InviteRevokeButton,
+    InviteRoleButton,
+    InviteToggleButton,
+    InviteValidityButton,
 )
-from handlers.owner import Confirm, PickDistrict, PickTimezone
-from handlers.school_setup import Act, SetupAct
+from handlers.onboarding.owner import (
+    NewSchoolConfirmButton,
+    NewSchoolDistrictButton,
+    NewSchoolTimezoneButton,
+)
+from handlers.school import setup as school_setup
+from handlers.school.setup import SetupAction, SetupButton
 from storage.db import SessionMaker
 from storage.models import (
     Child,
     Dialog,
     District,
     Invite,
-    InviteRole,
     Membership,
     ParentLink,
-    Role,
     School,
     SchoolClass,
     Subject,
@@ -128,11 +131,11 @@ async def new_school(owner_user: FakeUser, bot: BotProcess, db: SessionMaker) ->
     """The owner creates district and school, with bad input and a restart on the way;
     returns the admin invite code."""
     o = owner_user
-    await send(o, "/newschool", has_button(PickDistrict, district_id=0))
+    await send(o, "/newschool", has_button(NewSchoolDistrictButton, district_id=0))
     ask_district = t(EN, 'Type the district\'s name (e.g. "Haidian District"):')
     ask_school = t(EN, "Type the school's name:")
     ask_tz = t(EN, "Which time zone is the school in? Pick one, or type its IANA name:")
-    await tap(o, PickDistrict, ask_district, district_id=0)
+    await tap(o, NewSchoolDistrictButton, ask_district, district_id=0)
     # District name: too long, too short, then right.
     await send_bad(o, "D" * 121, t(EN, TOO_LONG, limit=120), ask_district)
     await send_bad(o, " D ", t(EN, TOO_SHORT, limit=2), ask_district)
@@ -144,15 +147,17 @@ async def new_school(owner_user: FakeUser, bot: BotProcess, db: SessionMaker) ->
     o.send(SCHOOL)
     await bot.start()
     await o.wait_for(ask_tz, after=mark)
-    assert labels(o, PickTimezone)[0] == "Asia/Shanghai"  # DEFAULT_TIMEZONE comes first
+    assert labels(o, NewSchoolTimezoneButton)[0] == "Asia/Shanghai"  # DEFAULT_TIMEZONE comes first
     # Time zone: unknown names, then typed right.
     await send_bad(o, "Mars/Olympus_Mons", t(EN, BAD_TZ, name="Mars/Olympus_Mons"), ask_tz)
     await send_bad(o, "UTC+8", t(EN, BAD_TZ, name="UTC+8"), ask_tz)
-    check = await send(o, "Asia/Shanghai", has_button(Confirm, action=owner.Action.CREATE))
+    check = await send(
+        o, "Asia/Shanghai", has_button(NewSchoolConfirmButton, action=owner.NewSchoolAction.CREATE)
+    )
     assert DISTRICT in (check.text or "") and SCHOOL in (check.text or "")
     done = await tap(
         o,
-        Confirm,
+        NewSchoolConfirmButton,
         t_re(
             EN,
             "The school {school} is created. Send this link to its administrator (it works "
@@ -161,7 +166,7 @@ async def new_school(owner_user: FakeUser, bot: BotProcess, db: SessionMaker) ->
             school=SCHOOL,
             days=owner.ADMIN_INVITE_DAYS,
         ),
-        action=owner.Action.CREATE,
+        action=owner.NewSchoolAction.CREATE,
     )
     code = invite_code(done)
     async with db() as s:
@@ -182,12 +187,12 @@ async def set_up_subjects(a: FakeUser) -> None:
     preset = list(school_setup.SUBJECT_PRESETS["en"])
     await tap(
         a,
-        SetupAct,
+        SetupButton,
         t(EN, "Subjects of {school}: {subjects}", school=SCHOOL, subjects=", ".join(preset)),
-        act=Act.PRESET,
+        act=SetupAction.PRESET,
     )
     ask = t(EN, 'Type the subjects to add, separated by commas (e.g. "Music, Art"):')
-    await tap(a, SetupAct, ask, act=Act.TYPE)
+    await tap(a, SetupButton, ask, act=SetupAction.TYPE)
     bad = t(EN, "Please type subject names of at most 40 characters, separated by commas.")
     await send_bad(a, "A" * 41 + ", Art", bad, ask)
     await send_bad(a, ", ,", bad, ask)
@@ -201,7 +206,7 @@ async def set_up_subjects(a: FakeUser) -> None:
             subjects=", ".join([*preset, "Music", "Art"]),
         ),
     )
-    await tap(a, SetupAct, t(EN, "Saved."), act=Act.DONE)
+    await tap(a, SetupButton, t(EN, "Saved."), act=SetupAction.DONE)
 
 
 async def set_up_classes(a: FakeUser, db: SessionMaker) -> None:
@@ -211,9 +216,9 @@ async def set_up_classes(a: FakeUser, db: SessionMaker) -> None:
         t(EN, "Classes of {school}:", school=SCHOOL) + "\n" + t(EN, "No classes yet."),
     )
     ask_grades = t(EN, "Which grades? Pick a range or type one, e.g. 3-5:")
-    await tap(a, SetupAct, ask_grades, act=Act.BULK, value=0)
+    await tap(a, SetupButton, ask_grades, act=SetupAction.BULK, value=0)
     grades_1_6 = t(EN, "Grades {a}-{b}", a=1, b=6)
-    assert labels(a, SetupAct)[0] == grades_1_6
+    assert labels(a, SetupButton)[0] == grades_1_6
     # Grades: reversed and out of range, then the button "Grades 1-6".
     bad_grades = t(EN, 'Please type grades from 1 to 12 like "3-5", or pick a range.')
     for wrong in ("5-3", "0-13", "one to six"):
@@ -221,7 +226,7 @@ async def set_up_classes(a: FakeUser, db: SessionMaker) -> None:
     ask_count = t(
         EN, "Grades {a}-{b}. How many classes in each grade? Pick or type a number:", a=1, b=6
     )
-    await tap(a, SetupAct, ask_count, label=grades_1_6, act=Act.BULK)
+    await tap(a, SetupButton, ask_count, label=grades_1_6, act=SetupAction.BULK)
     # Classes per grade: zero, too many, not a number, then the button "2".
     bad_count = t(EN, "Please type a whole number from 1 to {max}.", max=30)
     for wrong in ("0", "31", "two"):
@@ -229,7 +234,7 @@ async def set_up_classes(a: FakeUser, db: SessionMaker) -> None:
     names = [f"{g}{x}" for g in range(1, 7) for x in "AB"]
     await tap(
         a,
-        SetupAct,
+        SetupButton,
         tn(
             EN,
             "This creates {n} class: {names}. Classes that already exist are kept.",
@@ -238,15 +243,17 @@ async def set_up_classes(a: FakeUser, db: SessionMaker) -> None:
             names=", ".join(names),
         ),
         label="2",
-        act=Act.CREATE,
+        act=SetupAction.CREATE,
         value=2,
     )
     grade_lines = [t(EN, "Grade {n}: {classes}", n=g, classes=f"{g}A, {g}B") for g in range(1, 7)]
     created = tn(EN, "{n} class created.", "{n} classes created.", 12)
-    await tap(a, SetupAct, "\n".join(grade_lines), toast=created, act=Act.CREATE, value=0)
+    await tap(
+        a, SetupButton, "\n".join(grade_lines), toast=created, act=SetupAction.CREATE, value=0
+    )
     # One class by hand: a bad line, then a good one.
     ask_line = t(EN, 'Type the grade and the class name, e.g. "5 5E":')
-    await tap(a, SetupAct, ask_line, act=Act.ONE)
+    await tap(a, SetupButton, ask_line, act=SetupAction.ONE)
     bad_line = t(
         EN,
         "Please type a grade from 1 to 12, a space and a name of at most 32 "
@@ -255,7 +262,7 @@ async def set_up_classes(a: FakeUser, db: SessionMaker) -> None:
     for wrong in ("13 13A", "6", "6 " + "C" * 33):
         await send_bad(a, wrong, bad_line, ask_line)
     await send(a, "6 6C", t(EN, "Grade {n}: {classes}", n=6, classes="6A, 6B, 6C"))
-    await tap(a, SetupAct, t(EN, "Saved."), act=Act.DONE)
+    await tap(a, SetupButton, t(EN, "Saved."), act=SetupAction.DONE)
     async with db() as s:
         classes = list(await s.scalars(select(SchoolClass.name).order_by(SchoolClass.id)))
     assert classes == [*names, "6C"]
@@ -305,25 +312,39 @@ async def test_onboarding_chain(bot: BotProcess, api: FakeBotAPI, db: SessionMak
     await send(adam, "/invite", t(EN, "{school}: whom do you want to invite?", school=SCHOOL))
     await tap(
         adam,
-        InvRole,
+        InviteRoleButton,
         t(EN, "Which subjects does the teacher teach? Tap to select, then Next."),
         role=InviteRole.TEACHER,
     )
-    answer = await tap_for_answer(adam, InvToggle, item=0)
+    answer = await tap_for_answer(adam, InviteToggleButton, item=0)
     assert answer == t(EN, "Select at least one first.")
     for subject in ("Chinese", "Maths"):
-        await tap(adam, InvToggle, has_button(InvToggle, step=invites.Step.SUBJECTS), label=subject)
+        await tap(
+            adam,
+            InviteToggleButton,
+            has_button(InviteToggleButton, step=invites.InviteStep.SUBJECTS),
+            label=subject,
+        )
     assert "✅ Chinese" in adam.last.button_texts and "✅ Maths" in adam.last.button_texts
-    await tap(adam, InvToggle, t(EN, "In which classes? Tap to select, then Next."), item=0)
+    await tap(
+        adam, InviteToggleButton, t(EN, "In which classes? Tap to select, then Next."), item=0
+    )
     for klass in ("1A", "1B", "2A"):
-        await tap(adam, InvToggle, has_button(InvToggle, step=invites.Step.CLASSES), label=klass)
-    await tap(adam, InvToggle, has_button(InvToggle), label="✅ 2A")  # deselect 2A
+        await tap(
+            adam,
+            InviteToggleButton,
+            has_button(InviteToggleButton, step=invites.InviteStep.CLASSES),
+            label=klass,
+        )
+    await tap(
+        adam, InviteToggleButton, has_button(InviteToggleButton), label="✅ 2A"
+    )  # deselect 2A
     assert "2A" in adam.last.button_texts
-    await tap(adam, InvToggle, t(EN, "Who may use the link, and for how long?"), item=0)
+    await tap(adam, InviteToggleButton, t(EN, "Who may use the link, and for how long?"), item=0)
     with use_locale(EN):
         staff_validity = invites.validity_label(invites.STAFF_VALIDITY[0])
     link_msg = await tap(
-        adam, InvValidity, invites_head(InviteRole.TEACHER, staff_validity), option=0
+        adam, InviteValidityButton, invites_head(InviteRole.TEACHER, staff_validity), option=0
     )
     teacher_code = invite_code(link_msg)
 
@@ -335,11 +356,13 @@ async def test_onboarding_chain(bot: BotProcess, api: FakeBotAPI, db: SessionMak
 
     # Grade leader of grade 3.
     await send(adam, "/invite", t(EN, "{school}: whom do you want to invite?", school=SCHOOL))
-    await tap(adam, InvRole, t(EN, "Grade leader of which grade?"), role=InviteRole.GRADE_LEADER)
-    assert labels(adam, InvGrade) == [t(EN, "Grade {n}", n=g) for g in range(1, 7)]
-    await tap(adam, InvGrade, t(EN, "Who may use the link, and for how long?"), grade=3)
+    await tap(
+        adam, InviteRoleButton, t(EN, "Grade leader of which grade?"), role=InviteRole.GRADE_LEADER
+    )
+    assert labels(adam, InviteGradeButton) == [t(EN, "Grade {n}", n=g) for g in range(1, 7)]
+    await tap(adam, InviteGradeButton, t(EN, "Who may use the link, and for how long?"), grade=3)
     link_msg = await tap(
-        adam, InvValidity, invites_head(InviteRole.GRADE_LEADER, staff_validity), option=0
+        adam, InviteValidityButton, invites_head(InviteRole.GRADE_LEADER, staff_validity), option=0
     )
     leader_code = invite_code(link_msg)
     await send(
@@ -350,10 +373,14 @@ async def test_onboarding_chain(bot: BotProcess, api: FakeBotAPI, db: SessionMak
 
     # The owner invites a district supervisor.
     await send(olga, "/invite", t(EN, "Whom do you want to invite?"))
-    await tap(olga, InvRole, t(EN, "Supervisor of which district?"), role=InviteRole.SUPERVISOR)
-    await tap(olga, InvDistrict, t(EN, "Who may use the link, and for how long?"), label=DISTRICT)
+    await tap(
+        olga, InviteRoleButton, t(EN, "Supervisor of which district?"), role=InviteRole.SUPERVISOR
+    )
+    await tap(
+        olga, InviteDistrictButton, t(EN, "Who may use the link, and for how long?"), label=DISTRICT
+    )
     link_msg = await tap(
-        olga, InvValidity, invites_head(InviteRole.SUPERVISOR, staff_validity), option=0
+        olga, InviteValidityButton, invites_head(InviteRole.SUPERVISOR, staff_validity), option=0
     )
     await send(
         sergei,
@@ -363,12 +390,12 @@ async def test_onboarding_chain(bot: BotProcess, api: FakeBotAPI, db: SessionMak
 
     # Parents of class 2B: a link for anyone, for 90 days.
     await send(adam, "/invite", t(EN, "{school}: whom do you want to invite?", school=SCHOOL))
-    await tap(adam, InvRole, t(EN, "Parents of which class?"), role=InviteRole.PARENT)
-    await tap(adam, InvClass, t(EN, "Who may use the link, and for how long?"), label="2B")
+    await tap(adam, InviteRoleButton, t(EN, "Parents of which class?"), role=InviteRole.PARENT)
+    await tap(adam, InviteClassButton, t(EN, "Who may use the link, and for how long?"), label="2B")
     with use_locale(EN):
         parent_validity = invites.validity_label(invites.PARENT_VALIDITY[0])
     link_msg = await tap(
-        adam, InvValidity, invites_head(InviteRole.PARENT, parent_validity), option=0
+        adam, InviteValidityButton, invites_head(InviteRole.PARENT, parent_validity), option=0
     )
     parent_code = invite_code(link_msg)
 
@@ -379,7 +406,7 @@ async def test_onboarding_chain(bot: BotProcess, api: FakeBotAPI, db: SessionMak
     )
     await li.wait_for(t(ZH, ASK_CHILD))
     await send(adam, "/invite", t(EN, "{school}: whom do you want to invite?", school=SCHOOL))
-    await tap(adam, InvRole, t(EN, "Parents of which class?"), role=InviteRole.PARENT)
+    await tap(adam, InviteRoleButton, t(EN, "Parents of which class?"), role=InviteRole.PARENT)
     await bot.restart()
     await send_bad(li, "小明" * 33, t(ZH, NAME_TOO_LONG, limit=64), t(ZH, ASK_CHILD))
     await send_bad(li, "小明2", t(ZH, NAME_BAD_CHARS), t(ZH, ASK_CHILD))
@@ -393,8 +420,10 @@ async def test_onboarding_chain(bot: BotProcess, api: FakeBotAPI, db: SessionMak
     # A second child: /addchild explains; the admin makes one link per class; Li uses 1A's.
     # Buttons sent before the restart still work (the dialog is in the database).
     await send(li, "/addchild", t(ZH, ADD_CHILD))
-    await tap(adam, InvClass, t(EN, "Who may use the link, and for how long?"), class_id=0)
-    every = await tap(adam, InvValidity, invites_head(InviteRole.PARENT, parent_validity), option=0)
+    await tap(adam, InviteClassButton, t(EN, "Who may use the link, and for how long?"), class_id=0)
+    every = await tap(
+        adam, InviteValidityButton, invites_head(InviteRole.PARENT, parent_validity), option=0
+    )
     links = dict(
         re.findall(
             r"^(\w+): https://t\.me/qingfu_test_bot\?start=([\w-]+)$", every.text or "", re.M
@@ -546,12 +575,12 @@ async def test_bad_codes(bot: BotProcess, api: FakeBotAPI, db: SessionMaker) -> 
     parent_code = await new_invite(db, role=InviteRole.PARENT, class_id=class_id, **common)
     listing = await send(adam, "/invites", t(EN, "Active invite links:"))
     assert parent_code in (listing.text or "")
-    _label, _payload, msg = find_button(adam, Revoke)
+    _label, _payload, msg = find_button(adam, InviteRevokeButton)
     assert msg.message_id == listing.message_id
     async with db() as s:
         parent_invite = await s.scalar(select(Invite).where(Invite.code == parent_code))
         assert parent_invite is not None
-    toast = await tap_for_answer(adam, Revoke, invite_id=parent_invite.id)
+    toast = await tap_for_answer(adam, InviteRevokeButton, invite_id=parent_invite.id)
     assert toast == t(EN, "Revoked.")
     await send(olya, f"/start {parent_code}", t(RU, REVOKED))
 
@@ -581,7 +610,7 @@ async def test_bad_codes(bot: BotProcess, api: FakeBotAPI, db: SessionMaker) -> 
 
     # A forged button is refused politely.
     mark = adam.mark()
-    update_id = adam.tap_raw(f"{Confirm.prefix}:forged:create")
+    update_id = adam.tap_raw(f"{NewSchoolConfirmButton.prefix}:forged:create")
     await adam.wait_idle(quiet=0.2)
     assert [a.text for a in adam.answered_callbacks if a.update_id == update_id] == [t(EN, STALE)]
     assert adam.mark() == mark  # no message was sent or changed

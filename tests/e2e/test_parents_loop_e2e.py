@@ -24,22 +24,15 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from bot.domain.load import Cap, CapRule, HomeworkKind
+from bot.domain.roles import Role
 from bot.i18n import format_day, format_minutes
-from bot.load import Cap, CapRule, HomeworkKind
-from handlers.labels import kind_label, rule_label
-from handlers.parents import Answer, NoteSkip, ReportTap
-from handlers.settings import TIME_FIELDS, StAct
-from handlers.settings import Act as SettingsAct
+from handlers.kit.labels import kind_label, rule_label
+from handlers.parents.reports import EveningAnswer, EveningAnswerButton, NoteSkipButton
+from handlers.school.settings import TIME_FIELDS, SettingsButton
+from handlers.school.settings import SettingsAction as SettingsAct
 from storage.db import SessionMaker
-from storage.models import (
-    DailyReport,
-    JobRun,
-    Lease,
-    Notification,
-    ReportEvent,
-    Role,
-    User,
-)
+from storage.models import DailyReport, JobRun, Lease, Notification, ReportEvent, User
 from tests.e2e.conftest import BotProcess
 from tests.e2e.helpers import has_button, send, t, t_re, tap, tn
 from tests.e2e.stories import (
@@ -296,7 +289,7 @@ async def test_notice_question_reports_and_check(
     await bot.start()
     for parent in reachable:
         user, locale, child = families[parent]
-        await user.wait_for(has_button(ReportTap, answer=Answer.ESTIMATE))
+        await user.wait_for(has_button(EveningAnswerButton, answer=EveningAnswer.ESTIMATE))
     await until(lambda: run_finished(db, "evening"), "the evening run finished")
     for parent in reachable:
         user, locale, child = families[parent]
@@ -304,7 +297,10 @@ async def test_notice_question_reports_and_check(
         question = only(user, t(locale, QUESTION, child=child, day=day))
         assert question.text == t(locale, QUESTION, child=child, day=day)
         assert has_button(
-            ReportTap, answer=Answer.ESTIMATE, day=today, child_id=seeded.children[child]
+            EveningAnswerButton,
+            answer=EveningAnswer.ESTIMATE,
+            day=today,
+            child_id=seeded.children[child],
         )(question)
         assert question.button_texts[0] == t(
             locale, "As estimated ({minutes})", minutes=mins(locale, 50)
@@ -317,19 +313,19 @@ async def test_notice_question_reports_and_check(
     assert P3 not in await notifications(db, "evening")
 
     # ---- parents answer with different taps
-    await answer(families[P1], seeded, Answer.ESTIMATE, saved=mins(ZH, 50))
+    await answer(families[P1], seeded, EveningAnswer.ESTIMATE, saved=mins(ZH, 50))
     await answer(
         families[P1B],
         seeded,
-        Answer.MINUTES,
+        EveningAnswer.MINUTES,
         saved=mins(RU, 75),
         minutes=75,
         note="Делали до девяти",
     )
-    await answer(families[P2], seeded, Answer.TYPE, saved=mins(ZH, 95), typed="95")
-    await answer(families[P4], seeded, Answer.MINUTES, saved=mins(RU, 105), minutes=105)
+    await answer(families[P2], seeded, EveningAnswer.TYPE, saved=mins(ZH, 95), typed="95")
+    await answer(families[P4], seeded, EveningAnswer.MINUTES, saved=mins(RU, 105), minutes=105)
     await answer(
-        families[P5], seeded, Answer.UNFINISHED, saved=t(EN, "did not finish, went to bed")
+        families[P5], seeded, EveningAnswer.UNFINISHED, saved=t(EN, "did not finish, went to bed")
     )
     async with db() as s:
         rows = await s.execute(
@@ -349,11 +345,13 @@ async def test_notice_question_reports_and_check(
     # ---- the admin sets the check time to the current minute through /settings: at the next
     # tick the teacher, the grade leader and the admin are warned.
     marks = {u: u.mark() for u in (teacher, leader, admin, *(f[0] for f in families.values()))}
-    await send(admin, "/settings", has_button(StAct, act=SettingsAct.TIMES))
-    await tap(admin, StAct, t(EN, "Which time do you want to change?"), act=SettingsAct.TIMES)
+    await send(admin, "/settings", has_button(SettingsButton, act=SettingsAct.TIMES))
+    await tap(
+        admin, SettingsButton, t(EN, "Which time do you want to change?"), act=SettingsAct.TIMES
+    )
     await tap(
         admin,
-        StAct,
+        SettingsButton,
         t(
             EN,
             "{field}: type the time as HH:MM (school time, {timezone}).",
@@ -368,7 +366,7 @@ async def test_notice_question_reports_and_check(
         this_minute(zone).strftime("%H:%M"),
         t_re(EN, "Settings of {school} (time zone {timezone})", school=SCHOOL, timezone=zone),
     )
-    await tap(admin, StAct, t(EN, "Saved."), act=SettingsAct.DONE)
+    await tap(admin, SettingsButton, t(EN, "Saved."), act=SettingsAct.DONE)
     warning = await teacher.wait_for(
         t(
             ZH,
@@ -447,7 +445,7 @@ async def run_finished(db: SessionMaker, job: str) -> bool:
 async def answer(
     family: tuple[FakeUser, str, str],
     seeded: Seeded,
-    how: Answer,
+    how: EveningAnswer,
     *,
     saved: str,
     minutes: int = 0,
@@ -462,7 +460,7 @@ async def answer(
         "day": today,
         "answer": how,
     }
-    if how is Answer.MINUTES:
+    if how is EveningAnswer.MINUTES:
         fields["minutes"] = minutes
     done = t(locale, SAVED, child=child, day=day_of(locale, today), answer=saved)
     if typed is not None:
@@ -475,7 +473,7 @@ async def answer(
             low=1,
             high=600,
         )
-        await tap(user, ReportTap, ask, **fields)
+        await tap(user, EveningAnswerButton, ask, **fields)
         await send(
             user,
             "一个半小时",
@@ -488,8 +486,8 @@ async def answer(
         )
         await send(user, typed, done)
     else:
-        await tap(user, ReportTap, done, **fields)
+        await tap(user, EveningAnswerButton, done, **fields)
     if note is None:
-        await tap(user, NoteSkip, t(locale, "Saved. Thank you!"))
+        await tap(user, NoteSkipButton, t(locale, "Saved. Thank you!"))
     else:
         await send(user, note, t(locale, "Note saved. Thank you!"))

@@ -31,14 +31,15 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
+from bot.domain.homework import HomeworkStatus
+from bot.domain.load import HomeworkKind
+from bot.domain.periods import ScopeKind, last_week, last_weeks
+from bot.domain.roles import Role
 from bot.i18n import format_number
-from bot.load import HomeworkKind
-from bot.periods import ScopeKind, last_week, last_weeks
-from handlers import report_views
-from handlers.reports import Period, RpPeriod, RpScope
+from handlers.reports import views as report_views
+from handlers.reports.commands import PeriodChoice, ReportPeriodButton, ReportScopeButton
 from storage import repo
 from storage.db import SessionMaker
-from storage.homework import Status
 from storage.models import (
     Assignment,
     AssignmentLoad,
@@ -49,7 +50,6 @@ from storage.models import (
     JobRun,
     Membership,
     Notification,
-    Role,
     School,
     SchoolClass,
     Subject,
@@ -334,20 +334,22 @@ async def test_weekly_report_reaches_every_role_once_and_export_matches_the_data
 
     # ---- /export by the (ru) admin, last week: an XLSX and the same tables as CSV
     admin = users[ADMIN_RU]
-    await send(admin, "/export", has_button(RpScope, kind=ScopeKind.SCHOOL, ref=ids["school"]))
+    await send(
+        admin, "/export", has_button(ReportScopeButton, kind=ScopeKind.SCHOOL, ref=ids["school"])
+    )
     await tap(
         admin,
-        RpScope,
-        has_button(RpPeriod, period=Period.LAST_WEEK),
+        ReportScopeButton,
+        has_button(ReportPeriodButton, period=PeriodChoice.LAST_WEEK),
         kind=ScopeKind.SCHOOL,
         ref=ids["school"],
     )
     mark = admin.mark()
     await tap(
         admin,
-        RpPeriod,
+        ReportPeriodButton,
         lambda m: m.document_name is not None and m.document_name.endswith(".zip"),
-        period=Period.LAST_WEEK,
+        period=PeriodChoice.LAST_WEEK,
         within=WAIT,
     )
     docs = [m for m in admin.messages if m.document and m.seq > mark]
@@ -446,7 +448,7 @@ async def database_tables(
             .join(klass, klass.id == AssignmentLoad.class_id)
             .where(klass.school_id == school_id, AssignmentLoad.day.between(start, end))
         ):
-            if status != Status.POSTED.value:
+            if status != HomeworkStatus.POSTED.value:
                 continue
             loads[(name, day)][1] += 1
             if kind == HomeworkKind.WRITTEN.value:

@@ -24,13 +24,13 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.load import HomeworkKind
-from handlers.owner import Action as OwnerAction
-from handlers.owner import Confirm, PickDistrict
+from bot.domain.load import HomeworkKind
+from bot.domain.roles import InviteRole
+from handlers.onboarding.owner import NewSchoolAction as OwnerAction
+from handlers.onboarding.owner import NewSchoolConfirmButton, NewSchoolDistrictButton
 from storage.db import SessionMaker
 from storage.models import (
     Child,
-    InviteRole,
     JobRun,
     Lease,
     Notification,
@@ -425,12 +425,14 @@ async def test_two_processes_continue_one_dialog(
             await wait_answered(olga, ids[-1])
             return reply
 
-        await say("/newschool", has_button(PickDistrict, district_id=0))
-        await tap(PickDistrict, lambda m: True, district_id=0)
+        await say("/newschool", has_button(NewSchoolDistrictButton, district_id=0))
+        await tap(NewSchoolDistrictButton, lambda m: True, district_id=0)
         await say("Xicheng District", t(EN, "Type the school's name:"))
         await say("Two Process School", lambda m: True)
-        await say("Asia/Shanghai", has_button(Confirm, action=OwnerAction.CREATE))
-        await tap(Confirm, "https://t.me/qingfu_test_bot?start=", action=OwnerAction.CREATE)
+        await say("Asia/Shanghai", has_button(NewSchoolConfirmButton, action=OwnerAction.CREATE))
+        await tap(
+            NewSchoolConfirmButton, "https://t.me/qingfu_test_bot?start=", action=OwnerAction.CREATE
+        )
 
         backends = [balancer.backend_of(i) for i in ids]
         assert None not in backends, balancer.routed

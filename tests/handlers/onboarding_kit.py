@@ -7,8 +7,8 @@ from typing import Any, TypeVar, cast
 
 from sqlalchemy import Table, select
 
-from bot.callbacks import CallbackData
 from bot.i18n import translations
+from handlers.kit.callbacks import CallbackData
 from storage.models import (
     Child,
     Dialog,

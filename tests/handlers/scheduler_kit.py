@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.load import HomeworkKind
-from storage.models import Role
+from bot.domain.load import HomeworkKind
+from bot.domain.roles import Role
 from tests import world
 from tests.harness import Harness
 

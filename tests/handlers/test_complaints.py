@@ -11,12 +11,18 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.policy import ComplaintCategory
-from handlers.complaint_jobs import check_complaint_deadlines
-from handlers.tickets import Do, TkAct, TkFilter
+from bot.domain.policy import ComplaintCategory
+from bot.domain.roles import Role
+from handlers.complaints import handling
+from handlers.complaints.handling import (
+    ComplaintCardAction,
+    ComplaintCardButton,
+    ComplaintFilterButton,
+)
+from handlers.scheduler.deadlines import check_complaint_deadlines
 from storage import complaints as store
 from storage import repo
-from storage.models import CalendarDay, Complaint, ComplaintEvent, Dialog, Role
+from storage.models import CalendarDay, Complaint, ComplaintEvent, Dialog
 from tests.factories import make_school, make_staff, make_teacher, make_user
 from tests.fakebot import FakeUser
 from tests.harness import Harness
@@ -217,7 +223,7 @@ async def test_not_resolved_reopens_then_escalates_then_sent_back(bot: Harness) 
     handler, supervisor = bot.user(HANDLER), bot.user(SUPERVISOR)
 
     async def resolve() -> None:
-        forge(handler, TkAct(c.id, Do.RESOLVE))
+        forge(handler, ComplaintCardButton(c.id, ComplaintCardAction.RESOLVE))
         await bot.deliver()
         await bot.send(handler, "Done.")
 
@@ -235,7 +241,7 @@ async def test_not_resolved_reopens_then_escalates_then_sent_back(bot: Harness) 
     assert "School: resolved it: Done." in card
     assert "↩ Send back to the school" in supervisor.last.button_texts
     # The school can no longer act; the supervisor sends it back with an instruction.
-    forge(handler, TkAct(c.id, Do.REPLY))
+    forge(handler, ComplaintCardButton(c.id, ComplaintCardAction.REPLY))
     await bot.deliver()
     assert refused(handler)
     await bot.tap(supervisor, "↩ Send back to the school")
@@ -269,8 +275,12 @@ async def test_withdraw_and_abusive(bot: Harness) -> None:
     assert text(mei.last) == f"{second.code}: closed as abusive"
     assert [e.kind for e in await events(bot, second.id)] == ["filed", "abusive"]
     # Nothing more can be done on it.
-    for do in (Do.REPLY, Do.RESOLVE, Do.ESCALATE):
-        forge(handler, TkAct(second.id, do))
+    for do in (
+        ComplaintCardAction.REPLY,
+        ComplaintCardAction.RESOLVE,
+        ComplaintCardAction.ESCALATE,
+    ):
+        forge(handler, ComplaintCardButton(second.id, do))
         await bot.deliver()
         assert "changed meanwhile" in (handler.answered_callbacks[-1].text or "")
     assert (await ticket(bot)).status == "abusive"
@@ -306,23 +316,43 @@ async def test_authorization_matrix(bot: Harness) -> None:
     for user in people.values():
         await bot.send(user, "/help")  # a message to tap on
     # view (staff card and complainant thread), reply, resolve, escalate
-    staff_dos = (Do.VIEW, Do.REPLY, Do.RESOLVE, Do.ESCALATE)
-    expected: dict[str, set[Do]] = {
-        "complainant": {Do.MINE, Do.ADD_INFO},
+    staff_dos = (
+        ComplaintCardAction.VIEW,
+        ComplaintCardAction.REPLY,
+        ComplaintCardAction.RESOLVE,
+        ComplaintCardAction.ESCALATE,
+    )
+    expected: dict[str, set[ComplaintCardAction]] = {
+        "complainant": {ComplaintCardAction.MINE, ComplaintCardAction.ADD_INFO},
         "another parent": set(),
         "teacher of the class": set(),
         "handler of another school": set(),
         "supervisor of another district": set(),
-        "supervisor (school level)": {Do.VIEW},  # sees the district's tickets, acts once escalated
-        "school admin": {Do.VIEW, Do.REPLY, Do.RESOLVE, Do.ESCALATE},
+        "supervisor (school level)": {
+            ComplaintCardAction.VIEW
+        },  # sees the district's tickets, acts once escalated
+        "school admin": {
+            ComplaintCardAction.VIEW,
+            ComplaintCardAction.REPLY,
+            ComplaintCardAction.RESOLVE,
+            ComplaintCardAction.ESCALATE,
+        },
     }
     for who, user in people.items():
-        extra = () if who == "complainant" else (Do.WITHDRAW_OK, Do.RATE_BAD, Do.RATE_OK)
-        for do in (*staff_dos, Do.MINE, Do.ADD_INFO, *extra):
-            if do == Do.ESCALATE and who == "school admin":
+        extra = (
+            ()
+            if who == "complainant"
+            else (
+                ComplaintCardAction.WITHDRAW_OK,
+                ComplaintCardAction.RATE_BAD,
+                ComplaintCardAction.RATE_OK,
+            )
+        )
+        for do in (*staff_dos, ComplaintCardAction.MINE, ComplaintCardAction.ADD_INFO, *extra):
+            if do == ComplaintCardAction.ESCALATE and who == "school admin":
                 continue  # done last: it changes the ticket
             before = len(user.messages)
-            forge(user, TkAct(c.id, do))
+            forge(user, ComplaintCardButton(c.id, do))
             await bot.deliver()
             ok = not refused(user)
             assert ok == (do in expected[who]), (who, do, user.answered_callbacks[-1])
@@ -331,8 +361,8 @@ async def test_authorization_matrix(bot: Harness) -> None:
             await bot.send(user, "/cancel")
         # Forged data naming another school's ticket (filed by someone else): refused.
         if who not in ("handler of another school", "supervisor of another district"):
-            for do in (*staff_dos, Do.MINE, Do.ADD_INFO):
-                forge(user, TkAct(other.id, do))
+            for do in (*staff_dos, ComplaintCardAction.MINE, ComplaintCardAction.ADD_INFO):
+                forge(user, ComplaintCardButton(other.id, do))
                 await bot.deliver()
                 assert refused(user), (who, do, "other ticket")
     async with bot.session() as session:
@@ -343,25 +373,29 @@ async def test_authorization_matrix(bot: Harness) -> None:
 
     # The admin escalates; now only the district's supervisor acts, the school only views.
     admin = bot.user(ADMIN)
-    forge(admin, TkAct(c.id, Do.ESCALATE))
+    forge(admin, ComplaintCardButton(c.id, ComplaintCardAction.ESCALATE))
     await bot.deliver()
     assert (await ticket(bot, c.code)).status == "escalated"
     sup = bot.user(SUPERVISOR)
-    for do in (Do.VIEW, Do.REPLY, Do.RESOLVE):
-        forge(sup, TkAct(c.id, do))
+    for do in (ComplaintCardAction.VIEW, ComplaintCardAction.REPLY, ComplaintCardAction.RESOLVE):
+        forge(sup, ComplaintCardButton(c.id, do))
         await bot.deliver()
         assert not refused(sup), do
         await bot.send(sup, "/cancel")
     for user in (bot.user(OTHER_SUPERVISOR), bot.user(OTHER_HANDLER), bot.user(PARENT3)):
-        for do in (Do.VIEW, Do.REPLY, Do.RESOLVE):
-            forge(user, TkAct(c.id, do))
+        for do in (
+            ComplaintCardAction.VIEW,
+            ComplaintCardAction.REPLY,
+            ComplaintCardAction.RESOLVE,
+        ):
+            forge(user, ComplaintCardButton(c.id, do))
             await bot.deliver()
             assert refused(user)
-    forge(admin, TkAct(c.id, Do.REPLY))
+    forge(admin, ComplaintCardButton(c.id, ComplaintCardAction.REPLY))
     await bot.deliver()
     assert refused(admin)
     # A reply dialog opened by a right person is re-checked when the text arrives.
-    forge(sup, TkAct(c.id, Do.REPLY))
+    forge(sup, ComplaintCardButton(c.id, ComplaintCardAction.REPLY))
     await bot.deliver()
     async with bot.session() as session:
         await repo.end_dialog(session, SUPERVISOR)
@@ -369,7 +403,7 @@ async def test_authorization_matrix(bot: Harness) -> None:
         assert complaint is not None
         complaint.status, complaint.level = "new", "school"  # e.g. sent back meanwhile
         await session.commit()
-    forge(sup, TkAct(c.id, Do.REPLY))
+    forge(sup, ComplaintCardButton(c.id, ComplaintCardAction.REPLY))
     await bot.deliver()
     assert refused(sup)
 
@@ -381,15 +415,15 @@ async def test_forged_filter_and_listing_scope(bot: Harness) -> None:
     other = bot.user(OTHER_HANDLER)
     listing = await bot.send(other, "/tickets")
     assert c.code not in text(listing)
-    forge(other, TkFilter("open", "", world.class_5a))
+    forge(other, ComplaintFilterButton("open", "", world.class_5a))
     await bot.deliver()
     assert c.code not in text(other.last)
     teacher = bot.user(TEACHER)
     await bot.send(teacher, "/help")
-    forge(teacher, TkFilter("open", "", 0))
+    forge(teacher, ComplaintFilterButton("open", "", 0))
     await bot.deliver()
     assert refused(teacher)
-    forge(bot.user(ADMIN), TkFilter("bogus", "", 0))
+    forge(bot.user(ADMIN), ComplaintFilterButton("bogus", "", 0))
     await bot.deliver()
     assert refused(bot.user(ADMIN))
 
@@ -416,16 +450,16 @@ async def test_anonymous_complainant_is_never_revealed(
     await bot.tap(mei, "➕ Add information")
     mei.send_photo("p3", caption="Another page")
     await bot.deliver()
-    forge(handler, TkAct(c.id, Do.ASK))
+    forge(handler, ComplaintCardButton(c.id, ComplaintCardAction.ASK))
     await bot.deliver()
     await bot.send(handler, "Which subject?")
     await bot.tap(mei, "➕ Add information")
     await bot.send(mei, "Maths.")
-    forge(handler, TkAct(c.id, Do.RESOLVE))
+    forge(handler, ComplaintCardButton(c.id, ComplaintCardAction.RESOLVE))
     await bot.deliver()
     await bot.send(handler, "Fixed.")
     await bot.tap(mei, "👎 Not resolved")
-    forge(handler, TkAct(c.id, Do.RESOLVE))
+    forge(handler, ComplaintCardButton(c.id, ComplaintCardAction.RESOLVE))
     await bot.deliver()
     await bot.send(handler, "Fixed again.")
     await bot.tap(mei, "👎 Not resolved")  # escalated to the district
@@ -441,8 +475,8 @@ async def test_anonymous_complainant_is_never_revealed(
     bot.clock.advance(days=10)
     assert await check_complaint_deadlines(bot.app.bot, bot.sessionmaker, bot.clock()) == 1
     async with bot.session() as session:
-        _, lines = await __import__("handlers.tickets").tickets.staff_listing(
-            session, frozenset({c.school_id}), frozenset(), TkFilter("", "", 0)
+        _, lines = await handling.staff_listing(
+            session, frozenset({c.school_id}), frozenset(), ComplaintFilterButton("", "", 0)
         )
     seen: list[str] = list(lines)
     for chat_id, messages in bot.api.messages.items():
@@ -678,7 +712,7 @@ async def test_long_history_is_split_with_buttons_on_the_last_message(bot: Harne
     c = await ticket(bot)
     handler, sup = bot.user(HANDLER), bot.user(SUPERVISOR)
     for _ in range(2):
-        forge(handler, TkAct(c.id, Do.RESOLVE))
+        forge(handler, ComplaintCardButton(c.id, ComplaintCardAction.RESOLVE))
         await bot.deliver()
         await bot.send(handler, "b" * 2000)
         await bot.tap(mei, "👎 Not resolved")

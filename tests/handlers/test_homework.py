@@ -6,7 +6,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from storage.models import Assignment, AssignmentEvent, AssignmentLoad, Role
+from bot.domain.homework import HomeworkStatus
+from bot.domain.roles import Role
+from storage.models import Assignment, AssignmentEvent, AssignmentLoad
 from tests.factories import make_school, make_staff, make_teacher
 from tests.harness import Harness
 
@@ -231,7 +233,7 @@ async def test_preview_offers_calibrated_figure(bot: Harness) -> None:
     """Parents reported 50% more than this teacher's Maths estimates for 5A on six evenings."""
     from datetime import date, timedelta
 
-    from bot.load import HomeworkKind
+    from bot.domain.load import HomeworkKind
     from storage import homework as hw
     from storage.models import Child, DailyReport, SchoolClass, Subject
 
@@ -259,7 +261,7 @@ async def test_preview_offers_calibrated_figure(bot: Harness) -> None:
                 evening=day,
                 due=None,
                 loads={day: 20},
-                status=hw.Status.POSTED,
+                status=HomeworkStatus.POSTED,
             )
             session.add_all(
                 DailyReport(child_id=c.id, day=day, minutes=30, outcome="done") for c in children

@@ -4,27 +4,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from handlers.invites import (
-    InvClass,
-    InvDistrict,
-    InvGrade,
-    InvRole,
-    InvSchool,
-    InvToggle,
-    InvValidity,
-    Revoke,
-    Step,
+from bot.domain.roles import InviteRole, Role
+from handlers.onboarding.invites import (
+    InviteClassButton,
+    InviteDistrictButton,
+    InviteGradeButton,
+    InviteRevokeButton,
+    InviteRoleButton,
+    InviteSchoolButton,
+    InviteStep,
+    InviteToggleButton,
+    InviteValidityButton,
 )
-from storage.models import (
-    District,
-    Invite,
-    InviteRole,
-    Membership,
-    ParentLink,
-    Role,
-    SchoolClass,
-    Teaching,
-)
+from storage.models import District, Invite, Membership, ParentLink, SchoolClass, Teaching
 from tests.handlers.onboarding_kit import (
     admin_school,
     assert_refused,
@@ -125,7 +117,7 @@ async def test_grade_leader_invite(bot: Harness) -> None:
     assert text(reply) == "Grade leader of which grade?"
     assert reply.button_texts == ["Grade 7", "Grade 8", "Grade 9"]
     token = await dialog_token(bot, admin)
-    await assert_refused(bot, admin, InvGrade(token, 5))  # no such grade at this school
+    await assert_refused(bot, admin, InviteGradeButton(token, 5))  # no such grade at this school
     reply = await bot.tap(admin, "Grade 8")
     reply = await bot.tap(admin, "up to 10 people, 7 days")
     assert "Invite link for a grade leader — No. 1 Primary School, grade 8" in text(reply)
@@ -360,7 +352,7 @@ async def test_invite_and_invites_refused_without_rights(bot: Harness) -> None:
     await bot.tap(admin, "Complaint handler")
     [other] = codes(await bot.tap(admin, "1 person, 7 days"))
     invite = await one(bot, Invite, Invite.code == other)
-    await assert_refused(bot, teacher, Revoke(invite.id))
+    await assert_refused(bot, teacher, InviteRevokeButton(invite.id))
     await assert_refused(bot, teacher, "iv.x:")
     await assert_refused(bot, teacher, "iv.x:1:2")
 
@@ -374,37 +366,43 @@ async def test_forged_invite_buttons_are_refused(bot: Harness) -> None:
 
     await bot.send(admin, "/invite")
     token = await dialog_token(bot, admin)
-    await assert_refused(bot, admin, InvRole(token, InviteRole.SUPERVISOR))  # owners only
-    await assert_refused(bot, admin, InvSchool(token, other.id))
-    await assert_refused(bot, admin, InvSchool(token, 0))
-    await assert_refused(bot, admin, InvDistrict(token, district.id))
-    await assert_refused(bot, admin, InvValidity(token, 0))  # not at that step
-    await assert_refused(bot, admin, InvToggle(token, Step.SUBJECTS, 0))
+    await assert_refused(bot, admin, InviteRoleButton(token, InviteRole.SUPERVISOR))  # owners only
+    await assert_refused(bot, admin, InviteSchoolButton(token, other.id))
+    await assert_refused(bot, admin, InviteSchoolButton(token, 0))
+    await assert_refused(bot, admin, InviteDistrictButton(token, district.id))
+    await assert_refused(bot, admin, InviteValidityButton(token, 0))  # not at that step
+    await assert_refused(bot, admin, InviteToggleButton(token, InviteStep.SUBJECTS, 0))
     await assert_refused(bot, admin, f"iv.r:{token}:owner")  # not a role
     await assert_refused(bot, admin, f"iv.t:{token}:validity:0")  # not a toggle step
     await bot.tap(admin, "Teacher")
     subject = foreign_subjects["Maths"].id
-    await assert_refused(bot, admin, InvToggle(token, Step.SUBJECTS, subject))
-    await assert_refused(bot, admin, InvToggle(token, Step.CLASSES, foreign_classes["1A"].id))
+    await assert_refused(bot, admin, InviteToggleButton(token, InviteStep.SUBJECTS, subject))
+    await assert_refused(
+        bot, admin, InviteToggleButton(token, InviteStep.CLASSES, foreign_classes["1A"].id)
+    )
     await bot.tap(admin, "Maths")
     await bot.tap(admin, "Next ➡")
-    await assert_refused(bot, admin, InvToggle(token, Step.CLASSES, foreign_classes["1A"].id))
-    await assert_refused(bot, admin, InvToggle(token, Step.SUBJECTS, 1))  # the step is over
+    await assert_refused(
+        bot, admin, InviteToggleButton(token, InviteStep.CLASSES, foreign_classes["1A"].id)
+    )
+    await assert_refused(
+        bot, admin, InviteToggleButton(token, InviteStep.SUBJECTS, 1)
+    )  # the step is over
     await bot.tap(admin, "1A")
     await bot.tap(admin, "Next ➡")
-    await assert_refused(bot, admin, InvValidity(token, 3))
-    await assert_refused(bot, admin, InvValidity(token, -1))
-    await assert_refused(bot, admin, InvValidity("0000ffff", 0))
+    await assert_refused(bot, admin, InviteValidityButton(token, 3))
+    await assert_refused(bot, admin, InviteValidityButton(token, -1))
+    await assert_refused(bot, admin, InviteValidityButton("0000ffff", 0))
     other_token = None
     await bot.send(other_admin, "/invite")
     other_token = await dialog_token(bot, other_admin)
-    await assert_refused(bot, admin, InvValidity(other_token, 0))
+    await assert_refused(bot, admin, InviteValidityButton(other_token, 0))
 
     await bot.send(admin, "/invite")
     token = await dialog_token(bot, admin)
     await bot.tap(admin, "Parent")
-    await assert_refused(bot, admin, InvClass(token, foreign_classes["1A"].id))
-    await assert_refused(bot, admin, InvGrade(token, 13))
+    await assert_refused(bot, admin, InviteClassButton(token, foreign_classes["1A"].id))
+    await assert_refused(bot, admin, InviteGradeButton(token, 13))
     assert await rows(bot, Invite, Invite.created_by == admin.id) == []
     # A tap on the old dialog's message after /cancel.
     parent_question = admin.last

@@ -8,8 +8,9 @@ from datetime import time
 
 from sqlalchemy import func, select
 
-from handlers import delivery
-from handlers.jobs import notify_homework_change, tick
+from bot.domain.reporting import ReportOutcome
+from handlers.scheduler import outbox as delivery
+from handlers.scheduler.tick import notify_homework_change, tick
 from storage import reports
 from storage.db import SessionMaker
 from storage.models import JobRun, Notification, School, SchoolClass, Subject, User
@@ -121,7 +122,7 @@ async def answer_reports(bot: Harness, kit: Kit, minutes: list[int]) -> None:
                 child_id=kid,
                 day=THU,
                 minutes=m,
-                outcome=reports.Outcome.DONE,
+                outcome=ReportOutcome.DONE,
                 reporter_id=LENA_MUM,
                 now=local(20, 40),
             )
@@ -201,7 +202,7 @@ async def test_flood_limit_is_retried_and_nothing_lost(bot: Harness) -> None:
 
 async def test_final_retry_after_is_waited_out_by_the_sender(sessionmaker: SessionMaker) -> None:
     """Without the rate limiter's retries (or after them), a 429 is sent again later."""
-    from bot.app import build_application
+    from bot.app.factory import build_application
     from tests.harness import Clock, test_settings
 
     api = FakeBotAPI()

@@ -7,21 +7,17 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from telegram.ext import CommandHandler
 
-from bot.menus import commands_for
-from bot.roles import Capability
-from handlers.owner import Action, Confirm, PickDistrict, PickTimezone
+from bot.domain.menus import commands_for
+from bot.domain.roles import Capability, InviteRole, Role
+from handlers.onboarding.owner import (
+    NewSchoolAction,
+    NewSchoolConfirmButton,
+    NewSchoolDistrictButton,
+    NewSchoolTimezoneButton,
+)
 from handlers.registry import FEATURES
 from storage.db import SessionMaker
-from storage.models import (
-    Dialog,
-    District,
-    Invite,
-    InviteRole,
-    InviteUse,
-    Membership,
-    Role,
-    School,
-)
+from storage.models import Dialog, District, Invite, InviteUse, Membership, School
 from tests.handlers.onboarding_kit import (
     admin_school,
     assert_refused,
@@ -136,7 +132,9 @@ async def test_cancel_at_confirm_saves_nothing(bot: Harness) -> None:
     assert "Cancelled. Nothing was saved" in text(reply)
     assert await db_state(bot) == {name: [] for name in await db_state(bot)}
     # The create button of the cancelled dialog is refused.
-    await assert_refused(bot, owner, Confirm(token, Action.CREATE), confirm.message_id)
+    await assert_refused(
+        bot, owner, NewSchoolConfirmButton(token, NewSchoolAction.CREATE), confirm.message_id
+    )
     assert await rows(bot, School) == []
 
 
@@ -153,20 +151,26 @@ async def test_forged_newschool_buttons_are_refused(bot: Harness) -> None:
     district = await one(bot, District)
     await bot.send(owner, "/newschool")
     token = await dialog_token(bot, owner)
-    await assert_refused(bot, owner, PickDistrict(token, district.id + 99))  # no such district
-    await assert_refused(bot, owner, PickDistrict("0badc0de", district.id))  # another token
-    await assert_refused(bot, owner, PickTimezone(token, 0))  # not at the time zone step
-    await assert_refused(bot, owner, Confirm(token, Action.CREATE))  # not at the confirm step
+    await assert_refused(
+        bot, owner, NewSchoolDistrictButton(token, district.id + 99)
+    )  # no such district
+    await assert_refused(
+        bot, owner, NewSchoolDistrictButton("0badc0de", district.id)
+    )  # another token
+    await assert_refused(bot, owner, NewSchoolTimezoneButton(token, 0))  # not at the time zone step
+    await assert_refused(
+        bot, owner, NewSchoolConfirmButton(token, NewSchoolAction.CREATE)
+    )  # not at the confirm step
     await assert_refused(bot, owner, "ns.d:" + token)  # wrong arity
     await assert_refused(bot, owner, f"ns.ok:{token}:explode")  # no such action
     await bot.tap(owner, "Haidian District")
     await bot.send(owner, "Second")
-    await assert_refused(bot, owner, PickTimezone(token, 99))
-    await assert_refused(bot, owner, PickTimezone(token, -1))
+    await assert_refused(bot, owner, NewSchoolTimezoneButton(token, 99))
+    await assert_refused(bot, owner, NewSchoolTimezoneButton(token, -1))
     # Another user pressing the owner's buttons has no such dialog.
     eve = bot.user(3001, "Eve")
     await bot.send(eve, "hello")
-    await assert_refused(bot, eve, PickTimezone(token, 0))
+    await assert_refused(bot, eve, NewSchoolTimezoneButton(token, 0))
 
 
 async def test_newschool_buttons_of_a_replaced_or_cancelled_dialog_are_refused(

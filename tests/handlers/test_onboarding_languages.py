@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import pytest
 
+from bot.domain.naming import class_name
+from bot.domain.presets import SUBJECT_PRESETS
+from bot.domain.roles import InviteRole, Role
 from bot.i18n import format_list, use_locale
-from bot.naming import class_name
-from bot.presets import SUBJECT_PRESETS
-from handlers.invites import PARENT_VALIDITY, STAFF_VALIDITY, role_label, validity_label
-from storage.models import Child, InviteRole, Membership, ParentLink, Role, SchoolClass, Teaching
+from handlers.onboarding.invites import PARENT_VALIDITY, STAFF_VALIDITY, role_label, validity_label
+from storage.models import Child, Membership, ParentLink, SchoolClass, Teaching
 from tests.handlers.onboarding_kit import (
     assert_speaks,
     classes_by_name,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.start import RosterPick
+from handlers.onboarding.start import RosterPickButton
 from storage.models import Child, Dialog, Invite, InviteUse, ParentLink
 from tests.handlers.onboarding_kit import (
     assert_refused,
@@ -124,10 +124,10 @@ async def test_parent_picks_child_from_roster(bot: Harness) -> None:
     assert "Please pick your child from the class list" in text(reply)
     assert reply is not None and reply.button_texts == ["Adam", "Zoe"]
     token = await dialog_token(bot, parent)
-    await assert_refused(bot, parent, RosterPick(token, maya.id))  # another family's child
-    await assert_refused(bot, parent, RosterPick(token, foreign.id))  # another class
-    await assert_refused(bot, parent, RosterPick(token, 0))
-    await assert_refused(bot, parent, RosterPick("feedf00d", zoe.id))
+    await assert_refused(bot, parent, RosterPickButton(token, maya.id))  # another family's child
+    await assert_refused(bot, parent, RosterPickButton(token, foreign.id))  # another class
+    await assert_refused(bot, parent, RosterPickButton(token, 0))
+    await assert_refused(bot, parent, RosterPickButton("feedf00d", zoe.id))
     await assert_refused(bot, parent, f"rp:{token}:{zoe.id}:1")
     await assert_refused(bot, parent, f"rp:{token}:zoe")
     reply = await bot.tap(parent, "Zoe")

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from handlers.jobs import tick
-from handlers.parents import Answer, ReportDay, ReportTap
+from handlers.parents.reports import EveningAnswer, EveningAnswerButton, ReportDayButton
+from handlers.scheduler.tick import tick
 from storage.models import DailyReport, ParentLink, ReportEvent
 from tests.fakebot import FakeUser
 from tests.handlers.scheduler_kit import LENA_DAD, LENA_MUM, MAX_MUM, THU, Kit, build, local
@@ -105,7 +105,7 @@ async def test_report_an_earlier_day_for_one_of_two_children(bot: Harness) -> No
     assert reply is not None and reply.button_texts == ["Lena (4A)", "Max (4A)"]
     await bot.tap(clara, "Max (4A)")
     monday = date(2026, 11, 16)
-    question = await bot.tap(clara, data=ReportDay(kit.max, monday).pack())
+    question = await bot.tap(clara, data=ReportDayButton(kit.max, monday).pack())
     assert "on Mon, Nov 16" in (question.text or "")
     assert "As estimated (0 min)" in question.button_texts  # no homework was posted that day
     await bot.tap(clara, "under 30 min")
@@ -124,12 +124,16 @@ async def test_forged_buttons_are_refused(bot: Harness) -> None:
 
     # Another family's child, a day out of range, a future day, absurd minutes, a bad date,
     # and /report's day button for a child of another class.
-    forge(mum, ReportTap(kit.max, THU, Answer.ESTIMATE).pack())
-    forge(mum, ReportTap(kit.lena, THU - timedelta(days=30), Answer.ESTIMATE).pack())
-    forge(mum, ReportTap(kit.lena, THU + timedelta(days=1), Answer.ESTIMATE).pack())
-    forge(mum, ReportTap(kit.lena, THU, Answer.MINUTES, 9999).pack())
-    forge(mum, f"pr.a:{kit.lena}:20261399:{Answer.ESTIMATE.value}:0")  # no such date
-    forge(mum, ReportDay(kit.other, THU).pack())
+    forge(mum, EveningAnswerButton(kit.max, THU, EveningAnswer.ESTIMATE).pack())
+    forge(
+        mum, EveningAnswerButton(kit.lena, THU - timedelta(days=30), EveningAnswer.ESTIMATE).pack()
+    )
+    forge(
+        mum, EveningAnswerButton(kit.lena, THU + timedelta(days=1), EveningAnswer.ESTIMATE).pack()
+    )
+    forge(mum, EveningAnswerButton(kit.lena, THU, EveningAnswer.MINUTES, 9999).pack())
+    forge(mum, f"pr.a:{kit.lena}:20261399:{EveningAnswer.ESTIMATE.value}:0")  # no such date
+    forge(mum, ReportDayButton(kit.other, THU).pack())
     await bot.deliver()
     answers = mum.answered_callbacks
     assert len(answers) == 6

@@ -13,22 +13,16 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from bot import charts
-from bot.callbacks import pack
-from bot.periods import ScopeKind
-from handlers.jobs import tick
-from handlers.reports import RpScope
+from bot.domain.periods import ScopeKind
+from bot.domain.reporting import ReportOutcome
+from bot.domain.roles import Role
+from bot.render import charts
+from handlers.kit.callbacks import pack
+from handlers.reports.commands import ReportScopeButton
+from handlers.scheduler.tick import tick
 from storage import repo
 from storage import reports as report_store
-from storage.models import (
-    Assignment,
-    Complaint,
-    DailyReport,
-    Membership,
-    Notification,
-    Role,
-    Teaching,
-)
+from storage.models import Assignment, Complaint, DailyReport, Membership, Notification, Teaching
 from tests import world
 from tests.fakebot import SentMessage
 from tests.handlers.scheduler_kit import local
@@ -98,7 +92,7 @@ async def build(bot: Harness) -> dict[str, int]:
                     child_id=kid.id,
                     day=day,
                     minutes=70 + 5 * n,
-                    outcome=report_store.Outcome.DONE,
+                    outcome=ReportOutcome.DONE,
                     reporter_id=PARENT + n,
                     now=local(20, 40, day),
                 )
@@ -199,8 +193,8 @@ async def test_reports_rights(bot: Harness) -> None:
         assert dialog is not None
         token_value = dialog.token
     for forged in (
-        RpScope(token_value, ScopeKind.SCHOOL, ids["other"]),
-        RpScope(token_value, ScopeKind.DISTRICT, ids["district"]),
+        ReportScopeButton(token_value, ScopeKind.SCHOOL, ids["other"]),
+        ReportScopeButton(token_value, ScopeKind.DISTRICT, ids["district"]),
     ):
         admin.tap_raw(pack(forged))
         await bot.deliver()
@@ -312,7 +306,7 @@ async def test_export_empty_range_says_so(bot: Harness) -> None:
 async def test_export_too_large_for_one_file_is_refused(
     bot: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from handlers import export
+    from handlers.reports import export
 
     await build(bot)
     monkeypatch.setattr(export, "MAX_SHEET_ROWS", 3)

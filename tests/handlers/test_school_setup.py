@@ -4,18 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.naming import class_names
-from handlers.school_setup import Act, SetupAct, SetupSchool
-from storage.models import (
-    Child,
-    Dialog,
-    Invite,
-    InviteRole,
-    Membership,
-    SchoolClass,
-    Subject,
-    Teaching,
-)
+from bot.domain.naming import class_names
+from bot.domain.roles import InviteRole
+from handlers.school.setup import SetupAction, SetupButton, SetupSchoolButton
+from storage.models import Child, Dialog, Invite, Membership, SchoolClass, Subject, Teaching
 from tests.handlers.onboarding_kit import (
     admin_school,
     assert_refused,
@@ -66,7 +58,9 @@ async def test_bulk_classes_by_buttons(bot: Harness) -> None:
     expected = [(g, f"{g}{letter}") for g in range(1, 7) for letter in "ABCD"]
     assert await class_list(bot, school.id) == expected
     # Create again (a double tap): the dialog moved on, nothing is created twice.
-    await assert_refused(bot, admin, SetupAct(await dialog_token(bot, admin), Act.CREATE, 4))
+    await assert_refused(
+        bot, admin, SetupButton(await dialog_token(bot, admin), SetupAction.CREATE, 4)
+    )
     reply = await bot.tap(admin, "Done")
     assert text(reply) == "Saved."
     assert await rows(bot, Dialog) == []
@@ -239,14 +233,14 @@ async def test_forged_setup_buttons_are_refused(bot: Harness) -> None:
     foreign = await classes_by_name(bot, other.id)
     await bot.send(admin, "/classes")
     token = await dialog_token(bot, admin)
-    await assert_refused(bot, admin, SetupSchool(token, other.id))
-    await assert_refused(bot, admin, SetupAct(token, Act.DELETE, foreign["1A"].id))
-    await assert_refused(bot, admin, SetupAct(token, Act.BULK, 99))
-    await assert_refused(bot, admin, SetupAct(token, Act.BULK, -1))
-    await assert_refused(bot, admin, SetupAct(token, Act.CREATE, 4))  # not at that step
-    await assert_refused(bot, admin, SetupAct(token, Act.PRESET))  # a subjects button
-    await assert_refused(bot, admin, SetupAct(token, Act.DELETE, 10**9))
-    await assert_refused(bot, admin, SetupAct("deadbeef", Act.DELETE, classes["1A"].id))
+    await assert_refused(bot, admin, SetupSchoolButton(token, other.id))
+    await assert_refused(bot, admin, SetupButton(token, SetupAction.DELETE, foreign["1A"].id))
+    await assert_refused(bot, admin, SetupButton(token, SetupAction.BULK, 99))
+    await assert_refused(bot, admin, SetupButton(token, SetupAction.BULK, -1))
+    await assert_refused(bot, admin, SetupButton(token, SetupAction.CREATE, 4))  # not at that step
+    await assert_refused(bot, admin, SetupButton(token, SetupAction.PRESET))  # a subjects button
+    await assert_refused(bot, admin, SetupButton(token, SetupAction.DELETE, 10**9))
+    await assert_refused(bot, admin, SetupButton("deadbeef", SetupAction.DELETE, classes["1A"].id))
     await assert_refused(bot, admin, f"su.a:{token}:explode:1")
     await assert_refused(bot, admin, f"su.a:{token}:delete:x")
     await assert_refused(bot, admin, f"su.a:{token}:delete:1:2")
@@ -255,8 +249,10 @@ async def test_forged_setup_buttons_are_refused(bot: Harness) -> None:
     # The other admin's own dialog token does not open this admin's classes either.
     await bot.send(other_admin, "/classes")
     other_token = await dialog_token(bot, other_admin)
-    await assert_refused(bot, admin, SetupAct(other_token, Act.DELETE, classes["1A"].id))
-    await assert_refused(bot, other_admin, SetupAct(other_token, Act.DELETE, classes["1A"].id))
+    await assert_refused(bot, admin, SetupButton(other_token, SetupAction.DELETE, classes["1A"].id))
+    await assert_refused(
+        bot, other_admin, SetupButton(other_token, SetupAction.DELETE, classes["1A"].id)
+    )
     assert len(await classes_by_name(bot, school.id)) == 6
 
 
@@ -291,7 +287,7 @@ async def test_setup_refused_without_admin_rights(bot: Harness) -> None:
         membership = await session.get(Membership, (await one(bot, Membership)).id)
         await session.delete(membership)
         await session.commit()
-    await assert_refused(bot, admin, SetupAct(token, Act.ONE))
+    await assert_refused(bot, admin, SetupButton(token, SetupAction.ONE))
     reply = await bot.send(admin, "5 5A")
     assert text(reply) == "This is no longer available."
     assert await rows(bot, SchoolClass, SchoolClass.school_id == school.id) == []

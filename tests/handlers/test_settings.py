@@ -6,7 +6,8 @@ from datetime import date, time
 
 from sqlalchemy import select
 
-from storage.models import CalendarDay, Role, School
+from bot.domain.roles import Role
+from storage.models import CalendarDay, School
 from tests.factories import make_school, make_staff, make_teacher
 from tests.harness import Harness
 
@@ -94,8 +95,9 @@ async def test_teacher_cannot_open_settings_or_forge_buttons(bot: Harness) -> No
 async def test_class_list_then_parent_picks_the_child(bot: Harness) -> None:
     from datetime import timedelta
 
+    from bot.domain.roles import InviteRole
     from storage import repo
-    from storage.models import Child, InviteRole, ParentLink, SchoolClass
+    from storage.models import Child, ParentLink, SchoolClass
 
     school_id = await seed(bot)
     admin = bot.user(ADMIN, "Admin")
@@ -145,8 +147,9 @@ async def test_second_parent_joins_the_same_child(bot: Harness) -> None:
 
     from sqlalchemy import func
 
+    from bot.domain.roles import InviteRole
     from storage import repo
-    from storage.models import Child, InviteRole, ParentLink, SchoolClass
+    from storage.models import Child, ParentLink, SchoolClass
 
     school_id = await seed(bot)
     async with bot.session() as session:

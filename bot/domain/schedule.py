@@ -1,0 +1,87 @@
+"""Which scheduler jobs of a school are due at an instant (pure: no I/O, no Telegram).
+
+Jobs are not stored: they are derived from the school's settings (time zone, job times,
+calendar) on every tick. A job is due on a school day once its local time has passed, so a
+job missed earlier today (the bot was down) is due at the next tick; the database claim
+(`storage.scheduling.claim_run`) makes each (school, job, local date) run exactly once, and
+changed settings take effect at the next tick.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from bot.domain.calendar import SchoolCalendar, local_now
+
+
+class Job(enum.StrEnum):
+    """Jobs, in the order they run when several are due at once."""
+
+    NOTICE = "notice"
+    EVENING = "evening"
+    CHECK = "check"
+    WEEKLY = "weekly"
+    """The weekly report on the school's report weekday, about the week before."""
+
+
+JOB_ORDER: tuple[Job, ...] = (Job.NOTICE, Job.EVENING, Job.CHECK)
+"""The daily jobs (school days only)."""
+ALL_JOBS: tuple[Job, ...] = (*JOB_ORDER, Job.WEEKLY)
+
+
+@dataclass(frozen=True)
+class SchoolTimes:
+    """What the schedule of one school depends on (times are naive local wall-clock times)."""
+
+    school_id: int
+    timezone: str
+    notice: time
+    evening: time
+    check: time
+    calendar: SchoolCalendar
+    weekly_weekday: int = 1
+    """ISO weekday of the weekly report (1 = Monday)."""
+    weekly: time = time(8, 0)
+
+    def time_of(self, job: Job) -> time:
+        return {
+            Job.NOTICE: self.notice,
+            Job.EVENING: self.evening,
+            Job.CHECK: self.check,
+            Job.WEEKLY: self.weekly,
+        }[job]
+
+
+@dataclass(frozen=True)
+class DueRun:
+    """One run a tick should claim: a job of a school for its local date."""
+
+    school_id: int
+    job: Job
+    local_date: date
+
+
+def due_runs(times: SchoolTimes, now_utc: datetime) -> list[DueRun]:
+    """The school's jobs whose local time has passed today, in `ALL_JOBS`: the daily jobs on
+    a school day, the weekly report on its weekday (school day or not: it is about last week).
+
+    Jobs of earlier days are never due: after downtime only today's missed jobs run. An unknown
+    time zone raises ValueError (the caller skips and logs that school).
+    """
+    now = local_now(times.timezone, now_utc)
+    today = now.date()
+    wall = now.time().replace(tzinfo=None)
+    school_day = times.calendar.is_school_day(today)
+    return [
+        DueRun(times.school_id, job, today)
+        for job in ALL_JOBS
+        if wall >= times.time_of(job)
+        and (school_day if job in JOB_ORDER else today.isoweekday() == times.weekly_weekday)
+    ]
+
+
+def local_date(timezone: str, now_utc: datetime) -> date:
+    """The school's calendar date at `now_utc`."""
+    return local_now(timezone, now_utc).date()

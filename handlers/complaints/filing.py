@@ -1,0 +1,461 @@
+"""/complain: a parent files a ticket with the school, anonymously or by name.
+
+school (preset from the children; a parent of two schools picks) -> class (preset, or picked)
+-> category (the ten negative-list items, total load, exams/rankings, other) -> what happened
+(text, at most 2000 characters) -> optional photos -> anonymous or named (one sentence saying
+exactly who sees what) -> preview -> send. The parent gets the ticket number, the status and
+the deadline; the school's complaint handlers and admins are told at once.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from dataclasses import dataclass
+
+from telegram import Update
+
+from bot.domain.complaints import ComplaintStatus, class_visible, deadline_for, reminder_for
+from bot.domain.policy import ComplaintCategory
+from bot.i18n import _
+from handlers.complaints.handling import (
+    MAX_TEXT,
+    announce_new,
+    complainant_rows,
+    format_when,
+    local_midnight,
+    status_label,
+)
+from handlers.kit.callbacks import CallbackData
+from handlers.kit.context import Ctx
+from handlers.kit.gate import current_user
+from handlers.kit.labels import category_label, category_short_label
+from handlers.kit.replies import Button, Rows, answer, refuse_stale, say
+from handlers.kit.router import dialog_for
+from storage import complaints as store
+from storage import homework as hw
+from storage import repo
+from storage.models import Dialog, School, SchoolClass
+
+log = logging.getLogger(__name__)
+
+DIALOG = "complaint"
+MAX_PHOTOS = 5
+CATEGORIES = list(ComplaintCategory)
+
+
+class ComplaintDraftStep(enum.StrEnum):
+    SCHOOL = "school"
+    CLASS = "class"
+    CATEGORY = "category"
+    TEXT = "text"
+    PHOTOS = "photos"
+    WHO = "who"
+    PREVIEW = "preview"
+
+
+class ComplaintDraftAction(enum.StrEnum):
+    PHOTOS_DONE = "photos_done"
+    SEND = "send"
+    CANCEL = "cancel"
+
+
+@dataclass(frozen=True)
+class ComplaintPickButton(CallbackData, prefix="cp.p"):
+    """A choice at `step`: a school or class id, a category index, 1 = anonymous / 0 = named."""
+
+    token: str
+    step: ComplaintDraftStep
+    value: int
+
+
+@dataclass(frozen=True)
+class ComplaintDraftButton(CallbackData, prefix="cp.a"):
+    token: str
+    act: ComplaintDraftAction
+
+
+# ---------------------------------------------------------------- start
+
+
+async def complain(update: Update, context: Ctx) -> None:
+    user = await current_user(context, update)
+    children = await repo.children_of(context.session, user.id)
+    if not children:
+        await say(
+            update,
+            _(
+                "Complaints are filed by parents about their child's class. Open the invite "
+                "link of your child's class first, then send /complain again."
+            ),
+        )
+        return
+    dialog = await repo.start_dialog(context.session, user.id, DIALOG, ComplaintDraftStep.SCHOOL)
+    await context.session.commit()
+    schools = {c.school_id: c.school_name for c in children}
+    if len(schools) == 1:
+        await choose_school(update, context, dialog, next(iter(schools)))
+        return
+    rows: Rows = [
+        [(name, ComplaintPickButton(dialog.token, ComplaintDraftStep.SCHOOL, school_id))]
+        for school_id, name in sorted(schools.items(), key=lambda item: item[1])
+    ]
+    await say(update, _("A complaint to which school?"), rows)
+
+
+async def over_cap(context: Ctx, user_id: int, school: School) -> str | None:
+    """The flood-cap message when the parent already filed today's maximum, else None."""
+    since = local_midnight(context.now(), school.timezone)
+    filed = await store.filed_since(context.session, user_id, since)
+    cap = school.complaint_daily_cap
+    if filed < cap:
+        return None
+    return _(
+        "You have already filed {count} complaints today; the limit is {cap} a day. Please file "
+        "a new one tomorrow. You can still add information to an open complaint with /tickets."
+    ).format(count=filed, cap=cap)
+
+
+async def choose_school(update: Update, context: Ctx, dialog: Dialog, school_id: int) -> None:
+    session = context.session
+    school = await session.get(School, school_id)
+    assert school is not None
+    refusal = await over_cap(context, dialog.user_id, school)
+    if refusal is not None:
+        await repo.end_dialog(session, dialog.user_id)
+        await session.commit()
+        await say(update, refusal, edit=update.callback_query is not None)
+        return
+    children = [
+        c for c in await repo.children_of(session, dialog.user_id) if c.school_id == school_id
+    ]
+    classes: dict[int, list[str]] = {}
+    names: dict[int, str] = {}
+    for child in children:
+        classes.setdefault(child.class_id, []).append(child.name)
+        names[child.class_id] = child.class_name
+    repo.update_dialog(dialog, ComplaintDraftStep.CLASS, school_id=school_id)
+    if len(classes) == 1:
+        await choose_class(update, context, dialog, next(iter(classes)))
+        return
+    await session.commit()
+    rows: Rows = [
+        [
+            (
+                _("{klass} ({children})").format(klass=names[class_id], children=", ".join(kids)),
+                ComplaintPickButton(dialog.token, ComplaintDraftStep.CLASS, class_id),
+            )
+        ]
+        for class_id, kids in classes.items()
+    ]
+    await say(
+        update,
+        _("{school}: about which class?").format(school=school.name),
+        rows,
+        edit=update.callback_query is not None,
+    )
+
+
+async def choose_class(update: Update, context: Ctx, dialog: Dialog, class_id: int) -> None:
+    repo.update_dialog(dialog, ComplaintDraftStep.CATEGORY, class_id=class_id)
+    await context.session.commit()
+    t = dialog.token
+    buttons: list[Button] = [
+        (
+            f"{i + 1}. {category_short_label(cat)}",
+            ComplaintPickButton(t, ComplaintDraftStep.CATEGORY, i),
+        )
+        for i, cat in enumerate(CATEGORIES)
+    ]
+    rows: Rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    lines = [_("What is the complaint about? The first ten are the policy's negative list.")]
+    lines += [f"{i + 1}. {category_label(cat).capitalize()}" for i, cat in enumerate(CATEGORIES)]
+    await say(update, "\n".join(lines), rows, edit=update.callback_query is not None)
+
+
+# ---------------------------------------------------------------- buttons
+
+
+async def on_pick(update: Update, context: Ctx, data: ComplaintPickButton) -> None:
+    dialog = await dialog_for(context, update, DIALOG, data.token)
+    if dialog is None:
+        return
+    if data.step != dialog.step:
+        await refuse_stale(update)
+        return
+    children = await repo.children_of(context.session, dialog.user_id)
+    if data.step == ComplaintDraftStep.SCHOOL:
+        if data.value not in {c.school_id for c in children}:
+            await refuse_stale(update)
+            return
+        await answer(update)
+        await choose_school(update, context, dialog, data.value)
+    elif data.step == ComplaintDraftStep.CLASS:
+        school_id = dialog.data.get("school_id")
+        if data.value not in {c.class_id for c in children if c.school_id == school_id}:
+            await refuse_stale(update)
+            return
+        await answer(update)
+        await choose_class(update, context, dialog, data.value)
+    elif data.step == ComplaintDraftStep.CATEGORY:
+        if not 0 <= data.value < len(CATEGORIES):
+            await refuse_stale(update)
+            return
+        await answer(update)
+        category = CATEGORIES[data.value]
+        repo.update_dialog(dialog, ComplaintDraftStep.TEXT, category=category.value)
+        await context.session.commit()
+        await say(
+            update,
+            _(
+                "{category}.\nWhat happened? Please describe it in your own words, at most "
+                "{limit} characters. (You can attach photos next.)"
+            ).format(category=category_label(category).capitalize(), limit=MAX_TEXT),
+            edit=True,
+        )
+    elif data.step == ComplaintDraftStep.WHO:
+        if data.value not in (0, 1):
+            await refuse_stale(update)
+            return
+        await answer(update)
+        repo.update_dialog(dialog, ComplaintDraftStep.PREVIEW, anonymous=bool(data.value))
+        await show_preview(update, context, dialog)
+    else:
+        await refuse_stale(update)
+
+
+async def on_act(update: Update, context: Ctx, data: ComplaintDraftButton) -> None:
+    dialog = await dialog_for(context, update, DIALOG, data.token)
+    if dialog is None:
+        return
+    session = context.session
+    if data.act == ComplaintDraftAction.CANCEL:
+        await answer(update)
+        await repo.end_dialog(session, dialog.user_id)
+        await session.commit()
+        await say(update, _("Cancelled. Nothing was sent."), edit=True)
+        return
+    if data.act == ComplaintDraftAction.PHOTOS_DONE and dialog.step == ComplaintDraftStep.PHOTOS:
+        await answer(update)
+        await ask_who(update, context, dialog)
+        return
+    if data.act == ComplaintDraftAction.SEND and dialog.step == ComplaintDraftStep.PREVIEW:
+        await send(update, context, dialog)
+        return
+    await refuse_stale(update)
+
+
+# ---------------------------------------------------------------- text and photos
+
+
+async def on_text(update: Update, context: Ctx, dialog: Dialog) -> None:
+    message = update.effective_message
+    assert message is not None
+    photo = message.photo[-1].file_id if message.photo else None
+    raw = (message.caption if message.photo else message.text) or ""
+    text = raw.strip()
+    if dialog.step == ComplaintDraftStep.TEXT:
+        if not text:
+            if photo is not None:
+                repo.update_dialog(dialog, photos=[*dialog.data.get("photos", []), photo])
+                await context.session.commit()
+                await say(update, _("Photo received. Now please describe what happened:"))
+                return
+            await say(update, _("The text cannot be empty. Please describe what happened:"))
+            return
+        if len(text) > MAX_TEXT:
+            await say(
+                update,
+                _(
+                    "Your text is {length} characters long; the limit is {limit} characters. "
+                    "Please shorten it and send it again:"
+                ).format(length=len(text), limit=MAX_TEXT),
+            )
+            return
+        photos = [*dialog.data.get("photos", []), *([photo] if photo else [])]
+        repo.update_dialog(dialog, ComplaintDraftStep.PHOTOS, text=text, photos=photos)
+        await context.session.commit()
+        await ask_photos(update, dialog)
+        return
+    if dialog.step == ComplaintDraftStep.PHOTOS:
+        if photo is None:
+            await say(update, _("Please send a photo, or tap “Continue”."))
+            return
+        photos = list(dialog.data.get("photos", []))
+        if len(photos) >= MAX_PHOTOS:
+            await say(update, _("At most {n} photos. Tap “Continue”.").format(n=MAX_PHOTOS))
+            return
+        photos.append(photo)
+        repo.update_dialog(dialog, photos=photos)
+        await context.session.commit()
+        await ask_photos(update, dialog)
+        return
+    await say(update, _("Please use the buttons above, or /cancel."))
+
+
+async def ask_photos(update: Update, dialog: Dialog) -> None:
+    photos = dialog.data.get("photos", [])
+    text = _(
+        "If you have photos (for example of the homework), send them now, up to {n}. "
+        "Then tap “Continue”."
+    ).format(n=MAX_PHOTOS)
+    if photos:
+        text = (
+            _("Photos attached: {count} of at most {n}.").format(count=len(photos), n=MAX_PHOTOS)
+            + "\n"
+            + text
+        )
+    await say(
+        update,
+        text,
+        [[(_("Continue"), ComplaintDraftButton(dialog.token, ComplaintDraftAction.PHOTOS_DONE))]],
+    )
+
+
+# ---------------------------------------------------------------- who sees what
+
+
+async def class_shown(context: Ctx, dialog: Dialog, anonymous: bool) -> bool:
+    class_id = dialog.data.get("class_id")
+    if not class_id:
+        return False
+    return class_visible(anonymous, await store.linked_parents(context.session, int(class_id)))
+
+
+async def who_sentence(context: Ctx, dialog: Dialog, anonymous: bool) -> str:
+    """One sentence saying exactly who will see what."""
+    klass = await context.session.get(SchoolClass, dialog.data.get("class_id"))
+    class_name = klass.name if klass is not None else ""
+    if not anonymous:
+        return _(
+            "Named: the school's complaint handlers and administrators — and the district "
+            "supervisors if it is escalated — see your text, photos, class {klass} and your "
+            "name, but never your Telegram username or account."
+        ).format(klass=class_name)
+    if await class_shown(context, dialog, True):
+        return _(
+            "Anonymous: the school's complaint handlers and administrators — and the district "
+            "supervisors if it is escalated — see your text, photos and class {klass}, but "
+            "never your name, username or Telegram account; replies reach you through this bot."
+        ).format(klass=class_name)
+    return _(
+        "Anonymous: the school's complaint handlers and administrators — and the district "
+        "supervisors if it is escalated — see your text and photos but not your class (fewer "
+        "than 3 parents of it use this bot), and never your name, username or Telegram "
+        "account; replies reach you through this bot."
+    )
+
+
+async def ask_who(update: Update, context: Ctx, dialog: Dialog) -> None:
+    repo.update_dialog(dialog, ComplaintDraftStep.WHO)
+    await context.session.commit()
+    t = dialog.token
+    text = "\n\n".join(
+        [
+            _("Anonymous or with your name?"),
+            await who_sentence(context, dialog, True),
+            await who_sentence(context, dialog, False),
+        ]
+    )
+    rows: Rows = [
+        [
+            (_("🕶 Anonymous"), ComplaintPickButton(t, ComplaintDraftStep.WHO, 1)),
+            (_("👤 With my name"), ComplaintPickButton(t, ComplaintDraftStep.WHO, 0)),
+        ]
+    ]
+    await say(update, text, rows, edit=update.callback_query is not None)
+
+
+# ---------------------------------------------------------------- preview and send
+
+
+async def school_of(context: Ctx, dialog: Dialog) -> School | None:
+    return await context.session.get(School, dialog.data.get("school_id"))
+
+
+async def show_preview(update: Update, context: Ctx, dialog: Dialog) -> None:
+    await context.session.commit()
+    school = await school_of(context, dialog)
+    klass = await context.session.get(SchoolClass, dialog.data.get("class_id"))
+    if school is None or klass is None:
+        await refuse_stale(update)
+        return
+    d = dialog.data
+    anonymous = bool(d.get("anonymous"))
+    calendar = await hw.calendar_of(context.session, school)
+    deadline = deadline_for(
+        context.now(), school.timezone, calendar, school.complaint_deadline_days
+    )
+    lines = [
+        _("Preview of your complaint to {school}, class {klass}").format(
+            school=school.name, klass=klass.name
+        ),
+        _("Category: {category}").format(category=category_label(d["category"])),
+        "",
+        d["text"],
+    ]
+    if d.get("photos"):
+        lines.append(_("Photos: {n}").format(n=len(d["photos"])))
+    lines += [
+        "",
+        await who_sentence(context, dialog, anonymous),
+        _("The school must respond by {deadline}.").format(
+            deadline=format_when(deadline, school.timezone)
+        ),
+    ]
+    rows: Rows = [
+        [(_("📨 Send"), ComplaintDraftButton(dialog.token, ComplaintDraftAction.SEND))],
+        [(_("✖ Cancel"), ComplaintDraftButton(dialog.token, ComplaintDraftAction.CANCEL))],
+    ]
+    await say(update, "\n".join(lines), rows, edit=update.callback_query is not None)
+
+
+async def send(update: Update, context: Ctx, dialog: Dialog) -> None:
+    session = context.session
+    d = dialog.data
+    school = await school_of(context, dialog)
+    children = await repo.children_of(session, dialog.user_id)
+    class_id = d.get("class_id")
+    if school is None or class_id not in {c.class_id for c in children if c.school_id == school.id}:
+        await refuse_stale(update)
+        return
+    refusal = await over_cap(context, dialog.user_id, school)
+    if refusal is not None:
+        await answer(update, _("Daily limit reached."), alert=True)
+        await repo.end_dialog(session, dialog.user_id)
+        await session.commit()
+        await say(update, refusal, edit=True)
+        return
+    await answer(update)
+    anonymous = bool(d.get("anonymous"))
+    now = context.now()
+    calendar = await hw.calendar_of(session, school)
+    deadline = deadline_for(now, school.timezone, calendar, school.complaint_deadline_days)
+    complaint = await store.create_complaint(
+        session,
+        school_id=school.id,
+        class_id=int(class_id) if await class_shown(context, dialog, anonymous) else None,
+        complainant_id=dialog.user_id,
+        anonymous=anonymous,
+        category=d["category"],
+        text=d["text"],
+        photos=list(d.get("photos", [])),
+        now=now,
+        deadline_at=deadline,
+        remind_at=reminder_for(deadline, school.timezone, now),
+    )
+    await repo.end_dialog(session, dialog.user_id)
+    await session.commit()
+    log.info("ticket %s filed at school %s", complaint.code, school.id)
+    lines = [
+        _("Your complaint is filed. Ticket number: {code}").format(code=complaint.code),
+        _("Status: {status}").format(status=status_label(ComplaintStatus.NEW)),
+        _(
+            "The school must respond by {deadline}; if it does not, the complaint goes to the "
+            "district supervisors."
+        ).format(deadline=format_when(deadline, school.timezone)),
+        _("You will get every reply and status change here. /tickets shows your complaints."),
+    ]
+    await say(update, "\n".join(lines), complainant_rows(complaint), edit=True)
+    await announce_new(context.bot, session, complaint)
+    await session.commit()

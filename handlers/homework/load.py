@@ -1,0 +1,159 @@
+"""/load: a class's written homework today and this week, by subject, against the cap."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import ColumnElement, or_, select
+from telegram import Update
+
+from bot.domain.calendar import local_now
+from bot.domain.load import HomeworkKind, cap_for, evening_load
+from bot.domain.periods import Scope, week_of
+from bot.domain.roles import Roles
+from bot.i18n import _, format_day, format_minutes
+from handlers.kit.callbacks import CallbackData
+from handlers.kit.context import Ctx
+from handlers.kit.gate import current_user
+from handlers.kit.labels import rule_label
+from handlers.kit.replies import Rows, answer, refuse_stale, say
+from handlers.reports import views as report_views
+from storage import homework as hw
+from storage import repo
+from storage.models import School, SchoolClass, Teaching
+
+MAX_CLASSES = 48
+
+
+@dataclass(frozen=True)
+class LoadClassButton(CallbackData, prefix="ld.c"):
+    class_id: int
+
+
+@dataclass(frozen=True)
+class LoadChartButton(CallbackData, prefix="ld.g"):
+    """This week's chart of a class."""
+
+    class_id: int
+
+
+def chart_rows(klass: SchoolClass) -> Rows:
+    return [[(_("📊 Chart"), LoadChartButton(klass.id))]]
+
+
+async def visible_classes(context: Ctx, user_id: int, roles: Roles) -> list[SchoolClass]:
+    """Classes whose load this user may see: taught, led (grade) or administered (school)."""
+    conditions: list[ColumnElement[bool]] = [
+        SchoolClass.id.in_(select(Teaching.class_id).where(Teaching.user_id == user_id))
+    ]
+    for school_id, grade in roles.grade_leader:
+        conditions.append((SchoolClass.school_id == school_id) & (SchoolClass.grade == grade))
+    if roles.admin_schools:
+        conditions.append(SchoolClass.school_id.in_(roles.admin_schools))
+    return list(
+        await context.session.scalars(
+            select(SchoolClass)
+            .where(or_(*conditions))
+            .order_by(SchoolClass.school_id, SchoolClass.grade, SchoolClass.name)
+        )
+    )
+
+
+async def load_command(update: Update, context: Ctx) -> None:
+    user = await current_user(context, update)
+    roles = await repo.load_roles(context.session, user.id, context.settings.bot_owners)
+    classes = await visible_classes(context, user.id, roles)
+    if not classes:
+        await say(update, _("Only teachers, grade leaders and school administrators see this."))
+        return
+    if len(classes) == 1:
+        await say(
+            update, await class_week_text(context, classes[0], user.id), chart_rows(classes[0])
+        )
+        return
+    buttons = [(k.name, LoadClassButton(k.id)) for k in classes[:MAX_CLASSES]]
+    rows: Rows = [list(buttons[i : i + 4]) for i in range(0, len(buttons), 4)]
+    await say(update, _("Which class?"), rows)
+
+
+async def on_class(update: Update, context: Ctx, data: LoadClassButton) -> None:
+    user = await current_user(context, update)
+    roles = await repo.load_roles(context.session, user.id, context.settings.bot_owners)
+    classes = await visible_classes(context, user.id, roles)
+    klass = next((k for k in classes if k.id == data.class_id), None)
+    if klass is None:
+        await refuse_stale(update)
+        return
+    await answer(update)
+    await say(update, await class_week_text(context, klass, user.id), chart_rows(klass))
+
+
+async def on_chart(update: Update, context: Ctx, data: LoadChartButton) -> None:
+    """This week's chart of the class (re-checked: the presser must still see the class)."""
+    user = await current_user(context, update)
+    roles = await repo.load_roles(context.session, user.id, context.settings.bot_owners)
+    classes = await visible_classes(context, user.id, roles)
+    klass = next((k for k in classes if k.id == data.class_id), None)
+    if klass is None:
+        await refuse_stale(update)
+        return
+    await answer(update)
+    school = await context.session.get(School, klass.school_id)
+    assert school is not None
+    today = local_now(school.timezone, context.now()).date()
+    monday, sunday = week_of(today)
+    picture = await report_views.class_picture(context.session, klass.id, monday, sunday)
+    chat = update.effective_chat
+    if picture is None or chat is None:
+        await say(update, report_views.no_data_text())
+        return
+    await chat.send_photo(picture.images[0], caption=picture.caption)
+
+
+async def class_week_text(context: Ctx, klass: SchoolClass, viewer_id: int | None = None) -> str:
+    """Today's load first, then each evening of this week with its subjects and the cap."""
+    school = await context.session.get(School, klass.school_id)
+    assert school is not None
+    calendar = await hw.calendar_of(context.session, school)
+    caps = hw.caps_of(school)
+    today = local_now(school.timezone, context.now()).date()
+    monday = today - timedelta(days=today.weekday())
+    days = [monday + timedelta(days=i) for i in range(7)]
+    pieces = await hw.class_pieces(context.session, klass.id, days)
+    lines = [
+        _("{klass}: written homework this week (limit: {rule})").format(
+            klass=klass.name, rule=rule_label(cap_for(caps, klass.grade, today, calendar))
+        )
+    ]
+    over_days = 0
+    for day in days:
+        day_pieces = pieces.get(day, [])
+        if not calendar.is_school_day(day) and not day_pieces:
+            continue
+        cap = cap_for(caps, klass.grade, day, calendar)
+        load = evening_load([p.piece() for p in day_pieces], cap)
+        subjects = " + ".join(f"{s} {m}" for s, m in load.written_by_subject) or "—"
+        marker = "▶ " if day == today else ""
+        if cap.minutes is None:
+            figure = format_minutes(load.written_total)
+        else:
+            figure = f"{load.written_total} / {format_minutes(cap.minutes)}"
+        line = f"{marker}{format_day(day)}: {subjects} = {figure}"
+        if load.is_over:
+            over_days += 1
+            line += " ⚠ " + _("({minutes} over)").format(minutes=load.over_by)
+        others = [p for p in day_pieces if p.kind != HomeworkKind.WRITTEN]
+        if others:
+            line += "; " + _("not counted: {minutes}").format(
+                minutes=format_minutes(sum(p.minutes for p in others))
+            )
+        lines.append(line)
+    if over_days:
+        lines.append(_("Over the limit on {n} of these evenings.").format(n=over_days))
+    else:
+        lines.append(_("Within the limit every evening so far."))
+    if viewer_id is not None:
+        found = await report_views.calibrations(context.session, Scope.of_class(klass.id), today)
+        lines += await report_views.calibration_lines(context.session, found, viewer_id)
+    return "\n".join(lines)

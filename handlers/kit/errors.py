@@ -1,0 +1,59 @@
+"""The one error handler: log with the update's context, tell the user in their language."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from sqlalchemy.exc import IntegrityError
+from telegram import (
+    Update,
+)
+from telegram.constants import ChatType
+from telegram.error import TelegramError
+
+from bot.i18n import _
+from handlers.kit.context import Ctx
+from handlers.kit.replies import answer
+
+log = logging.getLogger(__name__)
+
+
+async def on_error(update: object, context: Ctx) -> None:
+    """Log with the update's context (never the token) and tell the user, in their language."""
+    session_note = ""
+    try:
+        session = context.session
+        await session.rollback()
+    except RuntimeError:
+        session_note = " (no session)"
+    if isinstance(update, Update) and _already_processed(context.error):
+        # The same update was handled at the same moment by another process (a redelivery):
+        # that one committed; this one's work was rolled back. Nothing to tell anyone.
+        log.info("update %s was processed concurrently elsewhere; skipped", update.update_id)
+        return
+    if isinstance(update, Update):
+        user = update.effective_user
+        log.error(
+            "error handling update %s from user %s%s",
+            update.update_id,
+            user.id if user else "-",
+            session_note,
+            exc_info=context.error,
+        )
+        if isinstance(context.error, IntegrityError) and update.callback_query is not None:
+            # Two taps raced for the same unique row: the first one won; nothing to report.
+            await answer(update, _("Done."))
+            return
+        chat = update.effective_chat
+        if chat is not None and chat.type == ChatType.PRIVATE:
+            with contextlib.suppress(TelegramError):
+                await chat.send_message(
+                    _("Sorry, something went wrong on our side. Please try again in a minute.")
+                )
+    else:
+        log.error("error outside an update%s", session_note, exc_info=context.error)
+
+
+def _already_processed(error: BaseException | None) -> bool:
+    return isinstance(error, IntegrityError) and "processed_updates" in str(error)

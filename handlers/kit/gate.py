@@ -1,0 +1,90 @@
+"""The per-update gate: skip redelivered updates, keep the user row fresh, set the locale."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+from telegram import (
+    Update,
+)
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.ext import ApplicationHandlerStop
+
+from bot.domain.roles import Roles
+from bot.i18n import negotiate, set_locale
+from handlers.kit.context import Ctx
+from storage import repo
+from storage.models import ProcessedUpdate, User
+
+log = logging.getLogger(__name__)
+
+
+@event.listens_for(Session, "before_commit")
+def _mark_update_processed(session: Session) -> None:
+    """The first commit of an update also records its id, so a redelivery is skipped."""
+    update_id = session.info.pop("update_id", None)
+    if update_id is not None:
+        session.add(ProcessedUpdate(update_id=update_id))
+
+
+async def gate(update: Update, context: Ctx) -> None:
+    """First in line: skip redelivered updates, keep the user row fresh, set the locale."""
+    session = context.session
+    seen = await session.scalar(
+        select(ProcessedUpdate.update_id).where(ProcessedUpdate.update_id == update.update_id)
+    )
+    if seen is not None:
+        log.info("update %s was already processed; skipped", update.update_id)
+        raise ApplicationHandlerStop
+    tg_user = update.effective_user
+    if tg_user is None or tg_user.is_bot:
+        raise ApplicationHandlerStop
+    user, changed = await repo.upsert_user(
+        session,
+        repo.TelegramProfile(
+            tg_user.id,
+            tg_user.first_name,
+            tg_user.last_name,
+            tg_user.username,
+            tg_user.language_code,
+        ),
+    )
+    member = update.my_chat_member
+    if member is not None:
+        # The user blocked (kicked) or unblocked the bot in their private chat.
+        user.reachable = member.new_chat_member.status not in (
+            ChatMemberStatus.BANNED,
+            ChatMemberStatus.LEFT,
+        )
+        changed = True
+    if changed:
+        await session.commit()
+    set_locale(user_locale(user))
+    if member is not None:
+        raise ApplicationHandlerStop
+    chat = update.effective_chat
+    if chat is not None and chat.type != ChatType.PRIVATE:
+        # The bot never publishes anything in groups (policy: no child data in chat groups).
+        raise ApplicationHandlerStop
+    session.info["update_id"] = update.update_id
+    # Hold the row for the update: the identity map keeps clean objects only weakly, so
+    # without this `current_user` would read the same row again.
+    session.info["user"] = user
+
+
+def user_locale(user: User) -> str:
+    return user.locale or negotiate(user.language_code)
+
+
+async def current_user(context: Ctx, update: Update) -> User:
+    """The stored user for this update (the gate created it)."""
+    assert update.effective_user is not None
+    user = await context.session.get(User, update.effective_user.id)
+    assert user is not None
+    return user
+
+
+async def roles_of(context: Ctx, user_id: int) -> Roles:
+    return await repo.load_roles(context.session, user_id, context.settings.bot_owners)

@@ -1,0 +1,99 @@
+"""Translated names of domain values (kinds, cap rules, negative-list items), at render time."""
+
+from __future__ import annotations
+
+from bot.domain.load import Cap, CapRule, HomeworkKind
+from bot.domain.policy import ComplaintCategory, NegativeItem
+from bot.i18n import _, format_minutes
+
+
+def kind_label(kind: HomeworkKind | str) -> str:
+    labels: dict[str, str] = {
+        HomeworkKind.WRITTEN: _("written"),
+        HomeworkKind.READING: _("reading"),
+        HomeworkKind.ORAL: _("oral"),
+        HomeworkKind.PRACTICAL: _("practical or physical"),
+        HomeworkKind.OTHER: _("other"),
+    }
+    return labels.get(str(kind), str(kind))
+
+
+def rule_label(cap: Cap) -> str:
+    """The rule a cap comes from, with its figure: 'grades 3-6: at most 60 minutes a day'."""
+    minutes = format_minutes(cap.minutes or 0)
+    if cap.rule == CapRule.NO_WRITTEN_PRIMARY_LOW:
+        return _("grades 1-2: no written homework at home")
+    if cap.rule == CapRule.PRIMARY_LOW_DAILY:
+        return _("grades 1-2: at most {minutes} of written homework a day").format(minutes=minutes)
+    if cap.rule == CapRule.PRIMARY_DAILY:
+        return _("grades 3-6: at most {minutes} of written homework a day").format(minutes=minutes)
+    if cap.rule == CapRule.JUNIOR_DAILY:
+        return _("grades 7-9: at most {minutes} of written homework a day").format(minutes=minutes)
+    if cap.rule == CapRule.SENIOR_DAILY:
+        return _("grades 10-12: at most {minutes} of written homework a day").format(
+            minutes=minutes
+        )
+    if cap.rule == CapRule.NON_SCHOOL_DAY:
+        return _("weekends and holidays: at most {minutes} of written homework").format(
+            minutes=minutes
+        )
+    return _("no limit set for this grade")
+
+
+def negative_item_label(item: NegativeItem | str) -> str:
+    """A negative-list item in plain words (POLICY.md section 2)."""
+    labels: dict[str, str] = {
+        NegativeItem.BEYOND_CURRICULUM: _(
+            "beyond the curriculum, ahead of teaching, or beyond the students' ability"
+        ),
+        NegativeItem.OVER_TIME_LIMIT: _("more than the school's time limit for the day"),
+        NegativeItem.NOT_PRETESTED: _(
+            "not first done by the teacher, or with odd, tricky or wrong questions"
+        ),
+        NegativeItem.PUNITIVE_REPETITIVE: _(
+            "punitive, repetitive or meaningless (e.g. copying a text many times)"
+        ),
+        NegativeItem.BOUGHT_PAPERS: _("whole bought test papers or workbooks used as homework"),
+        NegativeItem.PARENTS_COMPLETE: _("homework that parents must complete or do for the child"),
+        NegativeItem.VIA_CHAT_APPS: _("homework assigned through chat apps or groups"),
+        NegativeItem.PUBLISHED_IN_GROUPS: _(
+            "students' homework status, marks or rankings published in chat groups"
+        ),
+        NegativeItem.PARENTS_MARK: _(
+            "parents made to mark homework, or a parent's signature used as its evaluation"
+        ),
+        NegativeItem.NOT_MARKED: _("homework the teacher does not mark, or marks carelessly"),
+    }
+    return labels.get(str(item), str(item))
+
+
+def category_label(category: ComplaintCategory | str) -> str:
+    """A complaint category in plain words: a negative-list item, or one of the three extras."""
+    extra: dict[str, str] = {
+        ComplaintCategory.TOTAL_LOAD: _("total homework load too high"),
+        ComplaintCategory.EXAMS_RANKINGS: _("exams or rankings"),
+        ComplaintCategory.OTHER: _("other"),
+    }
+    if str(category) in extra:
+        return extra[str(category)]
+    return negative_item_label(category)
+
+
+def category_short_label(category: ComplaintCategory | str) -> str:
+    """A complaint category in a few words, to fit on a button."""
+    labels: dict[str, str] = {
+        ComplaintCategory.BEYOND_CURRICULUM: _("Beyond the curriculum"),
+        ComplaintCategory.OVER_TIME_LIMIT: _("Over the time limit"),
+        ComplaintCategory.NOT_PRETESTED: _("Odd or wrong questions"),
+        ComplaintCategory.PUNITIVE_REPETITIVE: _("Punitive or repetitive"),
+        ComplaintCategory.BOUGHT_PAPERS: _("Bought test papers"),
+        ComplaintCategory.PARENTS_COMPLETE: _("Parents must do it"),
+        ComplaintCategory.VIA_CHAT_APPS: _("Assigned in chat apps"),
+        ComplaintCategory.PUBLISHED_IN_GROUPS: _("Marks published in groups"),
+        ComplaintCategory.PARENTS_MARK: _("Parents must mark or sign"),
+        ComplaintCategory.NOT_MARKED: _("Not marked by the teacher"),
+        ComplaintCategory.TOTAL_LOAD: _("Total load too high"),
+        ComplaintCategory.EXAMS_RANKINGS: _("Exams or rankings"),
+        ComplaintCategory.OTHER: _("Other"),
+    }
+    return labels.get(str(category), str(category))

@@ -1,0 +1,594 @@
+"""The scheduler: one repeating tick runs every school's daily jobs, derived from the database.
+
+Each tick (on PTB's JobQueue, every `settings.scheduler_tick_seconds`: at most 30 s, and a
+quarter of SCHEDULER_LEASE_SECONDS) takes the `scheduler` lease so one process of several
+does the work (another takes over when the holder stops, or a lease's length after it died),
+works out for every school in its own time zone and calendar which jobs are due today
+(missed ones included, `bot.schedule`), claims each run atomically
+(`storage.scheduling.claim_runs`) and runs the claimed ones in job order: the homework
+notice, the evening question, the daily check. Messages go through
+`handlers.delivery`, which sends each unique key once. Tests call `tick(app, now)` directly.
+
+`notify_homework_change` is the hook the homework dialog calls after a piece is posted,
+edited or cancelled: parents who already had that evening's notice get a short update.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import socket
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram.ext import Application
+
+from bot.domain.calendar import SchoolCalendar
+from bot.domain.load import Cap, Piece, cap_for, evening_load
+from bot.domain.roles import Role
+from bot.domain.schedule import ALL_JOBS, DueRun, Job, SchoolTimes, due_runs
+from bot.i18n import _, format_day, format_minutes, ngettext, use_locale
+from handlers.kit.context import Ctx, QingfuApp
+from handlers.kit.gate import user_locale
+from handlers.kit.labels import kind_label, rule_label
+from handlers.parents.reports import answer_rows, question_text
+from handlers.scheduler import outbox as delivery
+from handlers.scheduler.deadlines import check_complaint_deadlines
+from handlers.scheduler.outbox import Outgoing, message_key
+from handlers.scheduler.weekly import run_weekly_reports
+from storage import homework as hw
+from storage import repo, scheduling
+from storage.db import SessionMaker
+from storage.homework import calendar_of, caps_of
+from storage.models import School
+from storage.scheduling import (
+    ClassCheck,
+    ClassEvening,
+    TeacherShare,
+    class_evenings,
+    families_of,
+    purge_processed_updates,
+)
+
+log = logging.getLogger(__name__)
+
+LEASE = "scheduler"
+STALE_AFTER = timedelta(minutes=5)
+PROCESSED_UPDATES_KEPT = timedelta(days=7)  # far longer than Telegram keeps unacknowledged ones
+"""A claimed, unfinished run without a heartbeat for this long is resumed (its process died)."""
+HEARTBEAT = timedelta(seconds=30)
+MAX_TEXT = 3900
+"""Leave room under Telegram's 4,096 characters for the closing line."""
+
+Clock = Callable[[], datetime]
+
+
+# ---------------------------------------------------------------- the tick
+
+
+_HOLDERS: dict[int, str] = {}
+
+
+def holder_of(app: QingfuApp) -> str:
+    """This process's lease holder id (one per Application)."""
+    return _HOLDERS.setdefault(
+        id(app), f"{socket.gethostname()[:32]}:{os.getpid()}:{secrets.token_hex(3)}"
+    )
+
+
+def start_scheduler(app: QingfuApp, interval: float | None = None) -> None:
+    """Register the repeating tick on the application's JobQueue (runs once the app starts)."""
+    if app.job_queue is None:
+        raise RuntimeError("python-telegram-bot[job-queue] is required for the scheduler")
+    interval = interval or app.bot_data.settings.scheduler_tick_seconds
+    app.job_queue.run_repeating(
+        _tick_job,
+        interval=interval,
+        first=2.0,
+        name="scheduler-tick",
+        job_kwargs={
+            "max_instances": 1,
+            "coalesce": True,
+            "misfire_grace_time": max(1, int(interval)),
+        },
+    )
+
+
+async def stop_scheduler(app: QingfuApp) -> None:
+    """Give the scheduler lease up as the process stops (after the JobQueue has stopped), so
+    a restarted or another process takes over at its next tick, not a lease's length later."""
+    data = app.bot_data
+    try:
+        async with data.sessionmaker() as session:
+            await scheduling.release_lease(session, LEASE, holder_of(app), data.clock())
+    except SQLAlchemyError as error:  # the lease then simply expires
+        log.warning("could not release the scheduler lease: %s", type(error).__name__)
+
+
+async def _tick_job(context: Ctx) -> None:
+    await tick(context.application)  # type: ignore[arg-type]
+
+
+@dataclass
+class TickReport:
+    leader: bool
+    runs: list[DueRun] = field(default_factory=list)
+    sent: int = 0
+    complete: bool = True
+    complaints: int = 0  # tickets reminded or escalated
+
+
+class Heartbeat:
+    """Called between delivery batches: renews the lease and marks the runs alive."""
+
+    def __init__(
+        self,
+        sessionmaker: SessionMaker,
+        holder: str,
+        clock: Clock,
+        runs: Sequence[DueRun],
+        ttl: timedelta,
+    ) -> None:
+        self.sessionmaker, self.holder, self.clock, self.runs = sessionmaker, holder, clock, runs
+        self.ttl = ttl
+        self.every = min(HEARTBEAT, ttl / 4)  # renewed well before it ends
+        self.last = clock()
+
+    async def __call__(self) -> None:
+        now = self.clock()
+        if now - self.last < self.every:
+            return
+        self.last = now
+        async with self.sessionmaker() as session:
+            if not await scheduling.acquire_lease(session, LEASE, self.holder, now, self.ttl):
+                log.warning("scheduler lease taken over while running; finishing this run")
+            await scheduling.touch_runs(session, self.runs, now)
+
+
+async def tick(
+    app: QingfuApp, now: datetime | None = None, *, holder: str | None = None
+) -> TickReport:
+    """One scheduler step at `now` (default: the app's clock). Returns what it did."""
+    data = app.bot_data
+    clock: Clock = (lambda: now) if now is not None else data.clock
+    instant = clock()
+    holder = holder or holder_of(app)
+    async with data.sessionmaker() as session:
+        lease = data.settings.scheduler_lease
+        if not await scheduling.acquire_lease(session, LEASE, holder, instant, lease):
+            return TickReport(leader=False)
+        schedules = await scheduling.school_schedules(session, instant.date())
+        due: list[DueRun] = []
+        for times in schedules:
+            try:
+                due.extend(due_runs(times, instant))
+            except ValueError:
+                log.warning(
+                    "school %s has an unknown time zone %r", times.school_id, times.timezone
+                )
+        claimed = await scheduling.claim_runs(session, due, instant, STALE_AFTER)
+    report = TickReport(leader=True, runs=claimed)
+    if claimed:
+        await run_claimed_jobs(app, report, schedules, claimed, clock, holder)
+    report.complaints = await check_complaint_deadlines(app.bot, data.sessionmaker, instant)
+    async with data.sessionmaker() as session:
+        await purge_processed_updates(session, instant - PROCESSED_UPDATES_KEPT)
+    return report
+
+
+async def run_claimed_jobs(
+    app: QingfuApp,
+    report: TickReport,
+    schedules: Sequence[SchoolTimes],
+    claimed: list[DueRun],
+    clock: Clock,
+    holder: str,
+) -> None:
+    """Run the claimed jobs in order (notice, evening question, check, weekly report)."""
+    data = app.bot_data
+    calendars = {t.school_id: t.calendar for t in schedules}
+    heartbeat = Heartbeat(data.sessionmaker, holder, clock, claimed, data.settings.scheduler_lease)
+    for job in ALL_JOBS:
+        runs = [r for r in claimed if r.job is job]
+        if not runs:
+            continue
+        log.info("running %s for %d school(s)", job.value, len(runs))
+        result = await RUNNERS[job](app, runs, calendars, clock, heartbeat)
+        report.sent += result.sent
+        if result.complete:
+            async with data.sessionmaker() as session:
+                await scheduling.finish_runs(session, runs, clock())
+        else:
+            report.complete = False  # resumed after STALE_AFTER; only unsent keys go out
+
+
+# ---------------------------------------------------------------- shared queries
+
+
+async def _schools_by_id(session: AsyncSession, ids: set[int]) -> dict[int, School]:
+    return {s.id: s for s in await repo.schools_by_ids(session, ids)}
+
+
+def cap_of(school: School, grade: int, day: date, cal: SchoolCalendar | None) -> Cap:
+    return cap_for(caps_of(school), grade, day, cal or SchoolCalendar())
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def total_line(written: int, cap: Cap) -> str:
+    """'Written total: 40 min of 60 min (grades 3-6: ...).' in the current locale."""
+    rule = rule_label(cap)
+    if cap.minutes is None:
+        return _("Written total: {total} ({rule}).").format(
+            total=format_minutes(written), rule=rule
+        )
+    if written > cap.minutes:
+        return _("Written total: {total}, {over} over the limit of {cap} ({rule}).").format(
+            total=format_minutes(written),
+            over=format_minutes(written - cap.minutes),
+            cap=format_minutes(cap.minutes),
+            rule=rule,
+        )
+    return _("Written total: {total} of {cap} ({rule}).").format(
+        total=format_minutes(written), cap=format_minutes(cap.minutes), rule=rule
+    )
+
+
+NOTICE_TEXT_CHARS = 300  # per piece, so a class's evening fits in one message
+
+
+def piece_line(piece: Piece, text: str | None = None) -> str:
+    line = _("• {subject} ({kind}): {minutes}").format(
+        subject=piece.subject, kind=kind_label(piece.kind), minutes=format_minutes(piece.minutes)
+    )
+    if text:
+        short = text if len(text) <= NOTICE_TEXT_CHARS else text[: NOTICE_TEXT_CHARS - 1] + "…"
+        line += "\n  " + short.replace("\n", "\n  ")
+    return line
+
+
+def notice_text(child_name: str, evening: ClassEvening, cap: Cap) -> str:
+    load = evening_load(evening.pieces, cap)
+    lines = [
+        _("Homework for {child} ({class_name}), {day}:").format(
+            child=child_name, class_name=evening.class_name, day=format_day(evening.day)
+        )
+    ]
+    lines += [
+        piece_line(p, evening.texts.get(p.piece_id) if p.piece_id is not None else None)
+        for p in evening.pieces
+    ]
+    lines.append(total_line(load.written_total, cap))
+    return "\n".join(lines)
+
+
+def fit(lines: list[str], limit: int = MAX_TEXT) -> str:
+    """Join lines, dropping the tail with a count when the message would be too long."""
+    out: list[str] = []
+    size = 0
+    for i, line in enumerate(lines):
+        if size + len(line) + 1 > limit:
+            rest = len(lines) - i
+            out.append(ngettext("… and {n} more line", "… and {n} more lines", rest).format(n=rest))
+            break
+        out.append(line)
+        size += len(line) + 1
+    return "\n".join(out)
+
+
+def report_figures(check: ClassCheck) -> str:
+    """The parents' side of a check, aggregates only (none below the privacy threshold)."""
+    if check.reports == 0:
+        return _("No reports from parents yet.")
+    if check.reports < scheduling.MIN_REPORTS:
+        return ngettext(
+            "{n} report from parents (figures are shown from {min} reports).",
+            "{n} reports from parents (figures are shown from {min} reports).",
+            check.reports,
+        ).format(n=check.reports, min=scheduling.MIN_REPORTS)
+    parts = []
+    if check.median is not None:
+        parts.append(
+            ngettext(
+                "Parents' median {median} from {n} report",
+                "Parents' median {median} from {n} reports",
+                check.timed,
+            ).format(median=format_minutes(round(check.median)), n=check.timed)
+        )
+    if check.cap is not None:
+        parts.append(_("{over} of {n} over the limit").format(over=check.over or 0, n=check.timed))
+    parts.append(
+        ngettext(
+            "{unfinished} of {n} went to bed unfinished",
+            "{unfinished} of {n} went to bed unfinished",
+            check.reports,
+        ).format(unfinished=check.unfinished or 0, n=check.reports)
+    )
+    return "; ".join(parts) + "."
+
+
+def class_figures(check: ClassCheck, cap: Cap) -> str:
+    """'5B: estimated written total 75 min, limit 60 min (rule).' plus the parents' figures."""
+    if cap.minutes is None:
+        estimate = _("{class_name}: estimated written total {total} ({rule}).").format(
+            class_name=check.class_name, total=format_minutes(check.written), rule=rule_label(cap)
+        )
+    else:
+        estimate = _("{class_name}: estimated written total {total}, limit {cap} ({rule}).").format(
+            class_name=check.class_name,
+            total=format_minutes(check.written),
+            cap=format_minutes(cap.minutes),
+            rule=rule_label(cap),
+        )
+    return estimate + "\n" + report_figures(check)
+
+
+# ---------------------------------------------------------------- the jobs
+
+
+async def run_notices(
+    app: QingfuApp,
+    runs: Sequence[DueRun],
+    calendars: dict[int, SchoolCalendar],
+    clock: Clock,
+    heartbeat: Heartbeat,
+) -> delivery.Report:
+    """Homework notice: one message per parent per child of every class with homework."""
+    data = app.bot_data
+    async with data.sessionmaker() as session:
+        evenings = await class_evenings(session, [(r.school_id, r.local_date) for r in runs])
+        schools = await _schools_by_id(session, {e.school_id for e in evenings})
+        families = await families_of(session, [e.class_id for e in evenings])
+    messages = []
+    for evening in evenings:
+        cap = cap_of(
+            schools[evening.school_id], evening.grade, evening.day, calendars.get(evening.school_id)
+        )
+        for family in families.get(evening.class_id, []):
+            with use_locale(user_locale(family.parent)):
+                text = notice_text(family.child_name, evening, cap)
+            key = message_key("notice", family.parent.id, family.child_id, evening.day)
+            messages.append(Outgoing(key, family.parent.id, "notice", text))
+    return await delivery.deliver(
+        app.bot, data.sessionmaker, messages, clock, on_progress=heartbeat
+    )
+
+
+async def run_evening_questions(
+    app: QingfuApp,
+    runs: Sequence[DueRun],
+    calendars: dict[int, SchoolCalendar],
+    clock: Clock,
+    heartbeat: Heartbeat,
+) -> delivery.Report:
+    """Evening question to the parents of children whose class had written homework."""
+    data = app.bot_data
+    async with data.sessionmaker() as session:
+        evenings = await class_evenings(session, [(r.school_id, r.local_date) for r in runs])
+        evenings = [e for e in evenings if any(p.is_written for p in e.pieces)]
+        schools = await _schools_by_id(session, {e.school_id for e in evenings})
+        families = await families_of(session, [e.class_id for e in evenings])
+    messages = []
+    for evening in evenings:
+        cap = cap_of(
+            schools[evening.school_id], evening.grade, evening.day, calendars.get(evening.school_id)
+        )
+        estimate = evening_load(evening.pieces, cap).written_total
+        for family in families.get(evening.class_id, []):
+            with use_locale(user_locale(family.parent)):
+                text = question_text(family.child_name, evening.day, today=True)
+                rows = answer_rows(family.child_id, evening.day, estimate, cap.minutes)
+            key = message_key("evening", family.parent.id, family.child_id, evening.day)
+            messages.append(Outgoing(key, family.parent.id, "evening", text, rows))
+    return await delivery.deliver(
+        app.bot, data.sessionmaker, messages, clock, on_progress=heartbeat
+    )
+
+
+async def run_checks(
+    app: QingfuApp,
+    runs: Sequence[DueRun],
+    calendars: dict[int, SchoolCalendar],
+    clock: Clock,
+    heartbeat: Heartbeat,
+) -> delivery.Report:
+    """Daily check over all classes of all due schools in one statement; warnings to the
+    teachers who set homework (with their share), grade leaders and one summary per school
+    to its admins."""
+    data = app.bot_data
+    targets = [(r.school_id, r.local_date) for r in runs]
+    school_ids = {r.school_id for r in runs}
+    async with data.sessionmaker() as session:
+        checks = await scheduling.daily_check(session, targets)
+        over = [c for c in checks if c.is_over]
+        shares = await scheduling.teacher_shares(session, [(c.class_id, c.day) for c in over])
+        members = await scheduling.leaders_and_admins(session, school_ids)
+        recipients = {m[0] for m in members} | {s.teacher_id for s in shares}
+        users = await repo.users_by_ids(session, recipients)
+        schools = await _schools_by_id(session, school_ids)
+    caps = {
+        c.class_id: cap_of(schools[c.school_id], c.grade, c.day, calendars.get(c.school_id))
+        for c in checks
+    }
+    messages: list[Outgoing] = []
+    by_class: dict[int, ClassCheck] = {c.class_id: c for c in over}
+    # -- teachers: per class, with their own share
+    share_of: dict[tuple[int, int], list[TeacherShare]] = defaultdict(list)
+    for share in shares:
+        share_of[(share.teacher_id, share.class_id)].append(share)
+    for (teacher_id, class_id), own in share_of.items():
+        teacher = users.get(teacher_id)
+        check = by_class[class_id]
+        if teacher is None:
+            continue
+        with use_locale(user_locale(teacher)):
+            text = "\n".join(
+                [
+                    _("Homework load over the limit: {class_name}, {day}.").format(
+                        class_name=check.class_name, day=format_day(check.day)
+                    ),
+                    class_figures(check, caps[class_id]),
+                    _("Your share: {items}.").format(
+                        items=", ".join(f"{s.subject} {format_minutes(s.minutes)}" for s in own)
+                    ),
+                ]
+            )
+        key = message_key("check_teacher", teacher_id, class_id, check.day)
+        messages.append(Outgoing(key, teacher_id, "check", text))
+    # -- grade leaders: one message per grade with every over-limit class of it
+    over_by_grade: dict[tuple[int, int], list[ClassCheck]] = defaultdict(list)
+    for check in over:
+        over_by_grade[(check.school_id, check.grade)].append(check)
+    for user_id, role, school_id, grade in members:
+        if role != Role.GRADE_LEADER.value or school_id is None or grade is None:
+            continue
+        leader = users.get(user_id)
+        group = over_by_grade.get((school_id, grade))
+        if leader is None or not group:
+            continue
+        with use_locale(user_locale(leader)):
+            lines = [
+                ngettext(
+                    "Daily check, grade {grade}, {day}: {n} class over the limit.",
+                    "Daily check, grade {grade}, {day}: {n} classes over the limit.",
+                    len(group),
+                ).format(grade=grade, day=format_day(group[0].day), n=len(group))
+            ]
+            lines += [class_figures(c, caps[c.class_id]) for c in group]
+            text = fit(lines)
+        key = message_key("check_grade", user_id, f"{school_id}.{grade}", group[0].day)
+        messages.append(Outgoing(key, user_id, "check", text))
+    # -- admins: one summary per school (an all-clear only when the school asked for it)
+    by_school: dict[int, list[ClassCheck]] = defaultdict(list)
+    for check in checks:
+        by_school[check.school_id].append(check)
+    days = {r.school_id: r.local_date for r in runs}
+    for user_id, role, school_id, _grade in members:
+        if role != Role.SCHOOL_ADMIN.value or school_id is None:
+            continue
+        school = schools.get(school_id)
+        admin = users.get(user_id)
+        if school is None or admin is None:
+            continue
+        all_checks = by_school.get(school_id, [])
+        school_over = [c for c in all_checks if c.is_over]
+        if not school_over and not school.daily_all_clear:
+            continue
+        with use_locale(user_locale(admin)):
+            day = format_day(days[school_id])
+            if not school_over:
+                text = ngettext(
+                    "Daily check for {school}, {day}: all clear, the {n} class with homework "
+                    "is within the limits.",
+                    "Daily check for {school}, {day}: all clear, all {n} classes with homework "
+                    "are within the limits.",
+                    len(all_checks),
+                ).format(school=school.name, day=day, n=len(all_checks))
+            else:
+                lines = [
+                    ngettext(
+                        "Daily check for {school}, {day}: {over} of {n} class with homework "
+                        "over the limit.",
+                        "Daily check for {school}, {day}: {over} of {n} classes with homework "
+                        "over the limit.",
+                        len(all_checks),
+                    ).format(school=school.name, day=day, over=len(school_over), n=len(all_checks))
+                ]
+                lines += [class_figures(c, caps[c.class_id]) for c in school_over]
+                text = fit(lines)
+        key = message_key("check_school", user_id, school_id, days[school_id])
+        messages.append(Outgoing(key, user_id, "check", text))
+    return await delivery.deliver(
+        app.bot, data.sessionmaker, messages, clock, on_progress=heartbeat
+    )
+
+
+RUNNERS = {
+    Job.NOTICE: run_notices,
+    Job.EVENING: run_evening_questions,
+    Job.CHECK: run_checks,
+    Job.WEEKLY: run_weekly_reports,
+}
+
+
+# ---------------------------------------------------------------- late changes
+
+
+CHANGE_KINDS = ("posted", "edited", "cancelled")
+
+
+def change_text(kind: str, subject: str, hw_kind: str, minutes: int) -> str:
+    what = _("{subject} ({kind}, {minutes})").format(
+        subject=subject, kind=kind_label(hw_kind), minutes=format_minutes(minutes)
+    )
+    if kind == "posted":
+        return _("New: {what}.").format(what=what)
+    if kind == "cancelled":
+        return _("Cancelled: {what}.").format(what=what)
+    return _("Changed: {what}.").format(what=what)
+
+
+async def notify_homework_change(
+    app_or_context: QingfuApp | Ctx, assignment_id: int, kind: str
+) -> int:
+    """Tell the class's parents about a piece posted, edited or cancelled after that
+    evening's notice went out (`kind`: "posted", "edited" or "cancelled"); returns how many
+    messages were sent. Nothing is sent for evenings whose notice has not gone out yet (the
+    notice will show the piece as it is then). Opens its own session: commit first.
+    """
+    app: QingfuApp = (
+        app_or_context  # type: ignore[assignment]
+        if isinstance(app_or_context, Application)
+        else app_or_context.application
+    )
+    data = app.bot_data
+    async with data.sessionmaker() as session:
+        found = await hw.assignment_in_context(session, assignment_id)
+        if found is None:
+            return 0
+        assignment, klass, school, subject = found
+        loads = await hw.loads_of(session, assignment_id)
+        days = sorted(set(loads) | {assignment.evening})
+        notified = [
+            d for d in days if await scheduling.run_claimed(session, school.id, Job.NOTICE, d)
+        ]
+        if not notified:
+            return 0
+        event_id = await hw.last_event_id(session, assignment_id)
+        cal = await calendar_of(session, school)
+        evenings = {
+            e.day: e
+            for e in await class_evenings(session, [(school.id, d) for d in notified])
+            if e.class_id == klass.id
+        }
+        families = (await families_of(session, [klass.id])).get(klass.id, [])
+    messages = []
+    for day in notified:
+        cap = cap_of(school, klass.grade, day, cal)
+        pieces = evenings[day].pieces if day in evenings else ()
+        written = evening_load(pieces, cap).written_total
+        minutes = loads.get(day, assignment.minutes)
+        for family in families:
+            with use_locale(user_locale(family.parent)):
+                text = "\n".join(
+                    [
+                        _("Homework update for {child} ({class_name}), {day}:").format(
+                            child=family.child_name,
+                            class_name=klass.name,
+                            day=format_day(day),
+                        ),
+                        change_text(kind, subject, assignment.kind, minutes),
+                        total_line(written, cap),
+                    ]
+                )
+            subject_key = f"{family.child_id}.{assignment_id}.{event_id or 0}.{kind}"
+            key = message_key("update", family.parent.id, subject_key, day)
+            messages.append(Outgoing(key, family.parent.id, "update", text))
+    report = await delivery.deliver(app.bot, data.sessionmaker, messages, data.clock)
+    return report.sent

@@ -1,0 +1,228 @@
+"""The weekly report (a scheduler job, default Monday 08:00 school time): last week's class
+chart to each teacher of the class with their estimate calibration, the grade's heat map to
+grade leaders, the school's heat map and summary to admins, the district's chart and bulletin
+to supervisors. Every message has a unique key (recipient, kind, subject, the week's Monday),
+so a re-run, a second process or a second school of the same district sends nothing twice.
+
+Each school is rendered and delivered before the next one, so a district's Monday never holds
+more than one school's charts in memory; a chart is drawn once per language and shared.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.calendar import SchoolCalendar
+from bot.domain.periods import Scope, last_week, last_weeks
+from bot.domain.roles import Role
+from bot.domain.schedule import DueRun
+from bot.i18n import _, use_locale
+from handlers.kit.context import QingfuApp
+from handlers.kit.gate import user_locale
+from handlers.reports import views as report_views
+from handlers.reports.views import Picture, caption_of
+from handlers.scheduler import outbox as delivery
+from handlers.scheduler.outbox import Outgoing, message_key
+from storage.models import Membership, Notification, School, SchoolClass, Teaching, User
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+Progress = Callable[[], Awaitable[None]]
+
+
+async def run_weekly_reports(
+    app: QingfuApp,
+    runs: Sequence[DueRun],
+    calendars: dict[int, SchoolCalendar],
+    clock: Clock,
+    heartbeat: Progress,
+) -> delivery.Report:
+    data = app.bot_data
+    total = delivery.Report()
+    for run in runs:
+        async with data.sessionmaker() as session:
+            messages = await school_messages(session, run, clock())
+        report = await delivery.deliver(
+            app.bot, data.sessionmaker, messages, clock, on_progress=heartbeat
+        )
+        total.sent += report.sent
+        total.duplicates += report.duplicates
+        total.unreachable += report.unreachable
+        total.failed += report.failed
+        total.left_for_later += report.left_for_later
+        total.keys_sent += report.keys_sent
+        await heartbeat()
+    return total
+
+
+async def school_messages(session: AsyncSession, run: DueRun, now: datetime) -> list[Outgoing]:
+    school = await session.get(School, run.school_id)
+    if school is None:
+        return []
+    start, end = last_week(run.local_date)
+    week = start.isoformat()
+    members = (
+        await session.execute(
+            select(Membership.user_id, Membership.role, Membership.grade, Membership.district_id)
+            .where(
+                (Membership.school_id == school.id)
+                & Membership.role.in_([Role.GRADE_LEADER.value, Role.SCHOOL_ADMIN.value])
+                | (
+                    (Membership.district_id == school.district_id)
+                    & (Membership.role == Role.SUPERVISOR.value)
+                    & Membership.school_id.is_(None)
+                )
+            )
+            .order_by(Membership.user_id)
+        )
+    ).all()
+    teaching = (
+        await session.execute(
+            select(Teaching.user_id, Teaching.class_id)
+            .join(SchoolClass, SchoolClass.id == Teaching.class_id)
+            .where(SchoolClass.school_id == school.id)
+            .distinct()
+            .order_by(Teaching.class_id, Teaching.user_id)
+        )
+    ).all()
+    ids = {m[0] for m in members} | {u for u, _ in teaching}
+    users = {
+        u.id: u
+        for u in await session.scalars(
+            select(User).where(User.id.in_(ids), User.reachable.is_(True))
+        )
+    }
+    messages: list[Outgoing] = []
+    # -- teachers: their classes' charts, with their calibration
+    teachers_of: dict[int, list[User]] = defaultdict(list)
+    for user_id, class_id in teaching:
+        if user_id in users:
+            teachers_of[class_id].append(users[user_id])
+    found = (
+        await report_views.calibrations(session, Scope.of_school(school.id), run.local_date)
+        if teachers_of
+        else []
+    )
+    for class_id, teachers in sorted(teachers_of.items()):
+        pictures: dict[str, Picture | None] = {}
+        for teacher in teachers:
+            locale = user_locale(teacher)
+            with use_locale(locale):
+                if locale not in pictures:
+                    pictures[locale] = await report_views.class_picture(
+                        session, class_id, start, end
+                    )
+                picture = pictures[locale]
+                if picture is None:
+                    continue
+                lines = await report_views.calibration_lines(
+                    session, [c for c in found if c.class_id == class_id], teacher.id
+                )
+                caption = caption_of([_("Weekly report."), picture.caption, *lines])
+            key = message_key("weekly_class", teacher.id, class_id, week)
+            messages.append(Outgoing(key, teacher.id, "weekly", caption, photo=picture.images[0]))
+    # -- grade leaders: the grade's heat map
+    grade_pictures: dict[tuple[int, str], Picture | None] = {}
+    for user_id, role, grade, _district in members:
+        user = users.get(user_id)
+        if role != Role.GRADE_LEADER.value or user is None or grade is None:
+            continue
+        locale = user_locale(user)
+        with use_locale(locale):
+            if (grade, locale) not in grade_pictures:
+                grade_pictures[(grade, locale)] = await report_views.heat_picture(
+                    session, Scope.of_grade(school.id, grade), start, end
+                )
+            picture = grade_pictures[(grade, locale)]
+            if picture is None:
+                continue
+            caption = caption_of([_("Weekly report."), picture.caption])
+        for n, png in enumerate(picture.images):
+            key = message_key("weekly_grade", user_id, f"{school.id}.{grade}.{n}", week)
+            messages.append(Outgoing(key, user_id, "weekly", caption, photo=png))
+    # -- admins: the school's heat map and summary
+    school_pictures: dict[str, tuple[Picture | None, list[str]]] = {}
+    scope = Scope.of_school(school.id)
+    for user_id, role, _grade, _district in members:
+        user = users.get(user_id)
+        if role != Role.SCHOOL_ADMIN.value or user is None:
+            continue
+        locale = user_locale(user)
+        with use_locale(locale):
+            if locale not in school_pictures:
+                school_pictures[locale] = (
+                    await report_views.heat_picture(session, scope, start, end),
+                    await report_views.school_summary(session, scope, start, end, now),
+                )
+            picture, summary = school_pictures[locale]
+            head = _("Weekly report for {school}, {period}.").format(
+                school=school.name, period=report_views.period_label(start, end)
+            )
+        if picture is not None:
+            for n, png in enumerate(picture.images):
+                key = message_key("weekly_school", user_id, f"{school.id}.{n}", week)
+                messages.append(Outgoing(key, user_id, "weekly", picture.caption, photo=png))
+        key = message_key("weekly_summary", user_id, school.id, week)
+        messages.append(Outgoing(key, user_id, "weekly", "\n".join([head, *summary])[:4000]))
+    # -- supervisors: the district's chart and bulletin, once per district (the first school
+    #    of the district whose report is due sends it)
+    supervisors = [users[m[0]] for m in members if m[1] == Role.SUPERVISOR.value and m[0] in users]
+    messages += await district_messages(
+        session, school.district_id, supervisors, run.local_date, now
+    )
+    return messages
+
+
+async def district_messages(
+    session: AsyncSession, district_id: int, supervisors: list[User], today: date, now: datetime
+) -> list[Outgoing]:
+    start, end = last_week(today)
+    week = start.isoformat()
+    keys = {s.id: message_key("weekly_district", s.id, district_id, week) for s in supervisors}
+    done = set(
+        await session.scalars(select(Notification.key).where(Notification.key.in_(keys.values())))
+    )
+    messages: list[Outgoing] = []
+    rendered: dict[str, tuple[Picture | None, list[str]]] = {}
+    # The chart covers the last 4 weeks, so the trend shows; the bulletin last week.
+    chart_start = last_weeks(today, 4)[0]
+    for supervisor in supervisors:
+        if keys[supervisor.id] in done:
+            continue
+        locale = user_locale(supervisor)
+        with use_locale(locale):
+            if locale not in rendered:
+                rendered[locale] = (
+                    await report_views.district_picture(
+                        session, district_id, chart_start, end, now
+                    ),
+                    await report_views.district_bulletin(session, district_id, start, end, now),
+                )
+            picture, bulletin = rendered[locale]
+            text = "\n".join([_("Weekly bulletin."), *bulletin])[:4000]
+        if picture is not None:
+            messages.append(
+                Outgoing(
+                    keys[supervisor.id],
+                    supervisor.id,
+                    "weekly",
+                    picture.caption,
+                    photo=picture.images[0],
+                )
+            )
+        messages.append(
+            Outgoing(
+                message_key("weekly_bulletin", supervisor.id, district_id, week),
+                supervisor.id,
+                "weekly",
+                text,
+            )
+        )
+    return messages
