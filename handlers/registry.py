@@ -21,7 +21,7 @@ from handlers.kit.context import QingfuApp
 from handlers.kit.errors import on_error
 from handlers.kit.gate import gate
 from handlers.kit.replies import say
-from handlers.kit.router import Router
+from handlers.kit.router import ANY_STEP, Router
 from handlers.onboarding import help, invites, language, owner, start
 from handlers.parents import reports as parents
 from handlers.reports import commands as reports
@@ -36,61 +36,61 @@ def build_router() -> Router:
     """Button payloads and dialogs, each routed to the module that owns it."""
     router = Router()
     # -- onboarding
-    router.buttons[start.RosterPickButton] = start.on_roster_pick
-    router.buttons[start.FamilyInviteButton] = start.on_family_invite
-    router.dialogs[start.DIALOG] = start.on_child_name
+    router.button(start.RosterPickButton, start.on_roster_pick)
+    router.button(start.FamilyInviteButton, start.on_family_invite)
+    router.dialog(start.DIALOG, {ANY_STEP: start.on_child_name})
     # -- owners: new schools
-    router.buttons[owner.NewSchoolDistrictButton] = owner.on_district
-    router.buttons[owner.NewSchoolTimezoneButton] = owner.on_timezone
-    router.buttons[owner.NewSchoolConfirmButton] = owner.on_confirm
-    router.dialogs[owner.DIALOG] = owner.on_text
+    router.button(owner.NewSchoolDistrictButton, owner.on_district)
+    router.button(owner.NewSchoolTimezoneButton, owner.on_timezone)
+    router.button(owner.NewSchoolConfirmButton, owner.on_confirm)
+    router.dialog(owner.DIALOG, {ANY_STEP: owner.on_text})
     # -- invite links
-    router.buttons[invites.InviteSchoolButton] = invites.on_school
-    router.buttons[invites.InviteRoleButton] = invites.on_role
-    router.buttons[invites.InviteDistrictButton] = invites.on_district
-    router.buttons[invites.InviteToggleButton] = invites.on_toggle
-    router.buttons[invites.InviteGradeButton] = invites.on_grade
-    router.buttons[invites.InviteClassButton] = invites.on_class
-    router.buttons[invites.InviteValidityButton] = invites.on_validity
-    router.buttons[invites.InviteRevokeButton] = invites.on_revoke
+    router.button(invites.InviteSchoolButton, invites.on_school)
+    router.button(invites.InviteRoleButton, invites.on_role)
+    router.button(invites.InviteDistrictButton, invites.on_district)
+    router.button(invites.InviteToggleButton, invites.on_toggle)
+    router.button(invites.InviteGradeButton, invites.on_grade)
+    router.button(invites.InviteClassButton, invites.on_class)
+    router.button(invites.InviteValidityButton, invites.on_validity)
+    router.button(invites.InviteRevokeButton, invites.on_revoke)
     # -- school set-up: classes and subjects
-    router.buttons[school_setup.SetupSchoolButton] = school_setup.on_school
-    router.buttons[school_setup.SetupButton] = school_setup.on_act
-    router.dialogs[school_setup.DIALOG] = school_setup.on_text
+    router.button(school_setup.SetupSchoolButton, school_setup.on_school)
+    router.button(school_setup.SetupButton, school_setup.on_act)
+    router.dialog(school_setup.DIALOG, {ANY_STEP: school_setup.on_text})
     # -- school settings: limits, mode, times, calendar
-    router.buttons[settings.SettingsSchoolButton] = settings.on_school
-    router.buttons[settings.SettingsButton] = settings.on_act
-    router.dialogs[settings.DIALOG] = settings.on_text
+    router.button(settings.SettingsSchoolButton, settings.on_school)
+    router.button(settings.SettingsButton, settings.on_act)
+    router.dialog(settings.DIALOG, {ANY_STEP: settings.on_text})
     # -- homework: posting, approval, managing, load
-    router.buttons[homework.HomeworkPickButton] = homework.on_pick
-    router.buttons[homework.HomeworkEditButton] = homework.on_edit
-    router.buttons[homework.HomeworkActionButton] = homework.on_action
-    router.buttons[homework.HomeworkDecisionButton] = homework.on_decide
-    router.dialogs[homework.DIALOG] = homework.on_text
-    router.dialogs[homework.REJECT_DIALOG] = homework.on_reject_reason
-    router.buttons[homework_manage.HomeworkManageButton] = homework_manage.on_manage
-    router.buttons[load.LoadClassButton] = load.on_class
-    router.buttons[load.LoadChartButton] = load.on_chart
+    router.button(homework.HomeworkPickButton, homework.on_pick)
+    router.button(homework.HomeworkEditButton, homework.on_edit)
+    router.button(homework.HomeworkActionButton, homework.on_action)
+    router.button(homework.HomeworkDecisionButton, homework.on_decide)
+    router.dialog(homework.DIALOG, {ANY_STEP: homework.on_text})
+    router.dialog(homework.REJECT_DIALOG, {ANY_STEP: homework.on_reject_reason})
+    router.button(homework_manage.HomeworkManageButton, homework_manage.on_manage)
+    router.button(load.LoadClassButton, load.on_class)
+    router.button(load.LoadChartButton, load.on_chart)
     # -- parents: the evening question, typed minutes, notes, /report
-    router.buttons[parents.EveningAnswerButton] = parents.on_tap
-    router.buttons[parents.ReportChildButton] = parents.on_child
-    router.buttons[parents.ReportDayButton] = parents.on_day
-    router.buttons[parents.NoteSkipButton] = parents.on_skip
-    router.dialogs[parents.DIALOG] = parents.on_text
+    router.button(parents.EveningAnswerButton, parents.on_tap)
+    router.button(parents.ReportChildButton, parents.on_child)
+    router.button(parents.ReportDayButton, parents.on_day)
+    router.button(parents.NoteSkipButton, parents.on_skip)
+    router.dialog(parents.DIALOG, {ANY_STEP: parents.on_text})
     # -- complaints: filing (/complain), handling and relay (/tickets)
-    router.buttons[complaints.ComplaintPickButton] = complaints.on_pick
-    router.buttons[complaints.ComplaintDraftButton] = complaints.on_act
-    router.dialogs[complaints.DIALOG] = complaints.on_text
-    router.buttons[tickets.ComplaintCardButton] = tickets.on_ticket
-    router.buttons[tickets.ComplaintFilterButton] = tickets.on_filter
-    router.dialogs[tickets.DIALOG] = tickets.on_text
+    router.button(complaints.ComplaintPickButton, complaints.on_pick)
+    router.button(complaints.ComplaintDraftButton, complaints.on_act)
+    router.dialog(complaints.DIALOG, {ANY_STEP: complaints.on_text})
+    router.button(tickets.ComplaintCardButton, tickets.on_ticket)
+    router.button(tickets.ComplaintFilterButton, tickets.on_filter)
+    router.dialog(tickets.DIALOG, {ANY_STEP: tickets.on_text})
     # -- reports and exports: scope and period
-    router.buttons[reports.ReportScopeButton] = reports.on_scope
-    router.buttons[reports.ReportClassesButton] = reports.on_classes
-    router.buttons[reports.ReportPeriodButton] = reports.on_period
-    router.dialogs[reports.DIALOG] = reports.on_text
+    router.button(reports.ReportScopeButton, reports.on_scope)
+    router.button(reports.ReportClassesButton, reports.on_classes)
+    router.button(reports.ReportPeriodButton, reports.on_period)
+    router.dialog(reports.DIALOG, {ANY_STEP: reports.on_text})
     # -- preferences
-    router.buttons[language.LanguageButton] = language.on_pick
+    router.button(language.LanguageButton, language.on_pick)
     return router
 
 

@@ -1,9 +1,19 @@
-"""Routes button presses to handlers by their typed payload, and free text to the open dialog."""
+"""Routes button presses and free text by tables, not if/elif chains.
+
+Buttons are routed by payload type, and optionally by one field of the payload (like aiogram's
+`CallbackData.filter(F.action == ...)`): `router.buttons(SettingsButton, lambda d: d.act,
+{SettingsAction.CAPS: on_caps, ...})`. The tables are typed, so mypy refuses a handler whose
+payload parameter is not the registered payload type.
+
+Free text goes to the user's open dialog, by its name and step (like `ConversationHandler`'s
+`states`): `router.dialog(NAME, {Step.TEXT: on_text, Step.MINUTES: on_minutes})`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
+from collections.abc import Awaitable, Callable, Hashable, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from telegram import Update
 
@@ -15,22 +25,81 @@ from handlers.kit.replies import refuse_stale, say
 from storage import repo
 from storage.models import Dialog, School
 
-ButtonHandler = Callable[[Update, Ctx, Any], Awaitable[None]]
-TextHandler = Callable[[Update, Ctx, Dialog], Awaitable[None]]
+P = TypeVar("P", bound=CallbackData)
+K = TypeVar("K", bound=Hashable)
+
+ButtonHandler = Callable[[Update, Ctx, P], Awaitable[None]]
+StepHandler = Callable[[Update, Ctx, Dialog], Awaitable[None]]
+
+ANY_STEP = "*"
+"""A dialog table's key for a handler that takes text at any step without its own entry."""
+
+
+@dataclass(frozen=True)
+class _ButtonRoute(Generic[P, K]):
+    """Handlers of one payload type, chosen by `key(payload)` (one handler: key is None)."""
+
+    key: Callable[[P], K] | None
+    table: Mapping[Any, ButtonHandler[P]]
+
+    def handler_for(self, data: P) -> ButtonHandler[P] | None:
+        return self.table.get(self.key(data) if self.key is not None else None)
 
 
 class Router:
-    """Tables filled in `handlers.registry`: payload type -> handler, dialog name -> handler."""
+    """Tables filled in `handlers.registry`: payload -> handler, dialog step -> handler."""
 
     def __init__(self) -> None:
-        self.buttons: dict[type[CallbackData], ButtonHandler] = {}
-        self.dialogs: dict[str, TextHandler] = {}
+        self._buttons: dict[type[CallbackData], _ButtonRoute[Any, Any]] = {}
+        self._dialogs: dict[str, Mapping[str, StepHandler]] = {}
+
+    # -- registration
+
+    def button(self, payload: type[P], handler: ButtonHandler[P]) -> None:
+        """Every press of `payload` goes to `handler`."""
+        self._add(payload, _ButtonRoute[P, None](None, {None: handler}))
+
+    def buttons(
+        self, payload: type[P], key: Callable[[P], K], table: Mapping[K, ButtonHandler[P]]
+    ) -> None:
+        """A press of `payload` goes to `table[key(payload)]`; a value not in it is refused."""
+        self._add(payload, _ButtonRoute[P, K](key, table))
+
+    def dialog(self, name: str, steps: Mapping[str, StepHandler]) -> None:
+        """Text in dialog `name` goes to `steps[dialog.step]` (or `steps[ANY_STEP]`)."""
+        if name in self._dialogs:
+            raise ValueError(f"dialog {name!r} is registered twice")
+        self._dialogs[name] = steps
+
+    def _add(self, payload: type[CallbackData], route: _ButtonRoute[Any, Any]) -> None:
+        if payload in self._buttons:
+            raise ValueError(f"{payload.__name__} is registered twice")
+        self._buttons[payload] = route
+
+    # -- introspection (tests, docs)
+
+    @property
+    def payload_types(self) -> frozenset[type[CallbackData]]:
+        return frozenset(self._buttons)
+
+    @property
+    def dialog_names(self) -> frozenset[str]:
+        return frozenset(self._dialogs)
+
+    def step_handler(self, dialog: Dialog) -> StepHandler | None:
+        steps = self._dialogs.get(dialog.name)
+        if steps is None:
+            return None
+        return steps.get(dialog.step) or steps.get(ANY_STEP)
+
+    # -- dispatch
 
     async def on_button(self, update: Update, context: Ctx) -> None:
         query = update.callback_query
         assert query is not None
         data = unpack(query.data)
-        handler = self.buttons.get(type(data)) if data is not None else None
+        route = self._buttons.get(type(data)) if data is not None else None
+        handler = route.handler_for(data) if route is not None else None
         if handler is None:
             await refuse_stale(update)
             return
@@ -40,7 +109,7 @@ class Router:
         """Free text (or a photo) goes to the user's open dialog, whatever process opened it."""
         assert update.effective_user is not None
         dialog = await repo.get_dialog(context.session, update.effective_user.id)
-        handler = self.dialogs.get(dialog.name) if dialog is not None else None
+        handler = self.step_handler(dialog) if dialog is not None else None
         if dialog is None or handler is None:
             await say(
                 update,
