@@ -14,9 +14,12 @@ from telegram.ext import (
 from bot.i18n import _
 from handlers.complaints import filing as complaints
 from handlers.complaints import handling as tickets
+from handlers.homework import approval as homework_approval
+from handlers.homework import dialog as homework_dialog
 from handlers.homework import load
 from handlers.homework import manage as homework_manage
-from handlers.homework import posting as homework
+from handlers.homework import payloads as homework
+from handlers.homework import publish as homework_publish
 from handlers.kit.context import QingfuApp
 from handlers.kit.errors import on_error
 from handlers.kit.gate import gate
@@ -61,16 +64,8 @@ def build_router() -> Router:
     router.button(settings.SettingsSchoolButton, settings.on_school)
     router.button(settings.SettingsButton, settings.on_act)
     router.dialog(settings.DIALOG, {ANY_STEP: settings.on_text})
-    # -- homework: posting, approval, managing, load
-    router.button(homework.HomeworkPickButton, homework.on_pick)
-    router.button(homework.HomeworkEditButton, homework.on_edit)
-    router.button(homework.HomeworkActionButton, homework.on_action)
-    router.button(homework.HomeworkDecisionButton, homework.on_decide)
-    router.dialog(homework.DIALOG, {ANY_STEP: homework.on_text})
-    router.dialog(homework.REJECT_DIALOG, {ANY_STEP: homework.on_reject_reason})
-    router.button(homework_manage.HomeworkManageButton, homework_manage.on_manage)
-    router.button(load.LoadClassButton, load.on_class)
-    router.button(load.LoadChartButton, load.on_chart)
+    # -- homework: the /assign dialog, its preview's buttons, approval, /homework, /load
+    add_homework(router)
     # -- parents: the evening question, typed minutes, notes, /report
     router.button(parents.EveningAnswerButton, parents.on_tap)
     router.button(parents.ReportChildButton, parents.on_child)
@@ -92,6 +87,71 @@ def build_router() -> Router:
     # -- preferences
     router.button(language.LanguageButton, language.on_pick)
     return router
+
+
+def add_homework(router: Router) -> None:
+    """Homework's tables: picks and edits by step, the preview's buttons by action, text by step."""
+    router.buttons(
+        homework.HomeworkPickButton,
+        lambda d: d.step,
+        {
+            homework.HomeworkStep.CLASS: homework_dialog.on_pick_class,
+            homework.HomeworkStep.SUBJECT: homework_dialog.on_pick_subject,
+            homework.HomeworkStep.KIND: homework_dialog.on_pick_kind,
+            homework.HomeworkStep.MINUTES: homework_dialog.on_pick_minutes,
+            homework.HomeworkStep.EVENING: homework_dialog.on_pick_evening,
+            homework.HomeworkStep.DUE: homework_dialog.on_pick_due,
+        },
+    )
+    router.buttons(
+        homework.HomeworkEditButton,
+        lambda d: d.field,
+        {
+            homework.HomeworkStep.TEXT: homework_dialog.on_edit_text,
+            homework.HomeworkStep.KIND: homework_dialog.on_edit_kind,
+            homework.HomeworkStep.MINUTES: homework_dialog.on_edit_minutes,
+            homework.HomeworkStep.EVENING: homework_dialog.on_edit_evening,
+        },
+    )
+    router.dialog(
+        homework.DIALOG,
+        {
+            homework.HomeworkStep.TEXT: homework_dialog.on_text,
+            homework.HomeworkStep.MINUTES: homework_dialog.on_minutes_text,
+            ANY_STEP: homework_dialog.on_other_text,
+        },
+    )
+    router.buttons(
+        homework.HomeworkActionButton,
+        lambda d: d.action,
+        {
+            homework.HomeworkAction.POST: homework_publish.on_post,
+            homework.HomeworkAction.POST_OVER: homework_publish.on_post_over,
+            homework.HomeworkAction.SUBMIT: homework_publish.on_submit,
+            homework.HomeworkAction.SAVE: homework_publish.on_save,
+            homework.HomeworkAction.CANCEL: homework_publish.on_cancel,
+        },
+    )
+    router.buttons(
+        homework.HomeworkDecisionButton,
+        lambda d: d.approve,
+        {True: homework_approval.on_approve, False: homework_approval.on_reject},
+    )
+    router.dialog(
+        homework.REJECT_DIALOG,
+        {homework.HomeworkRejectStep.REASON: homework_approval.on_reject_reason},
+    )
+    router.buttons(
+        homework_manage.HomeworkManageButton,
+        lambda d: d.action,
+        {
+            homework_manage.HomeworkManageAction.EDIT: homework_manage.on_edit,
+            homework_manage.HomeworkManageAction.CANCEL: homework_manage.on_cancel,
+            homework_manage.HomeworkManageAction.CONFIRM_CANCEL: homework_manage.on_confirm_cancel,
+        },
+    )
+    router.button(load.LoadClassButton, load.on_class)
+    router.button(load.LoadChartButton, load.on_chart)
 
 
 def register_handlers(app: QingfuApp) -> None:
@@ -118,7 +178,7 @@ def register_handlers(app: QingfuApp) -> None:
         "subjects": school_setup.subjects_command,
         "settings": settings.settings_command,
         # teachers, grade leaders, admins: homework
-        "assign": homework.assign,
+        "assign": homework_dialog.assign,
         "homework": homework_manage.homework_command,
         "load": load.load_command,
         # complaints: parents file them; handlers, admins and supervisors answer them

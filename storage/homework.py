@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.calendar import SchoolCalendar, parse_school_days
 from bot.domain.homework import HomeworkEventKind, HomeworkStatus
 from bot.domain.load import Caps, HomeworkKind, OverCapMode, Piece
+from bot.domain.roles import Roles
 from storage.models import (
     Assignment,
     AssignmentEvent,
@@ -22,6 +23,7 @@ from storage.models import (
     School,
     SchoolClass,
     Subject,
+    Teaching,
 )
 
 
@@ -247,3 +249,77 @@ async def last_event_id(session: AsyncSession, assignment_id: int) -> int | None
     return await session.scalar(
         select(func.max(AssignmentEvent.id)).where(AssignmentEvent.assignment_id == assignment_id)
     )
+
+
+# ---------------------------------------------------------------- who teaches, sees, changes
+
+
+async def teaching_pairs(session: AsyncSession, user_id: int) -> list[tuple[SchoolClass, Subject]]:
+    """The (class, subject) pairs a teacher teaches, in class then subject order."""
+    rows = (
+        await session.execute(
+            select(SchoolClass, Subject)
+            .select_from(Teaching)
+            .join(SchoolClass, SchoolClass.id == Teaching.class_id)
+            .join(Subject, Subject.id == Teaching.subject_id)
+            .where(Teaching.user_id == user_id)
+            .order_by(SchoolClass.grade, SchoolClass.name, Subject.position, Subject.name)
+        )
+    ).all()
+    return [(klass, subject) for klass, subject in rows]
+
+
+async def teaches(session: AsyncSession, user_id: int, class_id: int, subject_id: int) -> bool:
+    found = await session.scalar(
+        select(Teaching.id).where(
+            Teaching.user_id == user_id,
+            Teaching.class_id == class_id,
+            Teaching.subject_id == subject_id,
+        )
+    )
+    return found is not None
+
+
+async def visible_classes(session: AsyncSession, user_id: int, roles: Roles) -> list[SchoolClass]:
+    """Classes whose load this user may see: taught, led (grade) or administered (school)."""
+    conditions: list[ColumnElement[bool]] = [
+        SchoolClass.id.in_(select(Teaching.class_id).where(Teaching.user_id == user_id))
+    ]
+    for school_id, grade in roles.grade_leader:
+        conditions.append((SchoolClass.school_id == school_id) & (SchoolClass.grade == grade))
+    if roles.admin_schools:
+        conditions.append(SchoolClass.school_id.in_(roles.admin_schools))
+    return list(
+        await session.scalars(
+            select(SchoolClass)
+            .where(or_(*conditions))
+            .order_by(SchoolClass.school_id, SchoolClass.grade, SchoolClass.name)
+        )
+    )
+
+
+async def changeable_pieces(
+    session: AsyncSession, user_id: int, roles: Roles, oldest: date
+) -> list[tuple[Assignment, SchoolClass, Subject, School]]:
+    """Posted or pending pieces from `oldest` on that the user may change: their own, their
+    grades' (grade leader), their schools' (admin); by evening, class and id."""
+    scope: list[ColumnElement[bool]] = [Assignment.teacher_id == user_id]
+    for school_id, grade in roles.grade_leader:
+        scope.append((SchoolClass.school_id == school_id) & (SchoolClass.grade == grade))
+    if roles.admin_schools:
+        scope.append(SchoolClass.school_id.in_(roles.admin_schools))
+    rows = (
+        await session.execute(
+            select(Assignment, SchoolClass, Subject, School)
+            .join(SchoolClass, SchoolClass.id == Assignment.class_id)
+            .join(Subject, Subject.id == Assignment.subject_id)
+            .join(School, School.id == SchoolClass.school_id)
+            .where(
+                or_(*scope),
+                Assignment.status.in_([HomeworkStatus.POSTED, HomeworkStatus.PENDING]),
+                Assignment.evening >= oldest,
+            )
+            .order_by(Assignment.evening, SchoolClass.grade, SchoolClass.name, Assignment.id)
+        )
+    ).all()
+    return [(a, klass, subject, school) for a, klass, subject, school in rows]

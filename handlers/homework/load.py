@@ -5,23 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import ColumnElement, or_, select
 from telegram import Update
 
 from bot.domain.calendar import local_now
 from bot.domain.load import HomeworkKind, cap_for, evening_load
 from bot.domain.periods import Scope, week_of
-from bot.domain.roles import Roles
 from bot.i18n import _, format_day, format_minutes
 from handlers.kit.callbacks import CallbackData
 from handlers.kit.context import Ctx
-from handlers.kit.gate import current_user
+from handlers.kit.gate import current_user, roles_of
 from handlers.kit.labels import rule_label
 from handlers.kit.replies import Rows, answer, refuse_stale, say
 from handlers.reports import views as report_views
 from storage import homework as hw
-from storage import repo
-from storage.models import School, SchoolClass, Teaching
+from storage.models import School, SchoolClass
 
 MAX_CLASSES = 48
 
@@ -42,28 +39,23 @@ def chart_rows(klass: SchoolClass) -> Rows:
     return [[(_("📊 Chart"), LoadChartButton(klass.id))]]
 
 
-async def visible_classes(context: Ctx, user_id: int, roles: Roles) -> list[SchoolClass]:
-    """Classes whose load this user may see: taught, led (grade) or administered (school)."""
-    conditions: list[ColumnElement[bool]] = [
-        SchoolClass.id.in_(select(Teaching.class_id).where(Teaching.user_id == user_id))
-    ]
-    for school_id, grade in roles.grade_leader:
-        conditions.append((SchoolClass.school_id == school_id) & (SchoolClass.grade == grade))
-    if roles.admin_schools:
-        conditions.append(SchoolClass.school_id.in_(roles.admin_schools))
-    return list(
-        await context.session.scalars(
-            select(SchoolClass)
-            .where(or_(*conditions))
-            .order_by(SchoolClass.school_id, SchoolClass.grade, SchoolClass.name)
-        )
-    )
+async def visible_class(update: Update, context: Ctx, class_id: int) -> SchoolClass | None:
+    """The class, if the presser still sees it (refused politely if not)."""
+    user = await current_user(context, update)
+    roles = await roles_of(context, user.id)
+    classes = await hw.visible_classes(context.session, user.id, roles)
+    klass = next((k for k in classes if k.id == class_id), None)
+    if klass is None:
+        await refuse_stale(update)
+        return None
+    await answer(update)
+    return klass
 
 
 async def load_command(update: Update, context: Ctx) -> None:
     user = await current_user(context, update)
-    roles = await repo.load_roles(context.session, user.id, context.settings.bot_owners)
-    classes = await visible_classes(context, user.id, roles)
+    roles = await roles_of(context, user.id)
+    classes = await hw.visible_classes(context.session, user.id, roles)
     if not classes:
         await say(update, _("Only teachers, grade leaders and school administrators see this."))
         return
@@ -78,27 +70,19 @@ async def load_command(update: Update, context: Ctx) -> None:
 
 
 async def on_class(update: Update, context: Ctx, data: LoadClassButton) -> None:
-    user = await current_user(context, update)
-    roles = await repo.load_roles(context.session, user.id, context.settings.bot_owners)
-    classes = await visible_classes(context, user.id, roles)
-    klass = next((k for k in classes if k.id == data.class_id), None)
+    klass = await visible_class(update, context, data.class_id)
     if klass is None:
-        await refuse_stale(update)
         return
-    await answer(update)
-    await say(update, await class_week_text(context, klass, user.id), chart_rows(klass))
+    assert update.effective_user is not None
+    text = await class_week_text(context, klass, update.effective_user.id)
+    await say(update, text, chart_rows(klass))
 
 
 async def on_chart(update: Update, context: Ctx, data: LoadChartButton) -> None:
     """This week's chart of the class (re-checked: the presser must still see the class)."""
-    user = await current_user(context, update)
-    roles = await repo.load_roles(context.session, user.id, context.settings.bot_owners)
-    classes = await visible_classes(context, user.id, roles)
-    klass = next((k for k in classes if k.id == data.class_id), None)
+    klass = await visible_class(update, context, data.class_id)
     if klass is None:
-        await refuse_stale(update)
         return
-    await answer(update)
     school = await context.session.get(School, klass.school_id)
     assert school is not None
     today = local_now(school.timezone, context.now()).date()

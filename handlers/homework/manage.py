@@ -6,26 +6,29 @@ import enum
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import ColumnElement, or_, select
 from telegram import Update
 
 from bot.domain.calendar import local_now
 from bot.domain.homework import HomeworkEventKind, HomeworkStatus
 from bot.i18n import _, format_day, format_minutes
-from handlers.homework import posting
+from handlers.homework.draft import load_draft
+from handlers.homework.payloads import DIALOG, HomeworkStep
+from handlers.homework.preview import show_preview
+from handlers.homework.rights import may_change
 from handlers.kit.callbacks import CallbackData
 from handlers.kit.context import Ctx
-from handlers.kit.gate import current_user
+from handlers.kit.gate import current_user, roles_of
 from handlers.kit.labels import kind_label
 from handlers.kit.replies import Button, Rows, answer, refuse_stale, say
+from handlers.scheduler.tick import notify_homework_change
 from storage import homework as hw
 from storage import repo
-from storage.models import Assignment, School, SchoolClass, Subject
+from storage.models import Assignment, SchoolClass, Subject, User
 
 MAX_LISTED = 20
 
 
-class Op(enum.StrEnum):
+class HomeworkManageAction(enum.StrEnum):
     EDIT = "edit"
     CANCEL = "cancel"
     CONFIRM_CANCEL = "confirm"
@@ -34,7 +37,7 @@ class Op(enum.StrEnum):
 @dataclass(frozen=True)
 class HomeworkManageButton(CallbackData, prefix="hw.m"):
     assignment_id: int
-    op: Op
+    action: HomeworkManageAction
 
 
 def status_label(status: str) -> str:
@@ -48,36 +51,16 @@ def status_label(status: str) -> str:
 
 
 async def homework_command(update: Update, context: Ctx) -> None:
-    session = context.session
     user = await current_user(context, update)
-    roles = await repo.load_roles(session, user.id, context.settings.bot_owners)
+    roles = await roles_of(context, user.id)
     if not roles.teacher_schools and not roles.grade_leader and not roles.admin_schools:
         await say(update, _("Only teachers, grade leaders and school administrators see this."))
         return
-    # Pieces the user may change: their own, their grades' (grade leader), their schools'.
-    scope: list[ColumnElement[bool]] = [Assignment.teacher_id == user.id]
-    for school_id, grade in roles.grade_leader:
-        scope.append((SchoolClass.school_id == school_id) & (SchoolClass.grade == grade))
-    if roles.admin_schools:
-        scope.append(SchoolClass.school_id.in_(roles.admin_schools))
     oldest = (context.now() - timedelta(days=1)).date()  # refined per school below
-    rows_db = (
-        await session.execute(
-            select(Assignment, SchoolClass, Subject, School)
-            .join(SchoolClass, SchoolClass.id == Assignment.class_id)
-            .join(Subject, Subject.id == Assignment.subject_id)
-            .join(School, School.id == SchoolClass.school_id)
-            .where(
-                or_(*scope),
-                Assignment.status.in_([HomeworkStatus.POSTED, HomeworkStatus.PENDING]),
-                Assignment.evening >= oldest,
-            )
-            .order_by(Assignment.evening, SchoolClass.grade, SchoolClass.name, Assignment.id)
-        )
-    ).all()
+    rows = await hw.changeable_pieces(context.session, user.id, roles, oldest)
     current = [
         (a, k, s)
-        for a, k, s, school in rows_db
+        for a, k, s, school in rows
         if (a.due or a.evening) >= local_now(school.timezone, context.now()).date()
     ]
     # One's own pieces first; then, for grade leaders and admins, the others they may change.
@@ -94,78 +77,117 @@ async def homework_command(update: Update, context: Ctx) -> None:
             f"{kind_label(a.kind)} · {format_minutes(a.minutes)}{state}\n   {a.text[:80]}"
         )
         buttons += [
-            (_("✏ Edit {n}").format(n=n), HomeworkManageButton(a.id, Op.EDIT)),
-            (_("✖ Cancel {n}").format(n=n), HomeworkManageButton(a.id, Op.CANCEL)),
+            (
+                _("✏ Edit {n}").format(n=n),
+                HomeworkManageButton(a.id, HomeworkManageAction.EDIT),
+            ),
+            (
+                _("✖ Cancel {n}").format(n=n),
+                HomeworkManageButton(a.id, HomeworkManageAction.CANCEL),
+            ),
         ]
     keyboard: Rows = [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
     await say(update, "\n".join(lines), keyboard)
 
 
-async def on_manage(update: Update, context: Ctx, data: HomeworkManageButton) -> None:
-    session = context.session
+# ---------------------------------------------------------------- buttons (by action)
+
+
+@dataclass(frozen=True)
+class ManagedPiece:
+    user: User
+    assignment: Assignment
+    klass: SchoolClass
+    subject: Subject
+
+    @property
+    def described(self) -> dict[str, str]:
+        return {
+            "subject": self.subject.name,
+            "klass": self.klass.name,
+            "day": format_day(self.assignment.evening),
+        }
+
+
+async def managed_piece(
+    update: Update, context: Ctx, data: HomeworkManageButton
+) -> ManagedPiece | None:
+    """The piece, if it is still posted or pending and the presser may change it."""
     user = await current_user(context, update)
-    assignment = await session.get(Assignment, data.assignment_id)
+    assignment = await context.session.get(Assignment, data.assignment_id)
     if (
         assignment is None
         or assignment.status not in (HomeworkStatus.POSTED, HomeworkStatus.PENDING)
-        or not await posting.may_change(context, user.id, assignment)
+        or not await may_change(context, user.id, assignment)
     ):
         await refuse_stale(update)
-        return
-    klass = await session.get(SchoolClass, assignment.class_id)
-    subject = await session.get(Subject, assignment.subject_id)
+        return None
+    klass = await context.session.get(SchoolClass, assignment.class_id)
+    subject = await context.session.get(Subject, assignment.subject_id)
     assert klass is not None and subject is not None
-    if data.op == Op.CANCEL:
-        await answer(update)
-        await say(
-            update,
-            _("Cancel {subject} for {klass} on {day}? Parents who already saw it are told.").format(
-                subject=subject.name, klass=klass.name, day=format_day(assignment.evening)
-            ),
-            [
-                [
-                    (_("Yes, cancel it"), HomeworkManageButton(assignment.id, Op.CONFIRM_CANCEL)),
-                ]
-            ],
-        )
-    elif data.op == Op.CONFIRM_CANCEL:
-        await answer(update)
-        await hw.set_status(
-            session,
-            assignment,
-            user.id,
-            HomeworkStatus.CANCELLED,
-            HomeworkEventKind.CANCELLED,
-        )
-        await session.commit()
-        await say(
-            update,
-            _("Cancelled: {subject} for {klass} on {day}.").format(
-                subject=subject.name, klass=klass.name, day=format_day(assignment.evening)
-            ),
-            edit=True,
-        )
-        await posting.homework_changed(context, assignment, "cancelled")
-    else:
-        await answer(update)
-        dialog = await repo.start_dialog(
-            session,
-            user.id,
-            posting.DIALOG,
-            posting.HomeworkStep.PREVIEW,
-            {
-                "edit_id": assignment.id,
-                "class_id": assignment.class_id,
-                "subject_id": assignment.subject_id,
-                "text": assignment.text,
-                "photo": assignment.photo_file_id,
-                "kind": assignment.kind,
-                "minutes": assignment.minutes,
-                "evening": assignment.evening.isoformat(),
-                "due": assignment.due.isoformat() if assignment.due else None,
-            },
-        )
-        await session.commit()
-        draft = await posting.load_draft(context, dialog)
-        assert draft is not None
-        await posting.show_preview(update, context, draft)
+    await answer(update)
+    return ManagedPiece(user, assignment, klass, subject)
+
+
+async def on_cancel(update: Update, context: Ctx, data: HomeworkManageButton) -> None:
+    """Asks to confirm first."""
+    piece = await managed_piece(update, context, data)
+    if piece is None:
+        return
+    confirm = HomeworkManageButton(piece.assignment.id, HomeworkManageAction.CONFIRM_CANCEL)
+    await say(
+        update,
+        _("Cancel {subject} for {klass} on {day}? Parents who already saw it are told.").format(
+            **piece.described
+        ),
+        [[(_("Yes, cancel it"), confirm)]],
+    )
+
+
+async def on_confirm_cancel(update: Update, context: Ctx, data: HomeworkManageButton) -> None:
+    piece = await managed_piece(update, context, data)
+    if piece is None:
+        return
+    await hw.set_status(
+        context.session,
+        piece.assignment,
+        piece.user.id,
+        HomeworkStatus.CANCELLED,
+        HomeworkEventKind.CANCELLED,
+    )
+    await context.session.commit()
+    await say(
+        update,
+        _("Cancelled: {subject} for {klass} on {day}.").format(**piece.described),
+        edit=True,
+    )
+    await notify_homework_change(context, piece.assignment.id, "cancelled")
+
+
+async def on_edit(update: Update, context: Ctx, data: HomeworkManageButton) -> None:
+    """Opens the /assign dialog at the preview, filled with the piece."""
+    piece = await managed_piece(update, context, data)
+    if piece is None:
+        return
+    assignment = piece.assignment
+    dialog = await repo.start_dialog(
+        context.session,
+        piece.user.id,
+        DIALOG,
+        HomeworkStep.PREVIEW,
+        {
+            "edit_id": assignment.id,
+            "class_id": assignment.class_id,
+            "subject_id": assignment.subject_id,
+            "text": assignment.text,
+            "photo": assignment.photo_file_id,
+            "kind": assignment.kind,
+            "minutes": assignment.minutes,
+            "evening": assignment.evening.isoformat(),
+            "due": assignment.due.isoformat() if assignment.due else None,
+        },
+    )
+    await context.session.commit()
+    draft = await load_draft(context, dialog)
+    assert draft is not None
+    await show_preview(update, context, draft)

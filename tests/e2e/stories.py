@@ -25,7 +25,7 @@ from bot.domain.calendar import SchoolCalendar, local_now, parse_school_days
 from bot.domain.load import HomeworkKind
 from bot.domain.roles import Role
 from bot.i18n import use_locale
-from handlers.homework.posting import (
+from handlers.homework.payloads import (
     KINDS,
     HomeworkAction,
     HomeworkActionButton,

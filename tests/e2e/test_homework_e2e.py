@@ -21,8 +21,8 @@ from bot.domain.load import Cap, CapRule, HomeworkKind, OverCapMode
 from bot.domain.roles import Role
 from bot.i18n import format_day, format_minutes
 from handlers.homework.load import LoadClassButton
-from handlers.homework.manage import HomeworkManageButton, Op
-from handlers.homework.posting import (
+from handlers.homework.manage import HomeworkManageAction, HomeworkManageButton
+from handlers.homework.payloads import (
     KINDS,
     HomeworkAction,
     HomeworkActionButton,
@@ -300,13 +300,16 @@ async def test_posting_with_the_cap_edits_load_and_approvals(
     listing = await send(wang, "/homework", t(ZH, "Homework for today and the coming days:"))
     async with db() as s:
         ids = list(await s.scalars(select(Assignment.id).order_by(Assignment.id)))
-    assert all(has_button(HomeworkManageButton, assignment_id=i, op=Op.EDIT)(listing) for i in ids)
+    assert all(
+        has_button(HomeworkManageButton, assignment_id=i, action=HomeworkManageAction.EDIT)(listing)
+        for i in ids
+    )
     edit = await tap(
         wang,
         HomeworkManageButton,
         t(ZH, PREVIEW, klass="5B", subject=MATHS),
         assignment_id=ids[2],
-        op=Op.EDIT,
+        action=HomeworkManageAction.EDIT,
     )
     # The piece itself is left out of the class's other pieces: still 65, still over.
     assert over_line in (edit.text or "")

@@ -1,0 +1,199 @@
+"""The preview's buttons: post, post over the limit, send for approval, save an edit, cancel.
+
+The cap is checked again at the press: if the class's load changed since the preview, the
+preview is shown again instead. A piece posted over the limit is told at once to the grade
+leaders and the school's admins.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from telegram import Update
+
+from bot.domain.homework import HomeworkStatus
+from bot.domain.load import HomeworkKind, PostingOutcome
+from bot.i18n import _, format_minutes, use_locale
+from handlers.homework.approval import ask_approval
+from handlers.homework.draft import Draft, draft_loads, load_draft
+from handlers.homework.payloads import DIALOG, HomeworkActionButton, HomeworkStep
+from handlers.homework.preview import EveningCheck, check_draft, load_line, show_preview, worst
+from handlers.homework.rights import leaders_of, may_change
+from handlers.kit.context import Ctx
+from handlers.kit.gate import user_locale
+from handlers.kit.labels import rule_label
+from handlers.kit.replies import answer, refuse_stale, say, send_to
+from handlers.kit.router import dialog_for
+from handlers.scheduler.tick import notify_homework_change
+from storage import homework as hw
+from storage import repo
+from storage.models import Assignment, Subject, User
+
+
+async def on_cancel(update: Update, context: Ctx, data: HomeworkActionButton) -> None:
+    dialog = await dialog_for(context, update, DIALOG, data.token)
+    if dialog is None:
+        return
+    await answer(update)
+    await repo.end_dialog(context.session, dialog.user_id)
+    await context.session.commit()
+    await say(update, _("Cancelled. Nothing was posted."), edit=True)
+
+
+async def on_post(update: Update, context: Ctx, data: HomeworkActionButton) -> None:
+    await publish(update, context, data, {PostingOutcome.OK})
+
+
+async def on_post_over(update: Update, context: Ctx, data: HomeworkActionButton) -> None:
+    await publish(update, context, data, {PostingOutcome.OK, PostingOutcome.OVER_NEEDS_CONFIRM})
+
+
+async def on_save(update: Update, context: Ctx, data: HomeworkActionButton) -> None:
+    await publish(update, context, data, {PostingOutcome.OK, PostingOutcome.OVER_NEEDS_CONFIRM})
+
+
+async def on_submit(update: Update, context: Ctx, data: HomeworkActionButton) -> None:
+    await publish(update, context, data, {PostingOutcome.OK, PostingOutcome.OVER_NEEDS_APPROVAL})
+
+
+async def publish(
+    update: Update, context: Ctx, data: HomeworkActionButton, allowed: set[PostingOutcome]
+) -> None:
+    """Posts the draft (or saves the edit) if its outcome is still one the button allows."""
+    draft = await draft_at_preview(update, context, data)
+    if draft is None:
+        return
+    assignment = await edited_piece(context, draft)
+    if draft.editing and assignment is None:
+        await refuse_stale(update)
+        return
+    checks = await check_draft(context, draft)
+    outcome = worst(checks)
+    if outcome not in allowed:
+        # The class's load changed since the preview (someone else posted): show it again.
+        await answer(update, _("The class's load has changed; please check again."), alert=True)
+        await show_preview(update, context, draft)
+        return
+    await answer(update)
+    status = (
+        HomeworkStatus.PENDING
+        if outcome == PostingOutcome.OVER_NEEDS_APPROVAL
+        else HomeworkStatus.POSTED
+    )
+    assignment = await save_draft(context, draft, assignment, status)
+    await repo.end_dialog(context.session, draft.dialog.user_id)
+    await context.session.commit()
+    over = [c for c in checks if c.verdict.load.is_over]
+    if status == HomeworkStatus.PENDING:
+        await say(
+            update,
+            _("Sent to the grade leader for approval. I will tell you the decision."),
+            edit=True,
+        )
+        await ask_approval(context, draft, assignment, over)
+        return
+    loads = draft_loads(draft)
+    lines = [_("Saved.") if draft.editing else _("Posted.")]
+    lines += [load_line(draft.klass.name, c, loads[c.day], draft.data["kind"]) for c in checks]
+    await say(update, "\n".join(lines), edit=True)
+    if over:
+        await warn_over_cap(context, draft, assignment, over)
+    await notify_homework_change(context, assignment.id, "edited" if draft.editing else "posted")
+
+
+async def draft_at_preview(
+    update: Update, context: Ctx, data: HomeworkActionButton
+) -> Draft | None:
+    """The draft, if the button is its preview's and the presser may still post it."""
+    dialog = await dialog_for(context, update, DIALOG, data.token)
+    if dialog is None:
+        return None
+    draft = await load_draft(context, dialog)
+    if draft is None or dialog.step != HomeworkStep.PREVIEW:
+        await refuse_stale(update)
+        return None
+    if not draft.editing and not await hw.teaches(
+        context.session, dialog.user_id, draft.klass.id, int(draft.data["subject_id"])
+    ):
+        await refuse_stale(update)
+        return None
+    return draft
+
+
+async def edited_piece(context: Ctx, draft: Draft) -> Assignment | None:
+    """The posted piece the draft edits, if the author may still change it."""
+    if not draft.editing:
+        return None
+    assignment = await context.session.get(Assignment, int(draft.data["edit_id"]))
+    if assignment is None or not await may_change(context, draft.dialog.user_id, assignment):
+        return None
+    return assignment
+
+
+async def save_draft(
+    context: Ctx, draft: Draft, assignment: Assignment | None, status: HomeworkStatus
+) -> Assignment:
+    """Writes the draft over `assignment`, or as a new piece when it is None (caller commits)."""
+    d = draft.data
+    evening = date.fromisoformat(d["evening"])
+    due = date.fromisoformat(d["due"]) if d.get("due") else None
+    loads = draft_loads(draft)
+    if assignment is not None:
+        changes = {
+            "text": d["text"],
+            "photo_file_id": d.get("photo"),
+            "kind": d["kind"],
+            "minutes": int(d["minutes"]),
+            "evening": evening,
+            "due": due,
+            "status": status.value,
+        }
+        await hw.edit_assignment(context.session, assignment, draft.dialog.user_id, changes, loads)
+        return assignment
+    return await hw.create_assignment(
+        context.session,
+        klass=draft.klass,
+        subject_id=int(d["subject_id"]),
+        teacher_id=draft.dialog.user_id,
+        text=d["text"],
+        photo_file_id=d.get("photo"),
+        kind=HomeworkKind(d["kind"]),
+        minutes=int(d["minutes"]),
+        evening=evening,
+        due=due,
+        loads=loads,
+        status=status,
+        draft_token=draft.dialog.token,
+    )
+
+
+async def warn_over_cap(
+    context: Ctx, draft: Draft, assignment: Assignment, over: list[EveningCheck]
+) -> None:
+    """The class's grade leaders and the school's admins hear of a piece posted over the cap."""
+    teacher = await context.session.get(User, assignment.teacher_id)
+    subject = await context.session.get(Subject, assignment.subject_id)
+    assert teacher is not None and subject is not None
+    loads = draft_loads(draft)
+    for user in await leaders_of(context, draft.klass, admins=True):
+        if user.id == teacher.id:
+            continue
+        with use_locale(user_locale(user)):
+            lines = [
+                _("⚠ {klass} is over the homework limit ({rule}).").format(
+                    klass=draft.klass.name, rule=rule_label(over[0].cap)
+                )
+            ]
+            lines += [
+                load_line(draft.klass.name, c, loads[c.day], assignment.kind, subject.name)
+                for c in over
+            ]
+            lines.append(
+                _("{teacher} posted {subject} ({minutes}) and confirmed it.").format(
+                    teacher=teacher.display_name,
+                    subject=subject.name,
+                    minutes=format_minutes(assignment.minutes),
+                )
+            )
+            await send_to(context, user, "\n".join(lines))
+    await context.session.commit()
