@@ -11,9 +11,20 @@ from telegram.ext import (
     filters,
 )
 
+from bot.domain.complaints import ComplaintAction
 from bot.i18n import _
+from handlers.complaints import card as complaint_card
 from handlers.complaints import filing as complaints
-from handlers.complaints import handling as tickets
+from handlers.complaints import listing as complaint_list
+from handlers.complaints.payloads import (
+    ComplaintCardAction,
+    ComplaintCardButton,
+    ComplaintDraftAction,
+    ComplaintDraftButton,
+    ComplaintDraftStep,
+    ComplaintFilterButton,
+    ComplaintPickButton,
+)
 from handlers.homework import load
 from handlers.homework import manage as homework_manage
 from handlers.homework import posting as homework
@@ -77,13 +88,8 @@ def build_router() -> Router:
     router.button(parents.ReportDayButton, parents.on_day)
     router.button(parents.NoteSkipButton, parents.on_skip)
     router.dialog(parents.DIALOG, {ANY_STEP: parents.on_text})
-    # -- complaints: filing (/complain), handling and relay (/tickets)
-    router.button(complaints.ComplaintPickButton, complaints.on_pick)
-    router.button(complaints.ComplaintDraftButton, complaints.on_act)
-    router.dialog(complaints.DIALOG, {ANY_STEP: complaints.on_text})
-    router.button(tickets.ComplaintCardButton, tickets.on_ticket)
-    router.button(tickets.ComplaintFilterButton, tickets.on_filter)
-    router.dialog(tickets.DIALOG, {ANY_STEP: tickets.on_text})
+    # -- complaints: filing (/complain), a complaint's buttons and relay, /tickets
+    add_complaint_routes(router)
     # -- reports and exports: scope and period
     router.button(reports.ReportScopeButton, reports.on_scope)
     router.button(reports.ReportClassesButton, reports.on_classes)
@@ -92,6 +98,81 @@ def build_router() -> Router:
     # -- preferences
     router.button(language.LanguageButton, language.on_pick)
     return router
+
+
+def add_complaint_routes(router: Router) -> None:
+    """Complaints: the /complain draft, a complaint's buttons and the text an action asks
+    for (relayed both ways), the /tickets listing's filters."""
+    # -- filing (/complain): picks by step, draft buttons by action, text by step
+    router.buttons(
+        ComplaintPickButton,
+        lambda d: d.step,
+        {
+            ComplaintDraftStep.SCHOOL: complaints.on_pick_school,
+            ComplaintDraftStep.CLASS: complaints.on_pick_class,
+            ComplaintDraftStep.CATEGORY: complaints.on_pick_category,
+            ComplaintDraftStep.WHO: complaints.on_pick_who,
+        },
+    )
+    router.buttons(
+        ComplaintDraftButton,
+        lambda d: d.act,
+        {
+            ComplaintDraftAction.PHOTOS_DONE: complaints.on_photos_done,
+            ComplaintDraftAction.SEND: complaints.on_send,
+            ComplaintDraftAction.CANCEL: complaints.on_cancel,
+        },
+    )
+    router.dialog(
+        complaints.DIALOG,
+        {
+            ComplaintDraftStep.TEXT: complaints.on_description,
+            ComplaintDraftStep.PHOTOS: complaints.on_photo,
+            ANY_STEP: complaints.on_other_text,  # steps that take a button
+        },
+    )
+    # -- a complaint's buttons by action; the text an action asks for, by action
+    router.buttons(
+        ComplaintCardButton,
+        lambda d: d.do,
+        {
+            ComplaintCardAction.VIEW: complaint_card.on_history,
+            ComplaintCardAction.MINE: complaint_card.on_thread,
+            ComplaintCardAction.TAKE: complaint_card.on_action,
+            ComplaintCardAction.REPLY: complaint_card.on_text_action,
+            ComplaintCardAction.ASK: complaint_card.on_text_action,
+            ComplaintCardAction.RESOLVE: complaint_card.on_text_action,
+            ComplaintCardAction.ESCALATE: complaint_card.on_action,
+            ComplaintCardAction.RETURN: complaint_card.on_text_action,
+            ComplaintCardAction.ABUSIVE: complaint_card.on_confirm,
+            ComplaintCardAction.ABUSIVE_OK: complaint_card.on_action,
+            ComplaintCardAction.ADD_INFO: complaint_card.on_text_action,
+            ComplaintCardAction.WITHDRAW: complaint_card.on_confirm,
+            ComplaintCardAction.WITHDRAW_OK: complaint_card.on_action,
+            ComplaintCardAction.RATE_OK: complaint_card.on_action,
+            ComplaintCardAction.RATE_BAD: complaint_card.on_action,
+        },
+    )
+    router.dialog(
+        complaint_card.DIALOG,
+        {
+            ComplaintAction.REPLY: complaint_card.on_text,
+            ComplaintAction.ASK: complaint_card.on_text,
+            ComplaintAction.RESOLVE: complaint_card.on_text,
+            ComplaintAction.RETURN: complaint_card.on_text,
+            ComplaintAction.ADD_INFO: complaint_card.on_text,
+        },
+    )
+    # -- the /tickets listing: filters, and the category and class pickers
+    router.buttons(
+        ComplaintFilterButton,
+        lambda d: d.menu,
+        {
+            "": complaint_list.on_filter,
+            complaint_list.MENU_CATEGORY: complaint_list.on_category_menu,
+            complaint_list.MENU_CLASS: complaint_list.on_class_menu,
+        },
+    )
 
 
 def register_handlers(app: QingfuApp) -> None:
@@ -123,7 +204,7 @@ def register_handlers(app: QingfuApp) -> None:
         "load": load.load_command,
         # complaints: parents file them; handlers, admins and supervisors answer them
         "complain": complaints.complain,
-        "tickets": tickets.tickets_command,
+        "tickets": complaint_list.complaints_command,
         # admins and supervisors: charts, summaries and exports
         "reports": reports.reports_command,
         "export": reports.export_command,

@@ -21,7 +21,6 @@ MAX_FUNCTION_LINES = 80
 # list can only shrink.
 OVERSIZED_FILES: set[str] = {
     "bot/demo/seeding.py",
-    "handlers/complaints/handling.py",
     "handlers/homework/posting.py",
     "handlers/onboarding/invites.py",
     "storage/analytics.py",
@@ -29,7 +28,6 @@ OVERSIZED_FILES: set[str] = {
 }
 OVERSIZED_FUNCTIONS: set[str] = {
     "bot/render/charts.py:class_week",
-    "handlers/complaints/handling.py:relay",
     "handlers/homework/posting.py:on_action",
     "handlers/reports/export.py:write_export",
     "handlers/scheduler/tick.py:run_checks",
