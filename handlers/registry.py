@@ -88,7 +88,8 @@ def build_router() -> Router:
     router.button(parents.ReportDayButton, parents.on_day)
     router.button(parents.NoteSkipButton, parents.on_skip)
     router.dialog(parents.DIALOG, {ANY_STEP: parents.on_text})
-    # -- complaints: filing (/complain), a complaint's buttons and relay, /tickets
+    # -- complaints: filing (/complain); a complaint's buttons and the relay; /tickets
+    add_complaint_filing_routes(router)
     add_complaint_routes(router)
     # -- reports and exports: scope and period
     router.button(reports.ReportScopeButton, reports.on_scope)
@@ -100,10 +101,8 @@ def build_router() -> Router:
     return router
 
 
-def add_complaint_routes(router: Router) -> None:
-    """Complaints: the /complain draft, a complaint's buttons and the text an action asks
-    for (relayed both ways), the /tickets listing's filters."""
-    # -- filing (/complain): picks by step, draft buttons by action, text by step
+def add_complaint_filing_routes(router: Router) -> None:
+    """/complain: picks by step, draft buttons by action, typed text by step."""
     router.buttons(
         ComplaintPickButton,
         lambda d: d.step,
@@ -131,7 +130,11 @@ def add_complaint_routes(router: Router) -> None:
             ANY_STEP: complaints.on_other_text,  # steps that take a button
         },
     )
-    # -- a complaint's buttons by action; the text an action asks for, by action
+
+
+def add_complaint_routes(router: Router) -> None:
+    """A complaint's buttons by action, the text an action asks for (the dialog's step is the
+    action), and the /tickets listing's filters and pickers."""
     router.buttons(
         ComplaintCardButton,
         lambda d: d.do,
@@ -163,7 +166,6 @@ def add_complaint_routes(router: Router) -> None:
             ComplaintAction.ADD_INFO: complaint_card.on_text,
         },
     )
-    # -- the /tickets listing: filters, and the category and class pickers
     router.buttons(
         ComplaintFilterButton,
         lambda d: d.menu,
