@@ -11,9 +11,20 @@ from telegram.ext import (
     filters,
 )
 
+from bot.domain.complaints import ComplaintAction
 from bot.i18n import _
+from handlers.complaints import card as complaint_card
 from handlers.complaints import filing as complaints
-from handlers.complaints import handling as tickets
+from handlers.complaints import listing as complaint_list
+from handlers.complaints.payloads import (
+    ComplaintCardAction,
+    ComplaintCardButton,
+    ComplaintDraftAction,
+    ComplaintDraftButton,
+    ComplaintDraftStep,
+    ComplaintFilterButton,
+    ComplaintPickButton,
+)
 from handlers.homework import approval as homework_approval
 from handlers.homework import dialog as homework_dialog
 from handlers.homework import load
@@ -72,13 +83,9 @@ def build_router() -> Router:
     router.button(parents.ReportDayButton, parents.on_day)
     router.button(parents.NoteSkipButton, parents.on_skip)
     router.dialog(parents.DIALOG, {ANY_STEP: parents.on_text})
-    # -- complaints: filing (/complain), handling and relay (/tickets)
-    router.button(complaints.ComplaintPickButton, complaints.on_pick)
-    router.button(complaints.ComplaintDraftButton, complaints.on_act)
-    router.dialog(complaints.DIALOG, {ANY_STEP: complaints.on_text})
-    router.button(tickets.ComplaintCardButton, tickets.on_ticket)
-    router.button(tickets.ComplaintFilterButton, tickets.on_filter)
-    router.dialog(tickets.DIALOG, {ANY_STEP: tickets.on_text})
+    # -- complaints: filing (/complain); a complaint's buttons and the relay; /tickets
+    add_complaint_filing_routes(router)
+    add_complaint_routes(router)
     # -- reports and exports: scope and period
     router.button(reports.ReportScopeButton, reports.on_scope)
     router.button(reports.ReportClassesButton, reports.on_classes)
@@ -154,6 +161,82 @@ def add_homework(router: Router) -> None:
     router.button(load.LoadChartButton, load.on_chart)
 
 
+def add_complaint_filing_routes(router: Router) -> None:
+    """/complain: picks by step, draft buttons by action, typed text by step."""
+    router.buttons(
+        ComplaintPickButton,
+        lambda d: d.step,
+        {
+            ComplaintDraftStep.SCHOOL: complaints.on_pick_school,
+            ComplaintDraftStep.CLASS: complaints.on_pick_class,
+            ComplaintDraftStep.CATEGORY: complaints.on_pick_category,
+            ComplaintDraftStep.WHO: complaints.on_pick_who,
+        },
+    )
+    router.buttons(
+        ComplaintDraftButton,
+        lambda d: d.act,
+        {
+            ComplaintDraftAction.PHOTOS_DONE: complaints.on_photos_done,
+            ComplaintDraftAction.SEND: complaints.on_send,
+            ComplaintDraftAction.CANCEL: complaints.on_cancel,
+        },
+    )
+    router.dialog(
+        complaints.DIALOG,
+        {
+            ComplaintDraftStep.TEXT: complaints.on_description,
+            ComplaintDraftStep.PHOTOS: complaints.on_photo,
+            ANY_STEP: complaints.on_other_text,  # steps that take a button
+        },
+    )
+
+
+def add_complaint_routes(router: Router) -> None:
+    """A complaint's buttons by action, the text an action asks for (the dialog's step is the
+    action), and the /tickets listing's filters and pickers."""
+    router.buttons(
+        ComplaintCardButton,
+        lambda d: d.do,
+        {
+            ComplaintCardAction.VIEW: complaint_card.on_history,
+            ComplaintCardAction.MINE: complaint_card.on_thread,
+            ComplaintCardAction.TAKE: complaint_card.on_action,
+            ComplaintCardAction.REPLY: complaint_card.on_text_action,
+            ComplaintCardAction.ASK: complaint_card.on_text_action,
+            ComplaintCardAction.RESOLVE: complaint_card.on_text_action,
+            ComplaintCardAction.ESCALATE: complaint_card.on_action,
+            ComplaintCardAction.RETURN: complaint_card.on_text_action,
+            ComplaintCardAction.ABUSIVE: complaint_card.on_confirm,
+            ComplaintCardAction.ABUSIVE_OK: complaint_card.on_action,
+            ComplaintCardAction.ADD_INFO: complaint_card.on_text_action,
+            ComplaintCardAction.WITHDRAW: complaint_card.on_confirm,
+            ComplaintCardAction.WITHDRAW_OK: complaint_card.on_action,
+            ComplaintCardAction.RATE_OK: complaint_card.on_action,
+            ComplaintCardAction.RATE_BAD: complaint_card.on_action,
+        },
+    )
+    router.dialog(
+        complaint_card.DIALOG,
+        {
+            ComplaintAction.REPLY: complaint_card.on_text,
+            ComplaintAction.ASK: complaint_card.on_text,
+            ComplaintAction.RESOLVE: complaint_card.on_text,
+            ComplaintAction.RETURN: complaint_card.on_text,
+            ComplaintAction.ADD_INFO: complaint_card.on_text,
+        },
+    )
+    router.buttons(
+        ComplaintFilterButton,
+        lambda d: d.menu,
+        {
+            "": complaint_list.on_filter,
+            complaint_list.MENU_CATEGORY: complaint_list.on_category_menu,
+            complaint_list.MENU_CLASS: complaint_list.on_class_menu,
+        },
+    )
+
+
 def register_handlers(app: QingfuApp) -> None:
     router = build_router()
     private = filters.ChatType.PRIVATE
@@ -183,7 +266,7 @@ def register_handlers(app: QingfuApp) -> None:
         "load": load.load_command,
         # complaints: parents file them; handlers, admins and supervisors answer them
         "complain": complaints.complain,
-        "tickets": tickets.tickets_command,
+        "tickets": complaint_list.complaints_command,
         # admins and supervisors: charts, summaries and exports
         "reports": reports.reports_command,
         "export": reports.export_command,

@@ -1,6 +1,6 @@
-"""Complaint tickets: creation with a unique code, history, listings, flood count, deadlines.
+"""Complaints: creation with a unique code, history, listings, flood count, deadlines.
 
-Identity rule: a complainant's id is stored on the ticket only to relay messages; events by
+Identity rule: a complainant's id is stored on the complaint only to relay messages; events by
 the complainant carry no actor id, and nothing here logs ids.
 """
 
@@ -17,13 +17,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.complaints import OPEN, ComplaintActor, ComplaintLevel, ComplaintStatus, new_code
 from bot.domain.roles import Role
-from storage.models import Child, Complaint, ComplaintEvent, Membership, ParentLink, School, User
+from storage.models import (
+    Child,
+    Complaint,
+    ComplaintEvent,
+    Membership,
+    ParentLink,
+    School,
+    SchoolClass,
+    User,
+)
 
 CODE_ATTEMPTS = 8
 
 
 class CodeCollision(RuntimeError):
-    """No unused ticket code after several attempts (practically impossible)."""
+    """No unused complaint code after several attempts (practically impossible)."""
 
 
 async def create_complaint(
@@ -41,7 +50,7 @@ async def create_complaint(
     remind_at: datetime | None,
     code_factory: Callable[[], str] = new_code,
 ) -> Complaint:
-    """A new ticket (status new, at school level) with its `filed` event; a code that is
+    """A new complaint (status new, at school level) with its `filed` event; a code that is
     already taken is drawn again (inside a savepoint, so the caller's work is kept)."""
     for _attempt in range(CODE_ATTEMPTS):
         complaint = Complaint(
@@ -76,7 +85,7 @@ async def create_complaint(
             status=ComplaintStatus.NEW,
         )
         return complaint
-    raise CodeCollision("no free ticket code")
+    raise CodeCollision("no free complaint code")
 
 
 async def add_event(
@@ -124,7 +133,7 @@ async def change_status(
     now: datetime,
     **values: Any,
 ) -> bool:
-    """Move the ticket only if it is still in `expected` (a double tap or a race changes it
+    """Move the complaint only if it is still in `expected` (a double tap or a race changes it
     once); False when someone else changed it first. Refreshes `complaint`."""
     result = await session.execute(
         update(Complaint)
@@ -177,7 +186,7 @@ async def list_for_staff(
     filters: Filters,
     limit: int = 50,
 ) -> list[Complaint]:
-    """Tickets of the given schools, and of every school of the given districts, soonest
+    """Complaints of the given schools, and of every school of the given districts, soonest
     deadline first."""
     scope = []
     if school_ids:
@@ -205,7 +214,7 @@ async def list_for_staff(
 async def list_for_complainant(
     session: AsyncSession, user_id: int, limit: int = 30
 ) -> list[Complaint]:
-    """One's own tickets, newest first."""
+    """One's own complaints, newest first."""
     return list(
         await session.scalars(
             select(Complaint)
@@ -217,7 +226,7 @@ async def list_for_complainant(
 
 
 async def open_count_by_school(session: AsyncSession, school_ids: Sequence[int]) -> dict[int, int]:
-    """How many open tickets each school has."""
+    """How many open complaints each school has."""
     if not school_ids:
         return {}
     rows = (
@@ -234,7 +243,7 @@ async def open_count_by_school(session: AsyncSession, school_ids: Sequence[int])
 
 
 async def filed_since(session: AsyncSession, user_id: int, since: datetime) -> int:
-    """How many tickets the user filed since `since` (the flood cap)."""
+    """How many complaints the user filed since `since` (the flood cap)."""
     return int(
         await session.scalar(
             select(func.count())
@@ -255,6 +264,37 @@ async def linked_parents(session: AsyncSession, class_id: int) -> int:
             .where(Child.class_id == class_id)
         )
         or 0
+    )
+
+
+async def class_names(session: AsyncSession, class_ids: set[int]) -> dict[int, str]:
+    """The names of the given classes, by id (the staff listing's places)."""
+    if not class_ids:
+        return {}
+    classes = await session.scalars(select(SchoolClass).where(SchoolClass.id.in_(class_ids)))
+    return {k.id: k.name for k in classes}
+
+
+async def classes_in_scope(
+    session: AsyncSession,
+    school_ids: frozenset[int],
+    district_ids: frozenset[int],
+    limit: int = 60,
+) -> list[SchoolClass]:
+    """Classes of the given schools and of every school of the given districts (the staff
+    listing's class filter), by school, grade and name."""
+    scope_schools = set(school_ids)
+    if district_ids:
+        scope_schools |= set(
+            await session.scalars(select(School.id).where(School.district_id.in_(district_ids)))
+        )
+    return list(
+        await session.scalars(
+            select(SchoolClass)
+            .where(SchoolClass.school_id.in_(scope_schools))
+            .order_by(SchoolClass.school_id, SchoolClass.grade, SchoolClass.name)
+            .limit(limit)
+        )
     )
 
 
@@ -289,7 +329,7 @@ def _awaiting_school_response() -> list[Any]:
 
 
 async def claim_due_escalations(session: AsyncSession, now: datetime) -> list[int]:
-    """Escalate, in one conditional UPDATE, every school-level ticket whose deadline passed
+    """Escalate, in one conditional UPDATE, every school-level complaint whose deadline passed
     without a response; returns the ids this call escalated (a concurrent call gets none of
     them: `escalated_at IS NULL` is re-checked under the row lock)."""
     result = await session.execute(
@@ -312,7 +352,7 @@ async def claim_due_escalations(session: AsyncSession, now: datetime) -> list[in
 
 
 async def claim_due_reminders(session: AsyncSession, now: datetime) -> list[int]:
-    """Mark, in one conditional UPDATE, every ticket whose reminder is due (before its
+    """Mark, in one conditional UPDATE, every complaint whose reminder is due (before its
     deadline, no response yet, not reminded); returns the ids this call claimed."""
     result = await session.execute(
         update(Complaint)

@@ -21,14 +21,12 @@ MAX_FUNCTION_LINES = 80
 # list can only shrink.
 OVERSIZED_FILES: set[str] = {
     "bot/demo/seeding.py",
-    "handlers/complaints/handling.py",
     "handlers/onboarding/invites.py",
     "storage/analytics.py",
     "storage/scheduling.py",
 }
 OVERSIZED_FUNCTIONS: set[str] = {
     "bot/render/charts.py:class_week",
-    "handlers/complaints/handling.py:relay",
     "handlers/reports/export.py:write_export",
     "handlers/scheduler/tick.py:run_checks",
     "handlers/scheduler/weekly.py:school_messages",

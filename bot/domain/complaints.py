@@ -1,4 +1,5 @@
-"""Complaint tickets (pure): codes, the status machine, deadlines and the class-privacy rule.
+"""Complaints (pure): codes, the status machine, deadlines, the flood cap's day and the
+class-privacy rule.
 
 Standard library only. Statuses, actions and actor kinds are identifiers; the UI translates them.
 """
@@ -15,7 +16,10 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.calendar import SchoolCalendar, local_today
 
-# ---------------------------------------------------------------- ticket codes
+# ---------------------------------------------------------------- complaint codes
+
+MAX_TEXT = 2000
+"""Longest complaint text, reply, question, summary or instruction (characters)."""
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 """31 symbols without the look-alikes 0/O, 1/I/L: easy to read aloud and to type."""
@@ -27,7 +31,7 @@ _CODE_RE = re.compile(
 
 
 def new_code(choice: Callable[[str], str] = secrets.choice) -> str:
-    """A fresh random ticket code like `C-7K3Q-9XMD` (uniqueness is the database's job)."""
+    """A fresh random complaint code like `C-7K3Q-9XMD` (uniqueness is the database's job)."""
     groups = ["".join(choice(CODE_ALPHABET) for _ in range(n)) for n in CODE_GROUPS]
     return "C-" + "-".join(groups)
 
@@ -59,7 +63,7 @@ class ComplaintLevel(StrEnum):
 
 class ComplaintActor(StrEnum):
     COMPLAINANT = "complainant"
-    SCHOOL = "school"  # a complaint handler or admin of the ticket's school
+    SCHOOL = "school"  # a complaint handler or admin of the complaint's school
     SUPERVISOR = "supervisor"  # a supervisor of the school's district
     SYSTEM = "system"  # the deadline job
 
@@ -88,13 +92,13 @@ OPEN: frozenset[ComplaintStatus] = frozenset(
         ComplaintStatus.REOPENED,
     }
 )
-"""Statuses in which someone still has to act on the ticket."""
+"""Statuses in which someone still has to act on the complaint."""
 FINAL: frozenset[ComplaintStatus] = frozenset(
     {ComplaintStatus.CLOSED, ComplaintStatus.WITHDRAWN, ComplaintStatus.ABUSIVE}
 )
 
 # What each actor kind may do, by action: the statuses it may do it from.
-_HANDLING = OPEN  # a handler may work on any open ticket at their level
+_HANDLING = OPEN  # a handler may work on any open complaint at their level
 _RULES: dict[tuple[ComplaintActor, ComplaintAction], frozenset[ComplaintStatus]] = {
     (ComplaintActor.SCHOOL, ComplaintAction.TAKE): frozenset(
         {ComplaintStatus.NEW, ComplaintStatus.RETURNED, ComplaintStatus.REOPENED}
@@ -131,7 +135,7 @@ _ACTS_AT: dict[ComplaintActor, ComplaintLevel | None] = {
 }
 
 UNRESOLVED_TO_ESCALATE = 2
-"""The second "not resolved" rating escalates the ticket to the district."""
+"""The second "not resolved" rating escalates the complaint to the district."""
 
 
 @dataclass(frozen=True)
@@ -153,7 +157,7 @@ def transition(
     actor: ComplaintActor,
     unresolved_ratings: int = 0,
 ) -> Move | None:
-    """Where `actor` doing `action` takes a ticket in `status` at `level`; None if not allowed.
+    """Where `actor` doing `action` takes a complaint in `status` at `level`; None if not allowed.
 
     `unresolved_ratings` counts earlier "not resolved" ratings (before this one).
     """
@@ -179,7 +183,7 @@ def transition(
     if action == ComplaintAction.ABUSIVE:
         return Move(ComplaintStatus.ABUSIVE, level)
     if action == ComplaintAction.ADD_INFO:
-        # Answering a request for details hands the ticket back to its handler.
+        # Answering a request for details hands the complaint back to its handler.
         return Move(
             ComplaintStatus.IN_PROGRESS if status == ComplaintStatus.INFO_REQUESTED else status,
             level,
@@ -239,13 +243,19 @@ def reminder_for(deadline_at: datetime, tz_name: str, filed_at: datetime) -> dat
     return remind if remind > filed_at else None
 
 
+def local_midnight(now: datetime, tz_name: str) -> datetime:
+    """The start of the school-local day of `now`, in UTC (the flood cap counts from it)."""
+    zone = ZoneInfo(tz_name)
+    return datetime.combine(now.astimezone(zone).date(), time(0), zone).astimezone(UTC)
+
+
 # ---------------------------------------------------------------- privacy
 
 MIN_PARENTS_TO_SHOW_CLASS = 3
 
 
 def class_visible(anonymous: bool, linked_parents: int) -> bool:
-    """Whether the school may see the class of a ticket: always for a named one; for an
+    """Whether the school may see the class of a complaint: always for a named one; for an
     anonymous one only when the class has at least 3 linked parents (else it would point at
     one family)."""
     return not anonymous or linked_parents >= MIN_PARENTS_TO_SHOW_CLASS

@@ -1,32 +1,39 @@
-"""/complain: a parent files a ticket with the school, anonymously or by name.
+"""/complain: a parent files a complaint with the school, anonymously or by name.
 
 school (preset from the children; a parent of two schools picks) -> class (preset, or picked)
 -> category (the ten negative-list items, total load, exams/rankings, other) -> what happened
 (text, at most 2000 characters) -> optional photos -> anonymous or named (one sentence saying
-exactly who sees what) -> preview -> send. The parent gets the ticket number, the status and
+exactly who sees what) -> preview -> send. The parent gets the complaint's code, the status and
 the deadline; the school's complaint handlers and admins are told at once.
+
+Buttons are routed by step (`ComplaintPickButton.step`) and by action
+(`ComplaintDraftButton.act`), typed text by the dialog's step, in handlers.registry.
 """
 
 from __future__ import annotations
 
-import enum
 import logging
-from dataclasses import dataclass
 
 from telegram import Update
 
-from bot.domain.complaints import ComplaintStatus, class_visible, deadline_for, reminder_for
+from bot.domain.complaints import (
+    MAX_TEXT,
+    ComplaintStatus,
+    class_visible,
+    deadline_for,
+    local_midnight,
+    reminder_for,
+)
 from bot.domain.policy import ComplaintCategory
 from bot.i18n import _
-from handlers.complaints.handling import (
-    MAX_TEXT,
-    announce_new,
-    complainant_rows,
-    format_when,
-    local_midnight,
-    status_label,
+from handlers.complaints.notify import announce_new
+from handlers.complaints.payloads import (
+    ComplaintDraftAction,
+    ComplaintDraftButton,
+    ComplaintDraftStep,
+    ComplaintPickButton,
 )
-from handlers.kit.callbacks import CallbackData
+from handlers.complaints.render import complainant_rows, format_when, status_label
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user
 from handlers.kit.labels import category_label, category_short_label
@@ -42,37 +49,6 @@ log = logging.getLogger(__name__)
 DIALOG = "complaint"
 MAX_PHOTOS = 5
 CATEGORIES = list(ComplaintCategory)
-
-
-class ComplaintDraftStep(enum.StrEnum):
-    SCHOOL = "school"
-    CLASS = "class"
-    CATEGORY = "category"
-    TEXT = "text"
-    PHOTOS = "photos"
-    WHO = "who"
-    PREVIEW = "preview"
-
-
-class ComplaintDraftAction(enum.StrEnum):
-    PHOTOS_DONE = "photos_done"
-    SEND = "send"
-    CANCEL = "cancel"
-
-
-@dataclass(frozen=True)
-class ComplaintPickButton(CallbackData, prefix="cp.p"):
-    """A choice at `step`: a school or class id, a category index, 1 = anonymous / 0 = named."""
-
-    token: str
-    step: ComplaintDraftStep
-    value: int
-
-
-@dataclass(frozen=True)
-class ComplaintDraftButton(CallbackData, prefix="cp.a"):
-    token: str
-    act: ComplaintDraftAction
 
 
 # ---------------------------------------------------------------- start
@@ -176,120 +152,169 @@ async def choose_class(update: Update, context: Ctx, dialog: Dialog, class_id: i
 # ---------------------------------------------------------------- buttons
 
 
-async def on_pick(update: Update, context: Ctx, data: ComplaintPickButton) -> None:
+async def picked(update: Update, context: Ctx, data: ComplaintPickButton) -> Dialog | None:
+    """The presser's open complaint dialog if the pick belongs to its current step."""
     dialog = await dialog_for(context, update, DIALOG, data.token)
     if dialog is None:
-        return
+        return None
     if data.step != dialog.step:
         await refuse_stale(update)
-        return
-    children = await repo.children_of(context.session, dialog.user_id)
-    if data.step == ComplaintDraftStep.SCHOOL:
-        if data.value not in {c.school_id for c in children}:
-            await refuse_stale(update)
-            return
-        await answer(update)
-        await choose_school(update, context, dialog, data.value)
-    elif data.step == ComplaintDraftStep.CLASS:
-        school_id = dialog.data.get("school_id")
-        if data.value not in {c.class_id for c in children if c.school_id == school_id}:
-            await refuse_stale(update)
-            return
-        await answer(update)
-        await choose_class(update, context, dialog, data.value)
-    elif data.step == ComplaintDraftStep.CATEGORY:
-        if not 0 <= data.value < len(CATEGORIES):
-            await refuse_stale(update)
-            return
-        await answer(update)
-        category = CATEGORIES[data.value]
-        repo.update_dialog(dialog, ComplaintDraftStep.TEXT, category=category.value)
-        await context.session.commit()
-        await say(
-            update,
-            _(
-                "{category}.\nWhat happened? Please describe it in your own words, at most "
-                "{limit} characters. (You can attach photos next.)"
-            ).format(category=category_label(category).capitalize(), limit=MAX_TEXT),
-            edit=True,
-        )
-    elif data.step == ComplaintDraftStep.WHO:
-        if data.value not in (0, 1):
-            await refuse_stale(update)
-            return
-        await answer(update)
-        repo.update_dialog(dialog, ComplaintDraftStep.PREVIEW, anonymous=bool(data.value))
-        await show_preview(update, context, dialog)
-    else:
-        await refuse_stale(update)
+        return None
+    return dialog
 
 
-async def on_act(update: Update, context: Ctx, data: ComplaintDraftButton) -> None:
-    dialog = await dialog_for(context, update, DIALOG, data.token)
+async def on_pick_school(update: Update, context: Ctx, data: ComplaintPickButton) -> None:
+    dialog = await picked(update, context, data)
     if dialog is None:
         return
-    session = context.session
-    if data.act == ComplaintDraftAction.CANCEL:
-        await answer(update)
-        await repo.end_dialog(session, dialog.user_id)
-        await session.commit()
-        await say(update, _("Cancelled. Nothing was sent."), edit=True)
+    children = await repo.children_of(context.session, dialog.user_id)
+    if data.value not in {c.school_id for c in children}:
+        await refuse_stale(update)
         return
-    if data.act == ComplaintDraftAction.PHOTOS_DONE and dialog.step == ComplaintDraftStep.PHOTOS:
-        await answer(update)
-        await ask_who(update, context, dialog)
+    await answer(update)
+    await choose_school(update, context, dialog, data.value)
+
+
+async def on_pick_class(update: Update, context: Ctx, data: ComplaintPickButton) -> None:
+    dialog = await picked(update, context, data)
+    if dialog is None:
         return
-    if data.act == ComplaintDraftAction.SEND and dialog.step == ComplaintDraftStep.PREVIEW:
-        await send(update, context, dialog)
+    children = await repo.children_of(context.session, dialog.user_id)
+    school_id = dialog.data.get("school_id")
+    if data.value not in {c.class_id for c in children if c.school_id == school_id}:
+        await refuse_stale(update)
         return
-    await refuse_stale(update)
+    await answer(update)
+    await choose_class(update, context, dialog, data.value)
+
+
+async def on_pick_category(update: Update, context: Ctx, data: ComplaintPickButton) -> None:
+    dialog = await picked(update, context, data)
+    if dialog is None:
+        return
+    if not 0 <= data.value < len(CATEGORIES):
+        await refuse_stale(update)
+        return
+    await answer(update)
+    category = CATEGORIES[data.value]
+    repo.update_dialog(dialog, ComplaintDraftStep.TEXT, category=category.value)
+    await context.session.commit()
+    await say(
+        update,
+        _(
+            "{category}.\nWhat happened? Please describe it in your own words, at most "
+            "{limit} characters. (You can attach photos next.)"
+        ).format(category=category_label(category).capitalize(), limit=MAX_TEXT),
+        edit=True,
+    )
+
+
+async def on_pick_who(update: Update, context: Ctx, data: ComplaintPickButton) -> None:
+    """Anonymous (1) or named (0); then the preview."""
+    dialog = await picked(update, context, data)
+    if dialog is None:
+        return
+    if data.value not in (0, 1):
+        await refuse_stale(update)
+        return
+    await answer(update)
+    repo.update_dialog(dialog, ComplaintDraftStep.PREVIEW, anonymous=bool(data.value))
+    await show_preview(update, context, dialog)
+
+
+async def draft_at(
+    update: Update, context: Ctx, data: ComplaintDraftButton, step: ComplaintDraftStep | None
+) -> Dialog | None:
+    """The presser's open complaint dialog, if the button belongs to it and to `step` (None:
+    any step)."""
+    dialog = await dialog_for(context, update, DIALOG, data.token)
+    if dialog is not None and step is not None and dialog.step != step:
+        await refuse_stale(update)
+        return None
+    return dialog
+
+
+async def on_cancel(update: Update, context: Ctx, data: ComplaintDraftButton) -> None:
+    dialog = await draft_at(update, context, data, None)
+    if dialog is None:
+        return
+    await answer(update)
+    await repo.end_dialog(context.session, dialog.user_id)
+    await context.session.commit()
+    await say(update, _("Cancelled. Nothing was sent."), edit=True)
+
+
+async def on_photos_done(update: Update, context: Ctx, data: ComplaintDraftButton) -> None:
+    dialog = await draft_at(update, context, data, ComplaintDraftStep.PHOTOS)
+    if dialog is None:
+        return
+    await answer(update)
+    await ask_who(update, context, dialog)
+
+
+async def on_send(update: Update, context: Ctx, data: ComplaintDraftButton) -> None:
+    dialog = await draft_at(update, context, data, ComplaintDraftStep.PREVIEW)
+    if dialog is None:
+        return
+    await send(update, context, dialog)
 
 
 # ---------------------------------------------------------------- text and photos
 
 
-async def on_text(update: Update, context: Ctx, dialog: Dialog) -> None:
+def text_and_photo(update: Update) -> tuple[str, str | None]:
+    """The typed text (or a photo's caption), stripped, and the photo's file id if any."""
     message = update.effective_message
     assert message is not None
     photo = message.photo[-1].file_id if message.photo else None
     raw = (message.caption if message.photo else message.text) or ""
-    text = raw.strip()
-    if dialog.step == ComplaintDraftStep.TEXT:
-        if not text:
-            if photo is not None:
-                repo.update_dialog(dialog, photos=[*dialog.data.get("photos", []), photo])
-                await context.session.commit()
-                await say(update, _("Photo received. Now please describe what happened:"))
-                return
-            await say(update, _("The text cannot be empty. Please describe what happened:"))
+    return raw.strip(), photo
+
+
+async def on_description(update: Update, context: Ctx, dialog: Dialog) -> None:
+    """What happened (a photo before it is kept, and the text is asked for again)."""
+    text, photo = text_and_photo(update)
+    if not text:
+        if photo is not None:
+            repo.update_dialog(dialog, photos=[*dialog.data.get("photos", []), photo])
+            await context.session.commit()
+            await say(update, _("Photo received. Now please describe what happened:"))
             return
-        if len(text) > MAX_TEXT:
-            await say(
-                update,
-                _(
-                    "Your text is {length} characters long; the limit is {limit} characters. "
-                    "Please shorten it and send it again:"
-                ).format(length=len(text), limit=MAX_TEXT),
-            )
-            return
-        photos = [*dialog.data.get("photos", []), *([photo] if photo else [])]
-        repo.update_dialog(dialog, ComplaintDraftStep.PHOTOS, text=text, photos=photos)
-        await context.session.commit()
-        await ask_photos(update, dialog)
+        await say(update, _("The text cannot be empty. Please describe what happened:"))
         return
-    if dialog.step == ComplaintDraftStep.PHOTOS:
-        if photo is None:
-            await say(update, _("Please send a photo, or tap “Continue”."))
-            return
-        photos = list(dialog.data.get("photos", []))
-        if len(photos) >= MAX_PHOTOS:
-            await say(update, _("At most {n} photos. Tap “Continue”.").format(n=MAX_PHOTOS))
-            return
-        photos.append(photo)
-        repo.update_dialog(dialog, photos=photos)
-        await context.session.commit()
-        await ask_photos(update, dialog)
+    if len(text) > MAX_TEXT:
+        await say(
+            update,
+            _(
+                "Your text is {length} characters long; the limit is {limit} characters. "
+                "Please shorten it and send it again:"
+            ).format(length=len(text), limit=MAX_TEXT),
+        )
         return
+    photos = [*dialog.data.get("photos", []), *([photo] if photo else [])]
+    repo.update_dialog(dialog, ComplaintDraftStep.PHOTOS, text=text, photos=photos)
+    await context.session.commit()
+    await ask_photos(update, dialog)
+
+
+async def on_photo(update: Update, context: Ctx, dialog: Dialog) -> None:
+    """One more photo, up to `MAX_PHOTOS`."""
+    _text, photo = text_and_photo(update)
+    if photo is None:
+        await say(update, _("Please send a photo, or tap “Continue”."))
+        return
+    photos = list(dialog.data.get("photos", []))
+    if len(photos) >= MAX_PHOTOS:
+        await say(update, _("At most {n} photos. Tap “Continue”.").format(n=MAX_PHOTOS))
+        return
+    photos.append(photo)
+    repo.update_dialog(dialog, photos=photos)
+    await context.session.commit()
+    await ask_photos(update, dialog)
+
+
+async def on_other_text(update: Update, context: Ctx, dialog: Dialog) -> None:
+    """Text at a step that takes a button."""
     await say(update, _("Please use the buttons above, or /cancel."))
 
 
@@ -446,7 +471,7 @@ async def send(update: Update, context: Ctx, dialog: Dialog) -> None:
     )
     await repo.end_dialog(session, dialog.user_id)
     await session.commit()
-    log.info("ticket %s filed at school %s", complaint.code, school.id)
+    log.info("complaint %s filed at school %s", complaint.code, school.id)
     lines = [
         _("Your complaint is filed. Ticket number: {code}").format(code=complaint.code),
         _("Status: {status}").format(status=status_label(ComplaintStatus.NEW)),

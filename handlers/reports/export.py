@@ -38,7 +38,7 @@ from telegram.error import BadRequest
 
 from bot.domain.periods import Scope
 from bot.i18n import _, format_number
-from handlers.complaints.handling import level_label, status_label
+from handlers.complaints.render import level_label, status_label
 from handlers.kit.context import Ctx
 from handlers.kit.labels import category_label, kind_label
 from storage import analytics

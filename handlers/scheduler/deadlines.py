@@ -15,7 +15,9 @@ from telegram import Bot
 
 from bot.domain.complaints import ComplaintActor, ComplaintStatus
 from bot.i18n import _
-from handlers.complaints.handling import announce_escalation, format_when, tell_staff
+from handlers.complaints.escalation import announce_escalation
+from handlers.complaints.notify import tell_staff
+from handlers.complaints.render import format_when
 from storage import complaints as store
 from storage.db import SessionMaker
 from storage.models import School

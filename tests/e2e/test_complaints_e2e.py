@@ -3,8 +3,8 @@
 1. A parent (zh-hans) files an anonymous complaint with a photo; the school's complaint
    handler (ru) takes it and replies, the reply reaches the parent, the parent answers, the
    answer reaches the handler; the handler resolves, the parent rates "not resolved" and the
-   ticket reopens; resolved again, rated "resolved": closed. The admin (en) follows along.
-2. A second anonymous ticket (a parent in ru) passes its deadline while the bot is down: the
+   complaint reopens; resolved again, rated "resolved": closed. The admin (en) follows along.
+2. A second anonymous complaint (a parent in ru) passes its deadline while the bot is down: the
    scheduler escalates it to the district's supervisor (en), who takes it and replies.
 
 In both, no message in any chat but the complainant's (text, buttons, their payloads, files,
@@ -23,19 +23,17 @@ from sqlalchemy import select
 from bot.domain.complaints import ComplaintStatus
 from bot.domain.policy import ComplaintCategory
 from bot.domain.roles import Role
-from handlers.complaints.filing import (
-    CATEGORIES,
+from handlers.complaints.filing import CATEGORIES
+from handlers.complaints.payloads import (
+    ComplaintCardAction,
+    ComplaintCardButton,
     ComplaintDraftAction,
     ComplaintDraftButton,
     ComplaintDraftStep,
+    ComplaintFilterButton,
     ComplaintPickButton,
 )
-from handlers.complaints.handling import (
-    ComplaintCardAction,
-    ComplaintCardButton,
-    ComplaintFilterButton,
-    status_label,
-)
+from handlers.complaints.render import status_label
 from handlers.kit.labels import category_label
 from storage.db import SessionMaker
 from storage.models import Complaint, ComplaintEvent
@@ -90,7 +88,7 @@ async def seed(db: SessionMaker) -> Seeded:
         (OTHER_2, "zh-hans"),
     ):
         await add_person(db, seeded, user_id, f"Parent {user_id % 100}", language)
-    # 3A has three parents using the bot: its name may be shown on an anonymous ticket.
+    # 3A has three parents using the bot: its name may be shown on an anonymous complaint.
     await add_child(db, seeded, CHILD, "3A", [PARENT])
     await add_child(db, seeded, "李雷", "3A", [OTHER_1])
     await add_child(db, seeded, "韩梅梅", "3A", [OTHER_2])
@@ -126,7 +124,7 @@ async def file_anonymous(
     klass: str,
     photo: str | None = None,
 ) -> str:
-    """/complain through every step, anonymously; returns the ticket code."""
+    """/complain through every step, anonymously; returns the complaint code."""
     await send(
         parent,
         "/complain",
@@ -187,7 +185,7 @@ async def file_anonymous(
     return str(codes[0])
 
 
-async def ticket(db: SessionMaker, code: str) -> Complaint:
+async def stored_complaint(db: SessionMaker, code: str) -> Complaint:
     async with db() as s:
         found = await s.scalar(select(Complaint).where(Complaint.code == code))
         assert found is not None
@@ -218,14 +216,14 @@ async def test_anonymous_complaint_relay_resolution_and_rating(
         klass="3A",
         photo="photo-of-homework",
     )
-    c = await ticket(db, code)
+    c = await stored_complaint(db, code)
     assert c.anonymous and c.complainant_id == PARENT and c.status == "new"
 
     # The handler and the admin are told at once: the card (class shown: 3 parents use the
     # bot), the text, the photo, and the buttons.
     for user, locale in staff:
         card = await user.wait_for(
-            has_button(ComplaintCardButton, ticket_id=c.id, do=ComplaintCardAction.TAKE),
+            has_button(ComplaintCardButton, complaint_id=c.id, do=ComplaintCardAction.TAKE),
             after=marks[user],
         )
         seen = card.text or ""
@@ -244,7 +242,7 @@ async def test_anonymous_complaint_relay_resolution_and_rating(
         handler,
         ComplaintCardButton,
         t(RU, "You took {code}. The parent is told.", code=code),
-        ticket_id=c.id,
+        complaint_id=c.id,
         do=ComplaintCardAction.TAKE,
     )
     await parent.wait_for(t(ZH, "{code}: {status}", code=code, status=status[ZH]), after=mark)
@@ -257,14 +255,16 @@ async def test_anonymous_complaint_relay_resolution_and_rating(
         t_re(
             RU, "Type your reply to the parent on {code} (at most {limit} characters):", code=code
         ),
-        ticket_id=c.id,
+        complaint_id=c.id,
         do=ComplaintCardAction.REPLY,
     )
     await send(handler, REPLY, t(RU, "Your reply on {code} was sent to the parent.", code=code))
     relayed = await parent.wait_for(
         t(ZH, "Reply on {code}:\n{text}", code=code, text=REPLY), after=mark
     )
-    assert has_button(ComplaintCardButton, ticket_id=c.id, do=ComplaintCardAction.ADD_INFO)(relayed)
+    assert has_button(ComplaintCardButton, complaint_id=c.id, do=ComplaintCardAction.ADD_INFO)(
+        relayed
+    )
 
     # The parent answers ("Add information"): relayed to the handler and the admin.
     marks = {u: u.mark() for u, _l in staff}
@@ -276,7 +276,7 @@ async def test_anonymous_complaint_relay_resolution_and_rating(
             "Type what you want to add to {code} (at most {limit} characters), or send a photo:",
             code=code,
         ),
-        ticket_id=c.id,
+        complaint_id=c.id,
         do=ComplaintCardAction.ADD_INFO,
     )
     await send(parent, ANSWER, t(ZH, "Added to {code}; the handlers see it.", code=code))
@@ -294,7 +294,7 @@ async def test_anonymous_complaint_relay_resolution_and_rating(
         parent,
         ComplaintCardButton,
         t(ZH, "Thank you. {code} is reopened.", code=code),
-        ticket_id=c.id,
+        complaint_id=c.id,
         do=ComplaintCardAction.RATE_BAD,
     )
     assert (parent.last.text or "").endswith(t(ZH, "{code}: {status}", code=code, status=reopened))
@@ -303,7 +303,7 @@ async def test_anonymous_complaint_relay_resolution_and_rating(
             t(locale, "{code}: the parent says it is not resolved. Reopened.", code=code),
             after=marks[user],
         )
-    assert (await ticket(db, code)).status == "reopened"
+    assert (await stored_complaint(db, code)).status == "reopened"
 
     # Resolved again; rated "resolved": closed.
     await resolve(handler, parent, c.id, code, SUMMARY_2)
@@ -312,7 +312,7 @@ async def test_anonymous_complaint_relay_resolution_and_rating(
         parent,
         ComplaintCardButton,
         t(ZH, "Thank you. {code} is closed.", code=code),
-        ticket_id=c.id,
+        complaint_id=c.id,
         do=ComplaintCardAction.RATE_OK,
     )
     for user, locale in staff:
@@ -320,10 +320,10 @@ async def test_anonymous_complaint_relay_resolution_and_rating(
             t(locale, "{code}: the parent rated the outcome as resolved. Closed.", code=code),
             after=marks[user],
         )
-    c = await ticket(db, code)
+    c = await stored_complaint(db, code)
     assert c.status == "closed" and c.unresolved_ratings == 1
 
-    # The handler's listing and the ticket's history: every event, still nobody named.
+    # The handler's listing and the complaint's history: every event, still nobody named.
     listing = await send(
         handler,
         "/tickets",
@@ -340,7 +340,11 @@ async def test_anonymous_complaint_relay_resolution_and_rating(
     )
     assert everything.message_id == listing.message_id
     history = await tap(
-        handler, ComplaintCardButton, t(RU, "History:"), ticket_id=c.id, do=ComplaintCardAction.VIEW
+        handler,
+        ComplaintCardButton,
+        t(RU, "History:"),
+        complaint_id=c.id,
+        do=ComplaintCardAction.VIEW,
     )
     async with db() as s:
         kinds = list(
@@ -368,7 +372,7 @@ async def test_anonymous_complaint_relay_resolution_and_rating(
 
 
 async def resolve(
-    handler: FakeUser, parent: FakeUser, ticket_id: int, code: str, summary: str
+    handler: FakeUser, parent: FakeUser, complaint_id: int, code: str, summary: str
 ) -> None:
     mark = parent.mark()
     await tap(
@@ -380,7 +384,7 @@ async def resolve(
             "the outcome (at most {limit} characters):",
             code=code,
         ),
-        ticket_id=ticket_id,
+        complaint_id=complaint_id,
         do=ComplaintCardAction.RESOLVE,
     )
     await send(
@@ -398,12 +402,12 @@ async def resolve(
         ),
         after=mark,
     )
-    assert has_button(ComplaintCardButton, ticket_id=ticket_id, do=ComplaintCardAction.RATE_OK)(
-        resolved
-    )
-    assert has_button(ComplaintCardButton, ticket_id=ticket_id, do=ComplaintCardAction.RATE_BAD)(
-        resolved
-    )
+    assert has_button(
+        ComplaintCardButton, complaint_id=complaint_id, do=ComplaintCardAction.RATE_OK
+    )(resolved)
+    assert has_button(
+        ComplaintCardButton, complaint_id=complaint_id, do=ComplaintCardAction.RATE_BAD
+    )(resolved)
 
 
 async def test_deadline_passes_and_the_supervisor_answers(
@@ -420,12 +424,12 @@ async def test_deadline_passes_and_the_supervisor_answers(
         parent, RU, category=ComplaintCategory.BOUGHT_PAPERS, text=text, klass="4B"
     )
     card = await handler.wait_for(t(RU, "Complaint {code}", code=code))
-    # 4B has one parent using the bot: the class is not shown on an anonymous ticket.
+    # 4B has one parent using the bot: the class is not shown on an anonymous complaint.
     assert t(RU, "{school} (class not shown)", school=SCHOOL) in (card.text or "")
     assert not supervisor.messages
 
     # The deadline passes while the bot is down and nobody answered; at the first tick after
-    # the start the ticket goes to the district.
+    # the start the complaint goes to the district.
     await bot.stop()
     past = datetime.now(UTC) - timedelta(minutes=1)
     async with db() as s:
@@ -433,11 +437,11 @@ async def test_deadline_passes_and_the_supervisor_answers(
         assert c is not None
         c.deadline_at, c.remind_at = past, past - timedelta(days=1)
         await s.commit()
-        ticket_id = c.id
+        complaint_id = c.id
     marks = {u: u.mark() for u in (parent, handler, supervisor)}
     await bot.start()
     escalated = await supervisor.wait_for(
-        has_button(ComplaintCardButton, ticket_id=ticket_id, do=ComplaintCardAction.TAKE),
+        has_button(ComplaintCardButton, complaint_id=complaint_id, do=ComplaintCardAction.TAKE),
         after=marks[supervisor],
     )
     seen = escalated.text or ""
@@ -459,14 +463,14 @@ async def test_deadline_passes_and_the_supervisor_answers(
         ),
         after=marks[parent],
     )
-    await until(lambda: escalated_once(db, code), "the ticket escalated")
+    await until(lambda: escalated_once(db, code), "the complaint escalated")
 
     # The supervisor takes it and replies; the reply reaches the parent.
     await tap(
         supervisor,
         ComplaintCardButton,
         t(EN, "You took {code}. The parent is told.", code=code),
-        ticket_id=ticket_id,
+        complaint_id=complaint_id,
         do=ComplaintCardAction.TAKE,
     )
     reply = "The district has asked the school to stop assigning whole test papers."
@@ -477,12 +481,12 @@ async def test_deadline_passes_and_the_supervisor_answers(
         t_re(
             EN, "Type your reply to the parent on {code} (at most {limit} characters):", code=code
         ),
-        ticket_id=ticket_id,
+        complaint_id=complaint_id,
         do=ComplaintCardAction.REPLY,
     )
     await send(supervisor, reply, t(EN, "Your reply on {code} was sent to the parent.", code=code))
     await parent.wait_for(t(RU, "Reply on {code}:\n{text}", code=code, text=reply), after=mark)
-    # No reminder after the escalation: the school no longer holds the ticket.
+    # No reminder after the escalation: the school no longer holds the complaint.
     reminder = t_re(
         RU,
         "⏰ Reminder: {code} must be answered by {deadline}; without a "

@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from bot.domain.policy import ComplaintCategory
 from bot.domain.roles import Role
-from handlers.complaints import handling
-from handlers.complaints.handling import (
+from handlers.complaints import listing
+from handlers.complaints.payloads import (
     ComplaintCardAction,
     ComplaintCardButton,
     ComplaintFilterButton,
@@ -113,7 +113,7 @@ async def file(
     return text(reply)
 
 
-async def ticket(bot: Harness, code: str | None = None) -> Complaint:
+async def stored_complaint(bot: Harness, code: str | None = None) -> Complaint:
     async with bot.session() as session:
         query = select(Complaint).order_by(Complaint.id.desc())
         if code:
@@ -136,14 +136,14 @@ def refused(user: FakeUser) -> bool:
     return STALE in (user.answered_callbacks[-1].text or "")
 
 
-# ---------------------------------------------------------------- the life of a ticket
+# ---------------------------------------------------------------- the life of a complaint
 
 
-async def test_full_life_of_a_ticket(bot: Harness) -> None:
+async def test_full_life_of_a_complaint(bot: Harness) -> None:
     await seed(bot)
     mei = parent(bot)
     confirmation = await file(bot, mei, photos=("homework-photo",))
-    c = await ticket(bot)
+    c = await stored_complaint(bot)
     assert f"Ticket number: {c.code}" in confirmation
     assert "Status: new" in confirmation
     # Thu 19 Nov 16:00 Shanghai + 3 school days = Tue 24 Nov, end of day, zone stated.
@@ -187,7 +187,7 @@ async def test_full_life_of_a_ticket(bot: Harness) -> None:
     assert "is closed" in text(mei.last)
     assert "rated the outcome as resolved" in text(handler.last)
 
-    c = await ticket(bot)
+    c = await stored_complaint(bot)
     assert c.status == "closed" and c.responded_at is not None
     history = await events(bot, c.id)
     assert [e.kind for e in history] == ["filed", "taken", "reply", "info", "resolved", "rated_ok"]
@@ -219,7 +219,7 @@ async def test_not_resolved_reopens_then_escalates_then_sent_back(bot: Harness) 
     await seed(bot)
     mei = parent(bot)
     await file(bot, mei)
-    c = await ticket(bot)
+    c = await stored_complaint(bot)
     handler, supervisor = bot.user(HANDLER), bot.user(SUPERVISOR)
 
     async def resolve() -> None:
@@ -230,11 +230,11 @@ async def test_not_resolved_reopens_then_escalates_then_sent_back(bot: Harness) 
     await resolve()
     await bot.tap(mei, "👎 Not resolved")
     assert "is reopened" in text(mei.last)
-    assert (await ticket(bot)).status == "reopened"
+    assert (await stored_complaint(bot)).status == "reopened"
     assert "not resolved. Reopened." in text(handler.last)
     await resolve()
     await bot.tap(mei, "👎 Not resolved")
-    c = await ticket(bot)
+    c = await stored_complaint(bot)
     assert (c.status, c.level, c.unresolved_ratings) == ("escalated", "district", 2)
     card = text(supervisor.last)
     assert "Escalated to the district" in card and "History:" in card
@@ -246,31 +246,31 @@ async def test_not_resolved_reopens_then_escalates_then_sent_back(bot: Harness) 
     assert refused(handler)
     await bot.tap(supervisor, "↩ Send back to the school")
     await bot.send(supervisor, "Call the parent and report by Friday.")
-    c = await ticket(bot)
+    c = await stored_complaint(bot)
     assert (c.status, c.level, c.escalated_at, c.responded_at) == ("returned", "school", None, None)
     assert "Call the parent and report by Friday." in text(handler.last)
     assert text(mei.last) == f"{c.code}: sent back to the school"
     await bot.tap(handler, "✋ Take")
-    assert (await ticket(bot)).status == "in_progress"
+    assert (await stored_complaint(bot)).status == "in_progress"
 
 
 async def test_withdraw_and_abusive(bot: Harness) -> None:
     await seed(bot)
     mei = parent(bot)
     await file(bot, mei)
-    first = await ticket(bot)
+    first = await stored_complaint(bot)
     await bot.tap(mei, "Withdraw")
     await bot.tap(mei, "Yes, withdraw it")
-    assert (await ticket(bot)).status == "withdrawn"
+    assert (await stored_complaint(bot)).status == "withdrawn"
     assert "withdrawn by the parent" in text(bot.user(HANDLER).last)
 
     await file(bot, mei, body="Nonsense.")
-    second = await ticket(bot)
+    second = await stored_complaint(bot)
     assert second.id != first.id and second.code != first.code
     handler = bot.user(HANDLER)
     await bot.tap(handler, "🚫 Mark abusive")
     await bot.tap(handler, "🚫 Yes, close it as abusive")
-    second = await ticket(bot)
+    second = await stored_complaint(bot)
     assert second.status == "abusive" and second.responded_at is None
     assert text(mei.last) == f"{second.code}: closed as abusive"
     assert [e.kind for e in await events(bot, second.id)] == ["filed", "abusive"]
@@ -283,7 +283,7 @@ async def test_withdraw_and_abusive(bot: Harness) -> None:
         forge(handler, ComplaintCardButton(second.id, do))
         await bot.deliver()
         assert "changed meanwhile" in (handler.answered_callbacks[-1].text or "")
-    assert (await ticket(bot)).status == "abusive"
+    assert (await stored_complaint(bot)).status == "abusive"
 
 
 # ---------------------------------------------------------------- rights
@@ -293,15 +293,15 @@ async def test_authorization_matrix(bot: Harness) -> None:
     world = await seed(bot)
     mei = parent(bot)
     await file(bot, mei)
-    c = await ticket(bot)
-    # A ticket of the other school, filed by someone else, to forge payloads against.
+    c = await stored_complaint(bot)
+    # A complaint of the other school, filed by someone else, to forge payloads against.
     async with bot.session() as session:
         other_class = (await repo.classes_of(session, world.other_school_id))[0]
         await make_user(session, PARENT4, "Parent4")
         await repo.link_child(session, PARENT4, other_class.id, "Kid")
         await session.commit()
     await file(bot, bot.user(PARENT4), body="At the other school.")
-    other = await ticket(bot)
+    other = await stored_complaint(bot)
     assert other.school_id == world.other_school_id
 
     people = {
@@ -330,7 +330,7 @@ async def test_authorization_matrix(bot: Harness) -> None:
         "supervisor of another district": set(),
         "supervisor (school level)": {
             ComplaintCardAction.VIEW
-        },  # sees the district's tickets, acts once escalated
+        },  # sees the district's complaints, acts once escalated
         "school admin": {
             ComplaintCardAction.VIEW,
             ComplaintCardAction.REPLY,
@@ -350,7 +350,7 @@ async def test_authorization_matrix(bot: Harness) -> None:
         )
         for do in (*staff_dos, ComplaintCardAction.MINE, ComplaintCardAction.ADD_INFO, *extra):
             if do == ComplaintCardAction.ESCALATE and who == "school admin":
-                continue  # done last: it changes the ticket
+                continue  # done last: it changes the complaint
             before = len(user.messages)
             forge(user, ComplaintCardButton(c.id, do))
             await bot.deliver()
@@ -359,12 +359,12 @@ async def test_authorization_matrix(bot: Harness) -> None:
             if not ok:
                 assert len(user.messages) == before, (who, do)
             await bot.send(user, "/cancel")
-        # Forged data naming another school's ticket (filed by someone else): refused.
+        # Forged data naming another school's complaint (filed by someone else): refused.
         if who not in ("handler of another school", "supervisor of another district"):
             for do in (*staff_dos, ComplaintCardAction.MINE, ComplaintCardAction.ADD_INFO):
                 forge(user, ComplaintCardButton(other.id, do))
                 await bot.deliver()
-                assert refused(user), (who, do, "other ticket")
+                assert refused(user), (who, do, "other complaint")
     async with bot.session() as session:
         assert (await session.get(Complaint, c.id)).status == "new"  # type: ignore[union-attr]
         assert (await session.get(Complaint, other.id)).status == "new"  # type: ignore[union-attr]
@@ -375,7 +375,7 @@ async def test_authorization_matrix(bot: Harness) -> None:
     admin = bot.user(ADMIN)
     forge(admin, ComplaintCardButton(c.id, ComplaintCardAction.ESCALATE))
     await bot.deliver()
-    assert (await ticket(bot, c.code)).status == "escalated"
+    assert (await stored_complaint(bot, c.code)).status == "escalated"
     sup = bot.user(SUPERVISOR)
     for do in (ComplaintCardAction.VIEW, ComplaintCardAction.REPLY, ComplaintCardAction.RESOLVE):
         forge(sup, ComplaintCardButton(c.id, do))
@@ -411,7 +411,7 @@ async def test_authorization_matrix(bot: Harness) -> None:
 async def test_forged_filter_and_listing_scope(bot: Harness) -> None:
     world = await seed(bot)
     await file(bot, parent(bot))
-    c = await ticket(bot)
+    c = await stored_complaint(bot)
     other = bot.user(OTHER_HANDLER)
     listing = await bot.send(other, "/tickets")
     assert c.code not in text(listing)
@@ -438,7 +438,7 @@ async def test_anonymous_complainant_is_never_revealed(
     await seed(bot)
     mei = parent(bot)
     await file(bot, mei, photos=("p1",))
-    c = await ticket(bot)
+    c = await stored_complaint(bot)
     handler, admin, sup = bot.user(HANDLER), bot.user(ADMIN), bot.user(SUPERVISOR)
     await bot.tap(handler, "✋ Take")
     await bot.tap(handler, "💬 Reply", message_id=handler.messages[0].message_id)
@@ -470,12 +470,12 @@ async def test_anonymous_complainant_is_never_revealed(
         await bot.tap(staff, "• Open")
         await bot.tap(staff, "All")
         await bot.tap(staff, c.code)
-    # A second ticket reaches the supervisor by the deadline.
+    # A second complaint reaches the supervisor by the deadline.
     await file(bot, mei, body="Still too much.")
     bot.clock.advance(days=10)
     assert await check_complaint_deadlines(bot.app.bot, bot.sessionmaker, bot.clock()) == 1
     async with bot.session() as session:
-        _, lines = await handling.staff_listing(
+        _, lines = await listing.staff_listing(
             session, frozenset({c.school_id}), frozenset(), ComplaintFilterButton("", "", 0)
         )
     seen: list[str] = list(lines)
@@ -526,13 +526,13 @@ async def test_class_hidden_for_anonymous_in_a_small_class(bot: Harness) -> None
     assert "class 5A and your name" in text(question)
     await bot.tap(mei, "Anonymous")
     await bot.tap(mei, "Send")
-    c = await ticket(bot)
+    c = await stored_complaint(bot)
     assert c.class_id is None
     card = text(bot.user(HANDLER).messages[0])
     assert "5A" not in card and "(class not shown)" in card
     # Named: the class is shown.
     await file(bot, mei, anonymous=False)
-    assert (await ticket(bot)).class_id is not None
+    assert (await stored_complaint(bot)).class_id is not None
     assert "class 5A" in text(bot.user(HANDLER).last)
 
 
@@ -551,7 +551,7 @@ async def test_parent_of_two_schools_picks(bot: Harness) -> None:
     await bot.tap(mei, "Continue")
     await bot.tap(mei, "With my name")
     await bot.tap(mei, "Send")
-    assert (await ticket(bot)).school_id == world.other_school_id
+    assert (await stored_complaint(bot)).school_id == world.other_school_id
     assert bot.user(OTHER_HANDLER).messages and not bot.user(HANDLER).messages
 
 
@@ -622,7 +622,7 @@ async def test_deadline_reminder_and_escalation_once_across_weekend_and_holiday(
     # Thu 19 Nov 16:00 Shanghai. Fri 20, (Sat, Sun, Mon holiday), Tue 24, Wed 25.
     confirmation = await file(bot, mei)
     assert "Nov 25, 2026, 11:59\u202fPM (Asia/Shanghai)" in confirmation
-    c = await ticket(bot)
+    c = await stored_complaint(bot)
     assert c.deadline_at == datetime(2026, 11, 25, 15, 59, tzinfo=UTC)
     assert c.remind_at == datetime(2026, 11, 25, 0, 0, tzinfo=UTC)
     handler, sup, other_sup = bot.user(HANDLER), bot.user(SUPERVISOR), bot.user(OTHER_SUPERVISOR)
@@ -653,7 +653,7 @@ async def test_deadline_reminder_and_escalation_once_across_weekend_and_holiday(
     )
     assert sorted(both) == [0, 1]
     assert await run(datetime(2026, 11, 26, 16, 0, tzinfo=UTC)) == 0
-    c = await ticket(bot)
+    c = await stored_complaint(bot)
     assert (c.status, c.level) == ("escalated", "district")
     escalations = [m for m in sup.messages if "did not respond by the deadline" in text(m)]
     assert len(escalations) == 1
@@ -668,13 +668,13 @@ async def test_deadline_reminder_and_escalation_once_across_weekend_and_holiday(
 async def test_a_response_stops_the_deadline(bot: Harness) -> None:
     await seed(bot)
     await file(bot, parent(bot))
-    c = await ticket(bot)
+    c = await stored_complaint(bot)
     handler = bot.user(HANDLER)
     await bot.tap(handler, "💬 Reply")
     await bot.send(handler, "Looking into it.")
     later = c.deadline_at + timedelta(days=5)
     assert await check_complaint_deadlines(bot.app.bot, bot.sessionmaker, later) == 0
-    assert (await ticket(bot)).status == "in_progress"
+    assert (await stored_complaint(bot)).status == "in_progress"
     assert not bot.user(SUPERVISOR).messages
 
 
@@ -685,10 +685,10 @@ async def test_staff_listing_by_deadline_with_filters(bot: Harness) -> None:
     await seed(bot)
     mei = parent(bot)
     await file(bot, mei, category="Other", body="First")
-    first = await ticket(bot)
+    first = await stored_complaint(bot)
     bot.clock.advance(days=1)
     await file(bot, mei, body="Second")
-    second = await ticket(bot)
+    second = await stored_complaint(bot)
     admin = bot.user(ADMIN)
     listing = text(await bot.send(admin, "/tickets"))
     assert listing.index(first.code) < listing.index(second.code)  # soonest deadline first
@@ -709,14 +709,14 @@ async def test_long_history_is_split_with_buttons_on_the_last_message(bot: Harne
     await seed(bot)
     mei = parent(bot)
     await file(bot, mei, body="a" * 2000)
-    c = await ticket(bot)
+    c = await stored_complaint(bot)
     handler, sup = bot.user(HANDLER), bot.user(SUPERVISOR)
     for _ in range(2):
         forge(handler, ComplaintCardButton(c.id, ComplaintCardAction.RESOLVE))
         await bot.deliver()
         await bot.send(handler, "b" * 2000)
         await bot.tap(mei, "👎 Not resolved")
-    assert (await ticket(bot)).status == "escalated"
+    assert (await stored_complaint(bot)).status == "escalated"
     parts = [m for m in sup.messages if not m.photo]
     assert len(parts) >= 2
     assert all(len(m.raw_text or "") <= 4096 for m in parts)

@@ -1,4 +1,4 @@
-"""Ticket codes, the status machine, deadlines in school days, and the class-privacy rule."""
+"""Complaint codes, the status machine, deadlines in school days, and the class-privacy rule."""
 
 from __future__ import annotations
 
@@ -115,7 +115,7 @@ def test_allowed_transitions(
 
 
 REFUSED: list[tuple[ComplaintStatus, ComplaintLevel, ComplaintAction, ComplaintActor]] = [
-    # the school cannot act once the district has it, nor on closed tickets
+    # the school cannot act once the district has it, nor on closed complaints
     (S.ESCALATED, L.DISTRICT, A.REPLY, R.SCHOOL),
     (S.IN_PROGRESS, L.DISTRICT, A.RESOLVE, R.SCHOOL),
     (S.RESOLVED, L.SCHOOL, A.REPLY, R.SCHOOL),
@@ -127,7 +127,7 @@ REFUSED: list[tuple[ComplaintStatus, ComplaintLevel, ComplaintAction, ComplaintA
     # supervisors act only at district level and cannot escalate further
     (S.NEW, L.SCHOOL, A.REPLY, R.SUPERVISOR),
     (S.ESCALATED, L.DISTRICT, A.ESCALATE, R.SUPERVISOR),
-    # the complainant cannot do staff things, nor rate an unresolved ticket
+    # the complainant cannot do staff things, nor rate an unresolved complaint
     (S.NEW, L.SCHOOL, A.RESOLVE, R.COMPLAINANT),
     (S.NEW, L.SCHOOL, A.ESCALATE, R.COMPLAINANT),
     (S.NEW, L.SCHOOL, A.REPLY, R.COMPLAINANT),
@@ -135,7 +135,7 @@ REFUSED: list[tuple[ComplaintStatus, ComplaintLevel, ComplaintAction, ComplaintA
     (S.CLOSED, L.SCHOOL, A.ADD_INFO, R.COMPLAINANT),
     (S.WITHDRAWN, L.SCHOOL, A.WITHDRAW, R.COMPLAINANT),
     (S.RESOLVED, L.SCHOOL, A.WITHDRAW, R.COMPLAINANT),
-    # the system escalates only open school-level tickets, once
+    # the system escalates only open school-level complaints, once
     (S.ESCALATED, L.DISTRICT, A.ESCALATE, R.SYSTEM),
     (S.RESOLVED, L.SCHOOL, A.ESCALATE, R.SYSTEM),
     (S.CLOSED, L.SCHOOL, A.ESCALATE, R.SYSTEM),

@@ -1,0 +1,236 @@
+"""/tickets: staff see the complaints they handle, soonest deadline first, with filters (status,
+category, class); parents see their own complaints. The staff listing never shows who filed a
+complaint, named or not (it is export-ready).
+
+The filter buttons are routed by `ComplaintFilterButton.menu` in handlers.registry: "" shows
+the listing, `MENU_CATEGORY` and `MENU_CLASS` open a picker.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Update
+
+from bot.domain.complaints import ComplaintStatus
+from bot.domain.policy import ComplaintCategory
+from bot.i18n import _, format_date
+from handlers.complaints.access import staff_scope
+from handlers.complaints.payloads import (
+    ComplaintCardAction,
+    ComplaintCardButton,
+    ComplaintFilterButton,
+)
+from handlers.complaints.render import format_when, status_label
+from handlers.kit.context import Ctx
+from handlers.kit.gate import current_user, roles_of
+from handlers.kit.labels import category_label
+from handlers.kit.replies import Button, Rows, answer, refuse_stale, say
+from storage import complaints as store
+from storage import repo
+from storage.models import Complaint
+
+LIST_LIMIT = 30
+LIST_BUTTONS = 10
+MENU_CATEGORY = "cat"
+MENU_CLASS = "cls"
+STATUS_FILTERS: tuple[str, ...] = (
+    "open",
+    ComplaintStatus.NEW.value,
+    ComplaintStatus.ESCALATED.value,
+    "",
+)
+
+Scope = tuple[frozenset[int], frozenset[int]]
+"""The schools whose complaints a staff member handles, and the districts they supervise."""
+
+
+def status_filter_label(value: str) -> str:
+    labels = {
+        "open": _("Open"),
+        ComplaintStatus.NEW.value: _("New"),
+        ComplaintStatus.ESCALATED.value: _("Escalated"),
+        "": _("All"),
+    }
+    return labels.get(value, status_label(value))
+
+
+async def complaints_command(update: Update, context: Ctx) -> None:
+    """/tickets. Staff: open complaints by deadline with filters. Parents: their own."""
+    user = await current_user(context, update)
+    roles = await roles_of(context, user.id)
+    is_staff = bool(roles.admin_schools or roles.handler_schools or roles.supervisor_districts)
+    own = await store.list_for_complainant(context.session, user.id)
+    if is_staff:
+        scope = await staff_scope(context, user.id)
+        await show_listing(update, context, ComplaintFilterButton("open", "", 0), scope, edit=False)
+    if own or not is_staff:
+        await show_own_list(update, context, own)
+
+
+async def show_own_list(update: Update, context: Ctx, own: list[Complaint]) -> None:
+    if not own:
+        await say(update, _("You have not filed any complaint. To file one, send /complain."))
+        return
+    lines = [_("Your complaints, newest first:")]
+    schools = {
+        s.id: s for s in await repo.schools_by_ids(context.session, {c.school_id for c in own})
+    }
+    for c in own:
+        school = schools[c.school_id]
+        lines.append(
+            _("{code} · {category} · {status} · filed {date}").format(
+                code=c.code,
+                category=category_label(c.category),
+                status=status_label(c.status),
+                date=format_date(c.created_at.astimezone(ZoneInfo(school.timezone)).date()),
+            )
+        )
+    rows: Rows = [
+        [(c.code, ComplaintCardButton(c.id, ComplaintCardAction.MINE)) for c in own[i : i + 2]]
+        for i in range(0, min(len(own), LIST_BUTTONS), 2)
+    ]
+    await say(update, "\n".join(lines), rows)
+
+
+# ---------------------------------------------------------------- the staff listing
+
+
+async def staff_listing(
+    session: AsyncSession,
+    school_ids: frozenset[int],
+    district_ids: frozenset[int],
+    flt: ComplaintFilterButton,
+) -> tuple[list[Complaint], list[str]]:
+    """The complaints and the listing's lines (export-ready: no complainant identity at all)."""
+    complaints = await store.list_for_staff(
+        session,
+        school_ids=school_ids,
+        district_ids=district_ids,
+        filters=store.Filters(flt.status or None, flt.category or None, flt.class_id or None),
+        limit=LIST_LIMIT,
+    )
+    schools = {
+        s.id: s for s in await repo.schools_by_ids(session, {c.school_id for c in complaints})
+    }
+    classes = await store.class_names(session, {c.class_id for c in complaints if c.class_id})
+    lines = [
+        _("Complaints — status: {status}; category: {category}; class: {klass}").format(
+            status=status_filter_label(flt.status),
+            category=category_label(flt.category) if flt.category else _("any"),
+            klass=classes.get(flt.class_id) or (_("any") if not flt.class_id else "…"),
+        ),
+        _("Soonest deadline first; {n} shown.").format(n=len(complaints)),
+    ]
+    for n, c in enumerate(complaints, 1):
+        school = schools[c.school_id]
+        place = school.name + (f", {classes[c.class_id]}" if c.class_id in classes else "")
+        lines.append(
+            _("{n}. {code} · {place} · {category} · {status} · due {deadline}").format(
+                n=n,
+                code=c.code,
+                place=place,
+                category=category_label(c.category),
+                status=status_label(c.status),
+                deadline=format_when(c.deadline_at, school.timezone),
+            )
+        )
+    return complaints, lines
+
+
+async def show_listing(
+    update: Update, context: Ctx, flt: ComplaintFilterButton, scope: Scope, *, edit: bool
+) -> None:
+    complaints, lines = await staff_listing(context.session, *scope, flt)
+    if not complaints:
+        lines.append(_("No complaints match."))
+    rows: Rows = [
+        [
+            (c.code, ComplaintCardButton(c.id, ComplaintCardAction.VIEW))
+            for c in complaints[i : i + 2]
+        ]
+        for i in range(0, min(len(complaints), LIST_BUTTONS), 2)
+    ]
+    rows.append(
+        [
+            (
+                ("• " if flt.status == s else "") + status_filter_label(s),
+                ComplaintFilterButton(s, flt.category, flt.class_id),
+            )
+            for s in STATUS_FILTERS
+        ]
+    )
+    rows.append(
+        [
+            (
+                _("Category…"),
+                ComplaintFilterButton(flt.status, flt.category, flt.class_id, MENU_CATEGORY),
+            ),
+            (
+                _("Class…"),
+                ComplaintFilterButton(flt.status, flt.category, flt.class_id, MENU_CLASS),
+            ),
+        ]
+    )
+    await say(update, "\n".join(lines), rows, edit=edit)
+
+
+# ---------------------------------------------------------------- filter buttons
+
+
+async def pressed_scope(update: Update, context: Ctx, data: ComplaintFilterButton) -> Scope | None:
+    """The presser's staff scope when the filters are valid and they still have one; None
+    (after a refusal) if not."""
+    valid_status = data.status in STATUS_FILTERS or data.status in {
+        s.value for s in ComplaintStatus
+    }
+    valid_category = not data.category or data.category in {c.value for c in ComplaintCategory}
+    if not valid_status or not valid_category:
+        await refuse_stale(update)
+        return None
+    user = await current_user(context, update)
+    scope = await staff_scope(context, user.id)
+    if not any(scope):
+        await refuse_stale(update)
+        return None
+    await answer(update)
+    return scope
+
+
+async def on_filter(update: Update, context: Ctx, data: ComplaintFilterButton) -> None:
+    """The listing with the pressed filters."""
+    scope = await pressed_scope(update, context, data)
+    if scope is not None:
+        await show_listing(update, context, data, scope, edit=True)
+
+
+async def on_category_menu(update: Update, context: Ctx, data: ComplaintFilterButton) -> None:
+    """The category picker; each choice shows the listing with it."""
+    if await pressed_scope(update, context, data) is None:
+        return
+    rows: Rows = [
+        [
+            (
+                category_label(cat).capitalize()[:60],
+                ComplaintFilterButton(data.status, cat.value, data.class_id),
+            )
+        ]
+        for cat in ComplaintCategory
+    ]
+    rows.append([(_("Any category"), ComplaintFilterButton(data.status, "", data.class_id))])
+    await say(update, _("Show complaints of which category?"), rows, edit=True)
+
+
+async def on_class_menu(update: Update, context: Ctx, data: ComplaintFilterButton) -> None:
+    """The class picker over every class in the presser's scope."""
+    scope = await pressed_scope(update, context, data)
+    if scope is None:
+        return
+    classes = await store.classes_in_scope(context.session, *scope)
+    buttons: list[Button] = [
+        (k.name, ComplaintFilterButton(data.status, data.category, k.id)) for k in classes
+    ]
+    rows: Rows = [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
+    rows.append([(_("Any class"), ComplaintFilterButton(data.status, data.category, 0))])
+    await say(update, _("Show complaints of which class?"), rows, edit=True)
