@@ -75,7 +75,7 @@ _WEEKEND = r"(?:周末|weekend|выходные|выходных)"
 _RANGE_SEPARATOR = re.compile(
     r"\s*(?:-|至|到|~|\bдо\b|\bпо\b|\bto\b|\buntil\b|\btill\b|\bthrough\b)\s*"
 )
-_LEADING = re.compile(r"^(?:从|自|с|from|on|в|во|на)\s*(?=\S)")
+_LEADING = re.compile(r"^(?:(?:从|自)\s*|(?:с|from|on|в|во|на)\s+)(?=\S)")
 _ORDINAL = r"(?:st|nd|rd|th|-?е|-?го|-?ое)?"
 
 
@@ -132,7 +132,8 @@ def _on_or_after(partial: _Partial, anchor: date) -> date:
     raise _Invalid
 
 
-def _weekday_date(text: str, today: date) -> date | None:
+def _weekday_date(text: str, today: date, anchor: date) -> date | None:
+    """A weekday: 'next'/'this' counted in today's week, a bare one on or after `anchor`."""
     zh = re.fullmatch(rf"({_NEXT}{{1,2}}|{_THIS})?(?:周|星期|礼拜)([1-7日天])", text)
     word = re.fullmatch(rf"(?:(?:в|во|on)\s+)?(?:({_NEXT}|{_THIS})\s+)?([a-zа-я]+)\.?", text)
     if zh:
@@ -147,7 +148,7 @@ def _weekday_date(text: str, today: date) -> date | None:
     weeks = prefix.count("下") if prefix.startswith("下") else (1 if prefix else 0)
     if weeks:
         return monday + timedelta(weeks=weeks, days=weekday)
-    return today + timedelta(days=(weekday - today.weekday()) % 7)
+    return anchor + timedelta(days=(weekday - anchor.weekday()) % 7)
 
 
 def _order(text: str, locale: str) -> bool:
@@ -199,11 +200,12 @@ def _partial(text: str, day_first: bool, *, day_only: bool) -> _Partial | None:
     return None
 
 
-def _fixed(text: str, today: date) -> date | None:
-    """A date named relative to today: 明天, завтра, next Monday."""
+def _fixed(text: str, today: date, anchor: date | None = None) -> date | None:
+    """A date named relative to today: 明天, завтра, next Monday (a bare weekday: the next one
+    on or after `anchor`, by default today)."""
     if text in _RELATIVE:
         return today + timedelta(days=_RELATIVE[text])
-    return _weekday_date(text, today)
+    return _weekday_date(text, today, anchor or today)
 
 
 def _clean(raw: str | None) -> str:
@@ -249,7 +251,7 @@ def _weekend(text: str, today: date) -> DateRange | None:
 def _pair(left: str, right: str, today: date, day_first: bool) -> tuple[date, date] | None:
     """Both ends, each completed from the other: '12月1日-3日', '1-3 декабря', 'Dec 1-3'."""
     start = _fixed(left, today)
-    end_fixed = _fixed(right, start or today)
+    end_fixed = _fixed(right, today, start)
     lp = None if start else _partial(left, day_first, day_only=True)
     rp = None if end_fixed else _partial(right, day_first, day_only=True)
     if (start is None and lp is None) or (end_fixed is None and rp is None):

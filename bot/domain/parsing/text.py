@@ -26,9 +26,9 @@ _FILLERS = re.compile(
 
 def normalize(raw: str | None) -> str:
     """NFKC (full-width digits and punctuation to ASCII), lower case, one space, '-' for
-    every dash and tilde, 'ё' as 'е'."""
+    every dash and tilde between two things, 'ё' as 'е'."""
     text = unicodedata.normalize("NFKC", raw or "").strip().lower().replace("ё", "е")
-    text = _DASHES.sub("-", text)
+    text = _DASHES.sub("-", text.lstrip("~〜").strip())  # a leading tilde: "about"
     return re.sub(r"\s+", " ", text)
 
 
