@@ -22,3 +22,6 @@ def assert_parsed(result: object, expected: object) -> None:
         assert isinstance(result, NotUnderstood), result
     else:
         assert result == expected
+
+
+Case = tuple[str | None, object]  # what is typed, what the parser should answer

@@ -8,7 +8,7 @@ import pytest
 
 from bot.domain.parsing.dates import DateRange, parse_date, parse_date_range
 from bot.domain.parsing.result import Rule
-from tests.parsing_cases import NOT, assert_parsed, breaks, ok
+from tests.parsing_cases import NOT, Case, assert_parsed, breaks, ok
 
 TODAY = date(2026, 11, 25)  # a Wednesday
 PAST, NO_SUCH = Rule.DATE_IN_PAST, Rule.NO_SUCH_DATE
@@ -22,7 +22,7 @@ def r(first: date, last: date) -> DateRange:
     return DateRange(first, last)
 
 
-ZH = [
+ZH: list[Case] = [
     ("11月28日", ok(d(11, 28))),
     ("周五", ok(d(11, 27))),
     ("下周一", ok(d(11, 30))),
@@ -71,7 +71,7 @@ ZH = [
     ("5", NOT),
 ]
 
-RU = [
+RU: list[Case] = [
     ("28.11", ok(d(11, 28))),
     ("28.11.2026", ok(d(11, 28))),
     ("завтра", ok(d(11, 26))),
@@ -119,7 +119,7 @@ RU = [
     ("десятое", NOT),
 ]
 
-EN = [
+EN: list[Case] = [
     ("Dec 1", ok(d(12, 1))),
     ("1 Dec", ok(d(12, 1))),
     ("tomorrow", ok(d(11, 26))),
@@ -169,7 +169,7 @@ EN = [
 ]
 
 
-def by_locale(**cases: list[tuple[str | None, object]]) -> list[tuple[str | None, object, str]]:
+def by_locale(**cases: list[Case]) -> list[tuple[str | None, object, str]]:
     return [(text, expected, locale) for locale, pairs in cases.items() for text, expected in pairs]
 
 
@@ -189,7 +189,7 @@ def test_29_february_without_a_year_is_the_next_leap_day() -> None:
 
 REVERSED, TOO_LONG = Rule.RANGE_REVERSED, Rule.RANGE_TOO_LONG
 
-RANGES_ZH = [
+RANGES_ZH: list[Case] = [
     ("12月1日-3日", ok(r(d(12, 1), d(12, 3)))),
     ("10.1-10.7", ok(r(d(10, 1, 2027), d(10, 7, 2027)))),
     ("2027年1月1日至1月3日", ok(r(d(1, 1, 2027), d(1, 3, 2027)))),
@@ -216,7 +216,7 @@ RANGES_ZH = [
     ("下周", NOT),
 ]
 
-RANGES_RU = [
+RANGES_RU: list[Case] = [
     ("1-3 декабря", ok(r(d(12, 1), d(12, 3)))),
     ("1 - 3 декабря", ok(r(d(12, 1), d(12, 3)))),
     ("с 1 по 3 декабря", ok(r(d(12, 1), d(12, 3)))),
@@ -235,7 +235,7 @@ RANGES_RU = [
     ("декабрь", NOT),
 ]
 
-RANGES_EN = [
+RANGES_EN: list[Case] = [
     ("Dec 1-3", ok(r(d(12, 1), d(12, 3)))),
     ("Dec 1 - 3", ok(r(d(12, 1), d(12, 3)))),
     ("Dec 1 to Dec 3", ok(r(d(12, 1), d(12, 3)))),

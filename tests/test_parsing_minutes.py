@@ -6,11 +6,11 @@ import pytest
 
 from bot.domain.parsing.minutes import parse_minutes
 from bot.domain.parsing.result import Rule
-from tests.parsing_cases import NOT, assert_parsed, breaks, ok
+from tests.parsing_cases import NOT, Case, assert_parsed, breaks, ok
 
 FEW, MANY = Rule.TOO_FEW_MINUTES, Rule.TOO_MANY_MINUTES
 
-ZH = [
+ZH: list[Case] = [
     ("45", ok(45)),
     ("４５", ok(45)),
     ("45分钟", ok(45)),
@@ -71,7 +71,7 @@ ZH = [
     ("见图", NOT),
 ]
 
-RU = [
+RU: list[Case] = [
     ("20 минут", ok(20)),
     ("полчаса", ok(30)),
     ("1 час 10 минут", ok(70)),
@@ -122,7 +122,7 @@ RU = [
     ("1 час 10 минут 5 минут", NOT),
 ]
 
-EN = [
+EN: list[Case] = [
     ("1.5h", ok(90)),
     ("1h20", ok(80)),
     ("25 min", ok(25)),

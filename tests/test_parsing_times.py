@@ -8,11 +8,11 @@ import pytest
 
 from bot.domain.parsing.result import Rule
 from bot.domain.parsing.times import parse_time
-from tests.parsing_cases import NOT, assert_parsed, breaks, ok
+from tests.parsing_cases import NOT, Case, assert_parsed, breaks, ok
 
 NO_SUCH = breaks(Rule.NO_SUCH_TIME)
 
-ZH = [
+ZH: list[Case] = [
     ("17:30", ok(time(17, 30))),
     ("17：30", ok(time(17, 30))),
     ("17点30", ok(time(17, 30))),
@@ -56,7 +56,7 @@ ZH = [
     ("差不多", NOT),
 ]
 
-RU = [
+RU: list[Case] = [
     ("17ч30", ok(time(17, 30))),
     ("17 ч 30 мин", ok(time(17, 30))),
     ("17ч", ok(time(17, 0))),
@@ -95,7 +95,7 @@ RU = [
     ("", NOT),
 ]
 
-EN = [
+EN: list[Case] = [
     ("5:30 pm", ok(time(17, 30))),
     ("5pm", ok(time(17, 0))),
     ("5 pm", ok(time(17, 0))),

@@ -75,19 +75,26 @@ def parse_class_count(raw: str | None) -> Parsed[int]:
     return _count(int(next(g for g in (match.groups() or (match.group(0),)) if g)))
 
 
+_GRADES = re.compile(
+    r"(?:grades?|years?|с)?\s*(\d{1,2})\s*(?:年级)?\s*(?:-|至|到|to|по)\s*(\d{1,2})\s*"
+    r"(?:年级|класс(?:ы|ов)?|кл\.?)?"
+)
+
+
+def _split_count(text: str) -> tuple[re.Match[str] | None, int | None]:
+    """The grades and the classes per grade; 'с 5 по 11' is grades, not 'по 11' classes."""
+    count = _COUNT.search(text)
+    if count is not None and count.start() > 0:
+        grades = _GRADES.fullmatch(text[: count.start()].strip(" ,;，"))
+        if grades is not None:
+            return grades, int(next(g for g in count.groups() if g))
+    return _GRADES.fullmatch(text), None
+
+
 def parse_grade_range(raw: str | None) -> Parsed[GradeRange]:
     """Grades first..last, optionally with the classes per grade ('1-6年级 每级4个班')."""
     text = all_digits(_zh(raw))
-    per_grade: int | None = None
-    count = _COUNT.search(text)
-    if count is not None and count.start() > 0:
-        per_grade = int(next(g for g in count.groups() if g))
-        text = text[: count.start()].strip(" ,;，")
-    match = re.fullmatch(
-        r"(?:grades?|years?|с)?\s*(\d{1,2})\s*(?:年级)?\s*(?:-|至|到|to|по)\s*(\d{1,2})\s*"
-        r"(?:年级|класс(?:ы|ов)?|кл\.?)?",
-        text,
-    )
+    match, per_grade = _split_count(text)
     if match is None:
         return NotUnderstood(text)
     found = GradeRange(int(match.group(1)), int(match.group(2)), per_grade)
