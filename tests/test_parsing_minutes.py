@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.parsing.minutes import parse_minutes
+from bot.domain.parsing.minutes import parse_minutes, split_minutes_suffix
 from bot.domain.parsing.result import Rule
 from tests.parsing_cases import NOT, Case, assert_parsed, breaks, ok
 
@@ -192,3 +192,26 @@ def test_parse_minutes(text: str | None, expected: object) -> None:
 def test_a_decimal_minute_rounds_half_up() -> None:
     assert parse_minutes("45.5") == ok(46)
     assert parse_minutes("44.5") == ok(45)  # half up, not to even
+
+
+SHORTCUTS = [
+    ("练习册第12页 20分钟", ("练习册第12页", ok(20))),
+    ("练习册第12页20分钟", ("练习册第12页", ok(20))),
+    ("背诵课文第三段，半小时", ("背诵课文第三段", ok(30))),
+    ("口算题卡第5页 一个半小时", ("口算题卡第5页", ok(90))),
+    ("作文一篇 四十分钟", ("作文一篇", ok(40))),
+    ("抄写生字 700分钟", ("抄写生字", breaks(MANY, 700))),
+    ("Упр. 5, 20 минут", ("Упр. 5", ok(20))),
+    ("Задача 3 стр. 45 1 час", ("Задача 3 стр. 45", ok(60))),
+    ("Read pp. 10-12, 15 min", ("Read pp. 10-12", ok(15))),
+    ("Worksheet 3 - 1h20", ("Worksheet 3", ok(80))),
+    ("Упр. 5", None),  # a bare number is part of the text, not minutes
+    ("20分钟", None),  # minutes and no text
+    ("Read chapter 2", None),
+    ("", None),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SHORTCUTS)
+def test_split_minutes_suffix(text: str, expected: object) -> None:
+    assert split_minutes_suffix(text) == expected

@@ -90,3 +90,28 @@ def parse_minutes(raw: str | None) -> Parsed[int]:
     if minutes > MAX_MINUTES:
         return BreaksRule(Rule.TOO_MANY_MINUTES, minutes)
     return Understood(minutes)
+
+
+_CUTS = re.compile(
+    r"[\s,，;；:：、]+|(?<=[^\d\s.,])(?=\d)|(?<=[^\s])(?=[半一二两三四五六七八九十])"
+)
+
+
+def split_minutes_suffix(raw: str | None) -> tuple[str, Parsed[int]] | None:
+    """A one-message piece of homework, '练习册第12页 20分钟', 'Read pp. 10-12, 15 min',
+    'Упр. 5, 20 минут': the text before and the minutes at the end. The minutes must carry a
+    unit (a bare '5' ends 'Упр. 5'); None when the end of the text is no such minutes."""
+    text = (raw or "").strip()
+    for cut in sorted(
+        {m.end() for m in _CUTS.finditer(text)} | {m.start() for m in _CUTS.finditer(text)}
+    ):
+        head, tail = text[:cut].strip(" ,，;；:：、-–—"), text[cut:].strip()
+        if not head or not tail:
+            continue
+        tokens = _tokens(all_digits(drop_fillers(normalize(tail).strip(".。!！"))))
+        if not set(tokens) & set(_UNIT_MINUTES):
+            continue
+        parsed = parse_minutes(tail)
+        if not isinstance(parsed, NotUnderstood):
+            return head, parsed
+    return None
