@@ -1,0 +1,141 @@
+"""Times of day in zh, ru and en."""
+
+from __future__ import annotations
+
+from datetime import time
+
+import pytest
+
+from bot.domain.parsing.result import Rule
+from bot.domain.parsing.times import parse_time
+from tests.parsing_cases import NOT, Case, assert_parsed, breaks, ok
+
+NO_SUCH = breaks(Rule.NO_SUCH_TIME)
+
+ZH: list[Case] = [
+    ("17:30", ok(time(17, 30))),
+    ("17：30", ok(time(17, 30))),
+    ("17点30", ok(time(17, 30))),
+    ("17点半", ok(time(17, 30))),
+    ("下午5点半", ok(time(17, 30))),
+    ("下午五点半", ok(time(17, 30))),
+    ("17点30分", ok(time(17, 30))),
+    ("17点", ok(time(17, 0))),
+    ("17时", ok(time(17, 0))),
+    ("十七点三十", ok(time(17, 30))),
+    ("十七点", ok(time(17, 0))),
+    ("８点", ok(time(8, 0))),
+    ("8点整", ok(time(8, 0))),
+    ("8点05", ok(time(8, 5))),
+    ("早上7点", ok(time(7, 0))),
+    ("早上七点半", ok(time(7, 30))),
+    ("上午9点", ok(time(9, 0))),
+    ("中午12点", ok(time(12, 0))),
+    ("中午1点", ok(time(13, 0))),
+    ("下午3点", ok(time(15, 0))),
+    ("下午3点一刻", ok(time(15, 15))),
+    ("五点三刻", ok(time(5, 45))),
+    ("傍晚6点", ok(time(18, 0))),
+    ("晚上8点", ok(time(20, 0))),
+    ("晚上八点半", ok(time(20, 30))),
+    ("晚8点", ok(time(20, 0))),
+    ("晚上12点", ok(time(0, 0))),
+    ("凌晨1点", ok(time(1, 0))),
+    ("下午17点", ok(time(17, 0))),
+    ("下午13点", ok(time(13, 0))),
+    ("正午", ok(time(12, 0))),
+    ("25点", NO_SUCH),
+    ("17点75", NO_SUCH),
+    ("上午13点", NO_SUCH),
+    ("二十五点", NO_SUCH),
+    ("下午", NOT),
+    ("傍晚", NOT),
+    ("明天", NOT),
+    ("五点多", NOT),
+    ("17点-18点", NOT),
+    ("差不多", NOT),
+]
+
+RU: list[Case] = [
+    ("17ч30", ok(time(17, 30))),
+    ("17 ч 30 мин", ok(time(17, 30))),
+    ("17ч", ok(time(17, 0))),
+    ("17 часов", ok(time(17, 0))),
+    ("17.30", ok(time(17, 30))),
+    ("в 17:30", ok(time(17, 30))),
+    ("к 18:00", ok(time(18, 0))),
+    ("9:05", ok(time(9, 5))),
+    ("09:05", ok(time(9, 5))),
+    ("0:00", ok(time(0, 0))),
+    ("23:59", ok(time(23, 59))),
+    ("5 вечера", ok(time(17, 0))),
+    ("в 5 вечера", ok(time(17, 0))),
+    ("семь вечера", ok(time(19, 0))),
+    ("7 утра", ok(time(7, 0))),
+    ("7:30 утра", ok(time(7, 30))),
+    ("2 дня", ok(time(14, 0))),
+    ("12 дня", ok(time(12, 0))),
+    ("12 ночи", ok(time(0, 0))),
+    ("2 ночи", ok(time(2, 0))),
+    ("11 вечера", ok(time(23, 0))),
+    ("полдень", ok(time(12, 0))),
+    ("полночь", ok(time(0, 0))),
+    ("1730", ok(time(17, 30))),
+    ("930", ok(time(9, 30))),
+    ("17", ok(time(17, 0))),
+    ("24:00", NO_SUCH),
+    ("25:00", NO_SUCH),
+    ("17:75", NO_SUCH),
+    ("13 утра", NO_SUCH),
+    ("17:3", NOT),
+    ("вечером", NOT),
+    ("после обеда", NOT),
+    ("завтра", NOT),
+    ("17-18", NOT),
+    ("", NOT),
+]
+
+EN: list[Case] = [
+    ("5:30 pm", ok(time(17, 30))),
+    ("5pm", ok(time(17, 0))),
+    ("5 pm", ok(time(17, 0))),
+    ("5 PM", ok(time(17, 0))),
+    ("5 p.m.", ok(time(17, 0))),
+    ("5.30pm", ok(time(17, 30))),
+    ("5:30pm", ok(time(17, 30))),
+    ("at 5pm", ok(time(17, 0))),
+    ("7am", ok(time(7, 0))),
+    ("7:15 a.m.", ok(time(7, 15))),
+    ("12am", ok(time(0, 0))),
+    ("12pm", ok(time(12, 0))),
+    ("12:30 pm", ok(time(12, 30))),
+    ("12:30 am", ok(time(0, 30))),
+    ("six pm", ok(time(18, 0))),
+    ("9 in the evening", ok(time(21, 0))),
+    ("8 in the morning", ok(time(8, 0))),
+    ("3 in the afternoon", ok(time(15, 0))),
+    ("noon", ok(time(12, 0))),
+    ("midnight", ok(time(0, 0))),
+    ("5 o'clock", ok(time(5, 0))),
+    ("17h30", ok(time(17, 30))),
+    ("17:30", ok(time(17, 30))),
+    ("17.30", ok(time(17, 30))),
+    ("8:05", ok(time(8, 5))),
+    ("21:00", ok(time(21, 0))),
+    ("around 18:00", ok(time(18, 0))),
+    ("13am", NO_SUCH),
+    ("25:00", NO_SUCH),
+    ("9:60", NO_SUCH),
+    ("99:99", NO_SUCH),
+    ("tomorrow", NOT),
+    ("evening", NOT),
+    ("abc", NOT),
+    ("5-6pm", NOT),
+    ("half past five", NOT),
+    (None, NOT),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ZH + RU + EN)
+def test_parse_time(text: str | None, expected: object) -> None:
+    assert_parsed(parse_time(text), expected)
