@@ -42,7 +42,7 @@ from handlers.kit.router import dialog_for
 from handlers.reports import views as report_views
 from handlers.scheduler.tick import notify_homework_change
 from storage import homework as hw
-from storage import repo, scheduling
+from storage import repo, staff
 from storage.models import Assignment, Dialog, School, SchoolClass, Subject, Teaching, User
 
 DIALOG = "homework"
@@ -850,7 +850,7 @@ async def homework_changed(context: Ctx, assignment: Assignment, change: str) ->
 
 async def leaders_of(context: Ctx, klass: SchoolClass, *, admins: bool) -> list[User]:
     """The class's grade leaders, plus the school's admins when asked or when no one leads."""
-    rows = await scheduling.leaders_and_admins(context.session, {klass.school_id})
+    rows = await staff.leaders_and_admins(context.session, {klass.school_id})
     leaders = {
         u for u, role, _s, grade in rows if role == Role.GRADE_LEADER and grade == klass.grade
     }
