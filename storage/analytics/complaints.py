@@ -4,9 +4,10 @@ of an export (never an anonymous complainant's identity)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, select
@@ -160,31 +161,33 @@ async def complaints_batches(
             Complaint.class_id.in_(select(SchoolClass.id).where(scope_condition(scope)))
         )
     zones: dict[str, ZoneInfo] = {}
+
+    def filed_in_range(c: ComplaintRow) -> bool:
+        zone = zones.setdefault(c.timezone, ZoneInfo(c.timezone))
+        return start <= c.created_at.astimezone(zone).date() <= end
+
     async for rows in batches(session, query):
-        batch: list[ComplaintRow] = []
-        for row in rows:
-            (code, school, klass, category, status, level, first, last) = row[:8]
-            created, deadline, responded, escalated, text, tz = row[8:]
-            zone = zones.setdefault(tz, ZoneInfo(tz))
-            if not start <= created.astimezone(zone).date() <= end:
-                continue
-            name = " ".join(p for p in (first, last) if p) or None
-            batch.append(
-                ComplaintRow(
-                    code,
-                    school,
-                    klass,
-                    category,
-                    status,
-                    level,
-                    name,
-                    created,
-                    deadline,
-                    responded,
-                    escalated,
-                    text,
-                    tz,
-                )
-            )
+        batch = [c for c in map(_complaint_row, rows) if filed_in_range(c)]
         if batch:
             yield batch
+
+
+def _complaint_row(row: Sequence[Any]) -> ComplaintRow:
+    (code, school, klass, category, status, level, first, last) = row[:8]
+    created, deadline, responded, escalated, text, tz = row[8:]
+    name = " ".join(p for p in (first, last) if p) or None
+    return ComplaintRow(
+        code,
+        school,
+        klass,
+        category,
+        status,
+        level,
+        name,
+        created,
+        deadline,
+        responded,
+        escalated,
+        text,
+        tz,
+    )
