@@ -10,7 +10,7 @@ with 4 pieces each (3 million homework pieces) and 75% of children reporting eac
 series), so building takes minutes. The database is DROPPED and re-migrated first: give it a
 database of its own.
 
-The check (`storage.scheduling.daily_check`: estimate, cap, reports, median from 3 reports,
+The check (`storage.checks.daily_check`: estimate, cap, reports, median from 3 reports,
 over-cap and unfinished counts for every class of every school, one statement) is timed
 against a bare aggregate over the same rows (written minutes per class, report count and mean
 per class) and the ratio is printed.
@@ -44,7 +44,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage import scheduling
+from storage.checks import daily_check
 from storage.db import create_engine, create_sessionmaker, upgrade
 from storage.models import (
     Assignment,
@@ -321,7 +321,7 @@ async def measure(url: str, repeat: int) -> None:
         targets = [(sid, day) for sid in school_ids]
 
         async def check() -> Any:
-            return await scheduling.daily_check(session, targets)
+            return await daily_check(session, targets)
 
         async def bare() -> Any:
             rows = 0

@@ -33,7 +33,7 @@ from sqlalchemy import select
 from bench.daily_check import MONDAY, prepare_district
 from bot.domain.periods import Scope
 from handlers.reports.export import write_export
-from storage import analytics
+from storage.analytics import complaints, exports, loads
 from storage.db import create_engine, create_sessionmaker
 from storage.models import Assignment, AssignmentLoad, Complaint, DailyReport
 
@@ -87,10 +87,10 @@ async def run_queries(url: str, start: date, end: date) -> int:
         async with create_sessionmaker(engine)() as session:
             rows = 0
             for batches in (
-                analytics.pieces_batches(session, scope, start, end),
-                analytics.evenings_batches(session, scope, start, end),
-                analytics.reports_batches(session, scope, start, end),
-                analytics.complaints_batches(session, scope, start, end),
+                exports.pieces_batches(session, scope, start, end),
+                loads.evenings_batches(session, scope, start, end),
+                exports.reports_batches(session, scope, start, end),
+                complaints.complaints_batches(session, scope, start, end),
             ):
                 async for batch in batches:
                     rows += len(batch)

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.reporting import ReportOutcome
 from storage.models import Child, DailyReport, ParentLink, ReportEvent, School, SchoolClass
-from storage.scheduling import dialect_insert
+from storage.sql import dialect_insert
 
 MAX_MINUTES = 600
 MAX_NOTE = 500

@@ -12,7 +12,7 @@ from bot.domain.calendar import SchoolCalendar, parse_school_days
 from bot.domain.homework import HomeworkStatus
 from bot.domain.load import HomeworkKind, cap_for, median_minutes
 from bot.domain.periods import Scope
-from storage import analytics
+from storage.analytics import complaints, loads, streams
 from storage.db import SessionMaker
 from storage.homework import caps_of
 from storage.models import Complaint, DailyReport, School
@@ -109,20 +109,17 @@ async def test_evenings_match_python_over_a_range(sessionmaker: SessionMaker) ->
         a, b, other, expected, subjects_of, meta = await seed(session, rng)
         await session.commit()
         district = Scope.of_district(a.district_id)
-        got_rows = await analytics.evenings(session, district, START, END)
+        got_rows = await loads.evenings(session, district, START, END)
         streamed = [
-            e
-            async for e in analytics.flatten(
-                analytics.evenings_batches(session, district, START, END)
-            )
+            e async for e in streams.flatten(loads.evenings_batches(session, district, START, END))
         ]
-        school_days = await analytics.school_days(session, district, START, END)
-        counts = await analytics.class_counts(session, district, START, END)
+        school_days = await loads.school_days(session, district, START, END)
+        counts = await loads.class_counts(session, district, START, END)
         some_class = next(cid for cid, (s, k, _) in meta.items() if s is a and k.grade == 5)
-        class_rows = await analytics.evenings(session, Scope.of_class(some_class), START, END)
-        grade_rows = await analytics.evenings(session, Scope.of_grade(b.id, 4), START, END)
-        subject_rows = await analytics.subject_minutes(session, district, START, END)
-        totals = await analytics.subject_totals(session, Scope.of_school(a.id), START, END)
+        class_rows = await loads.evenings(session, Scope.of_class(some_class), START, END)
+        grade_rows = await loads.evenings(session, Scope.of_grade(b.id, 4), START, END)
+        subject_rows = await loads.subject_minutes(session, district, START, END)
+        totals = await loads.subject_totals(session, Scope.of_school(a.id), START, END)
     got = {
         (e.class_id, e.day): {
             "written": e.written,
@@ -185,10 +182,10 @@ async def test_empty_range_and_scope(sessionmaker: SessionMaker) -> None:
         await world.klass(session, s, 5, "5A")
         await session.commit()
         scope = Scope.of_school(s.id)
-        assert await analytics.evenings(session, scope, START, END) == []
-        assert await analytics.school_days(session, scope, START, END) == []
-        assert await analytics.subject_totals(session, scope, START, END) == []
-        assert await analytics.complaint_figures(session, scope, START, END, NOW) == {}
+        assert await loads.evenings(session, scope, START, END) == []
+        assert await loads.school_days(session, scope, START, END) == []
+        assert await loads.subject_totals(session, scope, START, END) == []
+        assert await complaints.complaint_figures(session, scope, START, END, NOW) == {}
 
 
 def complaint(school: School, code: str, created: datetime, **values: object) -> Complaint:
@@ -231,17 +228,17 @@ async def test_complaint_figures_and_anonymity(sessionmaker: SessionMaker) -> No
         )
         await session.commit()
         scope = Scope.of_school(s.id)
-        figures = await analytics.complaint_figures(session, scope, START, END, NOW)
+        figures = await complaints.complaint_figures(session, scope, START, END, NOW)
         rows = [
             r
-            async for r in analytics.flatten(
-                analytics.complaints_batches(session, scope, START, END)
+            async for r in streams.flatten(
+                complaints.complaints_batches(session, scope, START, END)
             )
         ]
         class_rows = [
             r
-            async for r in analytics.flatten(
-                analytics.complaints_batches(session, Scope.of_class(k.id), START, END)
+            async for r in streams.flatten(
+                complaints.complaints_batches(session, Scope.of_class(k.id), START, END)
             )
         ]
     f = figures[s.id]

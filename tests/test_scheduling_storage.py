@@ -1,5 +1,6 @@
-"""storage.scheduling and storage.reports on SQLite and PostgreSQL: claims, lease, the daily
-check's one-statement SQL (against a straightforward Python computation), report upserts."""
+"""storage.jobs, notifications, checks and reports on SQLite and PostgreSQL: claims, lease,
+the daily check's one-statement SQL (against a straightforward Python computation), report
+upserts."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from bot.domain.homework import HomeworkStatus
 from bot.domain.load import HomeworkKind, cap_for, median_minutes
 from bot.domain.reporting import ReportOutcome
 from bot.domain.schedule import DueRun, Job
-from storage import reports, scheduling
+from storage import jobs, notifications, reports
+from storage.checks import daily_check, daily_check_query, teacher_shares
 from storage.db import SessionMaker
 from storage.homework import caps_of
 from storage.models import (
@@ -26,6 +28,7 @@ from storage.models import (
     Notification,
     ReportEvent,
 )
+from storage.notifications import NotificationKey
 from tests import world
 
 NOW = datetime(2026, 11, 19, 12, 0, tzinfo=UTC)
@@ -41,14 +44,14 @@ async def test_two_concurrent_claims_one_run(sessionmaker: SessionMaker) -> None
 
     async def claim() -> list[DueRun]:
         async with sessionmaker() as session:
-            return await scheduling.claim_runs(session, [run], NOW, STALE)
+            return await jobs.claim_runs(session, [run], NOW, STALE)
 
     results = await asyncio.gather(*(claim() for _ in range(4)))
     assert sorted(len(r) for r in results) == [0, 0, 0, 1]
     async with sessionmaker() as session:
         assert await session.scalar(select(func.count()).select_from(JobRun)) == 1
         # Claimed again later the same day: nothing (finished or not, it is not stale yet).
-        assert await scheduling.claim_runs(session, [run], NOW + timedelta(minutes=1), STALE) == []
+        assert await jobs.claim_runs(session, [run], NOW + timedelta(minutes=1), STALE) == []
 
 
 async def test_stale_unfinished_run_is_resumed_once_finished_never(
@@ -58,25 +61,22 @@ async def test_stale_unfinished_run_is_resumed_once_finished_never(
         s = await world.school(session)
         await session.commit()
         notice, evening = DueRun(s.id, Job.NOTICE, THU), DueRun(s.id, Job.EVENING, THU)
-        assert await scheduling.claim_runs(session, [notice, evening], NOW, STALE) == [
+        assert await jobs.claim_runs(session, [notice, evening], NOW, STALE) == [
             notice,
             evening,
         ]
-        await scheduling.finish_runs(session, [notice], NOW)
+        await jobs.finish_runs(session, [notice], NOW)
         later = NOW + timedelta(minutes=10)
     # The evening run's process died: two resumers race, one wins; the finished run stays done.
     results = []
     for _ in range(2):
         async with sessionmaker() as session:
-            results.append(await scheduling.claim_runs(session, [notice, evening], later, STALE))
+            results.append(await jobs.claim_runs(session, [notice, evening], later, STALE))
     assert results == [[evening], []]
     async with sessionmaker() as session:
         # A heartbeat keeps a run in progress from looking dead.
-        await scheduling.touch_runs(session, [evening], later + timedelta(minutes=4))
-        assert (
-            await scheduling.claim_runs(session, [evening], later + timedelta(minutes=8), STALE)
-            == []
-        )
+        await jobs.touch_runs(session, [evening], later + timedelta(minutes=4))
+        assert await jobs.claim_runs(session, [evening], later + timedelta(minutes=8), STALE) == []
 
 
 async def test_lease_one_holder_until_expiry(sessionmaker: SessionMaker) -> None:
@@ -84,7 +84,7 @@ async def test_lease_one_holder_until_expiry(sessionmaker: SessionMaker) -> None
 
     async def take(holder: str, now: datetime) -> bool:
         async with sessionmaker() as session:
-            return await scheduling.acquire_lease(session, "scheduler", holder, now, ttl)
+            return await jobs.acquire_lease(session, "scheduler", holder, now, ttl)
 
     first = await asyncio.gather(take("a", NOW), take("b", NOW))
     assert sorted(first) == [False, True]
@@ -94,33 +94,33 @@ async def test_lease_one_holder_until_expiry(sessionmaker: SessionMaker) -> None
     assert await take(loser, NOW + timedelta(minutes=4))  # the winner died: takeover
     assert not await take(winner, NOW + timedelta(minutes=4))
     async with sessionmaker() as session:
-        await scheduling.release_lease(session, "scheduler", loser, NOW + timedelta(minutes=5))
+        await jobs.release_lease(session, "scheduler", loser, NOW + timedelta(minutes=5))
     assert await take(winner, NOW + timedelta(minutes=5, seconds=1))
 
 
 async def test_notification_keys_claimed_once_and_retry_reclaimed(
     sessionmaker: SessionMaker,
 ) -> None:
-    keys = [scheduling.NotificationKey(f"notice:{i}:1:2026-11-19", i, "notice") for i in range(3)]
+    keys = [NotificationKey(f"notice:{i}:1:2026-11-19", i, "notice") for i in range(3)]
 
     async def claim() -> dict[str, int]:
         async with sessionmaker() as session:
-            return await scheduling.claim_notifications(session, keys, NOW)
+            return await notifications.claim_notifications(session, keys, NOW)
 
     a, b = await asyncio.gather(claim(), claim())
     assert sorted([*a, *b]) == sorted(k.key for k in keys)
     ids = {**a, **b}
     async with sessionmaker() as session:
-        await scheduling.record_sends(
+        await notifications.record_sends(
             session,
             [
-                (ids[keys[0].key], scheduling.SendStatus.SENT, 11),
-                (ids[keys[1].key], scheduling.SendStatus.RETRY, None),
-                (ids[keys[2].key], scheduling.SendStatus.UNREACHABLE, None),
+                (ids[keys[0].key], notifications.SendStatus.SENT, 11),
+                (ids[keys[1].key], notifications.SendStatus.RETRY, None),
+                (ids[keys[2].key], notifications.SendStatus.UNREACHABLE, None),
             ],
             NOW,
         )
-        assert await scheduling.unsent_count(session, [k.key for k in keys]) == 1
+        assert await notifications.unsent_count(session, [k.key for k in keys]) == 1
     again = await claim()
     assert list(again) == [keys[1].key]
     async with sessionmaker() as session:
@@ -254,7 +254,7 @@ async def test_daily_check_matches_python_over_hundreds_of_classes(
         await session.commit()
         assert class_count == 330
         targets = [(schools[0].id, THU), (schools[1].id, THU)]
-        checks = await scheduling.daily_check(session, targets)
+        checks = await daily_check(session, targets)
         # Classes with any posted homework that evening, or any reports.
         posted_classes = set(
             (
@@ -299,11 +299,11 @@ async def test_daily_check_matches_python_over_hundreds_of_classes(
 
 async def test_daily_check_empty_targets(sessionmaker: SessionMaker) -> None:
     async with sessionmaker() as session:
-        assert await scheduling.daily_check(session, []) == []
+        assert await daily_check(session, []) == []
         s = await world.school(session)
         await world.klass(session, s, 5, "5A")  # no homework, no reports: not listed
         await session.commit()
-        assert await scheduling.daily_check(session, [(s.id, THU)]) == []
+        assert await daily_check(session, [(s.id, THU)]) == []
 
 
 async def test_teacher_shares(sessionmaker: SessionMaker) -> None:
@@ -320,7 +320,7 @@ async def test_teacher_shares(sessionmaker: SessionMaker) -> None:
         await world.homework(session, k, chinese, 802, 20, kind=HomeworkKind.READING)
         await world.homework(session, k, chinese, 802, 40, status=HomeworkStatus.CANCELLED)
         await session.commit()
-        shares = await scheduling.teacher_shares(session, [(k.id, THU)])
+        shares = await teacher_shares(session, [(k.id, THU)])
     assert [(s.teacher_id, s.subject, s.minutes) for s in shares] == [
         (801, "Maths", 45),
         (802, "Chinese", 25),
@@ -331,14 +331,12 @@ def test_query_compiles_for_both_dialects() -> None:
     from sqlalchemy.dialects import postgresql, sqlite
 
     pg = str(
-        scheduling.daily_check_query("postgresql", [(1, date(2026, 11, 19))]).compile(
+        daily_check_query("postgresql", [(1, date(2026, 11, 19))]).compile(
             dialect=postgresql.dialect()
         )
     )
     lite = str(
-        scheduling.daily_check_query("sqlite", [(1, date(2026, 11, 19))]).compile(
-            dialect=sqlite.dialect()
-        )
+        daily_check_query("sqlite", [(1, date(2026, 11, 19))]).compile(dialect=sqlite.dialect())
     )
     assert "percentile_cont" in pg
     assert "row_number() OVER" in lite and "percentile_cont" not in lite

@@ -3,7 +3,7 @@
 Jobs are not stored: they are derived from the school's settings (time zone, job times,
 calendar) on every tick. A job is due on a school day once its local time has passed, so a
 job missed earlier today (the bot was down) is due at the next tick; the database claim
-(`storage.scheduling.claim_run`) makes each (school, job, local date) run exactly once, and
+(`storage.jobs.claim_runs`) makes each (school, job, local date) run exactly once, and
 changed settings take effect at the next tick.
 """
 

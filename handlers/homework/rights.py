@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.domain.roles import Role
 from handlers.kit.context import Ctx
 from handlers.kit.gate import roles_of
-from storage import repo, scheduling
+from storage import repo, staff
 from storage.models import Assignment, SchoolClass, User
 
 
@@ -27,7 +27,7 @@ async def may_decide(context: Ctx, user_id: int, assignment: Assignment) -> bool
 
 async def leaders_of(context: Ctx, klass: SchoolClass, *, admins: bool) -> list[User]:
     """The class's grade leaders, plus the school's admins when asked or when no one leads."""
-    rows = await scheduling.leaders_and_admins(context.session, {klass.school_id})
+    rows = await staff.leaders_and_admins(context.session, {klass.school_id})
     leaders = {
         u for u, role, _s, grade in rows if role == Role.GRADE_LEADER and grade == klass.grade
     }

@@ -151,10 +151,10 @@ async def scope_name(context: Ctx, scope: Scope) -> str:
 
 async def today_for(context: Ctx, scope: Scope) -> date:
     """Today in the scope's time zone (a district: its latest school date)."""
-    from storage import analytics
+    from storage.analytics import scopes
 
-    schools = await analytics.schools_of(context.session, scope)
-    return analytics.today_of(schools, context.now())
+    schools = await scopes.schools_of(context.session, scope)
+    return scopes.today_of(schools, context.now())
 
 
 # ---------------------------------------------------------------- commands

@@ -41,7 +41,7 @@ from bot.i18n import _, format_number
 from handlers.complaints.render import level_label, status_label
 from handlers.kit.context import Ctx
 from handlers.kit.labels import category_label, kind_label
-from storage import analytics
+from storage.analytics import complaints, exports, loads, scopes
 
 log = logging.getLogger(__name__)
 
@@ -348,12 +348,12 @@ async def write_export(
             return [school, klass, subject, teacher, label, minutes, evening, due, shown, text]
 
         sheet = Sheet(book, archive, _("Homework"), "homework.csv", homework_columns())
-        await write(sheet, analytics.pieces_batches(session, scope, start, end), piece, "pieces")
+        await write(sheet, exports.pieces_batches(session, scope, start, end), piece, "pieces")
 
-        names = {s.id: s.name for s in await analytics.schools_of(session, scope)}
+        names = {s.id: s.name for s in await scopes.schools_of(session, scope)}
         yes_no = {True: _yes_no(True), False: _yes_no(False)}
 
-        def evening(e: analytics.Evening) -> list[Any]:
+        def evening(e: loads.Evening) -> list[Any]:
             return [
                 names.get(e.school_id, ""),
                 e.class_name,
@@ -369,9 +369,7 @@ async def write_export(
             ]
 
         sheet = Sheet(book, archive, _("Evening loads"), "evening_loads.csv", load_columns())
-        await write(
-            sheet, analytics.evenings_batches(session, scope, start, end), evening, "evenings"
-        )
+        await write(sheet, loads.evenings_batches(session, scope, start, end), evening, "evenings")
 
         outcomes = {"done": _outcome_label("done")}
 
@@ -383,9 +381,9 @@ async def write_export(
             return [school, klass, day, minutes, label]
 
         sheet = Sheet(book, archive, _("Parents' reports"), "reports.csv", report_columns())
-        await write(sheet, analytics.reports_batches(session, scope, start, end), report, "reports")
+        await write(sheet, exports.reports_batches(session, scope, start, end), report, "reports")
 
-        def complaint(c: analytics.ComplaintRow) -> list[Any]:
+        def complaint(c: complaints.ComplaintRow) -> list[Any]:
             return [
                 c.code,
                 c.school,
@@ -402,9 +400,8 @@ async def write_export(
             ]
 
         sheet = Sheet(book, archive, _("Complaints"), "complaints.csv", complaint_columns())
-        await write(
-            sheet, analytics.complaints_batches(session, scope, start, end), complaint, "complaints"
-        )
+        rows = complaints.complaints_batches(session, scope, start, end)
+        await write(sheet, rows, complaint, "complaints")
     save_workbook(book, [s.rows for s in sheets], xlsx)
     xlsx.seek(0)
     archive_file.seek(0)
@@ -482,7 +479,7 @@ async def send_export(
     """Build the export with a progress message, then send the XLSX and the zip."""
     chat = update.effective_chat
     assert chat is not None
-    largest = await analytics.largest_table_rows(context.session, scope, start, end)
+    largest = await exports.largest_table_rows(context.session, scope, start, end)
     if largest > MAX_SHEET_ROWS:
         await chat.send_message(
             _(

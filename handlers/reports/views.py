@@ -26,7 +26,7 @@ from bot.domain.load import cap_for
 from bot.domain.periods import Scope, days_of, week_of
 from bot.i18n import _, babel_locale, format_minutes, ngettext
 from bot.render import charts
-from storage import analytics
+from storage.analytics import complaints, loads, scopes
 from storage.homework import calendar_of, caps_of
 from storage.models import District, School, SchoolClass
 
@@ -139,10 +139,10 @@ async def class_picture(
     school = await session.get(School, klass.school_id)
     assert school is not None
     scope = Scope.of_class(class_id)
-    rows = await analytics.evenings(session, scope, start, end)
+    rows = await loads.evenings(session, scope, start, end)
     if not rows:
         return None
-    subjects = await analytics.subject_minutes(session, scope, start, end)
+    subjects = await loads.subject_minutes(session, scope, start, end)
     cal = await calendar_of(session, school)
     caps = caps_of(school)
     by_day = {r.day: r for r in rows}
@@ -185,7 +185,7 @@ def over_line(over: int, evenings: int) -> str:
 
 def _class_column(
     bucket: Bucket,
-    by_day: dict[date, analytics.Evening],
+    by_day: dict[date, loads.Evening],
     per_day: dict[date, list[tuple[str, int]]],
     caps: Any,
     grade: int,
@@ -220,10 +220,10 @@ async def heat_picture(
     assert scope.school_id is not None
     school = await session.get(School, scope.school_id)
     assert school is not None
-    rows = await analytics.evenings(session, scope, start, end)
+    rows = await loads.evenings(session, scope, start, end)
     if not rows:
         return None
-    classes = await analytics.classes_of(session, scope)
+    classes = await scopes.classes_of(session, scope)
     cal = await calendar_of(session, school)
     by_key = {(r.class_id, r.day): r for r in rows}
     data_days = {r.day for r in rows}
@@ -276,8 +276,8 @@ async def school_summary(
 ) -> list[str]:
     """The admin's summary lines: classes over the cap and on how many evenings, the top
     subjects by share, complaints opened, answered and late."""
-    rows = await analytics.evenings(session, scope, start, end)
-    by_class: dict[int, list[analytics.Evening]] = defaultdict(list)
+    rows = await loads.evenings(session, scope, start, end)
+    by_class: dict[int, list[loads.Evening]] = defaultdict(list)
     for r in rows:
         by_class[r.class_id].append(r)
     over = {
@@ -326,7 +326,7 @@ async def school_summary(
             lines.append(
                 ngettext("… and {n} more class", "… and {n} more classes", rest).format(n=rest)
             )
-    totals = await analytics.subject_totals(session, scope, start, end)
+    totals = await loads.subject_totals(session, scope, start, end)
     whole = sum(m for _, m in totals)
     if whole:
         top = ", ".join(f"{name} {round(100 * m / whole)}%" for name, m in totals[:TOP_SUBJECTS])
@@ -334,13 +334,13 @@ async def school_summary(
             _("Top subjects by share of written minutes: {subjects}.").format(subjects=top)
         )
     lines.append(
-        complaints_line(await analytics.complaint_figures(session, scope, start, end, now))
+        complaints_line(await complaints.complaint_figures(session, scope, start, end, now))
     )
     return lines
 
 
-def complaints_line(figures: dict[int, analytics.ComplaintFigures]) -> str:
-    total = analytics.ComplaintFigures()
+def complaints_line(figures: dict[int, complaints.ComplaintFigures]) -> str:
+    total = complaints.ComplaintFigures()
     for f in figures.values():
         total.opened += f.opened
         total.answered += f.answered
@@ -367,9 +367,9 @@ async def district_picture(
     if district is None:
         return None
     scope = Scope.of_district(district_id)
-    schools = await analytics.schools_of(session, scope)
-    days = await analytics.school_days(session, scope, start, end)
-    outcomes = await analytics.complaint_outcomes(session, scope, start, end, now)
+    schools = await scopes.schools_of(session, scope)
+    days = await loads.school_days(session, scope, start, end)
+    outcomes = await complaints.complaint_outcomes(session, scope, start, end, now)
     if not days and not outcomes:
         return None
     buckets = period_buckets(start, end)
@@ -384,8 +384,8 @@ async def district_picture(
         week_over[i] += d.over
         school_ev[d.school_id] += d.evenings
         school_over[d.school_id] += d.over
-    week_c = [analytics.ComplaintFigures() for _ in buckets]
-    school_c: dict[int, analytics.ComplaintFigures] = defaultdict(analytics.ComplaintFigures)
+    week_c = [complaints.ComplaintFigures() for _ in buckets]
+    school_c: dict[int, complaints.ComplaintFigures] = defaultdict(complaints.ComplaintFigures)
     for o in outcomes:
         for figures in (week_c[bucket_of[o.day]], school_c[o.school_id]):
             figures.add(o)
@@ -436,9 +436,9 @@ async def district_bulletin(
     if district is None:
         return []
     scope = Scope.of_district(district_id)
-    schools = {s.id: s for s in await analytics.schools_of(session, scope)}
-    counts = await analytics.class_counts(session, scope, start, end)
-    outcomes = await analytics.complaint_outcomes(session, scope, start, end, now)
+    schools = {s.id: s for s in await scopes.schools_of(session, scope)}
+    counts = await loads.class_counts(session, scope, start, end)
+    outcomes = await complaints.complaint_outcomes(session, scope, start, end, now)
     lines = [
         _("{district}, {period}").format(district=district.name, period=period_label(start, end))
     ]
@@ -459,7 +459,7 @@ async def district_bulletin(
         )
     else:
         lines.append(_("No homework and no reports in this period."))
-    total = analytics.ComplaintFigures()
+    total = complaints.ComplaintFigures()
     late: Counter[int] = Counter()
     for o in outcomes:
         total.add(o)
@@ -486,7 +486,7 @@ async def district_bulletin(
 
 async def calibrations(session: AsyncSession, scope: Scope, today: date) -> list[Calibration]:
     start, end = window(today)
-    estimates, reports = await analytics.calibration_inputs(session, scope, start, end)
+    estimates, reports = await loads.calibration_inputs(session, scope, start, end)
     return calibrate(estimates, reports)
 
 

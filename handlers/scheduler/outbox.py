@@ -16,7 +16,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from telegram import Bot
 from telegram.error import (
     BadRequest,
@@ -28,10 +27,9 @@ from telegram.error import (
 )
 
 from handlers.kit.replies import Keyboard, keyboard
-from storage import repo, scheduling
+from storage import notifications, repo
 from storage.db import SessionMaker
-from storage.models import User
-from storage.scheduling import NotificationKey, SendStatus
+from storage.notifications import NotificationKey, SendStatus
 
 log = logging.getLogger(__name__)
 
@@ -159,14 +157,10 @@ async def _send_batch(
     """Claim and send one batch; returns the messages to try again (flood limit)."""
     async with sessionmaker() as session:
         recipients = {m.recipient_id for m in batch}
-        reachable = set(
-            await session.scalars(
-                select(User.id).where(User.id.in_(recipients), User.reachable.is_(True))
-            )
-        )
+        reachable = await notifications.reachable_among(session, recipients)
         sendable = [m for m in batch if m.recipient_id in reachable]
         report.unreachable += len(batch) - len(sendable)
-        claimed = await scheduling.claim_notifications(
+        claimed = await notifications.claim_notifications(
             session,
             [NotificationKey(m.key, m.recipient_id, m.kind) for m in sendable],
             now(),
@@ -197,7 +191,7 @@ async def _send_batch(
                 report.failed += 1
         for user_id in blocked:
             await repo.set_reachable(session, user_id, False)
-        await scheduling.record_sends(session, outcomes, now())
+        await notifications.record_sends(session, outcomes, now())
     return deferred
 
 

@@ -5,9 +5,10 @@ quarter of SCHEDULER_LEASE_SECONDS) takes the `scheduler` lease so one process o
 does the work (another takes over when the holder stops, or a lease's length after it died),
 works out for every school in its own time zone and calendar which jobs are due today
 (missed ones included, `bot.schedule`), claims each run atomically
-(`storage.scheduling.claim_runs`) and runs the claimed ones in job order: the homework
-notice, the evening question, the daily check. Messages go through
-`handlers.delivery`, which sends each unique key once. Tests call `tick(app, now)` directly.
+(`storage.jobs.claim_runs`) and runs the claimed ones in job order: the homework
+notice, the evening question, the daily check (`handlers.scheduler.checks`), the weekly
+report (`handlers.scheduler.weekly`). Messages go through `handlers.scheduler.outbox`, which
+sends each unique key once. Tests call `tick(app, now)` directly.
 
 `notify_homework_change` is the hook the homework dialog calls after a piece is posted,
 edited or cancelled: parents who already had that evening's notice get a short update.
@@ -19,53 +20,40 @@ import logging
 import os
 import secrets
 import socket
-from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import Application
 
 from bot.domain.calendar import SchoolCalendar
-from bot.domain.load import Cap, Piece, cap_for, evening_load
-from bot.domain.roles import Role
+from bot.domain.load import Cap, Piece, evening_load
 from bot.domain.schedule import ALL_JOBS, DueRun, Job, SchoolTimes, due_runs
-from bot.i18n import _, format_day, format_minutes, ngettext, use_locale
+from bot.i18n import _, format_day, format_minutes, use_locale
 from handlers.kit.context import Ctx, QingfuApp
 from handlers.kit.gate import user_locale
 from handlers.kit.labels import kind_label, rule_label
 from handlers.parents.reports import answer_rows, question_text
 from handlers.scheduler import outbox as delivery
+from handlers.scheduler.checks import run_checks
 from handlers.scheduler.deadlines import check_complaint_deadlines
+from handlers.scheduler.jobkit import Clock, cap_of, schools_by_id
 from handlers.scheduler.outbox import Outgoing, message_key
 from handlers.scheduler.weekly import run_weekly_reports
 from storage import homework as hw
-from storage import repo, scheduling
+from storage import jobs
 from storage.db import SessionMaker
-from storage.homework import calendar_of, caps_of
-from storage.models import School
-from storage.scheduling import (
-    ClassCheck,
-    ClassEvening,
-    TeacherShare,
-    class_evenings,
-    families_of,
-    purge_processed_updates,
-)
+from storage.homework import calendar_of
+from storage.notices import ClassEvening, class_evenings, families_of
 
 log = logging.getLogger(__name__)
 
 LEASE = "scheduler"
 STALE_AFTER = timedelta(minutes=5)
-PROCESSED_UPDATES_KEPT = timedelta(days=7)  # far longer than Telegram keeps unacknowledged ones
 """A claimed, unfinished run without a heartbeat for this long is resumed (its process died)."""
+PROCESSED_UPDATES_KEPT = timedelta(days=7)  # far longer than Telegram keeps unacknowledged ones
 HEARTBEAT = timedelta(seconds=30)
-MAX_TEXT = 3900
-"""Leave room under Telegram's 4,096 characters for the closing line."""
-
-Clock = Callable[[], datetime]
 
 
 # ---------------------------------------------------------------- the tick
@@ -105,7 +93,7 @@ async def stop_scheduler(app: QingfuApp) -> None:
     data = app.bot_data
     try:
         async with data.sessionmaker() as session:
-            await scheduling.release_lease(session, LEASE, holder_of(app), data.clock())
+            await jobs.release_lease(session, LEASE, holder_of(app), data.clock())
     except SQLAlchemyError as error:  # the lease then simply expires
         log.warning("could not release the scheduler lease: %s", type(error).__name__)
 
@@ -145,9 +133,9 @@ class Heartbeat:
             return
         self.last = now
         async with self.sessionmaker() as session:
-            if not await scheduling.acquire_lease(session, LEASE, self.holder, now, self.ttl):
+            if not await jobs.acquire_lease(session, LEASE, self.holder, now, self.ttl):
                 log.warning("scheduler lease taken over while running; finishing this run")
-            await scheduling.touch_runs(session, self.runs, now)
+            await jobs.touch_runs(session, self.runs, now)
 
 
 async def tick(
@@ -160,9 +148,9 @@ async def tick(
     holder = holder or holder_of(app)
     async with data.sessionmaker() as session:
         lease = data.settings.scheduler_lease
-        if not await scheduling.acquire_lease(session, LEASE, holder, instant, lease):
+        if not await jobs.acquire_lease(session, LEASE, holder, instant, lease):
             return TickReport(leader=False)
-        schedules = await scheduling.school_schedules(session, instant.date())
+        schedules = await jobs.school_schedules(session, instant.date())
         due: list[DueRun] = []
         for times in schedules:
             try:
@@ -171,13 +159,13 @@ async def tick(
                 log.warning(
                     "school %s has an unknown time zone %r", times.school_id, times.timezone
                 )
-        claimed = await scheduling.claim_runs(session, due, instant, STALE_AFTER)
+        claimed = await jobs.claim_runs(session, due, instant, STALE_AFTER)
     report = TickReport(leader=True, runs=claimed)
     if claimed:
         await run_claimed_jobs(app, report, schedules, claimed, clock, holder)
     report.complaints = await check_complaint_deadlines(app.bot, data.sessionmaker, instant)
     async with data.sessionmaker() as session:
-        await purge_processed_updates(session, instant - PROCESSED_UPDATES_KEPT)
+        await jobs.purge_processed_updates(session, instant - PROCESSED_UPDATES_KEPT)
     return report
 
 
@@ -202,20 +190,9 @@ async def run_claimed_jobs(
         report.sent += result.sent
         if result.complete:
             async with data.sessionmaker() as session:
-                await scheduling.finish_runs(session, runs, clock())
+                await jobs.finish_runs(session, runs, clock())
         else:
             report.complete = False  # resumed after STALE_AFTER; only unsent keys go out
-
-
-# ---------------------------------------------------------------- shared queries
-
-
-async def _schools_by_id(session: AsyncSession, ids: set[int]) -> dict[int, School]:
-    return {s.id: s for s in await repo.schools_by_ids(session, ids)}
-
-
-def cap_of(school: School, grade: int, day: date, cal: SchoolCalendar | None) -> Cap:
-    return cap_for(caps_of(school), grade, day, cal or SchoolCalendar())
 
 
 # ---------------------------------------------------------------- rendering
@@ -268,67 +245,6 @@ def notice_text(child_name: str, evening: ClassEvening, cap: Cap) -> str:
     return "\n".join(lines)
 
 
-def fit(lines: list[str], limit: int = MAX_TEXT) -> str:
-    """Join lines, dropping the tail with a count when the message would be too long."""
-    out: list[str] = []
-    size = 0
-    for i, line in enumerate(lines):
-        if size + len(line) + 1 > limit:
-            rest = len(lines) - i
-            out.append(ngettext("… and {n} more line", "… and {n} more lines", rest).format(n=rest))
-            break
-        out.append(line)
-        size += len(line) + 1
-    return "\n".join(out)
-
-
-def report_figures(check: ClassCheck) -> str:
-    """The parents' side of a check, aggregates only (none below the privacy threshold)."""
-    if check.reports == 0:
-        return _("No reports from parents yet.")
-    if check.reports < scheduling.MIN_REPORTS:
-        return ngettext(
-            "{n} report from parents (figures are shown from {min} reports).",
-            "{n} reports from parents (figures are shown from {min} reports).",
-            check.reports,
-        ).format(n=check.reports, min=scheduling.MIN_REPORTS)
-    parts = []
-    if check.median is not None:
-        parts.append(
-            ngettext(
-                "Parents' median {median} from {n} report",
-                "Parents' median {median} from {n} reports",
-                check.timed,
-            ).format(median=format_minutes(round(check.median)), n=check.timed)
-        )
-    if check.cap is not None:
-        parts.append(_("{over} of {n} over the limit").format(over=check.over or 0, n=check.timed))
-    parts.append(
-        ngettext(
-            "{unfinished} of {n} went to bed unfinished",
-            "{unfinished} of {n} went to bed unfinished",
-            check.reports,
-        ).format(unfinished=check.unfinished or 0, n=check.reports)
-    )
-    return "; ".join(parts) + "."
-
-
-def class_figures(check: ClassCheck, cap: Cap) -> str:
-    """'5B: estimated written total 75 min, limit 60 min (rule).' plus the parents' figures."""
-    if cap.minutes is None:
-        estimate = _("{class_name}: estimated written total {total} ({rule}).").format(
-            class_name=check.class_name, total=format_minutes(check.written), rule=rule_label(cap)
-        )
-    else:
-        estimate = _("{class_name}: estimated written total {total}, limit {cap} ({rule}).").format(
-            class_name=check.class_name,
-            total=format_minutes(check.written),
-            cap=format_minutes(cap.minutes),
-            rule=rule_label(cap),
-        )
-    return estimate + "\n" + report_figures(check)
-
-
 # ---------------------------------------------------------------- the jobs
 
 
@@ -343,7 +259,7 @@ async def run_notices(
     data = app.bot_data
     async with data.sessionmaker() as session:
         evenings = await class_evenings(session, [(r.school_id, r.local_date) for r in runs])
-        schools = await _schools_by_id(session, {e.school_id for e in evenings})
+        schools = await schools_by_id(session, {e.school_id for e in evenings})
         families = await families_of(session, [e.class_id for e in evenings])
     messages = []
     for evening in evenings:
@@ -372,7 +288,7 @@ async def run_evening_questions(
     async with data.sessionmaker() as session:
         evenings = await class_evenings(session, [(r.school_id, r.local_date) for r in runs])
         evenings = [e for e in evenings if any(p.is_written for p in e.pieces)]
-        schools = await _schools_by_id(session, {e.school_id for e in evenings})
+        schools = await schools_by_id(session, {e.school_id for e in evenings})
         families = await families_of(session, [e.class_id for e in evenings])
     messages = []
     for evening in evenings:
@@ -386,124 +302,6 @@ async def run_evening_questions(
                 rows = answer_rows(family.child_id, evening.day, estimate, cap.minutes)
             key = message_key("evening", family.parent.id, family.child_id, evening.day)
             messages.append(Outgoing(key, family.parent.id, "evening", text, rows))
-    return await delivery.deliver(
-        app.bot, data.sessionmaker, messages, clock, on_progress=heartbeat
-    )
-
-
-async def run_checks(
-    app: QingfuApp,
-    runs: Sequence[DueRun],
-    calendars: dict[int, SchoolCalendar],
-    clock: Clock,
-    heartbeat: Heartbeat,
-) -> delivery.Report:
-    """Daily check over all classes of all due schools in one statement; warnings to the
-    teachers who set homework (with their share), grade leaders and one summary per school
-    to its admins."""
-    data = app.bot_data
-    targets = [(r.school_id, r.local_date) for r in runs]
-    school_ids = {r.school_id for r in runs}
-    async with data.sessionmaker() as session:
-        checks = await scheduling.daily_check(session, targets)
-        over = [c for c in checks if c.is_over]
-        shares = await scheduling.teacher_shares(session, [(c.class_id, c.day) for c in over])
-        members = await scheduling.leaders_and_admins(session, school_ids)
-        recipients = {m[0] for m in members} | {s.teacher_id for s in shares}
-        users = await repo.users_by_ids(session, recipients)
-        schools = await _schools_by_id(session, school_ids)
-    caps = {
-        c.class_id: cap_of(schools[c.school_id], c.grade, c.day, calendars.get(c.school_id))
-        for c in checks
-    }
-    messages: list[Outgoing] = []
-    by_class: dict[int, ClassCheck] = {c.class_id: c for c in over}
-    # -- teachers: per class, with their own share
-    share_of: dict[tuple[int, int], list[TeacherShare]] = defaultdict(list)
-    for share in shares:
-        share_of[(share.teacher_id, share.class_id)].append(share)
-    for (teacher_id, class_id), own in share_of.items():
-        teacher = users.get(teacher_id)
-        check = by_class[class_id]
-        if teacher is None:
-            continue
-        with use_locale(user_locale(teacher)):
-            text = "\n".join(
-                [
-                    _("Homework load over the limit: {class_name}, {day}.").format(
-                        class_name=check.class_name, day=format_day(check.day)
-                    ),
-                    class_figures(check, caps[class_id]),
-                    _("Your share: {items}.").format(
-                        items=", ".join(f"{s.subject} {format_minutes(s.minutes)}" for s in own)
-                    ),
-                ]
-            )
-        key = message_key("check_teacher", teacher_id, class_id, check.day)
-        messages.append(Outgoing(key, teacher_id, "check", text))
-    # -- grade leaders: one message per grade with every over-limit class of it
-    over_by_grade: dict[tuple[int, int], list[ClassCheck]] = defaultdict(list)
-    for check in over:
-        over_by_grade[(check.school_id, check.grade)].append(check)
-    for user_id, role, school_id, grade in members:
-        if role != Role.GRADE_LEADER.value or school_id is None or grade is None:
-            continue
-        leader = users.get(user_id)
-        group = over_by_grade.get((school_id, grade))
-        if leader is None or not group:
-            continue
-        with use_locale(user_locale(leader)):
-            lines = [
-                ngettext(
-                    "Daily check, grade {grade}, {day}: {n} class over the limit.",
-                    "Daily check, grade {grade}, {day}: {n} classes over the limit.",
-                    len(group),
-                ).format(grade=grade, day=format_day(group[0].day), n=len(group))
-            ]
-            lines += [class_figures(c, caps[c.class_id]) for c in group]
-            text = fit(lines)
-        key = message_key("check_grade", user_id, f"{school_id}.{grade}", group[0].day)
-        messages.append(Outgoing(key, user_id, "check", text))
-    # -- admins: one summary per school (an all-clear only when the school asked for it)
-    by_school: dict[int, list[ClassCheck]] = defaultdict(list)
-    for check in checks:
-        by_school[check.school_id].append(check)
-    days = {r.school_id: r.local_date for r in runs}
-    for user_id, role, school_id, _grade in members:
-        if role != Role.SCHOOL_ADMIN.value or school_id is None:
-            continue
-        school = schools.get(school_id)
-        admin = users.get(user_id)
-        if school is None or admin is None:
-            continue
-        all_checks = by_school.get(school_id, [])
-        school_over = [c for c in all_checks if c.is_over]
-        if not school_over and not school.daily_all_clear:
-            continue
-        with use_locale(user_locale(admin)):
-            day = format_day(days[school_id])
-            if not school_over:
-                text = ngettext(
-                    "Daily check for {school}, {day}: all clear, the {n} class with homework "
-                    "is within the limits.",
-                    "Daily check for {school}, {day}: all clear, all {n} classes with homework "
-                    "are within the limits.",
-                    len(all_checks),
-                ).format(school=school.name, day=day, n=len(all_checks))
-            else:
-                lines = [
-                    ngettext(
-                        "Daily check for {school}, {day}: {over} of {n} class with homework "
-                        "over the limit.",
-                        "Daily check for {school}, {day}: {over} of {n} classes with homework "
-                        "over the limit.",
-                        len(all_checks),
-                    ).format(school=school.name, day=day, over=len(school_over), n=len(all_checks))
-                ]
-                lines += [class_figures(c, caps[c.class_id]) for c in school_over]
-                text = fit(lines)
-        key = message_key("check_school", user_id, school_id, days[school_id])
-        messages.append(Outgoing(key, user_id, "check", text))
     return await delivery.deliver(
         app.bot, data.sessionmaker, messages, clock, on_progress=heartbeat
     )
@@ -555,9 +353,7 @@ async def notify_homework_change(
         assignment, klass, school, subject = found
         loads = await hw.loads_of(session, assignment_id)
         days = sorted(set(loads) | {assignment.evening})
-        notified = [
-            d for d in days if await scheduling.run_claimed(session, school.id, Job.NOTICE, d)
-        ]
+        notified = [d for d in days if await jobs.run_claimed(session, school.id, Job.NOTICE, d)]
         if not notified:
             return 0
         event_id = await hw.last_event_id(session, assignment_id)

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.calendar import SchoolCalendar
@@ -28,13 +27,13 @@ from handlers.kit.gate import user_locale
 from handlers.reports import views as report_views
 from handlers.reports.views import Picture, caption_of
 from handlers.scheduler import outbox as delivery
+from handlers.scheduler.jobkit import Clock, Progress
 from handlers.scheduler.outbox import Outgoing, message_key
-from storage.models import Membership, Notification, School, SchoolClass, Teaching, User
+from storage import notifications
+from storage.models import User
+from storage.staff import WeeklyAudience, weekly_audience
 
 log = logging.getLogger(__name__)
-
-Clock = Callable[[], datetime]
-Progress = Callable[[], Awaitable[None]]
 
 
 async def run_weekly_reports(
@@ -63,53 +62,44 @@ async def run_weekly_reports(
 
 
 async def school_messages(session: AsyncSession, run: DueRun, now: datetime) -> list[Outgoing]:
-    school = await session.get(School, run.school_id)
-    if school is None:
+    """A school's weekly messages: teachers, grade leaders, admins, then its district's
+    supervisors (once per district)."""
+    audience = await weekly_audience(session, run.school_id)
+    if audience is None:
         return []
-    start, end = last_week(run.local_date)
+    school = audience.school
+    messages = await teacher_messages(session, audience, run.local_date)
+    messages += await grade_messages(session, audience, run.local_date)
+    messages += await admin_messages(session, audience, run.local_date, now)
+    # The first school of the district whose report is due sends the district's messages.
+    supervisors = [
+        audience.users[user_id]
+        for user_id, role, _grade, _district in audience.members
+        if role == Role.SUPERVISOR.value and user_id in audience.users
+    ]
+    messages += await district_messages(
+        session, school.district_id, supervisors, run.local_date, now
+    )
+    return messages
+
+
+async def teacher_messages(
+    session: AsyncSession, audience: WeeklyAudience, today: date
+) -> list[Outgoing]:
+    """Each teacher: their classes' charts, with their estimate calibration."""
+    start, end = last_week(today)
     week = start.isoformat()
-    members = (
-        await session.execute(
-            select(Membership.user_id, Membership.role, Membership.grade, Membership.district_id)
-            .where(
-                (Membership.school_id == school.id)
-                & Membership.role.in_([Role.GRADE_LEADER.value, Role.SCHOOL_ADMIN.value])
-                | (
-                    (Membership.district_id == school.district_id)
-                    & (Membership.role == Role.SUPERVISOR.value)
-                    & Membership.school_id.is_(None)
-                )
-            )
-            .order_by(Membership.user_id)
-        )
-    ).all()
-    teaching = (
-        await session.execute(
-            select(Teaching.user_id, Teaching.class_id)
-            .join(SchoolClass, SchoolClass.id == Teaching.class_id)
-            .where(SchoolClass.school_id == school.id)
-            .distinct()
-            .order_by(Teaching.class_id, Teaching.user_id)
-        )
-    ).all()
-    ids = {m[0] for m in members} | {u for u, _ in teaching}
-    users = {
-        u.id: u
-        for u in await session.scalars(
-            select(User).where(User.id.in_(ids), User.reachable.is_(True))
-        )
-    }
-    messages: list[Outgoing] = []
-    # -- teachers: their classes' charts, with their calibration
+    users = audience.users
     teachers_of: dict[int, list[User]] = defaultdict(list)
-    for user_id, class_id in teaching:
+    for user_id, class_id in audience.teaching:
         if user_id in users:
             teachers_of[class_id].append(users[user_id])
     found = (
-        await report_views.calibrations(session, Scope.of_school(school.id), run.local_date)
+        await report_views.calibrations(session, Scope.of_school(audience.school.id), today)
         if teachers_of
         else []
     )
+    messages: list[Outgoing] = []
     for class_id, teachers in sorted(teachers_of.items()):
         pictures: dict[str, Picture | None] = {}
         for teacher in teachers:
@@ -128,10 +118,20 @@ async def school_messages(session: AsyncSession, run: DueRun, now: datetime) -> 
                 caption = caption_of([_("Weekly report."), picture.caption, *lines])
             key = message_key("weekly_class", teacher.id, class_id, week)
             messages.append(Outgoing(key, teacher.id, "weekly", caption, photo=picture.images[0]))
-    # -- grade leaders: the grade's heat map
+    return messages
+
+
+async def grade_messages(
+    session: AsyncSession, audience: WeeklyAudience, today: date
+) -> list[Outgoing]:
+    """Each grade leader: the grade's heat map."""
+    start, end = last_week(today)
+    week = start.isoformat()
+    school = audience.school
+    messages: list[Outgoing] = []
     grade_pictures: dict[tuple[int, str], Picture | None] = {}
-    for user_id, role, grade, _district in members:
-        user = users.get(user_id)
+    for user_id, role, grade, _district in audience.members:
+        user = audience.users.get(user_id)
         if role != Role.GRADE_LEADER.value or user is None or grade is None:
             continue
         locale = user_locale(user)
@@ -147,11 +147,21 @@ async def school_messages(session: AsyncSession, run: DueRun, now: datetime) -> 
         for n, png in enumerate(picture.images):
             key = message_key("weekly_grade", user_id, f"{school.id}.{grade}.{n}", week)
             messages.append(Outgoing(key, user_id, "weekly", caption, photo=png))
-    # -- admins: the school's heat map and summary
+    return messages
+
+
+async def admin_messages(
+    session: AsyncSession, audience: WeeklyAudience, today: date, now: datetime
+) -> list[Outgoing]:
+    """Each admin: the school's heat map and summary."""
+    start, end = last_week(today)
+    week = start.isoformat()
+    school = audience.school
+    messages: list[Outgoing] = []
     school_pictures: dict[str, tuple[Picture | None, list[str]]] = {}
     scope = Scope.of_school(school.id)
-    for user_id, role, _grade, _district in members:
-        user = users.get(user_id)
+    for user_id, role, _grade, _district in audience.members:
+        user = audience.users.get(user_id)
         if role != Role.SCHOOL_ADMIN.value or user is None:
             continue
         locale = user_locale(user)
@@ -171,12 +181,6 @@ async def school_messages(session: AsyncSession, run: DueRun, now: datetime) -> 
                 messages.append(Outgoing(key, user_id, "weekly", picture.caption, photo=png))
         key = message_key("weekly_summary", user_id, school.id, week)
         messages.append(Outgoing(key, user_id, "weekly", "\n".join([head, *summary])[:4000]))
-    # -- supervisors: the district's chart and bulletin, once per district (the first school
-    #    of the district whose report is due sends it)
-    supervisors = [users[m[0]] for m in members if m[1] == Role.SUPERVISOR.value and m[0] in users]
-    messages += await district_messages(
-        session, school.district_id, supervisors, run.local_date, now
-    )
     return messages
 
 
@@ -186,9 +190,7 @@ async def district_messages(
     start, end = last_week(today)
     week = start.isoformat()
     keys = {s.id: message_key("weekly_district", s.id, district_id, week) for s in supervisors}
-    done = set(
-        await session.scalars(select(Notification.key).where(Notification.key.in_(keys.values())))
-    )
+    done = await notifications.claimed_keys(session, keys.values())
     messages: list[Outgoing] = []
     rendered: dict[str, tuple[Picture | None, list[str]]] = {}
     # The chart covers the last 4 weeks, so the trend shows; the bulletin last week.

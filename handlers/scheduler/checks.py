@@ -1,0 +1,252 @@
+"""The daily check, a scheduler job: over all classes of all due schools in one statement,
+warnings to the teachers who set homework over the limit (with their share), one message per
+grade to its grade leaders, and one summary per school to its admins (an all-clear only when
+the school asked for it)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.calendar import SchoolCalendar
+from bot.domain.load import Cap
+from bot.domain.roles import Role
+from bot.domain.schedule import DueRun
+from bot.i18n import _, format_day, format_minutes, ngettext, use_locale
+from handlers.kit.context import QingfuApp
+from handlers.kit.gate import user_locale
+from handlers.kit.labels import rule_label
+from handlers.scheduler import outbox as delivery
+from handlers.scheduler.jobkit import Clock, Progress, cap_of, schools_by_id
+from handlers.scheduler.outbox import Outgoing, message_key
+from storage import checks as store
+from storage import repo
+from storage.checks import ClassCheck, TeacherShare
+from storage.models import School, User
+from storage.staff import leaders_and_admins
+
+MAX_TEXT = 3900
+"""Leave room under Telegram's 4,096 characters for the closing line."""
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def fit(lines: list[str], limit: int = MAX_TEXT) -> str:
+    """Join lines, dropping the tail with a count when the message would be too long."""
+    out: list[str] = []
+    size = 0
+    for i, line in enumerate(lines):
+        if size + len(line) + 1 > limit:
+            rest = len(lines) - i
+            out.append(ngettext("… and {n} more line", "… and {n} more lines", rest).format(n=rest))
+            break
+        out.append(line)
+        size += len(line) + 1
+    return "\n".join(out)
+
+
+def report_figures(check: ClassCheck) -> str:
+    """The parents' side of a check, aggregates only (none below the privacy threshold)."""
+    if check.reports == 0:
+        return _("No reports from parents yet.")
+    if check.reports < store.MIN_REPORTS:
+        return ngettext(
+            "{n} report from parents (figures are shown from {min} reports).",
+            "{n} reports from parents (figures are shown from {min} reports).",
+            check.reports,
+        ).format(n=check.reports, min=store.MIN_REPORTS)
+    parts = []
+    if check.median is not None:
+        parts.append(
+            ngettext(
+                "Parents' median {median} from {n} report",
+                "Parents' median {median} from {n} reports",
+                check.timed,
+            ).format(median=format_minutes(round(check.median)), n=check.timed)
+        )
+    if check.cap is not None:
+        parts.append(_("{over} of {n} over the limit").format(over=check.over or 0, n=check.timed))
+    parts.append(
+        ngettext(
+            "{unfinished} of {n} went to bed unfinished",
+            "{unfinished} of {n} went to bed unfinished",
+            check.reports,
+        ).format(unfinished=check.unfinished or 0, n=check.reports)
+    )
+    return "; ".join(parts) + "."
+
+
+def class_figures(check: ClassCheck, cap: Cap) -> str:
+    """'5B: estimated written total 75 min, limit 60 min (rule).' plus the parents' figures."""
+    if cap.minutes is None:
+        estimate = _("{class_name}: estimated written total {total} ({rule}).").format(
+            class_name=check.class_name, total=format_minutes(check.written), rule=rule_label(cap)
+        )
+    else:
+        estimate = _("{class_name}: estimated written total {total}, limit {cap} ({rule}).").format(
+            class_name=check.class_name,
+            total=format_minutes(check.written),
+            cap=format_minutes(cap.minutes),
+            rule=rule_label(cap),
+        )
+    return estimate + "\n" + report_figures(check)
+
+
+# ---------------------------------------------------------------- the job
+
+
+@dataclass(frozen=True)
+class DailyCheck:
+    """Everything the check's messages are made of, read in one session."""
+
+    checks: list[ClassCheck]
+    over: list[ClassCheck]
+    shares: list[TeacherShare]
+    members: list[tuple[int, str, int, int | None]]  # grade leaders and admins
+    users: dict[int, User]
+    schools: dict[int, School]
+    caps: dict[int, Cap]  # by class
+    days: dict[int, date]  # the checked day, by school
+
+
+async def run_checks(
+    app: QingfuApp,
+    runs: Sequence[DueRun],
+    calendars: dict[int, SchoolCalendar],
+    clock: Clock,
+    heartbeat: Progress,
+) -> delivery.Report:
+    """Daily check over all classes of all due schools in one statement; warnings to the
+    teachers who set homework (with their share), grade leaders and one summary per school
+    to its admins."""
+    data = app.bot_data
+    async with data.sessionmaker() as session:
+        check = await load_check(session, runs, calendars)
+    messages = [*teacher_warnings(check), *grade_warnings(check), *school_summaries(check)]
+    return await delivery.deliver(
+        app.bot, data.sessionmaker, messages, clock, on_progress=heartbeat
+    )
+
+
+async def load_check(
+    session: AsyncSession, runs: Sequence[DueRun], calendars: dict[int, SchoolCalendar]
+) -> DailyCheck:
+    """The check's figures, the teachers' shares of the classes over the limit, and who is told."""
+    school_ids = {r.school_id for r in runs}
+    checks = await store.daily_check(session, [(r.school_id, r.local_date) for r in runs])
+    over = [c for c in checks if c.is_over]
+    shares = await store.teacher_shares(session, [(c.class_id, c.day) for c in over])
+    members = await leaders_and_admins(session, school_ids)
+    recipients = {m[0] for m in members} | {s.teacher_id for s in shares}
+    users = await repo.users_by_ids(session, recipients)
+    schools = await schools_by_id(session, school_ids)
+    caps = {
+        c.class_id: cap_of(schools[c.school_id], c.grade, c.day, calendars.get(c.school_id))
+        for c in checks
+    }
+    days = {r.school_id: r.local_date for r in runs}
+    return DailyCheck(checks, over, shares, members, users, schools, caps, days)
+
+
+def teacher_warnings(check: DailyCheck) -> Iterator[Outgoing]:
+    """Per teacher and class over the limit: the class's figures and the teacher's own share."""
+    by_class: dict[int, ClassCheck] = {c.class_id: c for c in check.over}
+    share_of: dict[tuple[int, int], list[TeacherShare]] = defaultdict(list)
+    for share in check.shares:
+        share_of[(share.teacher_id, share.class_id)].append(share)
+    for (teacher_id, class_id), own in share_of.items():
+        teacher = check.users.get(teacher_id)
+        found = by_class[class_id]
+        if teacher is None:
+            continue
+        with use_locale(user_locale(teacher)):
+            text = "\n".join(
+                [
+                    _("Homework load over the limit: {class_name}, {day}.").format(
+                        class_name=found.class_name, day=format_day(found.day)
+                    ),
+                    class_figures(found, check.caps[class_id]),
+                    _("Your share: {items}.").format(
+                        items=", ".join(f"{s.subject} {format_minutes(s.minutes)}" for s in own)
+                    ),
+                ]
+            )
+        key = message_key("check_teacher", teacher_id, class_id, found.day)
+        yield Outgoing(key, teacher_id, "check", text)
+
+
+def grade_warnings(check: DailyCheck) -> Iterator[Outgoing]:
+    """One message per grade leader with every over-limit class of their grade."""
+    over_by_grade: dict[tuple[int, int], list[ClassCheck]] = defaultdict(list)
+    for found in check.over:
+        over_by_grade[(found.school_id, found.grade)].append(found)
+    for user_id, role, school_id, grade in check.members:
+        if role != Role.GRADE_LEADER.value or school_id is None or grade is None:
+            continue
+        leader = check.users.get(user_id)
+        group = over_by_grade.get((school_id, grade))
+        if leader is None or not group:
+            continue
+        with use_locale(user_locale(leader)):
+            lines = [
+                ngettext(
+                    "Daily check, grade {grade}, {day}: {n} class over the limit.",
+                    "Daily check, grade {grade}, {day}: {n} classes over the limit.",
+                    len(group),
+                ).format(grade=grade, day=format_day(group[0].day), n=len(group))
+            ]
+            lines += [class_figures(c, check.caps[c.class_id]) for c in group]
+            text = fit(lines)
+        key = message_key("check_grade", user_id, f"{school_id}.{grade}", group[0].day)
+        yield Outgoing(key, user_id, "check", text)
+
+
+def school_summaries(check: DailyCheck) -> Iterator[Outgoing]:
+    """One summary per school to each admin (an all-clear only when the school asked for it)."""
+    by_school: dict[int, list[ClassCheck]] = defaultdict(list)
+    for found in check.checks:
+        by_school[found.school_id].append(found)
+    for user_id, role, school_id, _grade in check.members:
+        if role != Role.SCHOOL_ADMIN.value or school_id is None:
+            continue
+        school = check.schools.get(school_id)
+        admin = check.users.get(user_id)
+        if school is None or admin is None:
+            continue
+        all_checks = by_school.get(school_id, [])
+        if not school.daily_all_clear and not any(c.is_over for c in all_checks):
+            continue
+        with use_locale(user_locale(admin)):
+            text = school_summary(school, check.days[school_id], all_checks, check.caps)
+        key = message_key("check_school", user_id, school_id, check.days[school_id])
+        yield Outgoing(key, user_id, "check", text)
+
+
+def school_summary(
+    school: School, day: date, all_checks: list[ClassCheck], caps: dict[int, Cap]
+) -> str:
+    """'Daily check for <school>, <day>: ...' with every class over the limit, or all clear."""
+    school_over = [c for c in all_checks if c.is_over]
+    when = format_day(day)
+    if not school_over:
+        return ngettext(
+            "Daily check for {school}, {day}: all clear, the {n} class with homework "
+            "is within the limits.",
+            "Daily check for {school}, {day}: all clear, all {n} classes with homework "
+            "are within the limits.",
+            len(all_checks),
+        ).format(school=school.name, day=when, n=len(all_checks))
+    lines = [
+        ngettext(
+            "Daily check for {school}, {day}: {over} of {n} class with homework over the limit.",
+            "Daily check for {school}, {day}: {over} of {n} classes with homework over the limit.",
+            len(all_checks),
+        ).format(school=school.name, day=when, over=len(school_over), n=len(all_checks))
+    ]
+    lines += [class_figures(c, caps[c.class_id]) for c in school_over]
+    return fit(lines)

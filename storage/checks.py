@@ -1,0 +1,328 @@
+"""The daily check's statement: per class and evening, the estimated written load, the cap
+and what parents reported (count, median, over the cap, unfinished), for any set of
+class-evenings, in one statement on SQLite and PostgreSQL alike; and the teachers' shares of
+an evening over the cap. `storage.analytics.loads` reuses the statement over a date range.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    union,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.homework import HomeworkStatus
+from bot.domain.load import HomeworkKind
+from storage.models import (
+    Assignment,
+    AssignmentLoad,
+    Child,
+    DailyReport,
+    School,
+    SchoolClass,
+    Subject,
+)
+from storage.sql import chunks
+
+MIN_REPORTS = 3
+"""A class's report figures are shown only with at least this many reports (privacy)."""
+
+DayCondition = Callable[[Any], ColumnElement[bool]]
+"""A condition on `SchoolClass` (joined) and the given day column."""
+CapOfDay = Callable[[Any], Any]
+"""The cap of a class on the given day column, over the joined `SchoolClass` and `School`."""
+
+
+class OverCap:
+    """Over-the-cap tests of a class-evening's figures (the estimate, the parents' median)."""
+
+    cap: int | None
+    written: int
+    median: float | None
+
+    @property
+    def estimate_over(self) -> bool:
+        return self.cap is not None and self.written > self.cap
+
+    @property
+    def median_over(self) -> bool:
+        return self.cap is not None and self.median is not None and self.median > self.cap
+
+    @property
+    def is_over(self) -> bool:
+        return self.estimate_over or self.median_over
+
+
+@dataclass(frozen=True)
+class ClassCheck(OverCap):
+    """One class on one evening: estimated written load and what parents reported.
+
+    Report figures (`median`, `over`, `unfinished`) are None below `MIN_REPORTS` reports.
+    """
+
+    school_id: int
+    class_id: int
+    class_name: str
+    grade: int
+    day: date
+    written: int
+    pieces: int
+    cap: int | None
+    reports: int
+    timed: int  # reports with minutes (the median's base)
+    median: float | None
+    over: int | None  # timed reports above the cap
+    unfinished: int | None
+
+
+def _targets(by_day: dict[date, list[int]], school_col: Any, day_col: Any) -> ColumnElement[bool]:
+    return or_(*(and_(day_col == d, school_col.in_(ids)) for d, ids in sorted(by_day.items())))
+
+
+def cap_column() -> Any:
+    """The school-day cap of a class from its grade and school (mirrors `bot.load.cap_for`)."""
+    return case(
+        (SchoolClass.grade <= 2, School.cap_primary_low),
+        (SchoolClass.grade <= 6, School.cap_primary),
+        (SchoolClass.grade <= 9, School.cap_junior),
+        else_=School.cap_senior,
+    )
+
+
+def daily_check_query(dialect: str, targets: Sequence[tuple[int, date]]) -> Any:
+    """One statement: per class of the target (school, school day) pairs that had homework or
+    reports, the estimated written total, the cap and the report aggregates.
+
+    The median is `percentile_cont` on PostgreSQL and the middle row(s) by `ROW_NUMBER` on
+    SQLite; both only when at least `MIN_REPORTS` reports carry minutes.
+    """
+    by_day: dict[date, list[int]] = defaultdict(list)
+    for school_id, day in sorted(set(targets)):
+        by_day[day].append(school_id)
+    return class_evening_query(
+        dialect, lambda day_col: _targets(by_day, SchoolClass.school_id, day_col)
+    )
+
+
+def class_evening_query(dialect: str, where: DayCondition, cap_on: CapOfDay | None = None) -> Any:
+    """The daily check's statement for any set of class-evenings: `where(day_column)` is a
+    condition on `SchoolClass` (joined) and the given day column (`storage.analytics` passes
+    a date range and a scope); `cap_on(day_column)` the cap over `SchoolClass` and `School`
+    (default: the school-day cap). Rows as in `daily_check`, ordered by school, grade, class."""
+    k, s = SchoolClass, School
+    cap_of_day = cap_on or (lambda _day: cap_column())
+    est = _estimates(where)
+    if dialect == "postgresql":
+        rep = _reports_postgresql(where, cap_of_day)
+    else:
+        rep = _reports_sqlite(where, cap_of_day)
+    keys = union(select(est.c.class_id, est.c.day), select(rep.c.class_id, rep.c.day)).cte("keys")
+    return (
+        select(
+            k.school_id.label("school_id"),
+            k.id.label("class_id"),
+            k.name.label("class_name"),
+            k.grade.label("grade"),
+            keys.c.day.label("day"),
+            func.coalesce(est.c.written, 0).label("written"),
+            func.coalesce(est.c.pieces, 0).label("pieces"),
+            cap_of_day(keys.c.day).label("cap"),
+            func.coalesce(rep.c.reports, 0).label("reports"),
+            func.coalesce(rep.c.timed, 0).label("timed"),
+            rep.c.median.label("median"),
+            func.coalesce(rep.c.over, 0).label("over"),
+            func.coalesce(rep.c.unfinished, 0).label("unfinished"),
+        )
+        .select_from(keys)
+        .join(k, k.id == keys.c.class_id)
+        .join(s, s.id == k.school_id)
+        .outerjoin(est, and_(est.c.class_id == keys.c.class_id, est.c.day == keys.c.day))
+        .outerjoin(rep, and_(rep.c.class_id == keys.c.class_id, rep.c.day == keys.c.day))
+        .order_by(k.school_id, k.grade, k.name)
+    )
+
+
+def _estimates(where: DayCondition) -> Any:
+    """CTE `est`: per class-evening, the posted written minutes and the pieces."""
+    return (
+        select(
+            AssignmentLoad.class_id.label("class_id"),
+            AssignmentLoad.day.label("day"),
+            func.sum(
+                case(
+                    (Assignment.kind == HomeworkKind.WRITTEN.value, AssignmentLoad.minutes), else_=0
+                )
+            ).label("written"),
+            func.count().label("pieces"),
+        )
+        .join(Assignment, Assignment.id == AssignmentLoad.assignment_id)
+        .join(SchoolClass, SchoolClass.id == AssignmentLoad.class_id)
+        .where(
+            Assignment.status == HomeworkStatus.POSTED.value,
+            where(AssignmentLoad.day),
+        )
+        .group_by(AssignmentLoad.class_id, AssignmentLoad.day)
+        .cte("est")
+    )
+
+
+def _reports_postgresql(where: DayCondition, cap_of_day: CapOfDay) -> Any:
+    """CTE `rep`: per class-evening the report aggregates; the median by `percentile_cont`."""
+    r = DailyReport
+    cap = cap_of_day(r.day)
+    median: Any = case(
+        (
+            func.count(r.minutes) >= literal(MIN_REPORTS),
+            func.percentile_cont(0.5).within_group(r.minutes),
+        ),
+        else_=None,
+    )
+    return (
+        select(
+            Child.class_id.label("class_id"),
+            r.day.label("day"),
+            func.count().label("reports"),
+            func.count(r.minutes).label("timed"),
+            median.label("median"),
+            func.sum(case((and_(cap.is_not(None), r.minutes > cap), 1), else_=0)).label("over"),
+            func.sum(case((r.outcome == "unfinished", 1), else_=0)).label("unfinished"),
+        )
+        .join(Child, Child.id == r.child_id)
+        .join(SchoolClass, SchoolClass.id == Child.class_id)
+        .join(School, School.id == SchoolClass.school_id)
+        .where(where(r.day))
+        .group_by(Child.class_id, r.day)
+        .cte("rep")
+    )
+
+
+def _reports_sqlite(where: DayCondition, cap_of_day: CapOfDay) -> Any:
+    """CTE `rep` without `percentile_cont`: the median is the mean of the middle row(s) of the
+    timed reports ranked by `ROW_NUMBER` (CTE `ranked`)."""
+    r = DailyReport
+    part = (Child.class_id, r.day)
+    ranked = (
+        select(
+            Child.class_id.label("class_id"),
+            r.day.label("day"),
+            r.minutes.label("minutes"),
+            r.outcome.label("outcome"),
+            cap_of_day(r.day).label("cap"),
+            func.row_number()
+            .over(partition_by=part, order_by=(r.minutes.is_(None), r.minutes))
+            .label("rn"),
+            func.count(r.minutes).over(partition_by=part).label("timed"),
+        )
+        .join(Child, Child.id == r.child_id)
+        .join(SchoolClass, SchoolClass.id == Child.class_id)
+        .join(School, School.id == SchoolClass.school_id)
+        .where(where(r.day))
+        .cte("ranked")
+    )
+    q = ranked.c
+    middle = and_(
+        q.timed >= literal(MIN_REPORTS),
+        q.minutes.is_not(None),
+        or_(q.rn == (q.timed + 1) // 2, q.rn == (q.timed + 2) // 2),
+    )
+    return (
+        select(
+            q.class_id,
+            q.day,
+            func.count().label("reports"),
+            func.count(q.minutes).label("timed"),
+            func.avg(case((middle, q.minutes), else_=None)).label("median"),
+            func.sum(case((and_(q.cap.is_not(None), q.minutes > q.cap), 1), else_=0)).label("over"),
+            func.sum(case((q.outcome == "unfinished", 1), else_=0)).label("unfinished"),
+        )
+        .group_by(q.class_id, q.day)
+        .cte("rep")
+    )
+
+
+async def daily_check(
+    session: AsyncSession, targets: Sequence[tuple[int, date]]
+) -> list[ClassCheck]:
+    """The daily check over all classes of all (school, day) targets, in one statement."""
+    if not targets:
+        return []
+    query = daily_check_query(session.get_bind().dialect.name, targets)
+    result = []
+    for row in await session.execute(query):
+        (school_id, class_id, name, grade, day, written, pieces, cap) = row[:8]
+        reports, timed, median, over, unfinished = row[8:]
+        shown = reports >= MIN_REPORTS
+        result.append(
+            ClassCheck(
+                school_id=school_id,
+                class_id=class_id,
+                class_name=name,
+                grade=grade,
+                day=day,
+                written=int(written),
+                pieces=int(pieces),
+                cap=cap,
+                reports=int(reports),
+                timed=int(timed),
+                median=float(median) if median is not None else None,
+                over=int(over) if shown else None,
+                unfinished=int(unfinished) if shown else None,
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class TeacherShare:
+    class_id: int
+    day: date
+    teacher_id: int
+    subject: str
+    minutes: int
+
+
+async def teacher_shares(
+    session: AsyncSession, pairs: Sequence[tuple[int, date]]
+) -> list[TeacherShare]:
+    """Written minutes per teacher and subject for the given (class, day) pairs, set-based."""
+    result: list[TeacherShare] = []
+    by_day: dict[date, list[int]] = defaultdict(list)
+    for class_id, day in sorted(set(pairs)):
+        by_day[day].append(class_id)
+    for day, class_ids in sorted(by_day.items()):
+        for chunk in chunks(class_ids):
+            rows = await session.execute(
+                select(
+                    AssignmentLoad.class_id,
+                    Assignment.teacher_id,
+                    Subject.name,
+                    cast(func.sum(AssignmentLoad.minutes), Integer),
+                )
+                .join(Assignment, Assignment.id == AssignmentLoad.assignment_id)
+                .join(Subject, Subject.id == Assignment.subject_id)
+                .where(
+                    AssignmentLoad.day == day,
+                    AssignmentLoad.class_id.in_(chunk),
+                    Assignment.status == HomeworkStatus.POSTED.value,
+                    Assignment.kind == HomeworkKind.WRITTEN.value,
+                )
+                .group_by(AssignmentLoad.class_id, Assignment.teacher_id, Subject.name)
+                .order_by(AssignmentLoad.class_id, Assignment.teacher_id, Subject.name)
+            )
+            result.extend(TeacherShare(c, day, t, name, int(m)) for c, t, name, m in rows)
+    return result

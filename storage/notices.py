@@ -1,0 +1,109 @@
+"""What the parents' notices are built from: each class's posted homework for an evening,
+and the families to tell (one notice per parent per child)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.homework import HomeworkStatus
+from bot.domain.load import HomeworkKind, Piece
+from storage.models import Assignment, AssignmentLoad, Child, ParentLink, SchoolClass, Subject, User
+from storage.sql import chunks
+
+
+@dataclass(frozen=True)
+class ClassEvening:
+    """A class's posted homework for one evening."""
+
+    school_id: int
+    class_id: int
+    class_name: str
+    grade: int
+    day: date
+    pieces: tuple[Piece, ...]
+    texts: dict[int, str] = field(default_factory=dict)  # piece id -> what to do
+
+
+async def class_evenings(
+    session: AsyncSession, targets: Sequence[tuple[int, date]]
+) -> list[ClassEvening]:
+    """Posted homework of every class of the (school, day) targets, in one query per day."""
+    by_day: dict[date, list[int]] = defaultdict(list)
+    for school_id, day in sorted(set(targets)):
+        by_day[day].append(school_id)
+    found: dict[tuple[int, date], list[Piece]] = {}
+    meta: dict[tuple[int, date], tuple[int, str, int]] = {}
+    texts: dict[int, str] = {}
+    for day, school_ids in sorted(by_day.items()):
+        rows = await session.execute(
+            select(
+                SchoolClass.id,
+                SchoolClass.school_id,
+                SchoolClass.name,
+                SchoolClass.grade,
+                AssignmentLoad.assignment_id,
+                Subject.name,
+                Assignment.kind,
+                AssignmentLoad.minutes,
+                Assignment.text,
+            )
+            .join(Assignment, Assignment.id == AssignmentLoad.assignment_id)
+            .join(SchoolClass, SchoolClass.id == AssignmentLoad.class_id)
+            .join(Subject, Subject.id == Assignment.subject_id)
+            .where(
+                AssignmentLoad.day == day,
+                SchoolClass.school_id.in_(school_ids),
+                Assignment.status == HomeworkStatus.POSTED.value,
+            )
+            .order_by(SchoolClass.school_id, SchoolClass.id, Assignment.created_at, Assignment.id)
+        )
+        for class_id, school_id, name, grade, aid, subject, kind, minutes, text in rows:
+            key = (class_id, day)
+            meta[key] = (school_id, name, grade)
+            found.setdefault(key, []).append(Piece(subject, HomeworkKind(kind), minutes, aid))
+            texts[aid] = text
+    return [
+        ClassEvening(
+            meta[k][0],
+            k[0],
+            meta[k][1],
+            meta[k][2],
+            k[1],
+            tuple(p),
+            {piece.piece_id: texts[piece.piece_id] for piece in p if piece.piece_id is not None},
+        )
+        for k, p in found.items()
+    ]
+
+
+@dataclass(frozen=True)
+class Family:
+    """A parent and one of their children (one notice per parent per child)."""
+
+    parent: User
+    child_id: int
+    child_name: str
+    class_id: int
+
+
+async def families_of(session: AsyncSession, class_ids: Sequence[int]) -> dict[int, list[Family]]:
+    """Per class, its children's parents (by child name, then parent id)."""
+    result: dict[int, list[Family]] = defaultdict(list)
+    ids = sorted(set(class_ids))
+    for chunk in chunks(ids):
+        rows = await session.execute(
+            select(User, Child.id, Child.name, Child.class_id)
+            .join(ParentLink, ParentLink.parent_id == User.id)
+            .join(Child, Child.id == ParentLink.child_id)
+            .where(Child.class_id.in_(chunk))
+            .order_by(Child.class_id, Child.name, Child.id, User.id)
+        )
+        for parent, child_id, child_name, class_id in rows:
+            result[class_id].append(Family(parent, child_id, child_name, class_id))
+    return result
