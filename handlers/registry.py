@@ -25,6 +25,7 @@ from handlers.kit.router import ANY_STEP, Router
 from handlers.onboarding import help, invites, language, owner, start
 from handlers.parents import reports as parents
 from handlers.reports import commands as reports
+from handlers.school import calendar as school_calendar
 from handlers.school import settings
 from handlers.school import setup as school_setup
 
@@ -59,8 +60,37 @@ def build_router() -> Router:
     router.dialog(school_setup.DIALOG, {ANY_STEP: school_setup.on_text})
     # -- school settings: limits, mode, times, calendar
     router.button(settings.SettingsSchoolButton, settings.on_school)
-    router.button(settings.SettingsButton, settings.on_act)
-    router.dialog(settings.DIALOG, {ANY_STEP: settings.on_text})
+    router.buttons(
+        settings.SettingsButton,
+        lambda d: d.act,
+        {
+            settings.SettingsAction.MENU: settings.on_menu,
+            settings.SettingsAction.DONE: settings.on_done,
+            settings.SettingsAction.CAPS: settings.on_caps,
+            settings.SettingsAction.CAP: settings.on_cap,
+            settings.SettingsAction.CAP_NONE: settings.on_cap_none,
+            settings.SettingsAction.MODE: settings.on_mode,
+            settings.SettingsAction.SET_MODE: settings.on_set_mode,
+            settings.SettingsAction.TIMES: settings.on_times,
+            settings.SettingsAction.TIME: settings.on_time,
+            settings.SettingsAction.DAYS: school_calendar.on_days,
+            settings.SettingsAction.TOGGLE_DAY: school_calendar.on_toggle_day,
+            settings.SettingsAction.CALENDAR: school_calendar.on_calendar,
+            settings.SettingsAction.ADD_HOLIDAYS: school_calendar.on_add_days,
+            settings.SettingsAction.ADD_MAKEUP: school_calendar.on_add_days,
+            settings.SettingsAction.REMOVE_DAY: school_calendar.on_remove_day,
+        },
+    )
+    router.dialog(
+        settings.DIALOG,
+        {
+            settings.SettingsStep.CAP: settings.on_cap_text,
+            settings.SettingsStep.TIME: settings.on_time_text,
+            settings.SettingsStep.HOLIDAYS: school_calendar.on_dates_text,
+            settings.SettingsStep.MAKEUP: school_calendar.on_dates_text,
+            ANY_STEP: settings.on_other_text,
+        },
+    )
     # -- homework: posting, approval, managing, load
     router.button(homework.HomeworkPickButton, homework.on_pick)
     router.button(homework.HomeworkEditButton, homework.on_edit)
