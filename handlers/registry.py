@@ -36,6 +36,43 @@ FEATURES = 0
 def build_router() -> Router:
     """Button payloads and dialogs, each routed to the module that owns it."""
     router = Router()
+    route_onboarding(router)  # /start, /newschool, /invite, /invites
+    route_school(router)  # /classes, /subjects, /settings
+    # -- homework: posting, approval, managing, load
+    router.button(homework.HomeworkPickButton, homework.on_pick)
+    router.button(homework.HomeworkEditButton, homework.on_edit)
+    router.button(homework.HomeworkActionButton, homework.on_action)
+    router.button(homework.HomeworkDecisionButton, homework.on_decide)
+    router.dialog(homework.DIALOG, {ANY_STEP: homework.on_text})
+    router.dialog(homework.REJECT_DIALOG, {ANY_STEP: homework.on_reject_reason})
+    router.button(homework_manage.HomeworkManageButton, homework_manage.on_manage)
+    router.button(load.LoadClassButton, load.on_class)
+    router.button(load.LoadChartButton, load.on_chart)
+    # -- parents: the evening question, typed minutes, notes, /report
+    router.button(parents.EveningAnswerButton, parents.on_tap)
+    router.button(parents.ReportChildButton, parents.on_child)
+    router.button(parents.ReportDayButton, parents.on_day)
+    router.button(parents.NoteSkipButton, parents.on_skip)
+    router.dialog(parents.DIALOG, {ANY_STEP: parents.on_text})
+    # -- complaints: filing (/complain), handling and relay (/tickets)
+    router.button(complaints.ComplaintPickButton, complaints.on_pick)
+    router.button(complaints.ComplaintDraftButton, complaints.on_act)
+    router.dialog(complaints.DIALOG, {ANY_STEP: complaints.on_text})
+    router.button(tickets.ComplaintCardButton, tickets.on_ticket)
+    router.button(tickets.ComplaintFilterButton, tickets.on_filter)
+    router.dialog(tickets.DIALOG, {ANY_STEP: tickets.on_text})
+    # -- reports and exports: scope and period
+    router.button(reports.ReportScopeButton, reports.on_scope)
+    router.button(reports.ReportClassesButton, reports.on_classes)
+    router.button(reports.ReportPeriodButton, reports.on_period)
+    router.dialog(reports.DIALOG, {ANY_STEP: reports.on_text})
+    # -- preferences
+    router.button(language.LanguageButton, language.on_pick)
+    return router
+
+
+def route_onboarding(router: Router) -> None:
+    """Joining, new schools and invite links."""
     # -- onboarding
     router.button(start.RosterPickButton, start.on_roster_pick)
     router.button(start.FamilyInviteButton, start.on_family_invite)
@@ -54,6 +91,10 @@ def build_router() -> Router:
     router.button(invites.InviteClassButton, invites.on_class)
     router.button(invites.InviteValidityButton, invites.on_validity)
     router.button(invites.InviteRevokeButton, invites.on_revoke)
+
+
+def route_school(router: Router) -> None:
+    """A school's set-up (classes, subjects, class lists) and settings (limits, times, calendar)."""
     # -- school set-up: classes and subjects
     router.button(school_setup.SetupSchoolButton, school_setup.on_school)
     router.button(school_setup.SetupButton, school_setup.on_act)
@@ -91,37 +132,6 @@ def build_router() -> Router:
             ANY_STEP: settings.on_other_text,
         },
     )
-    # -- homework: posting, approval, managing, load
-    router.button(homework.HomeworkPickButton, homework.on_pick)
-    router.button(homework.HomeworkEditButton, homework.on_edit)
-    router.button(homework.HomeworkActionButton, homework.on_action)
-    router.button(homework.HomeworkDecisionButton, homework.on_decide)
-    router.dialog(homework.DIALOG, {ANY_STEP: homework.on_text})
-    router.dialog(homework.REJECT_DIALOG, {ANY_STEP: homework.on_reject_reason})
-    router.button(homework_manage.HomeworkManageButton, homework_manage.on_manage)
-    router.button(load.LoadClassButton, load.on_class)
-    router.button(load.LoadChartButton, load.on_chart)
-    # -- parents: the evening question, typed minutes, notes, /report
-    router.button(parents.EveningAnswerButton, parents.on_tap)
-    router.button(parents.ReportChildButton, parents.on_child)
-    router.button(parents.ReportDayButton, parents.on_day)
-    router.button(parents.NoteSkipButton, parents.on_skip)
-    router.dialog(parents.DIALOG, {ANY_STEP: parents.on_text})
-    # -- complaints: filing (/complain), handling and relay (/tickets)
-    router.button(complaints.ComplaintPickButton, complaints.on_pick)
-    router.button(complaints.ComplaintDraftButton, complaints.on_act)
-    router.dialog(complaints.DIALOG, {ANY_STEP: complaints.on_text})
-    router.button(tickets.ComplaintCardButton, tickets.on_ticket)
-    router.button(tickets.ComplaintFilterButton, tickets.on_filter)
-    router.dialog(tickets.DIALOG, {ANY_STEP: tickets.on_text})
-    # -- reports and exports: scope and period
-    router.button(reports.ReportScopeButton, reports.on_scope)
-    router.button(reports.ReportClassesButton, reports.on_classes)
-    router.button(reports.ReportPeriodButton, reports.on_period)
-    router.dialog(reports.DIALOG, {ANY_STEP: reports.on_text})
-    # -- preferences
-    router.button(language.LanguageButton, language.on_pick)
-    return router
 
 
 def register_handlers(app: QingfuApp) -> None:
