@@ -26,8 +26,11 @@ from handlers.onboarding import help, invites, language, owner, start
 from handlers.parents import reports as parents
 from handlers.reports import commands as reports
 from handlers.school import calendar as school_calendar
+from handlers.school import classes as school_classes
+from handlers.school import roster as school_roster
 from handlers.school import settings
 from handlers.school import setup as school_setup
+from handlers.school import subjects as school_subjects
 
 GATE = -10  # every update: dedup, user row, locale, private chats only
 FEATURES = 0
@@ -97,8 +100,32 @@ def route_school(router: Router) -> None:
     """A school's set-up (classes, subjects, class lists) and settings (limits, times, calendar)."""
     # -- school set-up: classes and subjects
     router.button(school_setup.SetupSchoolButton, school_setup.on_school)
-    router.button(school_setup.SetupButton, school_setup.on_act)
-    router.dialog(school_setup.DIALOG, {ANY_STEP: school_setup.on_text})
+    router.buttons(
+        school_setup.SetupButton,
+        lambda d: d.act,
+        {
+            school_setup.SetupAction.MENU: school_setup.on_menu,
+            school_setup.SetupAction.DONE: school_setup.on_done,
+            school_setup.SetupAction.DELETE: school_setup.on_delete,
+            school_setup.SetupAction.BULK: school_classes.on_bulk,
+            school_setup.SetupAction.CREATE: school_classes.on_create,
+            school_setup.SetupAction.ONE: school_classes.on_one,
+            school_setup.SetupAction.ROSTER: school_roster.on_roster,
+            school_setup.SetupAction.PRESET: school_subjects.on_preset,
+            school_setup.SetupAction.TYPE: school_subjects.on_type,
+        },
+    )
+    router.dialog(
+        school_setup.DIALOG,
+        {
+            school_setup.SetupStep.GRADES: school_classes.on_grades_text,
+            school_setup.SetupStep.PER_GRADE: school_classes.on_per_grade_text,
+            school_setup.SetupStep.ONE_CLASS: school_classes.on_one_class_text,
+            school_setup.SetupStep.ROSTER: school_roster.on_roster_text,
+            school_setup.SetupStep.SUBJECTS: school_subjects.on_subjects_text,
+            ANY_STEP: school_setup.on_other_text,
+        },
+    )
     # -- school settings: limits, mode, times, calendar
     router.button(settings.SettingsSchoolButton, settings.on_school)
     router.buttons(

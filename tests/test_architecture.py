@@ -34,7 +34,6 @@ OVERSIZED_FUNCTIONS: set[str] = {
     "handlers/reports/export.py:write_export",
     "handlers/scheduler/tick.py:run_checks",
     "handlers/scheduler/weekly.py:school_messages",
-    "handlers/school/setup.py:on_act",
     "storage/scheduling.py:class_evening_query",
 }
 

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.domain.menus import commands_for
+from bot.domain.presets import SUBJECT_PRESETS
 from bot.domain.roles import Capability, InviteRole, Role
 from bot.i18n import format_list, use_locale
 from handlers.onboarding import invites, owner
@@ -31,7 +32,6 @@ from handlers.onboarding.owner import (
     NewSchoolDistrictButton,
     NewSchoolTimezoneButton,
 )
-from handlers.school import setup as school_setup
 from handlers.school.setup import SetupAction, SetupButton
 from storage.db import SessionMaker
 from storage.models import (
@@ -184,7 +184,7 @@ async def new_school(owner_user: FakeUser, bot: BotProcess, db: SessionMaker) ->
 async def set_up_subjects(a: FakeUser) -> None:
     none_yet = t(EN, "Subjects of {school}: {subjects}", school=SCHOOL, subjects=t(EN, "none yet"))
     await send(a, "/subjects", none_yet)
-    preset = list(school_setup.SUBJECT_PRESETS["en"])
+    preset = list(SUBJECT_PRESETS["en"])
     await tap(
         a,
         SetupButton,
