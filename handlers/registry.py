@@ -22,7 +22,7 @@ from handlers.kit.errors import on_error
 from handlers.kit.gate import gate
 from handlers.kit.replies import say
 from handlers.kit.router import ANY_STEP, Router
-from handlers.onboarding import help, invites, language, owner, start
+from handlers.onboarding import help, invite_list, invite_scope, invites, language, owner, start
 from handlers.parents import reports as parents
 from handlers.reports import commands as reports
 from handlers.school import calendar as school_calendar
@@ -87,13 +87,13 @@ def route_onboarding(router: Router) -> None:
     router.dialog(owner.DIALOG, {ANY_STEP: owner.on_text})
     # -- invite links
     router.button(invites.InviteSchoolButton, invites.on_school)
-    router.button(invites.InviteRoleButton, invites.on_role)
-    router.button(invites.InviteDistrictButton, invites.on_district)
-    router.button(invites.InviteToggleButton, invites.on_toggle)
-    router.button(invites.InviteGradeButton, invites.on_grade)
-    router.button(invites.InviteClassButton, invites.on_class)
+    router.button(invites.InviteRoleButton, invite_scope.on_role)
+    router.button(invites.InviteDistrictButton, invite_scope.on_district)
+    router.button(invites.InviteToggleButton, invite_scope.on_toggle)
+    router.button(invites.InviteGradeButton, invite_scope.on_grade)
+    router.button(invites.InviteClassButton, invite_scope.on_class)
     router.button(invites.InviteValidityButton, invites.on_validity)
-    router.button(invites.InviteRevokeButton, invites.on_revoke)
+    router.button(invite_list.InviteRevokeButton, invite_list.on_revoke)
 
 
 def route_school(router: Router) -> None:
@@ -180,7 +180,7 @@ def register_handlers(app: QingfuApp) -> None:
         # owners and school administrators
         "newschool": owner.newschool,
         "invite": invites.invite,
-        "invites": invites.invites_command,
+        "invites": invite_list.invites_command,
         "classes": school_setup.classes_command,
         "subjects": school_setup.subjects_command,
         "settings": settings.settings_command,

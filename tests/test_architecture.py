@@ -23,7 +23,6 @@ OVERSIZED_FILES: set[str] = {
     "bot/demo/seeding.py",
     "handlers/complaints/handling.py",
     "handlers/homework/posting.py",
-    "handlers/onboarding/invites.py",
     "storage/analytics.py",
     "storage/scheduling.py",
 }
