@@ -22,7 +22,16 @@ from handlers.kit.errors import on_error
 from handlers.kit.gate import gate
 from handlers.kit.replies import say
 from handlers.kit.router import ANY_STEP, Router
-from handlers.onboarding import help, invite_list, invite_scope, invites, language, owner, start
+from handlers.onboarding import (
+    family,
+    help,
+    invite_list,
+    invite_scope,
+    invites,
+    language,
+    owner,
+    start,
+)
 from handlers.parents import reports as parents
 from handlers.reports import commands as reports
 from handlers.school import calendar as school_calendar
@@ -78,13 +87,21 @@ def route_onboarding(router: Router) -> None:
     """Joining, new schools and invite links."""
     # -- onboarding
     router.button(start.RosterPickButton, start.on_roster_pick)
-    router.button(start.FamilyInviteButton, start.on_family_invite)
-    router.dialog(start.DIALOG, {ANY_STEP: start.on_child_name})
+    router.button(family.FamilyInviteButton, family.on_family_invite)
+    router.dialog(start.DIALOG, {start.JoinStep.NAME: start.on_child_name})
     # -- owners: new schools
     router.button(owner.NewSchoolDistrictButton, owner.on_district)
     router.button(owner.NewSchoolTimezoneButton, owner.on_timezone)
     router.button(owner.NewSchoolConfirmButton, owner.on_confirm)
-    router.dialog(owner.DIALOG, {ANY_STEP: owner.on_text})
+    router.dialog(
+        owner.DIALOG,
+        {
+            owner.NewSchoolStep.DISTRICT_NAME: owner.on_district_name,
+            owner.NewSchoolStep.NAME: owner.on_school_name,
+            owner.NewSchoolStep.TIMEZONE: owner.on_timezone_name,
+            ANY_STEP: owner.on_other_text,
+        },
+    )
     # -- invite links
     router.button(invites.InviteSchoolButton, invites.on_school)
     router.button(invites.InviteRoleButton, invite_scope.on_role)
@@ -176,7 +193,7 @@ def register_handlers(app: QingfuApp) -> None:
         "me": help.me,
         "cancel": help.cancel,
         "language": language.language,
-        "addchild": start.addchild,
+        "addchild": family.addchild,
         # owners and school administrators
         "newschool": owner.newschool,
         "invite": invites.invite,
