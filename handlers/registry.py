@@ -36,11 +36,24 @@ from handlers.kit.errors import on_error
 from handlers.kit.gate import gate
 from handlers.kit.replies import say
 from handlers.kit.router import ANY_STEP, Router
-from handlers.onboarding import help, invites, language, owner, start
+from handlers.onboarding import (
+    family,
+    help,
+    invite_list,
+    invite_scope,
+    invites,
+    language,
+    owner,
+    start,
+)
 from handlers.parents import reports as parents
 from handlers.reports import commands as reports
+from handlers.school import calendar as school_calendar
+from handlers.school import classes as school_classes
+from handlers.school import roster as school_roster
 from handlers.school import settings
 from handlers.school import setup as school_setup
+from handlers.school import subjects as school_subjects
 
 GATE = -10  # every update: dedup, user row, locale, private chats only
 FEATURES = 0
@@ -49,34 +62,10 @@ FEATURES = 0
 def build_router() -> Router:
     """Button payloads and dialogs, each routed to the module that owns it."""
     router = Router()
-    # -- onboarding
-    router.button(start.RosterPickButton, start.on_roster_pick)
-    router.button(start.FamilyInviteButton, start.on_family_invite)
-    router.dialog(start.DIALOG, {ANY_STEP: start.on_child_name})
-    # -- owners: new schools
-    router.button(owner.NewSchoolDistrictButton, owner.on_district)
-    router.button(owner.NewSchoolTimezoneButton, owner.on_timezone)
-    router.button(owner.NewSchoolConfirmButton, owner.on_confirm)
-    router.dialog(owner.DIALOG, {ANY_STEP: owner.on_text})
-    # -- invite links
-    router.button(invites.InviteSchoolButton, invites.on_school)
-    router.button(invites.InviteRoleButton, invites.on_role)
-    router.button(invites.InviteDistrictButton, invites.on_district)
-    router.button(invites.InviteToggleButton, invites.on_toggle)
-    router.button(invites.InviteGradeButton, invites.on_grade)
-    router.button(invites.InviteClassButton, invites.on_class)
-    router.button(invites.InviteValidityButton, invites.on_validity)
-    router.button(invites.InviteRevokeButton, invites.on_revoke)
-    # -- school set-up: classes and subjects
-    router.button(school_setup.SetupSchoolButton, school_setup.on_school)
-    router.button(school_setup.SetupButton, school_setup.on_act)
-    router.dialog(school_setup.DIALOG, {ANY_STEP: school_setup.on_text})
-    # -- school settings: limits, mode, times, calendar
-    router.button(settings.SettingsSchoolButton, settings.on_school)
-    router.button(settings.SettingsButton, settings.on_act)
-    router.dialog(settings.DIALOG, {ANY_STEP: settings.on_text})
+    route_onboarding(router)  # /start, /newschool, /invite, /invites
+    route_school(router)  # /classes, /subjects, /settings
     # -- homework: the /assign dialog, its preview's buttons, approval, /homework, /load
-    add_homework(router)
+    route_homework(router)
     # -- parents: the evening question, typed minutes, notes, /report
     router.button(parents.EveningAnswerButton, parents.on_tap)
     router.button(parents.ReportChildButton, parents.on_child)
@@ -84,8 +73,8 @@ def build_router() -> Router:
     router.button(parents.NoteSkipButton, parents.on_skip)
     router.dialog(parents.DIALOG, {ANY_STEP: parents.on_text})
     # -- complaints: filing (/complain); a complaint's buttons and the relay; /tickets
-    add_complaint_filing_routes(router)
-    add_complaint_routes(router)
+    route_complaint_filing(router)
+    route_complaints(router)
     # -- reports and exports: scope and period
     router.button(reports.ReportScopeButton, reports.on_scope)
     router.button(reports.ReportClassesButton, reports.on_classes)
@@ -96,7 +85,102 @@ def build_router() -> Router:
     return router
 
 
-def add_homework(router: Router) -> None:
+def route_onboarding(router: Router) -> None:
+    """Joining, new schools and invite links."""
+    # -- onboarding
+    router.button(start.RosterPickButton, start.on_roster_pick)
+    router.button(family.FamilyInviteButton, family.on_family_invite)
+    router.dialog(start.DIALOG, {start.JoinStep.NAME: start.on_child_name})
+    # -- owners: new schools
+    router.button(owner.NewSchoolDistrictButton, owner.on_district)
+    router.button(owner.NewSchoolTimezoneButton, owner.on_timezone)
+    router.button(owner.NewSchoolConfirmButton, owner.on_confirm)
+    router.dialog(
+        owner.DIALOG,
+        {
+            owner.NewSchoolStep.DISTRICT_NAME: owner.on_district_name,
+            owner.NewSchoolStep.NAME: owner.on_school_name,
+            owner.NewSchoolStep.TIMEZONE: owner.on_timezone_name,
+            ANY_STEP: owner.on_other_text,
+        },
+    )
+    # -- invite links
+    router.button(invites.InviteSchoolButton, invites.on_school)
+    router.button(invites.InviteRoleButton, invite_scope.on_role)
+    router.button(invites.InviteDistrictButton, invite_scope.on_district)
+    router.button(invites.InviteToggleButton, invite_scope.on_toggle)
+    router.button(invites.InviteGradeButton, invite_scope.on_grade)
+    router.button(invites.InviteClassButton, invite_scope.on_class)
+    router.button(invites.InviteValidityButton, invites.on_validity)
+    router.button(invite_list.InviteRevokeButton, invite_list.on_revoke)
+
+
+def route_school(router: Router) -> None:
+    """A school's set-up (classes, subjects, class lists) and settings (limits, times, calendar)."""
+    # -- school set-up: classes and subjects
+    router.button(school_setup.SetupSchoolButton, school_setup.on_school)
+    router.buttons(
+        school_setup.SetupButton,
+        lambda d: d.act,
+        {
+            school_setup.SetupAction.MENU: school_setup.on_menu,
+            school_setup.SetupAction.DONE: school_setup.on_done,
+            school_setup.SetupAction.DELETE: school_setup.on_delete,
+            school_setup.SetupAction.BULK: school_classes.on_bulk,
+            school_setup.SetupAction.CREATE: school_classes.on_create,
+            school_setup.SetupAction.ONE: school_classes.on_one,
+            school_setup.SetupAction.ROSTER: school_roster.on_roster,
+            school_setup.SetupAction.PRESET: school_subjects.on_preset,
+            school_setup.SetupAction.TYPE: school_subjects.on_type,
+        },
+    )
+    router.dialog(
+        school_setup.DIALOG,
+        {
+            school_setup.SetupStep.GRADES: school_classes.on_grades_text,
+            school_setup.SetupStep.PER_GRADE: school_classes.on_per_grade_text,
+            school_setup.SetupStep.ONE_CLASS: school_classes.on_one_class_text,
+            school_setup.SetupStep.ROSTER: school_roster.on_roster_text,
+            school_setup.SetupStep.SUBJECTS: school_subjects.on_subjects_text,
+            ANY_STEP: school_setup.on_other_text,
+        },
+    )
+    # -- school settings: limits, mode, times, calendar
+    router.button(settings.SettingsSchoolButton, settings.on_school)
+    router.buttons(
+        settings.SettingsButton,
+        lambda d: d.act,
+        {
+            settings.SettingsAction.MENU: settings.on_menu,
+            settings.SettingsAction.DONE: settings.on_done,
+            settings.SettingsAction.CAPS: settings.on_caps,
+            settings.SettingsAction.CAP: settings.on_cap,
+            settings.SettingsAction.CAP_NONE: settings.on_cap_none,
+            settings.SettingsAction.MODE: settings.on_mode,
+            settings.SettingsAction.SET_MODE: settings.on_set_mode,
+            settings.SettingsAction.TIMES: settings.on_times,
+            settings.SettingsAction.TIME: settings.on_time,
+            settings.SettingsAction.DAYS: school_calendar.on_days,
+            settings.SettingsAction.TOGGLE_DAY: school_calendar.on_toggle_day,
+            settings.SettingsAction.CALENDAR: school_calendar.on_calendar,
+            settings.SettingsAction.ADD_HOLIDAYS: school_calendar.on_add_days,
+            settings.SettingsAction.ADD_MAKEUP: school_calendar.on_add_days,
+            settings.SettingsAction.REMOVE_DAY: school_calendar.on_remove_day,
+        },
+    )
+    router.dialog(
+        settings.DIALOG,
+        {
+            settings.SettingsStep.CAP: settings.on_cap_text,
+            settings.SettingsStep.TIME: settings.on_time_text,
+            settings.SettingsStep.HOLIDAYS: school_calendar.on_dates_text,
+            settings.SettingsStep.MAKEUP: school_calendar.on_dates_text,
+            ANY_STEP: settings.on_other_text,
+        },
+    )
+
+
+def route_homework(router: Router) -> None:
     """Homework's tables: picks and edits by step, the preview's buttons by action, text by step."""
     router.buttons(
         homework.HomeworkPickButton,
@@ -161,7 +245,7 @@ def add_homework(router: Router) -> None:
     router.button(load.LoadChartButton, load.on_chart)
 
 
-def add_complaint_filing_routes(router: Router) -> None:
+def route_complaint_filing(router: Router) -> None:
     """/complain: picks by step, draft buttons by action, typed text by step."""
     router.buttons(
         ComplaintPickButton,
@@ -192,7 +276,7 @@ def add_complaint_filing_routes(router: Router) -> None:
     )
 
 
-def add_complaint_routes(router: Router) -> None:
+def route_complaints(router: Router) -> None:
     """A complaint's buttons by action, the text an action asks for (the dialog's step is the
     action), and the /tickets listing's filters and pickers."""
     router.buttons(
@@ -252,11 +336,11 @@ def register_handlers(app: QingfuApp) -> None:
         "me": help.me,
         "cancel": help.cancel,
         "language": language.language,
-        "addchild": start.addchild,
+        "addchild": family.addchild,
         # owners and school administrators
         "newschool": owner.newschool,
         "invite": invites.invite,
-        "invites": invites.invites_command,
+        "invites": invite_list.invites_command,
         "classes": school_setup.classes_command,
         "subjects": school_setup.subjects_command,
         "settings": settings.settings_command,

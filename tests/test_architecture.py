@@ -21,13 +21,10 @@ MAX_FUNCTION_LINES = 80
 # list can only shrink.
 OVERSIZED_FILES: set[str] = {
     "bot/demo/seeding.py",
-    "handlers/onboarding/invites.py",
 }
 OVERSIZED_FUNCTIONS: set[str] = {
     "bot/render/charts.py:class_week",
     "handlers/reports/export.py:write_export",
-    "handlers/school/settings.py:on_act",
-    "handlers/school/setup.py:on_act",
 }
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from handlers.kit.callbacks import MAX_BYTES, CallbackData, pack, unpack, unpack_as
-from handlers.onboarding import invites, language, owner, start
+from handlers.onboarding import invite_list, invites, language, owner, start
 from handlers.school import setup as school_setup
 
 
@@ -191,7 +191,7 @@ def worst_case(cls: type[CallbackData], **values: Any) -> CallbackData:
         (invites.InviteGradeButton, {}),
         (invites.InviteClassButton, {}),
         (invites.InviteValidityButton, {}),
-        (invites.InviteRevokeButton, {}),
+        (invite_list.InviteRevokeButton, {}),
         (school_setup.SetupSchoolButton, {}),
         (school_setup.SetupButton, {}),
         (language.LanguageButton, {"locale": "zh_Hans"}),

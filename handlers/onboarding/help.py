@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from telegram import Update
 
 from bot.domain.menus import commands_for
-from bot.domain.roles import Capability
+from bot.domain.roles import Capability, Roles
 from bot.i18n import _, format_list, ngettext
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
 from handlers.kit.replies import say, say_lines
+from storage import onboarding as onboarding_store
 from storage import repo
-from storage.models import District, School, SchoolClass, Subject, Teaching
 
 
 def capability_intro(cap: Capability) -> str:
@@ -63,63 +62,12 @@ async def help_command(update: Update, context: Ctx) -> None:
 
 async def me(update: Update, context: Ctx) -> None:
     """Everything the bot knows this person may see: their roles and their own children."""
-    session = context.session
     user = await current_user(context, update)
     roles = await roles_of(context, user.id)
     lines = [_("{name}, this is what I know about you:").format(name=user.display_name)]
-    if roles.owner:
-        lines.append("• " + _("Owner of this bot"))
-    if roles.supervisor_districts:
-        for district in await session.scalars(
-            select(District).where(District.id.in_(roles.supervisor_districts))
-        ):
-            lines.append("• " + _("Supervisor of {district}").format(district=district.name))
-    school_ids = (
-        roles.admin_schools
-        | roles.handler_schools
-        | roles.teacher_schools
-        | {s for s, _g in roles.grade_leader}
-    )
-    schools = {s.id: s.name for s in await repo.schools_by_ids(session, set(school_ids))}
-    for school_id in sorted(roles.admin_schools):
-        lines.append("• " + _("Administrator of {school}").format(school=schools[school_id]))
-    for school_id in sorted(roles.handler_schools):
-        lines.append("• " + _("Complaint handler at {school}").format(school=schools[school_id]))
-    for school_id, grade in sorted(roles.grade_leader):
-        lines.append(
-            "• "
-            + _("Grade leader of grade {grade} at {school}").format(
-                grade=grade, school=schools[school_id]
-            )
-        )
-    if roles.teacher_schools:
-        rows = (
-            await session.execute(
-                select(School.name, SchoolClass.name, Subject.name)
-                .select_from(Teaching)
-                .join(SchoolClass, SchoolClass.id == Teaching.class_id)
-                .join(School, School.id == SchoolClass.school_id)
-                .join(Subject, Subject.id == Teaching.subject_id)
-                .where(Teaching.user_id == user.id)
-                .order_by(School.name, SchoolClass.grade, SchoolClass.name, Subject.position)
-            )
-        ).all()
-        # One line per school and subject: "Teacher of Maths in 5A, 5B and 5C at ...".
-        by_subject: dict[tuple[str, str], list[str]] = {}
-        for school_name, class_name, subject_name in rows:
-            by_subject.setdefault((school_name, subject_name), []).append(class_name)
-        for (school_name, subject_name), class_names in by_subject.items():
-            lines.append(
-                "• "
-                + _("Teacher of {subject} in {klass} at {school}").format(
-                    subject=subject_name, klass=format_list(class_names), school=school_name
-                )
-            )
-        if not rows:
-            for school_id in sorted(roles.teacher_schools):
-                lines.append("• " + _("Teacher at {school}").format(school=schools[school_id]))
-    children = await repo.children_of(session, user.id)
-    for child in children:
+    lines += await staff_lines(context, roles)
+    lines += await teacher_lines(context, roles, user.id)
+    for child in await repo.children_of(context.session, user.id):
         lines.append(
             "• "
             + _("Parent of {child}, class {klass} at {school}").format(
@@ -132,6 +80,63 @@ async def me(update: Update, context: Ctx) -> None:
         count = len(lines) - 1
         lines.append(ngettext("{n} role in all.", "{n} roles in all.", count).format(n=count))
     await say_lines(update, lines)
+
+
+async def staff_lines(context: Ctx, roles: Roles) -> list[str]:
+    """Owner, supervisor, administrator, complaint handler and grade leader roles."""
+    session = context.session
+    lines = ["• " + _("Owner of this bot")] if roles.owner else []
+    if roles.supervisor_districts:
+        for district in await onboarding_store.districts_by_ids(
+            session, roles.supervisor_districts
+        ):
+            lines.append("• " + _("Supervisor of {district}").format(district=district.name))
+    schools = await school_names(context, roles)
+    for school_id in sorted(roles.admin_schools):
+        lines.append("• " + _("Administrator of {school}").format(school=schools[school_id]))
+    for school_id in sorted(roles.handler_schools):
+        lines.append("• " + _("Complaint handler at {school}").format(school=schools[school_id]))
+    for school_id, grade in sorted(roles.grade_leader):
+        lines.append(
+            "• "
+            + _("Grade leader of grade {grade} at {school}").format(
+                grade=grade, school=schools[school_id]
+            )
+        )
+    return lines
+
+
+async def school_names(context: Ctx, roles: Roles) -> dict[int, str]:
+    school_ids = (
+        roles.admin_schools
+        | roles.handler_schools
+        | roles.teacher_schools
+        | {s for s, _g in roles.grade_leader}
+    )
+    return {s.id: s.name for s in await repo.schools_by_ids(context.session, set(school_ids))}
+
+
+async def teacher_lines(context: Ctx, roles: Roles, user_id: int) -> list[str]:
+    """One line per school and subject: "Teacher of Maths in 5A, 5B and 5C at ..."."""
+    if not roles.teacher_schools:
+        return []
+    rows = await onboarding_store.teaching_of(context.session, user_id)
+    if not rows:
+        schools = await school_names(context, roles)
+        return [
+            "• " + _("Teacher at {school}").format(school=schools[school_id])
+            for school_id in sorted(roles.teacher_schools)
+        ]
+    by_subject: dict[tuple[str, str], list[str]] = {}
+    for school_name, class_name, subject_name in rows:
+        by_subject.setdefault((school_name, subject_name), []).append(class_name)
+    return [
+        "• "
+        + _("Teacher of {subject} in {klass} at {school}").format(
+            subject=subject_name, klass=format_list(class_names), school=school_name
+        )
+        for (school_name, subject_name), class_names in by_subject.items()
+    ]
 
 
 async def cancel(update: Update, context: Ctx) -> None:

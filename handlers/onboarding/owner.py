@@ -131,49 +131,58 @@ async def on_district(update: Update, context: Ctx, data: NewSchoolDistrictButto
     )
 
 
-async def on_text(update: Update, context: Ctx, dialog: Dialog) -> None:
+def typed_text(update: Update) -> str | None:
     message = update.effective_message
-    raw = message.text if message else None
-    if dialog.step == NewSchoolStep.DISTRICT_NAME:
-        checked = clean_text(raw, min_len=2, max_len=120)
-        if checked.value is None:
-            error = text_error(checked.error, checked.limit)
-            await say(update, error + "\n\n" + district_name_question())
-            return
-        # A district typed again by name is the existing one, not a namesake.
-        same = [
-            d
-            for d in await repo.districts(context.session)
-            if d.name.casefold() == checked.value.casefold()
-        ]
-        district_id, district_name = (same[0].id, same[0].name) if same else (0, checked.value)
-        repo.update_dialog(
-            dialog, NewSchoolStep.NAME, district_id=district_id, district_name=district_name
-        )
-        await context.session.commit()
-        await say(update, school_name_question())
-    elif dialog.step == NewSchoolStep.NAME:
-        checked = clean_text(raw, min_len=2, max_len=120)
-        if checked.value is None:
-            error = text_error(checked.error, checked.limit)
-            await say(update, error + "\n\n" + school_name_question())
-            return
-        repo.update_dialog(dialog, NewSchoolStep.TIMEZONE, name=checked.value)
-        await context.session.commit()
-        await ask_timezone(update, context, dialog)
-    elif dialog.step == NewSchoolStep.TIMEZONE:
-        name = (raw or "").strip()
-        zone = canonical_timezone(name)
-        if zone is None:
-            error = _(
-                '"{name}" is not a time zone I know. Type a name like Asia/Shanghai or '
-                "Europe/Moscow, or pick one of the buttons."
-            ).format(name=name[:60])
-            await ask_timezone(update, context, dialog, error=error)
-            return
-        await set_timezone(update, context, dialog, zone)
-    else:
-        await say(update, _("Please use the buttons above, or /cancel."))
+    return message.text if message else None
+
+
+async def on_district_name(update: Update, context: Ctx, dialog: Dialog) -> None:
+    checked = clean_text(typed_text(update), min_len=2, max_len=120)
+    if checked.value is None:
+        error = text_error(checked.error, checked.limit)
+        await say(update, error + "\n\n" + district_name_question())
+        return
+    # A district typed again by name is the existing one, not a namesake.
+    same = [
+        d
+        for d in await repo.districts(context.session)
+        if d.name.casefold() == checked.value.casefold()
+    ]
+    district_id, district_name = (same[0].id, same[0].name) if same else (0, checked.value)
+    repo.update_dialog(
+        dialog, NewSchoolStep.NAME, district_id=district_id, district_name=district_name
+    )
+    await context.session.commit()
+    await say(update, school_name_question())
+
+
+async def on_school_name(update: Update, context: Ctx, dialog: Dialog) -> None:
+    checked = clean_text(typed_text(update), min_len=2, max_len=120)
+    if checked.value is None:
+        error = text_error(checked.error, checked.limit)
+        await say(update, error + "\n\n" + school_name_question())
+        return
+    repo.update_dialog(dialog, NewSchoolStep.TIMEZONE, name=checked.value)
+    await context.session.commit()
+    await ask_timezone(update, context, dialog)
+
+
+async def on_timezone_name(update: Update, context: Ctx, dialog: Dialog) -> None:
+    name = (typed_text(update) or "").strip()
+    zone = canonical_timezone(name)
+    if zone is None:
+        error = _(
+            '"{name}" is not a time zone I know. Type a name like Asia/Shanghai or '
+            "Europe/Moscow, or pick one of the buttons."
+        ).format(name=name[:60])
+        await ask_timezone(update, context, dialog, error=error)
+        return
+    await set_timezone(update, context, dialog, zone)
+
+
+async def on_other_text(update: Update, context: Ctx, dialog: Dialog) -> None:
+    """Text at a step that waits for a button."""
+    await say(update, _("Please use the buttons above, or /cancel."))
 
 
 def timezone_choices(default: str) -> list[str]:

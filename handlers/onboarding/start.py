@@ -4,23 +4,22 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import timedelta
 
-from sqlalchemy import select
 from telegram import Update
 
 from bot.domain.roles import InviteRole, Role
 from bot.domain.validate import TextError, clean_person_name
-from bot.i18n import _, ngettext
+from bot.i18n import _
 from handlers.kit.callbacks import CallbackData
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
 from handlers.kit.menus import refresh_menu
-from handlers.kit.replies import Rows, answer, refuse_stale, say
+from handlers.kit.replies import answer, refuse_stale, say
 from handlers.kit.router import dialog_for
-from handlers.onboarding.links import invite_link, teaching_summary
+from handlers.onboarding.links import teaching_summary
+from storage import onboarding as onboarding_store
 from storage import repo
-from storage.models import Child, Dialog, District, Invite, ParentLink, School, SchoolClass, Subject
+from storage.models import Child, Dialog, District, Invite, ParentLink, School, SchoolClass
 
 DIALOG = "child"
 
@@ -130,12 +129,7 @@ async def grant_staff_role(context: Ctx, user_id: int, invite: Invite) -> str:
     await repo.add_membership(session, user_id, role, school_id=school.id, invite_id=invite.id)
     if role == Role.TEACHER:
         # Only pairs whose class and subject still exist: one may have been deleted since.
-        class_ids = set(
-            await session.scalars(select(SchoolClass.id).where(SchoolClass.school_id == school.id))
-        )
-        subject_ids = set(
-            await session.scalars(select(Subject.id).where(Subject.school_id == school.id))
-        )
+        class_ids, subject_ids = await onboarding_store.class_and_subject_ids(session, school.id)
         pairs = [
             (int(c), int(s))
             for c, s in invite.teaching
@@ -174,14 +168,7 @@ async def child_question(update: Update, context: Ctx, dialog: Dialog, error: st
         await session.commit()
         await say(update, problem_text(repo.InviteProblem.UNKNOWN))
         return
-    roster = list(
-        await session.scalars(
-            select(Child)
-            .where(Child.class_id == klass.id, ~Child.id.in_(select(ParentLink.child_id)))
-            .order_by(Child.name)
-            .limit(60)
-        )
-    )
+    roster = await onboarding_store.unlinked_roster(session, klass.id, 60)
     text = _("Class {klass} at {school}.").format(klass=klass.name, school=school.name) + "\n\n"
     if error:
         text = error + "\n\n" + text
@@ -227,12 +214,7 @@ async def on_roster_pick(update: Update, context: Ctx, data: RosterPickButton) -
     child = await session.get(Child, data.child_id)
     # Only a child of the roster: in this class and not linked to anyone (else a forged
     # button would show another family's child).
-    linked = child is not None and (
-        await session.scalar(
-            select(ParentLink.parent_id).where(ParentLink.child_id == child.id).limit(1)
-        )
-        is not None
-    )
+    linked = child is not None and await onboarding_store.child_is_linked(session, child.id)
     if child is None or child.class_id != dialog.data.get("class_id") or linked:
         await refuse_stale(update)
         return
@@ -300,74 +282,3 @@ async def join_family(update: Update, context: Ctx, invite: Invite) -> None:
     await session.commit()
     await tell_linked(update, context, child)
     await refresh_menu(context, session, user)
-
-
-FAMILY_INVITE_DAYS = 7
-
-
-@dataclass(frozen=True)
-class FamilyInviteButton(CallbackData, prefix="fam"):
-    """A parent asks for a link for their child's other parent."""
-
-    child_id: int
-
-
-async def addchild(update: Update, context: Ctx) -> None:
-    """/addchild (a parent's menu): another child joins through the link of their class; a
-    child's other parent through a one-time link made here (so the child is not duplicated)."""
-    user = await current_user(context, update)
-    children = await repo.children_of(context.session, user.id)
-    text = _(
-        "To link another child, open the invite link of their class: the school gives one "
-        "link per class. Ask the class teacher or the school office for it."
-    )
-    if not children:
-        await say(update, text)
-        return
-    text += "\n\n" + _(
-        "Your child's other parent can join with a link made here: it links them to the same "
-        "child, works once, and only for a few days."
-    )
-    rows: Rows = [
-        [
-            (
-                _("A link for {child}'s other parent").format(child=c.name),
-                FamilyInviteButton(c.child_id),
-            )
-        ]
-        for c in children
-    ]
-    await say(update, text, rows)
-
-
-async def on_family_invite(update: Update, context: Ctx, data: FamilyInviteButton) -> None:
-    session = context.session
-    user = await current_user(context, update)
-    link = await session.get(ParentLink, (user.id, data.child_id))
-    child = await session.get(Child, data.child_id)
-    klass = await session.get(SchoolClass, child.class_id) if child else None
-    if link is None or child is None or klass is None:
-        await refuse_stale(update)
-        return
-    invite = await repo.create_invite(
-        session,
-        role=InviteRole.PARENT,
-        created_by=user.id,
-        now=context.now(),
-        valid_for=timedelta(days=FAMILY_INVITE_DAYS),
-        max_uses=1,
-        school_id=klass.school_id,
-        class_id=klass.id,
-        child_id=child.id,
-    )
-    await session.commit()
-    await answer(update)
-    await say(
-        update,
-        ngettext(
-            "Send this link to {child}'s other parent. It works once, for {n} day:\n{link}",
-            "Send this link to {child}'s other parent. It works once, for {n} days:\n{link}",
-            FAMILY_INVITE_DAYS,
-        ).format(child=child.name, n=FAMILY_INVITE_DAYS, link=invite_link(context, invite.code)),
-        edit=True,
-    )

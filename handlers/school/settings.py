@@ -4,22 +4,21 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import date, timedelta
 
-from sqlalchemy import delete, select
 from telegram import Update
 
-from bot.domain.calendar import format_school_days, local_now, parse_school_days
+from bot.domain.calendar import local_now, parse_school_days
 from bot.domain.load import OverCapMode
-from bot.domain.validate import parse_date_range, parse_int, parse_time
-from bot.i18n import _, babel_locale, format_date, format_minutes, format_time, ngettext
+from bot.domain.validate import parse_int, parse_time
+from bot.i18n import _, babel_locale, format_minutes, format_time, ngettext
 from handlers.kit.callbacks import CallbackData
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
-from handlers.kit.replies import Button, Rows, answer, refuse_stale, say
+from handlers.kit.replies import Rows, answer, refuse_stale, say
 from handlers.kit.router import admin_dialog_for, dialog_for
 from storage import repo
-from storage.models import CalendarDay, Dialog, School
+from storage import school as school_store
+from storage.models import Dialog, School
 
 DIALOG = "settings"
 MAX_CAP = 600
@@ -120,13 +119,7 @@ def cap_value(school: School, field: str) -> str:
 async def settings_text(context: Ctx, school: School) -> str:
     days = " ".join(weekday_name(d) for d in sorted(parse_school_days(school.school_days)))
     today = local_now(school.timezone, context.now()).date()
-    upcoming = list(
-        await context.session.scalars(
-            select(CalendarDay)
-            .where(CalendarDay.school_id == school.id, CalendarDay.day >= today)
-            .order_by(CalendarDay.day)
-        )
-    )
+    upcoming = await school_store.upcoming_calendar_days(context.session, school.id, today)
     holidays = sum(1 for c in upcoming if c.kind == "holiday")
     makeup = sum(1 for c in upcoming if c.kind == "makeup")
     lines = [
@@ -200,243 +193,213 @@ async def show_menu(update: Update, context: Ctx, dialog: Dialog, school: School
     )
 
 
-async def on_act(update: Update, context: Ctx, data: SettingsButton) -> None:
-    found = await admin_dialog_for(context, update, DIALOG, data.token)
-    if found is None:
+# -- buttons: one handler per action (the table is in handlers.registry). Each checks first and
+# answers the press once, after the decision: a callback query can be answered only once, so
+# an alert after a plain answer would never be shown.
+
+
+async def pressed(
+    update: Update, context: Ctx, data: SettingsButton
+) -> tuple[Dialog, School] | None:
+    """The settings dialog and its school when the presser still administers it."""
+    return await admin_dialog_for(context, update, DIALOG, data.token)
+
+
+def back_to(token: str, act: SettingsAction = SettingsAction.MENU) -> Rows:
+    return [[(_("⬅ Back"), SettingsButton(token, act))]]
+
+
+async def on_done(update: Update, context: Ctx, data: SettingsButton) -> None:
+    if (found := await pressed(update, context, data)) is None:
+        return
+    dialog, _school = found
+    await answer(update)
+    await repo.end_dialog(context.session, dialog.user_id)
+    await context.session.commit()
+    await say(update, _("Saved."), edit=True)
+
+
+async def on_menu(update: Update, context: Ctx, data: SettingsButton) -> None:
+    if (found := await pressed(update, context, data)) is None:
+        return
+    await answer(update)
+    await show_menu(update, context, *found)
+
+
+async def on_caps(update: Update, context: Ctx, data: SettingsButton) -> None:
+    if (found := await pressed(update, context, data)) is None:
         return
     dialog, school = found
-    session = context.session
-    t = dialog.token
     await answer(update)
-    if data.act == SettingsAction.DONE:
-        await repo.end_dialog(session, dialog.user_id)
-        await session.commit()
-        await say(update, _("Saved."), edit=True)
-    elif data.act == SettingsAction.MENU:
-        await show_menu(update, context, dialog, school)
-    elif data.act == SettingsAction.CAPS:
-        rows: Rows = [
-            [
-                (
-                    f"{cap_field_label(f)}: {cap_value(school, f)}",
-                    SettingsButton(t, SettingsAction.CAP, i),
-                )
-            ]
-            for i, f in enumerate(CAP_FIELDS)
-        ]
-        rows.append([(_("⬅ Back"), SettingsButton(t, SettingsAction.MENU))])
-        await say(update, _("Which limit do you want to change?"), rows, edit=True)
-    elif data.act == SettingsAction.CAP and 0 <= data.value < len(CAP_FIELDS):
-        field = CAP_FIELDS[data.value]
-        repo.update_dialog(dialog, SettingsStep.CAP, field=field)
-        await session.commit()
-        rows = []
-        if field in NULLABLE_CAPS:
-            label = _("Same as school days") if field == "cap_non_school_day" else _("No limit")
-            rows.append([(label, SettingsButton(t, SettingsAction.CAP_NONE))])
-        rows.append([(_("⬅ Back"), SettingsButton(t, SettingsAction.MENU))])
-        await say(
-            update,
-            _("{field}: type the limit in minutes (0-{max}).").format(
-                field=cap_field_label(field), max=MAX_CAP
-            ),
-            rows,
-            edit=True,
-        )
-    elif data.act == SettingsAction.CAP_NONE and dialog.data.get("field") in NULLABLE_CAPS:
-        setattr(school, dialog.data["field"], None)
-        await session.commit()
-        await show_menu(update, context, dialog, school)
-    elif data.act == SettingsAction.MODE:
-        rows = [
-            [
-                (
-                    ("✅ " if school.over_cap_mode == m else "") + mode_label(m),
-                    SettingsButton(t, SettingsAction.SET_MODE, i),
-                )
-            ]
-            for i, m in enumerate(MODES)
-        ]
-        rows.append([(_("⬅ Back"), SettingsButton(t, SettingsAction.MENU))])
-        await say(update, _("What happens when homework goes over the limit?"), rows, edit=True)
-    elif data.act == SettingsAction.SET_MODE and 0 <= data.value < len(MODES):
-        school.over_cap_mode = MODES[data.value].value
-        await session.commit()
-        await show_menu(update, context, dialog, school)
-    elif data.act == SettingsAction.TIMES:
-        rows = [
-            [
-                (
-                    f"{time_field_label(f)}: {format_time(getattr(school, f))}",
-                    SettingsButton(t, SettingsAction.TIME, i),
-                )
-            ]
-            for i, f in enumerate(TIME_FIELDS)
-        ]
-        rows.append([(_("⬅ Back"), SettingsButton(t, SettingsAction.MENU))])
-        await say(update, _("Which time do you want to change?"), rows, edit=True)
-    elif data.act == SettingsAction.TIME and 0 <= data.value < len(TIME_FIELDS):
-        field = TIME_FIELDS[data.value]
-        repo.update_dialog(dialog, SettingsStep.TIME, field=field)
-        await session.commit()
-        await say(
-            update,
-            _("{field}: type the time as HH:MM (school time, {timezone}).").format(
-                field=time_field_label(field), timezone=school.timezone
-            ),
-            [[(_("⬅ Back"), SettingsButton(t, SettingsAction.MENU))]],
-            edit=True,
-        )
-    elif data.act == SettingsAction.DAYS:
-        await show_days(update, dialog, school)
-    elif data.act == SettingsAction.TOGGLE_DAY and 1 <= data.value <= 7:
-        days = set(parse_school_days(school.school_days))
-        days ^= {data.value}
-        if not days:
-            await answer(update, _("At least one school day is needed."), alert=True)
-            return
-        school.school_days = format_school_days(frozenset(days))
-        await session.commit()
-        await show_days(update, dialog, school)
-    elif data.act == SettingsAction.CALENDAR:
-        await show_calendar(update, context, dialog, school)
-    elif data.act in (SettingsAction.ADD_HOLIDAYS, SettingsAction.ADD_MAKEUP):
-        step = (
-            SettingsStep.HOLIDAYS
-            if data.act == SettingsAction.ADD_HOLIDAYS
-            else SettingsStep.MAKEUP
-        )
-        repo.update_dialog(dialog, step)
-        await session.commit()
-        await say(
-            update,
-            _(
-                "Type a date or a range of dates, e.g. 2026-10-01 or 2026-10-01 - 2026-10-07 "
-                "(at most 62 days)."
-            ),
-            [[(_("⬅ Back"), SettingsButton(t, SettingsAction.CALENDAR))]],
-            edit=True,
-        )
-    elif data.act == SettingsAction.REMOVE_DAY:
-        try:
-            day = date.fromordinal(data.value)
-        except (ValueError, OverflowError):
-            await refuse_stale(update)
-            return
-        await session.execute(
-            delete(CalendarDay).where(CalendarDay.school_id == school.id, CalendarDay.day == day)
-        )
-        await session.commit()
-        await show_calendar(update, context, dialog, school)
-    else:
-        await refuse_stale(update)
-
-
-async def show_days(update: Update, dialog: Dialog, school: School) -> None:
-    repo.update_dialog(dialog, SettingsStep.DAYS)
-    days = parse_school_days(school.school_days)
-    t = dialog.token
-    buttons: list[Button] = [
-        (
-            ("✅ " if d in days else "") + weekday_name(d),
-            SettingsButton(t, SettingsAction.TOGGLE_DAY, d),
-        )
-        for d in range(1, 8)
-    ]
-    rows: Rows = [buttons[:4], buttons[4:], [(_("⬅ Back"), SettingsButton(t, SettingsAction.MENU))]]
-    await say(update, _("Tap a weekday to switch it on or off:"), rows, edit=True)
-
-
-async def show_calendar(update: Update, context: Ctx, dialog: Dialog, school: School) -> None:
-    repo.update_dialog(dialog, SettingsStep.CALENDAR)
-    await context.session.commit()
-    today = local_now(school.timezone, context.now()).date()
-    entries = list(
-        await context.session.scalars(
-            select(CalendarDay)
-            .where(CalendarDay.school_id == school.id, CalendarDay.day >= today)
-            .order_by(CalendarDay.day)
-            .limit(30)
-        )
-    )
-    t = dialog.token
-    lines = [_("Upcoming holidays and make-up school days:")]
-    rows: Rows = []
-    for entry in entries:
-        kind = _("holiday") if entry.kind == "holiday" else _("make-up school day")
-        lines.append(f"• {format_date(entry.day)}: {kind}")
-        rows.append(
-            [
-                (
-                    _("Remove {day}").format(day=format_date(entry.day)),
-                    SettingsButton(t, SettingsAction.REMOVE_DAY, entry.day.toordinal()),
-                )
-            ]
-        )
-    if not entries:
-        lines.append(_("None."))
-    rows.insert(
-        0,
+    rows: Rows = [
         [
-            (_("Add holidays"), SettingsButton(t, SettingsAction.ADD_HOLIDAYS)),
-            (_("Add make-up days"), SettingsButton(t, SettingsAction.ADD_MAKEUP)),
-        ],
+            (
+                f"{cap_field_label(f)}: {cap_value(school, f)}",
+                SettingsButton(dialog.token, SettingsAction.CAP, i),
+            )
+        ]
+        for i, f in enumerate(CAP_FIELDS)
+    ]
+    rows += back_to(dialog.token)
+    await say(update, _("Which limit do you want to change?"), rows, edit=True)
+
+
+async def on_cap(update: Update, context: Ctx, data: SettingsButton) -> None:
+    if (found := await pressed(update, context, data)) is None:
+        return
+    dialog, _school = found
+    if not 0 <= data.value < len(CAP_FIELDS):
+        await refuse_stale(update)
+        return
+    await answer(update)
+    field = CAP_FIELDS[data.value]
+    repo.update_dialog(dialog, SettingsStep.CAP, field=field)
+    await context.session.commit()
+    rows: Rows = []
+    if field in NULLABLE_CAPS:
+        label = _("Same as school days") if field == "cap_non_school_day" else _("No limit")
+        rows.append([(label, SettingsButton(dialog.token, SettingsAction.CAP_NONE))])
+    rows += back_to(dialog.token)
+    await say(
+        update,
+        _("{field}: type the limit in minutes (0-{max}).").format(
+            field=cap_field_label(field), max=MAX_CAP
+        ),
+        rows,
+        edit=True,
     )
-    rows.append([(_("⬅ Back"), SettingsButton(t, SettingsAction.MENU))])
-    await say(update, "\n".join(lines), rows[:40], edit=update.callback_query is not None)
 
 
-async def on_text(update: Update, context: Ctx, dialog: Dialog) -> None:
-    session = context.session
-    message = update.effective_message
-    raw = message.text if message else None
-    school = await session.get(School, dialog.data.get("school_id"))
+async def on_cap_none(update: Update, context: Ctx, data: SettingsButton) -> None:
+    if (found := await pressed(update, context, data)) is None:
+        return
+    dialog, school = found
+    if dialog.data.get("field") not in NULLABLE_CAPS:
+        await refuse_stale(update)
+        return
+    await answer(update)
+    setattr(school, dialog.data["field"], None)
+    await context.session.commit()
+    await show_menu(update, context, dialog, school)
+
+
+async def on_mode(update: Update, context: Ctx, data: SettingsButton) -> None:
+    if (found := await pressed(update, context, data)) is None:
+        return
+    dialog, school = found
+    await answer(update)
+    rows: Rows = [
+        [
+            (
+                ("✅ " if school.over_cap_mode == m else "") + mode_label(m),
+                SettingsButton(dialog.token, SettingsAction.SET_MODE, i),
+            )
+        ]
+        for i, m in enumerate(MODES)
+    ]
+    rows += back_to(dialog.token)
+    await say(update, _("What happens when homework goes over the limit?"), rows, edit=True)
+
+
+async def on_set_mode(update: Update, context: Ctx, data: SettingsButton) -> None:
+    if (found := await pressed(update, context, data)) is None:
+        return
+    dialog, school = found
+    if not 0 <= data.value < len(MODES):
+        await refuse_stale(update)
+        return
+    await answer(update)
+    school.over_cap_mode = MODES[data.value].value
+    await context.session.commit()
+    await show_menu(update, context, dialog, school)
+
+
+async def on_times(update: Update, context: Ctx, data: SettingsButton) -> None:
+    if (found := await pressed(update, context, data)) is None:
+        return
+    dialog, school = found
+    await answer(update)
+    rows: Rows = [
+        [
+            (
+                f"{time_field_label(f)}: {format_time(getattr(school, f))}",
+                SettingsButton(dialog.token, SettingsAction.TIME, i),
+            )
+        ]
+        for i, f in enumerate(TIME_FIELDS)
+    ]
+    rows += back_to(dialog.token)
+    await say(update, _("Which time do you want to change?"), rows, edit=True)
+
+
+async def on_time(update: Update, context: Ctx, data: SettingsButton) -> None:
+    if (found := await pressed(update, context, data)) is None:
+        return
+    dialog, school = found
+    if not 0 <= data.value < len(TIME_FIELDS):
+        await refuse_stale(update)
+        return
+    await answer(update)
+    field = TIME_FIELDS[data.value]
+    repo.update_dialog(dialog, SettingsStep.TIME, field=field)
+    await context.session.commit()
+    await say(
+        update,
+        _("{field}: type the time as HH:MM (school time, {timezone}).").format(
+            field=time_field_label(field), timezone=school.timezone
+        ),
+        back_to(dialog.token),
+        edit=True,
+    )
+
+
+# -- text, by the dialog's step (the table is in handlers.registry)
+
+
+async def typed_for(update: Update, context: Ctx, dialog: Dialog) -> School | None:
+    """The dialog's school when its author still administers it (else says so)."""
+    school = await context.session.get(School, dialog.data.get("school_id"))
     roles = await roles_of(context, dialog.user_id)
     if school is None or not roles.administers(school.id):
         await say(update, _("This is no longer available."))
+        return None
+    return school
+
+
+def typed_text(update: Update) -> str | None:
+    message = update.effective_message
+    return message.text if message else None
+
+
+async def on_cap_text(update: Update, context: Ctx, dialog: Dialog) -> None:
+    if (school := await typed_for(update, context, dialog)) is None:
         return
-    if dialog.step == SettingsStep.CAP:
-        minutes = parse_int(raw, 0, MAX_CAP)
-        if minutes is None:
-            await say(
-                update,
-                _("Please type a whole number of minutes from 0 to {max}.").format(max=MAX_CAP),
-            )
-            return
-        setattr(school, dialog.data["field"], minutes)
-        await session.commit()
-        await show_menu(update, context, dialog, school)
-    elif dialog.step == SettingsStep.TIME:
-        value = parse_time(raw)
-        if value is None:
-            await say(update, _("Please type a time like 17:30."))
-            return
-        setattr(school, dialog.data["field"], value)
-        await session.commit()
-        await show_menu(update, context, dialog, school)
-    elif dialog.step in (SettingsStep.HOLIDAYS, SettingsStep.MAKEUP):
-        parsed = parse_date_range(raw)
-        if parsed is None:
-            await say(
-                update,
-                _(
-                    "Please type a date like 2026-10-01, or a range like 2026-10-01 - 2026-10-07 "
-                    "of at most 62 days."
-                ),
-            )
-            return
-        kind = "holiday" if dialog.step == SettingsStep.HOLIDAYS else "makeup"
-        first, last = parsed
-        days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
-        await session.execute(
-            delete(CalendarDay).where(CalendarDay.school_id == school.id, CalendarDay.day.in_(days))
-        )
-        session.add_all(CalendarDay(school_id=school.id, day=d, kind=kind) for d in days)
-        await session.commit()
+    minutes = parse_int(typed_text(update), 0, MAX_CAP)
+    if minutes is None:
         await say(
             update,
-            ngettext("{n} day saved.", "{n} days saved.", len(days)).format(n=len(days)),
+            _("Please type a whole number of minutes from 0 to {max}.").format(max=MAX_CAP),
         )
-        await show_calendar(update, context, dialog, school)
-    else:
-        await say(update, _("Please use the buttons above, or /cancel."))
+        return
+    setattr(school, dialog.data["field"], minutes)
+    await context.session.commit()
+    await show_menu(update, context, dialog, school)
+
+
+async def on_time_text(update: Update, context: Ctx, dialog: Dialog) -> None:
+    if (school := await typed_for(update, context, dialog)) is None:
+        return
+    value = parse_time(typed_text(update))
+    if value is None:
+        await say(update, _("Please type a time like 17:30."))
+        return
+    setattr(school, dialog.data["field"], value)
+    await context.session.commit()
+    await show_menu(update, context, dialog, school)
+
+
+async def on_other_text(update: Update, context: Ctx, dialog: Dialog) -> None:
+    """Text at a step that waits for a button."""
+    if await typed_for(update, context, dialog) is None:
+        return
+    await say(update, _("Please use the buttons above, or /cancel."))

@@ -14,14 +14,15 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.domain.menus import commands_for
+from bot.domain.presets import SUBJECT_PRESETS
 from bot.domain.roles import Capability, InviteRole, Role
 from bot.i18n import format_list, use_locale
-from handlers.onboarding import invites, owner
+from handlers.onboarding import invite_labels, invites, owner
+from handlers.onboarding.invite_list import InviteRevokeButton
 from handlers.onboarding.invites import (
     InviteClassButton,
     InviteDistrictButton,
     InviteGradeButton,
-    InviteRevokeButton,
     InviteRoleButton,
     InviteToggleButton,
     InviteValidityButton,
@@ -31,7 +32,6 @@ from handlers.onboarding.owner import (
     NewSchoolDistrictButton,
     NewSchoolTimezoneButton,
 )
-from handlers.school import setup as school_setup
 from handlers.school.setup import SetupAction, SetupButton
 from storage.db import SessionMaker
 from storage.models import (
@@ -184,7 +184,7 @@ async def new_school(owner_user: FakeUser, bot: BotProcess, db: SessionMaker) ->
 async def set_up_subjects(a: FakeUser) -> None:
     none_yet = t(EN, "Subjects of {school}: {subjects}", school=SCHOOL, subjects=t(EN, "none yet"))
     await send(a, "/subjects", none_yet)
-    preset = list(school_setup.SUBJECT_PRESETS["en"])
+    preset = list(SUBJECT_PRESETS["en"])
     await tap(
         a,
         SetupButton,
@@ -270,7 +270,7 @@ async def set_up_classes(a: FakeUser, db: SessionMaker) -> None:
 
 def invites_head(role: InviteRole, validity: str) -> re.Pattern[str]:
     with use_locale(EN):
-        label = invites.role_label(role)
+        label = invite_labels.role_label(role)
     return t_re(EN, "Invite link for a {role}{scope} ({validity}):", role=label, validity=validity)
 
 
@@ -342,7 +342,7 @@ async def test_onboarding_chain(bot: BotProcess, api: FakeBotAPI, db: SessionMak
     assert "2A" in adam.last.button_texts
     await tap(adam, InviteToggleButton, t(EN, "Who may use the link, and for how long?"), item=0)
     with use_locale(EN):
-        staff_validity = invites.validity_label(invites.STAFF_VALIDITY[0])
+        staff_validity = invite_labels.validity_label(invite_labels.STAFF_VALIDITY[0])
     link_msg = await tap(
         adam, InviteValidityButton, invites_head(InviteRole.TEACHER, staff_validity), option=0
     )
@@ -393,7 +393,7 @@ async def test_onboarding_chain(bot: BotProcess, api: FakeBotAPI, db: SessionMak
     await tap(adam, InviteRoleButton, t(EN, "Parents of which class?"), role=InviteRole.PARENT)
     await tap(adam, InviteClassButton, t(EN, "Who may use the link, and for how long?"), label="2B")
     with use_locale(EN):
-        parent_validity = invites.validity_label(invites.PARENT_VALIDITY[0])
+        parent_validity = invite_labels.validity_label(invite_labels.PARENT_VALIDITY[0])
     link_msg = await tap(
         adam, InviteValidityButton, invites_head(InviteRole.PARENT, parent_validity), option=0
     )

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.domain.roles import InviteRole, Role
+from handlers.onboarding.invite_list import InviteRevokeButton
 from handlers.onboarding.invites import (
     InviteClassButton,
     InviteDistrictButton,
     InviteGradeButton,
-    InviteRevokeButton,
     InviteRoleButton,
     InviteSchoolButton,
     InviteStep,

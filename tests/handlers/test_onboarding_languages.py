@@ -12,7 +12,12 @@ from bot.domain.naming import class_name
 from bot.domain.presets import SUBJECT_PRESETS
 from bot.domain.roles import InviteRole, Role
 from bot.i18n import format_list, use_locale
-from handlers.onboarding.invites import PARENT_VALIDITY, STAFF_VALIDITY, role_label, validity_label
+from handlers.onboarding.invite_labels import (
+    PARENT_VALIDITY,
+    STAFF_VALIDITY,
+    role_label,
+    validity_label,
+)
 from storage.models import Child, Membership, ParentLink, SchoolClass, Teaching
 from tests.handlers.onboarding_kit import (
     assert_speaks,

@@ -81,6 +81,26 @@ async def test_change_cap_mode_times_days_and_calendar(bot: Harness) -> None:
     ]
 
 
+async def test_the_last_school_day_cannot_be_switched_off_and_the_alert_is_shown(
+    bot: Harness,
+) -> None:
+    """Issue 16: the press is answered once, after the decision, so the alert reaches the user."""
+    school_id = await seed(bot)
+    admin = bot.user(ADMIN, "Admin")
+    await bot.send(admin, "/settings")
+    await bot.tap(admin, "School days")
+    for day in ("Mon", "Tue", "Wed", "Thu"):
+        await bot.tap(admin, day)
+        assert admin.answered_callbacks[-1].text is None  # a plain answer, no alert
+    answers = len(admin.answered_callbacks)
+    keyboard = await bot.tap(admin, "Fri")
+    assert len(admin.answered_callbacks) == answers + 1
+    alert = admin.answered_callbacks[-1]
+    assert (alert.text, alert.show_alert) == ("At least one school day is needed.", True)
+    assert "✅ Fri" in keyboard.button_texts  # still on
+    assert (await school(bot, school_id)).school_days == "5"
+
+
 async def test_teacher_cannot_open_settings_or_forge_buttons(bot: Harness) -> None:
     school_id = await seed(bot)
     teacher = bot.user(TEACHER, "Wang")

@@ -1,0 +1,267 @@
+"""/invite, after the role: its scope. A supervisor's district, an owner's pick of any school
+for its administrator, a teacher's subjects and classes, a grade leader's grade, the parents'
+class (or every class); then the validity (invites.py)."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.domain.roles import InviteRole
+from bot.i18n import _
+from handlers.kit.callbacks import CallbackData
+from handlers.kit.context import Ctx
+from handlers.kit.gate import roles_of
+from handlers.kit.replies import Button, Rows, answer, refuse_stale, say
+from handlers.kit.router import dialog_for
+from handlers.onboarding.invites import (
+    DIALOG,
+    MAX_BUTTONS,
+    InviteClassButton,
+    InviteDistrictButton,
+    InviteGradeButton,
+    InviteRoleButton,
+    InviteSchoolButton,
+    InviteStep,
+    InviteToggleButton,
+    ask_validity,
+    can_invite,
+)
+from storage import onboarding as onboarding_store
+from storage import repo
+from storage.models import Dialog, District, SchoolClass, Subject
+
+MAX_CLASS_BUTTONS = 48  # beyond this many classes, a parent invite asks for the grade first
+
+
+async def on_role(update: Update, context: Ctx, data: InviteRoleButton) -> None:
+    dialog = await dialog_for(context, update, DIALOG, data.token)
+    if dialog is None or dialog.step != InviteStep.ROLE:
+        if dialog is not None:
+            await refuse_stale(update)
+        return
+    roles = await roles_of(context, dialog.user_id)
+    owner_menu = bool(dialog.data.get("owner_menu"))
+    school_id = None if owner_menu else dialog.data.get("school_id")
+    if not can_invite(roles, data.role, school_id) or (
+        owner_menu and data.role not in (InviteRole.SUPERVISOR, InviteRole.SCHOOL_ADMIN)
+    ):
+        await refuse_stale(update)
+        return
+    await answer(update)
+    repo.update_dialog(dialog, role=data.role)
+    if data.role == InviteRole.SUPERVISOR:
+        await ask_district(update, context, dialog)
+    elif owner_menu:  # an owner inviting a school administrator: pick any school
+        await ask_any_school(update, context, dialog)
+    else:
+        await SCOPE_QUESTIONS.get(data.role, ask_validity)(update, context, dialog)
+
+
+async def ask_district(update: Update, context: Ctx, dialog: Dialog) -> None:
+    repo.update_dialog(dialog, InviteStep.DISTRICT)
+    await context.session.commit()
+    districts = await repo.districts(context.session)
+    if not districts:
+        await say(update, _("There is no district yet: create a school with /newschool."))
+        return
+    rows: Rows = [
+        [(d.name, InviteDistrictButton(dialog.token, d.id))] for d in districts[:MAX_BUTTONS]
+    ]
+    await say(update, _("Supervisor of which district?"), rows, edit=True)
+
+
+async def ask_any_school(update: Update, context: Ctx, dialog: Dialog) -> None:
+    repo.update_dialog(dialog, InviteStep.SCHOOL)
+    await context.session.commit()
+    schools = await onboarding_store.schools_by_name(context.session, MAX_BUTTONS)
+    if not schools:
+        await say(update, _("There is no school yet: create one with /newschool."), edit=True)
+        return
+    rows: Rows = [[(s.name, InviteSchoolButton(dialog.token, s.id))] for s in schools]
+    await say(update, _("Administrator of which school?"), rows, edit=True)
+
+
+async def ask_subjects(update: Update, context: Ctx, dialog: Dialog) -> None:
+    repo.update_dialog(dialog, InviteStep.SUBJECTS, subjects=[], classes=[])
+    await context.session.commit()
+    await ask_toggle(update, context, dialog, InviteStep.SUBJECTS)
+
+
+async def ask_grade(update: Update, context: Ctx, dialog: Dialog) -> None:
+    repo.update_dialog(dialog, InviteStep.GRADE)
+    await context.session.commit()
+    classes = await repo.classes_of(context.session, int(dialog.data.get("school_id") or 0))
+    grades = sorted({c.grade for c in classes})
+    if not grades:
+        await say(update, _("Set up the classes first with /classes."))
+        return
+    await say(update, _("Grade leader of which grade?"), grade_rows(dialog, grades), edit=True)
+
+
+async def ask_parent_class(update: Update, context: Ctx, dialog: Dialog) -> None:
+    repo.update_dialog(dialog, InviteStep.CLASS)
+    await context.session.commit()
+    classes = await repo.classes_of(context.session, int(dialog.data.get("school_id") or 0))
+    if not classes:
+        await say(update, _("Set up the classes first with /classes."))
+        return
+    every: list[Button] = [(_("Every class (one link each)"), InviteClassButton(dialog.token, 0))]
+    if len(classes) > MAX_CLASS_BUTTONS:  # too many for one keyboard: the grade first
+        rows: Rows = [*grade_rows(dialog, sorted({c.grade for c in classes})), every]
+        await say(update, _("Parents of which grade?"), rows, edit=True)
+        return
+    rows = [*class_rows(dialog, classes), every]
+    await say(update, _("Parents of which class?"), rows, edit=True)
+
+
+def grade_rows(dialog: Dialog, grades: list[int]) -> Rows:
+    return [
+        [
+            (_("Grade {n}").format(n=g), InviteGradeButton(dialog.token, g))
+            for g in grades[i : i + 4]
+        ]
+        for i in range(0, len(grades), 4)
+    ]
+
+
+def class_rows(dialog: Dialog, classes: list[SchoolClass]) -> Rows:
+    return [
+        [(c.name, InviteClassButton(dialog.token, c.id)) for c in classes[i : i + 4]]
+        for i in range(0, min(len(classes), MAX_CLASS_BUTTONS), 4)
+    ]
+
+
+async def on_district(update: Update, context: Ctx, data: InviteDistrictButton) -> None:
+    """An owner picks the district of a supervisor invite."""
+    dialog = await dialog_for(context, update, DIALOG, data.token)
+    if dialog is None:
+        return
+    roles = await roles_of(context, dialog.user_id)
+    district = await context.session.get(District, data.district_id)
+    if (
+        not roles.owner
+        or district is None
+        or dialog.step != InviteStep.DISTRICT
+        or dialog.data.get("role") != InviteRole.SUPERVISOR
+    ):
+        await refuse_stale(update)
+        return
+    repo.update_dialog(dialog, district_id=district.id)
+    await answer(update)
+    await ask_validity(update, context, dialog)
+
+
+async def ask_toggle(update: Update, context: Ctx, dialog: Dialog, step: InviteStep) -> None:
+    session = context.session
+    school_id = int(dialog.data["school_id"])
+    chosen = set(dialog.data.get("subjects" if step == InviteStep.SUBJECTS else "classes", []))
+    if step == InviteStep.SUBJECTS:
+        items = [(s.id, s.name) for s in await repo.subjects_of(session, school_id)]
+        prompt = _("Which subjects does the teacher teach? Tap to select, then Next.")
+        empty = _("Set up the subjects first with /subjects.")
+    else:
+        items = [(c.id, c.name) for c in await repo.classes_of(session, school_id)]
+        prompt = _("In which classes? Tap to select, then Next.")
+        empty = _("Set up the classes first with /classes.")
+    if not items:
+        await say(update, empty)
+        return
+    buttons = [
+        (
+            ("✅ " if item_id in chosen else "") + name,
+            InviteToggleButton(dialog.token, step, item_id),
+        )
+        for item_id, name in items[: MAX_BUTTONS * 2]
+    ]
+    rows: list[list[tuple[str, CallbackData | str]]] = [
+        list(buttons[i : i + 3]) for i in range(0, len(buttons), 3)
+    ]
+    rows.append([(_("Next ➡"), InviteToggleButton(dialog.token, step, 0))])
+    await say(update, prompt, rows, edit=True)
+
+
+async def on_toggle(update: Update, context: Ctx, data: InviteToggleButton) -> None:
+    dialog = await dialog_for(context, update, DIALOG, data.token)
+    if dialog is None:
+        return
+    if dialog.step != data.step or data.step not in (InviteStep.SUBJECTS, InviteStep.CLASSES):
+        await refuse_stale(update)
+        return
+    session = context.session
+    key = "subjects" if data.step == InviteStep.SUBJECTS else "classes"
+    chosen: list[int] = list(dialog.data.get(key, []))
+    if data.item == 0:
+        if not chosen:
+            await answer(update, _("Select at least one first."), alert=True)
+            return
+        await answer(update)
+        if data.step == InviteStep.SUBJECTS:
+            repo.update_dialog(dialog, InviteStep.CLASSES)
+            await session.commit()
+            await ask_toggle(update, context, dialog, InviteStep.CLASSES)
+        else:
+            await ask_validity(update, context, dialog)
+        return
+    school_id = int(dialog.data["school_id"])
+    item: Subject | SchoolClass | None
+    if data.step == InviteStep.SUBJECTS:
+        item = await session.get(Subject, data.item)
+    else:
+        item = await session.get(SchoolClass, data.item)
+    if item is None or item.school_id != school_id:
+        await refuse_stale(update)
+        return
+    if data.item in chosen:
+        chosen.remove(data.item)
+    else:
+        chosen.append(data.item)
+    dialog.data = {**dialog.data, key: chosen}
+    await session.commit()
+    await answer(update)
+    await ask_toggle(update, context, dialog, data.step)
+
+
+async def on_grade(update: Update, context: Ctx, data: InviteGradeButton) -> None:
+    """A grade: of a grade leader's invite, or (step CLASS) to list a big school's classes."""
+    dialog = await dialog_for(context, update, DIALOG, data.token)
+    if dialog is None:
+        return
+    classes = [
+        c
+        for c in await repo.classes_of(context.session, int(dialog.data.get("school_id") or 0))
+        if c.grade == data.grade
+    ]
+    if dialog.step not in (InviteStep.GRADE, InviteStep.CLASS) or not classes:
+        await refuse_stale(update)
+        return
+    await answer(update)
+    if dialog.step == InviteStep.CLASS:
+        rows = class_rows(dialog, classes)
+        await say(update, _("Parents of which class?"), rows, edit=True)
+        return
+    repo.update_dialog(dialog, grade=data.grade)
+    await ask_validity(update, context, dialog)
+
+
+async def on_class(update: Update, context: Ctx, data: InviteClassButton) -> None:
+    dialog = await dialog_for(context, update, DIALOG, data.token)
+    if dialog is None or dialog.step != InviteStep.CLASS:
+        if dialog is not None:
+            await refuse_stale(update)
+        return
+    if data.class_id:
+        klass = await context.session.get(SchoolClass, data.class_id)
+        if klass is None or klass.school_id != dialog.data.get("school_id"):
+            await refuse_stale(update)
+            return
+    await answer(update)
+    repo.update_dialog(dialog, class_id=data.class_id)
+    await ask_validity(update, context, dialog)
+
+
+# The question after the role, for a school's roles with a scope (the others: validity).
+SCOPE_QUESTIONS = {
+    InviteRole.TEACHER: ask_subjects,
+    InviteRole.GRADE_LEADER: ask_grade,
+    InviteRole.PARENT: ask_parent_class,
+}

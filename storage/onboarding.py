@@ -1,0 +1,64 @@
+"""Queries of joining and inviting: class lists offered to parents, what a user teaches, schools
+and districts to pick from."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Child, District, ParentLink, School, SchoolClass, Subject, Teaching
+
+
+async def schools_by_name(session: AsyncSession, limit: int) -> list[School]:
+    """Every school (up to `limit`), by name: an owner picks one."""
+    return list(await session.scalars(select(School).order_by(School.name).limit(limit)))
+
+
+async def districts_by_ids(session: AsyncSession, ids: Collection[int]) -> list[District]:
+    return list(await session.scalars(select(District).where(District.id.in_(ids))))
+
+
+async def teaching_of(session: AsyncSession, user_id: int) -> list[tuple[str, str, str]]:
+    """(school, class, subject) names of what a teacher teaches, by school, class and subject."""
+    rows = await session.execute(
+        select(School.name, SchoolClass.name, Subject.name)
+        .select_from(Teaching)
+        .join(SchoolClass, SchoolClass.id == Teaching.class_id)
+        .join(School, School.id == SchoolClass.school_id)
+        .join(Subject, Subject.id == Teaching.subject_id)
+        .where(Teaching.user_id == user_id)
+        .order_by(School.name, SchoolClass.grade, SchoolClass.name, Subject.position)
+    )
+    return [(school, klass, subject) for school, klass, subject in rows.all()]
+
+
+async def class_and_subject_ids(session: AsyncSession, school_id: int) -> tuple[set[int], set[int]]:
+    """The ids of the school's classes and of its subjects (as they are now)."""
+    classes = await session.scalars(
+        select(SchoolClass.id).where(SchoolClass.school_id == school_id)
+    )
+    class_ids = set(classes)
+    subjects = await session.scalars(select(Subject.id).where(Subject.school_id == school_id))
+    return class_ids, set(subjects)
+
+
+async def unlinked_roster(session: AsyncSession, class_id: int, limit: int) -> list[Child]:
+    """Children on the class list that no parent has picked yet, by name."""
+    return list(
+        await session.scalars(
+            select(Child)
+            .where(Child.class_id == class_id, ~Child.id.in_(select(ParentLink.child_id)))
+            .order_by(Child.name)
+            .limit(limit)
+        )
+    )
+
+
+async def child_is_linked(session: AsyncSession, child_id: int) -> bool:
+    """Whether some parent is linked to the child."""
+    parent = await session.scalar(
+        select(ParentLink.parent_id).where(ParentLink.child_id == child_id).limit(1)
+    )
+    return parent is not None
