@@ -31,7 +31,6 @@ OVERSIZED_FUNCTIONS: set[str] = {
     "bot/render/charts.py:class_week",
     "handlers/complaints/handling.py:relay",
     "handlers/homework/posting.py:on_action",
-    "handlers/reports/export.py:write_export",
     "handlers/scheduler/tick.py:run_checks",
     "handlers/scheduler/weekly.py:school_messages",
     "handlers/school/settings.py:on_act",
