@@ -17,7 +17,6 @@ from datetime import date, datetime
 from typing import Any
 
 from babel.dates import format_interval, format_skeleton
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.calendar import SchoolCalendar
@@ -26,7 +25,7 @@ from bot.domain.load import cap_for
 from bot.domain.periods import Scope, days_of, week_of
 from bot.i18n import _, babel_locale, format_minutes, ngettext
 from bot.render import charts
-from storage import analytics
+from storage import analytics, report_queries
 from storage.homework import calendar_of, caps_of
 from storage.models import District, School, SchoolClass
 
@@ -497,15 +496,7 @@ async def calibration_lines(
     mine = [c for c in found if c.teacher_id == teacher_id]
     if not mine:
         return []
-    names = dict(
-        (
-            await session.execute(
-                select(SchoolClass.id, SchoolClass.name).where(
-                    SchoolClass.id.in_({c.class_id for c in mine})
-                )
-            )
-        ).all()
-    )
+    names = await report_queries.class_names(session, {c.class_id for c in mine})
     return [calibration_line(c, names.get(c.class_id, "?")) for c in mine]
 
 
