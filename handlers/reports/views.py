@@ -224,32 +224,13 @@ async def heat_picture(
         return None
     classes = await analytics.classes_of(session, scope)
     cal = await calendar_of(session, school)
-    by_key = {(r.class_id, r.day): r for r in rows}
     data_days = {r.day for r in rows}
     shown = [d for d in days_of(start, end) if cal.is_school_day(d) or d in data_days]
     buckets = day_buckets(shown)
-    heat_rows: list[charts.HeatRow] = []
-    for klass in classes:
-        cells: list[tuple[int, int | None] | None] = []
-        for bucket in buckets:
-            found = [by_key[(klass.id, d)] for d in bucket.days if (klass.id, d) in by_key]
-            if not found:
-                cells.append(None)
-                continue
-            written = round(sum(e.written for e in found) / len(found))
-            cap = Counter(e.cap for e in found).most_common(1)[0][0]
-            cells.append((written, cap))
-        heat_rows.append(charts.HeatRow(klass.name, tuple(cells)))
+    heat_rows = _heat_rows(classes, buckets, rows)
+    title = _heat_title(school.name, scope, start, end)
     over_classes = {r.class_id for r in rows if r.is_over}
     over_evenings = sum(1 for r in rows if r.is_over)
-    if scope.grade is not None:
-        title = _("{school}, grade {grade}: written homework, {period}").format(
-            school=school.name, grade=scope.grade, period=period_label(start, end)
-        )
-    else:
-        title = _("{school}: written homework by class, {period}").format(
-            school=school.name, period=period_label(start, end)
-        )
     note = ngettext(
         "{n} class over the limit, on {evenings} class-evenings",
         "{n} classes over the limit, on {evenings} class-evenings",
@@ -270,61 +251,44 @@ async def heat_picture(
     return Picture(tuple(images), caption_of([title, note, *extra]))
 
 
+def _heat_rows(
+    classes: Sequence[SchoolClass], buckets: Sequence[Bucket], rows: Sequence[analytics.Evening]
+) -> list[charts.HeatRow]:
+    """Per class, per bucket: the average written minutes over its evenings with homework and
+    the most common cap, or None without homework."""
+    by_key = {(r.class_id, r.day): r for r in rows}
+    heat_rows: list[charts.HeatRow] = []
+    for klass in classes:
+        cells: list[tuple[int, int | None] | None] = []
+        for bucket in buckets:
+            found = [by_key[(klass.id, d)] for d in bucket.days if (klass.id, d) in by_key]
+            if not found:
+                cells.append(None)
+                continue
+            written = round(sum(e.written for e in found) / len(found))
+            cap = Counter(e.cap for e in found).most_common(1)[0][0]
+            cells.append((written, cap))
+        heat_rows.append(charts.HeatRow(klass.name, tuple(cells)))
+    return heat_rows
+
+
+def _heat_title(school: str, scope: Scope, start: date, end: date) -> str:
+    if scope.grade is not None:
+        return _("{school}, grade {grade}: written homework, {period}").format(
+            school=school, grade=scope.grade, period=period_label(start, end)
+        )
+    return _("{school}: written homework by class, {period}").format(
+        school=school, period=period_label(start, end)
+    )
+
+
 async def school_summary(
     session: AsyncSession, scope: Scope, start: date, end: date, now: datetime
 ) -> list[str]:
     """The admin's summary lines: classes over the cap and on how many evenings, the top
     subjects by share, complaints opened, answered and late."""
     rows = await analytics.evenings(session, scope, start, end)
-    by_class: dict[int, list[analytics.Evening]] = defaultdict(list)
-    for r in rows:
-        by_class[r.class_id].append(r)
-    over = {
-        cid: [e for e in evenings if e.is_over]
-        for cid, evenings in by_class.items()
-        if any(e.is_over for e in evenings)
-    }
-    lines: list[str] = []
-    if not rows:
-        lines.append(_("No homework and no reports in this period."))
-    elif not over:
-        lines.append(
-            ngettext(
-                "The {n} class with homework stayed within the limit every evening.",
-                "All {n} classes with homework stayed within the limit every evening.",
-                len(by_class),
-            ).format(n=len(by_class))
-        )
-    else:
-        evenings = sum(len(v) for v in over.values())
-        lines.append(
-            ngettext(
-                "{over} of {n} class over the limit, on {evenings} class-evenings in all:",
-                "{over} of {n} classes over the limit, on {evenings} class-evenings in all:",
-                len(by_class),
-            ).format(over=len(over), n=len(by_class), evenings=evenings)
-        )
-        worst = sorted(over.values(), key=lambda v: (-len(v), v[0].grade, v[0].class_name))
-        for evenings_over in worst[:TOP_OVER_CLASSES]:
-            first = evenings_over[0]
-            peak = max(evenings_over, key=lambda e: max(e.written, e.median or 0))
-            lines.append(
-                ngettext(
-                    "• {class_name}: {n} evening, at most {peak} (limit {cap})",
-                    "• {class_name}: {n} evenings, at most {peak} (limit {cap})",
-                    len(evenings_over),
-                ).format(
-                    class_name=first.class_name,
-                    n=len(evenings_over),
-                    peak=format_minutes(round(max(peak.written, peak.median or 0))),
-                    cap=format_minutes(peak.cap or 0),
-                )
-            )
-        if len(worst) > TOP_OVER_CLASSES:
-            rest = len(worst) - TOP_OVER_CLASSES
-            lines.append(
-                ngettext("… and {n} more class", "… and {n} more classes", rest).format(n=rest)
-            )
+    lines = over_lines(rows)
     totals = await analytics.subject_totals(session, scope, start, end)
     whole = sum(m for _, m in totals)
     if whole:
@@ -336,6 +300,59 @@ async def school_summary(
         complaints_line(await analytics.complaint_figures(session, scope, start, end, now))
     )
     return lines
+
+
+def over_lines(rows: Sequence[analytics.Evening]) -> list[str]:
+    """How many classes went over the cap on how many evenings, and the worst of them."""
+    by_class: dict[int, list[analytics.Evening]] = defaultdict(list)
+    for r in rows:
+        by_class[r.class_id].append(r)
+    over = {
+        cid: [e for e in evenings if e.is_over]
+        for cid, evenings in by_class.items()
+        if any(e.is_over for e in evenings)
+    }
+    if not rows:
+        return [_("No homework and no reports in this period.")]
+    if not over:
+        return [
+            ngettext(
+                "The {n} class with homework stayed within the limit every evening.",
+                "All {n} classes with homework stayed within the limit every evening.",
+                len(by_class),
+            ).format(n=len(by_class))
+        ]
+    evenings = sum(len(v) for v in over.values())
+    lines = [
+        ngettext(
+            "{over} of {n} class over the limit, on {evenings} class-evenings in all:",
+            "{over} of {n} classes over the limit, on {evenings} class-evenings in all:",
+            len(by_class),
+        ).format(over=len(over), n=len(by_class), evenings=evenings)
+    ]
+    worst = sorted(over.values(), key=lambda v: (-len(v), v[0].grade, v[0].class_name))
+    lines += [_over_class_line(evenings_over) for evenings_over in worst[:TOP_OVER_CLASSES]]
+    if len(worst) > TOP_OVER_CLASSES:
+        rest = len(worst) - TOP_OVER_CLASSES
+        lines.append(
+            ngettext("… and {n} more class", "… and {n} more classes", rest).format(n=rest)
+        )
+    return lines
+
+
+def _over_class_line(evenings_over: Sequence[analytics.Evening]) -> str:
+    first = evenings_over[0]
+    peak = max(evenings_over, key=lambda e: max(e.written, e.median or 0))
+    return ngettext(
+        "• {class_name}: {n} evening, at most {peak} (limit {cap})",
+        "• {class_name}: {n} evenings, at most {peak} (limit {cap})",
+        len(evenings_over),
+    ).format(
+        class_name=first.class_name,
+        n=len(evenings_over),
+        peak=format_minutes(round(max(peak.written, peak.median or 0))),
+        cap=format_minutes(peak.cap or 0),
+    )
 
 
 def complaints_line(figures: dict[int, analytics.ComplaintFigures]) -> str:
@@ -372,6 +389,35 @@ async def district_picture(
     if not days and not outcomes:
         return None
     buckets = period_buckets(start, end)
+    weeks, shares = district_shares(buckets, schools, days, outcomes)
+    shown = shares[:MAX_SCHOOL_BARS]
+    title = _("{district}: homework limits and complaints, {period}").format(
+        district=district.name, period=period_label(start, end)
+    )
+    if len(shares) > len(shown):
+        lower = _("Schools: the {n} lowest of {total}").format(n=len(shown), total=len(shares))
+    else:
+        lower = _("Schools, lowest first")
+    labels = charts.DistrictLabels(
+        title=title,
+        within=_("Class-evenings within the limit"),
+        in_time=_("Complaints answered in time"),
+        weeks=_("The district, week by week")
+        if len(buckets) and len(buckets[0].days) <= 7
+        else _("The district, month by month"),
+        schools=lower,
+    )
+    png = await draw(charts.district, weeks, shown, labels)
+    return Picture((png,), caption_of([title]))
+
+
+def district_shares(
+    buckets: Sequence[Bucket],
+    schools: Sequence[analytics.SchoolInfo],
+    days: Sequence[analytics.SchoolDay],
+    outcomes: Sequence[analytics.ComplaintOutcome],
+) -> tuple[list[charts.Share], list[charts.Share]]:
+    """The district's shares per bucket, and each school's over the period, lowest first."""
     bucket_of = {d: i for i, b in enumerate(buckets) for d in b.days}
     week_ev = [0] * len(buckets)
     week_over = [0] * len(buckets)
@@ -405,25 +451,7 @@ async def district_picture(
         for s in schools
     ]
     shares.sort(key=lambda s: (s.within is None, s.within or 0, s.label))
-    shown = shares[:MAX_SCHOOL_BARS]
-    title = _("{district}: homework limits and complaints, {period}").format(
-        district=district.name, period=period_label(start, end)
-    )
-    if len(shares) > len(shown):
-        lower = _("Schools: the {n} lowest of {total}").format(n=len(shown), total=len(shares))
-    else:
-        lower = _("Schools, lowest first")
-    labels = charts.DistrictLabels(
-        title=title,
-        within=_("Class-evenings within the limit"),
-        in_time=_("Complaints answered in time"),
-        weeks=_("The district, week by week")
-        if len(buckets) and len(buckets[0].days) <= 7
-        else _("The district, month by month"),
-        schools=lower,
-    )
-    png = await draw(charts.district, weeks, shown, labels)
-    return Picture((png,), caption_of([title]))
+    return weeks, shares
 
 
 async def district_bulletin(
