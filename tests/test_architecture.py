@@ -28,7 +28,6 @@ OVERSIZED_FILES: set[str] = {
     "storage/scheduling.py",
 }
 OVERSIZED_FUNCTIONS: set[str] = {
-    "bot/render/charts.py:class_week",
     "handlers/complaints/handling.py:relay",
     "handlers/homework/posting.py:on_action",
     "handlers/scheduler/tick.py:run_checks",
