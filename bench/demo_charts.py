@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.config import Settings
-from bot.demo.seeding import DISTRICT_NAME, LEADER_GRADE, SCHOOL_NAME
+from bot.demo.data import DISTRICT_NAME, LEADER_GRADE, SCHOOL_NAME
 from bot.domain.calendar import local_today
 from bot.domain.periods import Scope, last_week, last_weeks, this_week
 from bot.i18n import LOCALES, use_locale

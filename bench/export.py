@@ -9,8 +9,8 @@ The synthetic district comes from `bench.daily_check` (default 5,000 schools x 3
 children reporting each evening). The database is DROPPED and rebuilt first unless
 `--no-build`: give it a database of its own.
 
-Timed: `handlers.export.write_export` (the four tables streamed from server-side cursors into
-an openpyxl write-only workbook and a zip of CSVs, spooled to temporary files) against a bare
+Timed: `handlers.reports.export.write_export` (the four tables streamed from server-side
+cursors into an XLSX workbook and a zip of CSVs, spooled to temporary files) against a bare
 streamed SELECT of the rows the export reads (pieces, class-evening loads, reports,
 complaints, no joins, no formatting, fetched in batches), and against the export's own four
 statements fetched and dropped ("queries only": the joins and the class-evening aggregate,

@@ -102,9 +102,9 @@ def test_pngs_of_phone_width_in_every_locale(locale: str) -> None:
 
 
 def test_a_cjk_font_is_registered_and_covers_chinese_and_cyrillic() -> None:
-    assert charts.CJK_FAMILY is not None, "no CJK font: install the mpl-font package"
+    assert charts.cjk_family() is not None, "no CJK font: install the mpl-font package"
     path = font_manager.findfont(
-        font_manager.FontProperties(family=charts.CJK_FAMILY), fallback_to_default=False
+        font_manager.FontProperties(family=charts.cjk_family()), fallback_to_default=False
     )
     font = FT2Font(path)
     labels = [
@@ -113,7 +113,7 @@ def test_a_cjk_font_is_registered_and_covers_chinese_and_cyrillic() -> None:
     text = "".join([*labels, *ZH_RU_SAMPLES])
     absent = sorted({ch for ch in text if not ch.isspace() and font.get_char_index(ord(ch)) == 0})
     assert absent == []
-    assert charts.FAMILIES[0] == charts.CJK_FAMILY
+    assert charts.font_families()[0] == charts.cjk_family()
 
 
 def test_a_missing_glyph_would_be_caught() -> None:

@@ -9,21 +9,22 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.demo.seeding import (
+from bot.demo.data import (
     CHILD_NAMES,
     FAKE_ID_MIN,
     LOW_GRADE_TEMPLATES,
     SUBJECTS,
     TEACHERS,
     TEMPLATES,
-    UnusableUserId,
+)
+from bot.demo.planning import (
     class_roster,
     demo_classes,
     is_over_evening,
     plan_evening,
     plan_reports,
-    run_demo,
 )
+from bot.demo.seeding import UnusableUserId, run_demo
 from bot.domain.load import HomeworkKind
 from storage import repo
 from storage.db import create_sessionmaker

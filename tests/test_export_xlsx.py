@@ -1,4 +1,4 @@
-"""The export's own sheet-row writer (`handlers.export.SheetRows`) writes the very XML openpyxl
+"""The export's own sheet-row writer (`bot.render.xlsx.SheetRows`) writes the very XML openpyxl
 writes for the same rows: the workbook is compared member by member with openpyxl's."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from handlers.reports.export import SheetRows, save_workbook
+from bot.render.xlsx import SheetRows, save_workbook
 
 ROWS: list[list[Any]] = [
     ["plain", 1, 2.5, date(2026, 11, 9), datetime(2026, 11, 9, 13, 5), None, "x"],

@@ -16,6 +16,7 @@ from telegram import Update
 from telegram.error import BadRequest, InvalidToken, NetworkError
 
 from bot.config import Settings, describe_error, help_table
+from bot.demo.seeding import UnusableUserId, run_demo
 
 log = logging.getLogger("qingfu")
 
@@ -134,8 +135,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.info("database is up to date")
         return 0
     if args.command == "demo":
-        from bot.demo.seeding import UnusableUserId, run_demo
-
         try:
             print(asyncio.run(run_demo(settings, args.user)))
         except UnusableUserId as error:

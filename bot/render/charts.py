@@ -4,6 +4,9 @@ Pure: each function takes plain data and labels already translated by the caller
 the PNG. No pyplot (no global figure state): every chart is its own `Figure`, so charts can be
 drawn from several tasks or threads.
 
+matplotlib (about a second to import, plus the font set-up) is imported inside the functions
+that draw, so the bot starts without it; the fonts are registered at the first chart.
+
 Fonts: Chinese needs a CJK font. The Noto Sans CJK SC file shipped by the `mpl-font` package
 (a project dependency; the font is under the SIL Open Font License) is registered with
 matplotlib at import without importing that package (its import hook rewrites matplotlib's
@@ -14,6 +17,7 @@ for any other glyph.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import io
 import logging
@@ -22,18 +26,14 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib import font_manager
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.colors import LinearSegmentedColormap
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.colors import Colormap
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +87,8 @@ def _packaged_font_dir() -> Path | None:
 
 def register_fonts() -> str | None:
     """Register the CJK font and return its family name; None when no CJK font exists."""
+    from matplotlib import font_manager  # lazy: see the module's docstring
+
     folder = _packaged_font_dir()
     if folder is not None:
         for name in CJK_FILES:
@@ -107,21 +109,35 @@ def register_fonts() -> str | None:
     return None
 
 
-CJK_FAMILY = register_fonts()
-FAMILIES = [f for f in (CJK_FAMILY, FALLBACK_FAMILY) if f]
+@functools.cache
+def cjk_family() -> str | None:
+    """The CJK family of every chart's text, registered at the first call."""
+    return register_fonts()
 
-RC: dict[str, Any] = {
-    "font.family": FAMILIES,
-    "font.size": FONT_PT,
-    "axes.titlesize": TITLE_PT,
-    "axes.labelsize": FONT_PT,
-    "xtick.labelsize": FONT_PT,
-    "ytick.labelsize": FONT_PT,
-    "legend.fontsize": SMALL_PT,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.unicode_minus": False,
-}
+
+def font_families() -> list[str]:
+    """The CJK family first, matplotlib's own for any glyph it lacks."""
+    return [f for f in (cjk_family(), FALLBACK_FAMILY) if f]
+
+
+@functools.cache
+def rc_params() -> dict[str, Any]:
+    """matplotlib settings of every chart (the off-screen Agg backend, fonts and sizes)."""
+    import matplotlib  # lazy: see the module's docstring
+
+    matplotlib.use("Agg")
+    return {
+        "font.family": font_families(),
+        "font.size": FONT_PT,
+        "axes.titlesize": TITLE_PT,
+        "axes.labelsize": FONT_PT,
+        "xtick.labelsize": FONT_PT,
+        "ytick.labelsize": FONT_PT,
+        "legend.fontsize": SMALL_PT,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.unicode_minus": False,
+    }
 
 
 TITLE_UNITS = 44
@@ -158,6 +174,9 @@ def wrap(text: str, units: int = TITLE_UNITS) -> str:
 
 
 def _figure(height_px: int) -> Figure:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # lazy: module docstring
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(WIDTH_PX / DPI, height_px / DPI), dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
     return figure
@@ -170,7 +189,9 @@ def _png(figure: Figure) -> bytes:
 
 
 def _rc() -> AbstractContextManager[None]:
-    return matplotlib.rc_context(RC)  # type: ignore[arg-type]
+    import matplotlib  # lazy: see the module's docstring
+
+    return matplotlib.rc_context(rc_params())  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------- a class's week
@@ -221,87 +242,121 @@ def class_week(days: Sequence[ClassDay], labels: ClassWeekLabels) -> bytes:
     with _rc():
         figure = _figure(1000 + 44 * legend_rows)
         ax = figure.add_subplot()
-        xs = list(range(len(days)))
-        for x, day in zip(xs, days, strict=True):
-            bottom = 0
-            for name, minutes in day.subjects:
-                ax.bar(x, minutes, bottom=bottom, color=colour[name], width=0.66)
-                bottom += minutes
-            if day.over:
-                ax.bar(x, max(bottom, 1), width=0.66, fill=False, edgecolor=OVER, linewidth=4)
-        caps = [d.cap for d in days]
-        for x, cap in zip(xs, caps, strict=True):
-            if cap is not None:
-                ax.hlines(cap, x - 0.45, x + 0.45, colors=CAP, linewidth=4)
-        for i in range(len(days) - 1):  # join equal caps of neighbours into one line
-            cap = caps[i]
-            if cap is not None and cap == caps[i + 1]:
-                ax.hlines(cap, i + 0.45, i + 0.55, colors=CAP, linewidth=4)
+        _stacked_bars(ax, days, colour)
+        _cap_lines(ax, [d.cap for d in days])
         peak = max(
             [d.written for d in days]
             + [d.cap or 0 for d in days]
             + [d.median or 0 for d in days]
             + [10]
         )
-        for x, day in zip(xs, days, strict=True):
-            if day.median is not None:
-                ax.plot(
-                    x,
-                    day.median,
-                    marker="D",
-                    markersize=16,
-                    color=MEDIAN,
-                    markeredgecolor="white",
-                    markeredgewidth=2,
-                    linestyle="none",
-                    zorder=5,
-                )
-                ax.annotate(
-                    day.median_note,
-                    (x, day.median),
-                    xytext=(14, 8),
-                    textcoords="offset points",
-                    fontsize=SMALL_PT,
-                    zorder=6,
-                )
-            if day.over:
-                top = max(day.written, day.median or 0)
-                ax.text(
-                    x,
-                    top + peak * 0.03,
-                    "!",
-                    ha="center",
-                    va="bottom",
-                    color=OVER,
-                    fontsize=TITLE_PT,
-                    fontweight="bold",
-                )
-        ax.set_xticks(xs, [d.label for d in days])
-        for tick, day in zip(ax.get_xticklabels(), days, strict=True):
-            if day.over:
-                tick.set_color(OVER)
-                tick.set_fontweight("bold")
-        ax.set_ylim(0, peak * 1.18)
-        ax.set_xlim(-0.6, len(days) - 0.4)
-        ax.set_ylabel(labels.minutes)
-        ax.set_title(wrap(labels.title), loc="left", fontweight="bold")
-        ax.grid(axis="y", alpha=0.3)
-        handles: list[Patch | Line2D] = [Patch(color=colour[s], label=s) for s in subjects]
-        handles += [
-            Line2D([], [], color=CAP, linewidth=4, label=labels.cap),
-            Line2D(
-                [],
-                [],
-                marker="D",
-                markersize=14,
-                color=MEDIAN,
-                linestyle="none",
-                label=labels.median,
-            ),
-            Patch(fill=False, edgecolor=OVER, linewidth=3, label=labels.over),
-        ]
-        figure.legend(handles=handles, loc="outside lower center", ncol=2, frameon=False)
+        _medians_and_marks(ax, days, peak)
+        _class_axes(ax, days, peak, labels)
+        figure.legend(
+            handles=_class_legend(subjects, colour, labels),
+            loc="outside lower center",
+            ncol=2,
+            frameon=False,
+        )
         return _png(figure)
+
+
+def _stacked_bars(ax: Axes, days: Sequence[ClassDay], colour: dict[str, str]) -> None:
+    """A bar per day stacked by subject; a day over the cap outlined in red."""
+    for x, day in enumerate(days):
+        bottom = 0
+        for name, minutes in day.subjects:
+            ax.bar(x, minutes, bottom=bottom, color=colour[name], width=0.66)
+            bottom += minutes
+        if day.over:
+            ax.bar(x, max(bottom, 1), width=0.66, fill=False, edgecolor=OVER, linewidth=4)
+
+
+def _cap_lines(ax: Axes, caps: Sequence[int | None]) -> None:
+    """The cap over each bar, joined into one line between neighbours with the same cap."""
+    for x, cap in enumerate(caps):
+        if cap is not None:
+            ax.hlines(cap, x - 0.45, x + 0.45, colors=CAP, linewidth=4)
+    for i in range(len(caps) - 1):
+        cap = caps[i]
+        if cap is not None and cap == caps[i + 1]:
+            ax.hlines(cap, i + 0.45, i + 0.55, colors=CAP, linewidth=4)
+
+
+def _medians_and_marks(ax: Axes, days: Sequence[ClassDay], peak: float) -> None:
+    """The parents' median as a diamond with its count, and a red "!" over a day over the
+    cap (above its bar or its median, whichever is higher)."""
+    for x, day in enumerate(days):
+        if day.median is not None:
+            ax.plot(
+                x,
+                day.median,
+                marker="D",
+                markersize=16,
+                color=MEDIAN,
+                markeredgecolor="white",
+                markeredgewidth=2,
+                linestyle="none",
+                zorder=5,
+            )
+            ax.annotate(
+                day.median_note,
+                (x, day.median),
+                xytext=(14, 8),
+                textcoords="offset points",
+                fontsize=SMALL_PT,
+                zorder=6,
+            )
+        if day.over:
+            top = max(day.written, day.median or 0)
+            ax.text(
+                x,
+                top + peak * 0.03,
+                "!",
+                ha="center",
+                va="bottom",
+                color=OVER,
+                fontsize=TITLE_PT,
+                fontweight="bold",
+            )
+
+
+def _class_axes(ax: Axes, days: Sequence[ClassDay], peak: float, labels: ClassWeekLabels) -> None:
+    """Day labels (red and bold for a day over the cap), limits, the y label and the title."""
+    xs = list(range(len(days)))
+    ax.set_xticks(xs, [d.label for d in days])
+    for tick, day in zip(ax.get_xticklabels(), days, strict=True):
+        if day.over:
+            tick.set_color(OVER)
+            tick.set_fontweight("bold")
+    ax.set_ylim(0, peak * 1.18)
+    ax.set_xlim(-0.6, len(days) - 0.4)
+    ax.set_ylabel(labels.minutes)
+    ax.set_title(wrap(labels.title), loc="left", fontweight="bold")
+    ax.grid(axis="y", alpha=0.3)
+
+
+def _class_legend(
+    subjects: Sequence[str], colour: dict[str, str], labels: ClassWeekLabels
+) -> list[Patch | Line2D]:
+    from matplotlib.lines import Line2D  # lazy: see the module's docstring
+    from matplotlib.patches import Patch
+
+    handles: list[Patch | Line2D] = [Patch(color=colour[s], label=s) for s in subjects]
+    handles += [
+        Line2D([], [], color=CAP, linewidth=4, label=labels.cap),
+        Line2D(
+            [],
+            [],
+            marker="D",
+            markersize=14,
+            color=MEDIAN,
+            linestyle="none",
+            label=labels.median,
+        ),
+        Patch(fill=False, edgecolor=OVER, linewidth=3, label=labels.over),
+    ]
+    return handles
 
 
 # ---------------------------------------------------------------- a school's week
@@ -324,17 +379,23 @@ class SchoolWeekLabels:
 
 HEAT_MAX = 1.5
 """Colours saturate at 150% of the cap."""
-HEAT = LinearSegmentedColormap.from_list(
-    "load",
-    [
-        (0.0, "#E8F5E9"),
-        (0.5 / HEAT_MAX, "#A5D6A7"),
-        (0.85 / HEAT_MAX, "#FFF59D"),
-        (1.0 / HEAT_MAX, "#FFB74D"),
-        (1.0 / HEAT_MAX + 0.001, "#E57373"),
-        (1.0, "#B71C1C"),
-    ],
+HEAT_COLOURS = (
+    (0.0, "#E8F5E9"),
+    (0.5 / HEAT_MAX, "#A5D6A7"),
+    (0.85 / HEAT_MAX, "#FFF59D"),
+    (1.0 / HEAT_MAX, "#FFB74D"),
+    (1.0 / HEAT_MAX + 0.001, "#E57373"),
+    (1.0, "#B71C1C"),
 )
+
+
+@functools.cache
+def heat_colormap() -> Colormap:
+    """Green within the cap, yellow and orange near it, red over; grey for no homework."""
+    from matplotlib.colors import LinearSegmentedColormap  # lazy: see the module's docstring
+
+    heat = LinearSegmentedColormap.from_list("load", list(HEAT_COLOURS))
+    return heat.with_extremes(bad="#F2F2F2")
 
 
 def ratio(written: int, cap: int | None) -> float:
@@ -349,7 +410,7 @@ def ratio(written: int, cap: int | None) -> float:
 def school_week(columns: Sequence[str], rows: Sequence[HeatRow], labels: SchoolWeekLabels) -> bytes:
     """One row per class, one column per evening: the written minutes written in each cell,
     coloured by minutes against the cap (green within, orange near, red over)."""
-    import numpy as np
+    import numpy as np  # lazy: see the module's docstring
 
     with _rc():
         height = 330 + 74 * max(len(rows), 1)
@@ -360,8 +421,9 @@ def school_week(columns: Sequence[str], rows: Sequence[HeatRow], labels: SchoolW
             for c, cell in enumerate(row.cells):
                 if cell is not None:
                     values[r, c] = ratio(*cell) / HEAT_MAX
-        cmap = HEAT.with_extremes(bad="#F2F2F2")
-        image = ax.imshow(np.ma.masked_invalid(values), cmap=cmap, vmin=0, vmax=1, aspect="auto")
+        image = ax.imshow(
+            np.ma.masked_invalid(values), cmap=heat_colormap(), vmin=0, vmax=1, aspect="auto"
+        )
         for r, row in enumerate(rows):
             for c, cell in enumerate(row.cells):
                 if cell is None:

@@ -25,7 +25,6 @@ import enum
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
 from telegram import Update
 
 from bot.domain.periods import (
@@ -48,7 +47,8 @@ from handlers.kit.replies import Button, Rows, answer, say, say_lines
 from handlers.kit.router import dialog_for
 from handlers.reports import export
 from handlers.reports import views as report_views
-from storage import repo
+from storage import repo, report_queries
+from storage.analytics import scopes
 from storage.models import Dialog, District, School, SchoolClass
 
 DIALOG = "reports"
@@ -151,8 +151,6 @@ async def scope_name(context: Ctx, scope: Scope) -> str:
 
 async def today_for(context: Ctx, scope: Scope) -> date:
     """Today in the scope's time zone (a district: its latest school date)."""
-    from storage.analytics import scopes
-
     schools = await scopes.schools_of(context.session, scope)
     return scopes.today_of(schools, context.now())
 
@@ -186,34 +184,20 @@ async def start(update: Update, context: Ctx, purpose: ReportPurpose) -> None:
 
 
 async def scope_rows(context: Ctx, roles: Roles, token: str) -> Rows:
+    """A row per supervised district, per school (with "a class…"), and for up to three
+    schools a row of their grades."""
     session = context.session
-    rows: Rows = []
-    districts = list(
-        await session.scalars(
-            select(District)
-            .where(District.id.in_(roles.supervisor_districts))
-            .order_by(District.name)
-        )
-    )
-    for d in districts:
-        rows.append(
-            [
-                (
-                    _("District: {name}").format(name=d.name),
-                    ReportScopeButton(token, ScopeKind.DISTRICT, d.id),
-                )
-            ]
-        )
-    schools = list(
-        await session.scalars(
-            select(School)
-            .where(
-                School.id.in_(roles.admin_schools)
-                | School.district_id.in_(roles.supervisor_districts)
+    rows: Rows = [
+        [
+            (
+                _("District: {name}").format(name=d.name),
+                ReportScopeButton(token, ScopeKind.DISTRICT, d.id),
             )
-            .order_by(School.name, School.id)
-            .limit(MAX_BUTTONS)
-        )
+        ]
+        for d in await report_queries.districts_by_name(session, roles.supervisor_districts)
+    ]
+    schools = await report_queries.schools_in_reach(
+        session, roles.admin_schools, roles.supervisor_districts, MAX_BUTTONS
     )
     for s in schools:
         rows.append(
@@ -223,19 +207,12 @@ async def scope_rows(context: Ctx, roles: Roles, token: str) -> Rows:
             ]
         )
         if len(schools) <= 3:
-            grades = sorted(
-                set(
-                    await session.scalars(
-                        select(SchoolClass.grade).where(SchoolClass.school_id == s.id)
-                    )
-                )
-            )
             buttons: list[Button] = [
                 (
                     _("Grade {grade}").format(grade=g),
                     ReportScopeButton(token, ScopeKind.GRADE, s.id, g),
                 )
-                for g in grades
+                for g in await report_queries.grades_of(session, s.id)
             ]
             rows += [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
     return rows
@@ -262,13 +239,8 @@ async def on_classes(update: Update, context: Ctx, data: ReportClassesButton) ->
         await refuse_scope(update)
         return
     await answer(update)
-    classes = list(
-        await context.session.scalars(
-            select(SchoolClass)
-            .where(SchoolClass.school_id == data.school_id)
-            .order_by(SchoolClass.grade, SchoolClass.name)
-            .limit(MAX_BUTTONS * 2)
-        )
+    classes = await report_queries.classes_by_grade(
+        context.session, data.school_id, MAX_BUTTONS * 2
     )
     if not classes:
         await say(update, _("This school has no classes yet."), edit=True)

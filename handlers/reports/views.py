@@ -17,7 +17,6 @@ from datetime import date, datetime
 from typing import Any
 
 from babel.dates import format_interval, format_skeleton
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.calendar import SchoolCalendar
@@ -26,7 +25,9 @@ from bot.domain.load import cap_for
 from bot.domain.periods import Scope, days_of, week_of
 from bot.i18n import _, babel_locale, format_minutes, ngettext
 from bot.render import charts
-from storage.analytics import complaints, loads, scopes
+from storage import report_queries
+from storage.analytics import complaints as analytics_complaints
+from storage.analytics import loads, scopes
 from storage.homework import calendar_of, caps_of
 from storage.models import District, School, SchoolClass
 
@@ -225,32 +226,13 @@ async def heat_picture(
         return None
     classes = await scopes.classes_of(session, scope)
     cal = await calendar_of(session, school)
-    by_key = {(r.class_id, r.day): r for r in rows}
     data_days = {r.day for r in rows}
     shown = [d for d in days_of(start, end) if cal.is_school_day(d) or d in data_days]
     buckets = day_buckets(shown)
-    heat_rows: list[charts.HeatRow] = []
-    for klass in classes:
-        cells: list[tuple[int, int | None] | None] = []
-        for bucket in buckets:
-            found = [by_key[(klass.id, d)] for d in bucket.days if (klass.id, d) in by_key]
-            if not found:
-                cells.append(None)
-                continue
-            written = round(sum(e.written for e in found) / len(found))
-            cap = Counter(e.cap for e in found).most_common(1)[0][0]
-            cells.append((written, cap))
-        heat_rows.append(charts.HeatRow(klass.name, tuple(cells)))
+    heat_rows = _heat_rows(classes, buckets, rows)
+    title = _heat_title(school.name, scope, start, end)
     over_classes = {r.class_id for r in rows if r.is_over}
     over_evenings = sum(1 for r in rows if r.is_over)
-    if scope.grade is not None:
-        title = _("{school}, grade {grade}: written homework, {period}").format(
-            school=school.name, grade=scope.grade, period=period_label(start, end)
-        )
-    else:
-        title = _("{school}: written homework by class, {period}").format(
-            school=school.name, period=period_label(start, end)
-        )
     note = ngettext(
         "{n} class over the limit, on {evenings} class-evenings",
         "{n} classes over the limit, on {evenings} class-evenings",
@@ -271,61 +253,44 @@ async def heat_picture(
     return Picture(tuple(images), caption_of([title, note, *extra]))
 
 
+def _heat_rows(
+    classes: Sequence[SchoolClass], buckets: Sequence[Bucket], rows: Sequence[loads.Evening]
+) -> list[charts.HeatRow]:
+    """Per class, per bucket: the average written minutes over its evenings with homework and
+    the most common cap, or None without homework."""
+    by_key = {(r.class_id, r.day): r for r in rows}
+    heat_rows: list[charts.HeatRow] = []
+    for klass in classes:
+        cells: list[tuple[int, int | None] | None] = []
+        for bucket in buckets:
+            found = [by_key[(klass.id, d)] for d in bucket.days if (klass.id, d) in by_key]
+            if not found:
+                cells.append(None)
+                continue
+            written = round(sum(e.written for e in found) / len(found))
+            cap = Counter(e.cap for e in found).most_common(1)[0][0]
+            cells.append((written, cap))
+        heat_rows.append(charts.HeatRow(klass.name, tuple(cells)))
+    return heat_rows
+
+
+def _heat_title(school: str, scope: Scope, start: date, end: date) -> str:
+    if scope.grade is not None:
+        return _("{school}, grade {grade}: written homework, {period}").format(
+            school=school, grade=scope.grade, period=period_label(start, end)
+        )
+    return _("{school}: written homework by class, {period}").format(
+        school=school, period=period_label(start, end)
+    )
+
+
 async def school_summary(
     session: AsyncSession, scope: Scope, start: date, end: date, now: datetime
 ) -> list[str]:
     """The admin's summary lines: classes over the cap and on how many evenings, the top
     subjects by share, complaints opened, answered and late."""
     rows = await loads.evenings(session, scope, start, end)
-    by_class: dict[int, list[loads.Evening]] = defaultdict(list)
-    for r in rows:
-        by_class[r.class_id].append(r)
-    over = {
-        cid: [e for e in evenings if e.is_over]
-        for cid, evenings in by_class.items()
-        if any(e.is_over for e in evenings)
-    }
-    lines: list[str] = []
-    if not rows:
-        lines.append(_("No homework and no reports in this period."))
-    elif not over:
-        lines.append(
-            ngettext(
-                "The {n} class with homework stayed within the limit every evening.",
-                "All {n} classes with homework stayed within the limit every evening.",
-                len(by_class),
-            ).format(n=len(by_class))
-        )
-    else:
-        evenings = sum(len(v) for v in over.values())
-        lines.append(
-            ngettext(
-                "{over} of {n} class over the limit, on {evenings} class-evenings in all:",
-                "{over} of {n} classes over the limit, on {evenings} class-evenings in all:",
-                len(by_class),
-            ).format(over=len(over), n=len(by_class), evenings=evenings)
-        )
-        worst = sorted(over.values(), key=lambda v: (-len(v), v[0].grade, v[0].class_name))
-        for evenings_over in worst[:TOP_OVER_CLASSES]:
-            first = evenings_over[0]
-            peak = max(evenings_over, key=lambda e: max(e.written, e.median or 0))
-            lines.append(
-                ngettext(
-                    "• {class_name}: {n} evening, at most {peak} (limit {cap})",
-                    "• {class_name}: {n} evenings, at most {peak} (limit {cap})",
-                    len(evenings_over),
-                ).format(
-                    class_name=first.class_name,
-                    n=len(evenings_over),
-                    peak=format_minutes(round(max(peak.written, peak.median or 0))),
-                    cap=format_minutes(peak.cap or 0),
-                )
-            )
-        if len(worst) > TOP_OVER_CLASSES:
-            rest = len(worst) - TOP_OVER_CLASSES
-            lines.append(
-                ngettext("… and {n} more class", "… and {n} more classes", rest).format(n=rest)
-            )
+    lines = over_lines(rows)
     totals = await loads.subject_totals(session, scope, start, end)
     whole = sum(m for _, m in totals)
     if whole:
@@ -334,13 +299,68 @@ async def school_summary(
             _("Top subjects by share of written minutes: {subjects}.").format(subjects=top)
         )
     lines.append(
-        complaints_line(await complaints.complaint_figures(session, scope, start, end, now))
+        complaints_line(
+            await analytics_complaints.complaint_figures(session, scope, start, end, now)
+        )
     )
     return lines
 
 
-def complaints_line(figures: dict[int, complaints.ComplaintFigures]) -> str:
-    total = complaints.ComplaintFigures()
+def over_lines(rows: Sequence[loads.Evening]) -> list[str]:
+    """How many classes went over the cap on how many evenings, and the worst of them."""
+    by_class: dict[int, list[loads.Evening]] = defaultdict(list)
+    for r in rows:
+        by_class[r.class_id].append(r)
+    over = {
+        cid: [e for e in evenings if e.is_over]
+        for cid, evenings in by_class.items()
+        if any(e.is_over for e in evenings)
+    }
+    if not rows:
+        return [_("No homework and no reports in this period.")]
+    if not over:
+        return [
+            ngettext(
+                "The {n} class with homework stayed within the limit every evening.",
+                "All {n} classes with homework stayed within the limit every evening.",
+                len(by_class),
+            ).format(n=len(by_class))
+        ]
+    evenings = sum(len(v) for v in over.values())
+    lines = [
+        ngettext(
+            "{over} of {n} class over the limit, on {evenings} class-evenings in all:",
+            "{over} of {n} classes over the limit, on {evenings} class-evenings in all:",
+            len(by_class),
+        ).format(over=len(over), n=len(by_class), evenings=evenings)
+    ]
+    worst = sorted(over.values(), key=lambda v: (-len(v), v[0].grade, v[0].class_name))
+    lines += [_over_class_line(evenings_over) for evenings_over in worst[:TOP_OVER_CLASSES]]
+    if len(worst) > TOP_OVER_CLASSES:
+        rest = len(worst) - TOP_OVER_CLASSES
+        lines.append(
+            ngettext("… and {n} more class", "… and {n} more classes", rest).format(n=rest)
+        )
+    return lines
+
+
+def _over_class_line(evenings_over: Sequence[loads.Evening]) -> str:
+    first = evenings_over[0]
+    peak = max(evenings_over, key=lambda e: max(e.written, e.median or 0))
+    return ngettext(
+        "• {class_name}: {n} evening, at most {peak} (limit {cap})",
+        "• {class_name}: {n} evenings, at most {peak} (limit {cap})",
+        len(evenings_over),
+    ).format(
+        class_name=first.class_name,
+        n=len(evenings_over),
+        peak=format_minutes(round(max(peak.written, peak.median or 0))),
+        cap=format_minutes(peak.cap or 0),
+    )
+
+
+def complaints_line(figures: dict[int, analytics_complaints.ComplaintFigures]) -> str:
+    total = analytics_complaints.ComplaintFigures()
     for f in figures.values():
         total.opened += f.opened
         total.answered += f.answered
@@ -369,43 +389,11 @@ async def district_picture(
     scope = Scope.of_district(district_id)
     schools = await scopes.schools_of(session, scope)
     days = await loads.school_days(session, scope, start, end)
-    outcomes = await complaints.complaint_outcomes(session, scope, start, end, now)
+    outcomes = await analytics_complaints.complaint_outcomes(session, scope, start, end, now)
     if not days and not outcomes:
         return None
     buckets = period_buckets(start, end)
-    bucket_of = {d: i for i, b in enumerate(buckets) for d in b.days}
-    week_ev = [0] * len(buckets)
-    week_over = [0] * len(buckets)
-    school_ev: dict[int, int] = defaultdict(int)
-    school_over: dict[int, int] = defaultdict(int)
-    for d in days:
-        i = bucket_of[d.day]
-        week_ev[i] += d.evenings
-        week_over[i] += d.over
-        school_ev[d.school_id] += d.evenings
-        school_over[d.school_id] += d.over
-    week_c = [complaints.ComplaintFigures() for _ in buckets]
-    school_c: dict[int, complaints.ComplaintFigures] = defaultdict(complaints.ComplaintFigures)
-    for o in outcomes:
-        for figures in (week_c[bucket_of[o.day]], school_c[o.school_id]):
-            figures.add(o)
-    weeks = [
-        charts.Share(
-            b.label,
-            1 - week_over[i] / week_ev[i] if week_ev[i] else None,
-            week_c[i].in_time_share,
-        )
-        for i, b in enumerate(buckets)
-    ]
-    shares = [
-        charts.Share(
-            s.name,
-            1 - school_over[s.id] / school_ev[s.id] if school_ev[s.id] else None,
-            school_c[s.id].in_time_share if s.id in school_c else None,
-        )
-        for s in schools
-    ]
-    shares.sort(key=lambda s: (s.within is None, s.within or 0, s.label))
+    weeks, shares = district_shares(buckets, schools, days, outcomes)
     shown = shares[:MAX_SCHOOL_BARS]
     title = _("{district}: homework limits and complaints, {period}").format(
         district=district.name, period=period_label(start, end)
@@ -427,6 +415,51 @@ async def district_picture(
     return Picture((png,), caption_of([title]))
 
 
+def district_shares(
+    buckets: Sequence[Bucket],
+    schools: Sequence[scopes.SchoolInfo],
+    days: Sequence[loads.SchoolDay],
+    outcomes: Sequence[analytics_complaints.ComplaintOutcome],
+) -> tuple[list[charts.Share], list[charts.Share]]:
+    """The district's shares per bucket, and each school's over the period, lowest first."""
+    bucket_of = {d: i for i, b in enumerate(buckets) for d in b.days}
+    week_ev = [0] * len(buckets)
+    week_over = [0] * len(buckets)
+    school_ev: dict[int, int] = defaultdict(int)
+    school_over: dict[int, int] = defaultdict(int)
+    for d in days:
+        i = bucket_of[d.day]
+        week_ev[i] += d.evenings
+        week_over[i] += d.over
+        school_ev[d.school_id] += d.evenings
+        school_over[d.school_id] += d.over
+    week_c = [analytics_complaints.ComplaintFigures() for _ in buckets]
+    school_c: dict[int, analytics_complaints.ComplaintFigures] = defaultdict(
+        analytics_complaints.ComplaintFigures
+    )
+    for o in outcomes:
+        for figures in (week_c[bucket_of[o.day]], school_c[o.school_id]):
+            figures.add(o)
+    weeks = [
+        charts.Share(
+            b.label,
+            1 - week_over[i] / week_ev[i] if week_ev[i] else None,
+            week_c[i].in_time_share,
+        )
+        for i, b in enumerate(buckets)
+    ]
+    shares = [
+        charts.Share(
+            s.name,
+            1 - school_over[s.id] / school_ev[s.id] if school_ev[s.id] else None,
+            school_c[s.id].in_time_share if s.id in school_c else None,
+        )
+        for s in schools
+    ]
+    shares.sort(key=lambda s: (s.within is None, s.within or 0, s.label))
+    return weeks, shares
+
+
 async def district_bulletin(
     session: AsyncSession, district_id: int, start: date, end: date, now: datetime
 ) -> list[str]:
@@ -438,7 +471,7 @@ async def district_bulletin(
     scope = Scope.of_district(district_id)
     schools = {s.id: s for s in await scopes.schools_of(session, scope)}
     counts = await loads.class_counts(session, scope, start, end)
-    outcomes = await complaints.complaint_outcomes(session, scope, start, end, now)
+    outcomes = await analytics_complaints.complaint_outcomes(session, scope, start, end, now)
     lines = [
         _("{district}, {period}").format(district=district.name, period=period_label(start, end))
     ]
@@ -459,7 +492,7 @@ async def district_bulletin(
         )
     else:
         lines.append(_("No homework and no reports in this period."))
-    total = complaints.ComplaintFigures()
+    total = analytics_complaints.ComplaintFigures()
     late: Counter[int] = Counter()
     for o in outcomes:
         total.add(o)
@@ -497,15 +530,7 @@ async def calibration_lines(
     mine = [c for c in found if c.teacher_id == teacher_id]
     if not mine:
         return []
-    names = dict(
-        (
-            await session.execute(
-                select(SchoolClass.id, SchoolClass.name).where(
-                    SchoolClass.id.in_({c.class_id for c in mine})
-                )
-            )
-        ).all()
-    )
+    names = await report_queries.class_names(session, {c.class_id for c in mine})
     return [calibration_line(c, names.get(c.class_id, "?")) for c in mine]
 
 
