@@ -51,6 +51,7 @@ from handlers.kit.replies import (
     refuse_stale,
     say,
 )
+from handlers.kit.sending import send_to_user
 from storage import complaints as store
 from storage import homework as hw
 from storage import repo
@@ -445,22 +446,9 @@ async def deliver_to(
 ) -> bool:
     """Message a user (no forwarding: the bot always sends its own message); False when they
     cannot be reached (then marked unreachable)."""
-    if not user.reachable:
-        return False
     chunks = pack_lines(text.split("\n"))  # a long card with its history: several messages
-    try:
-        for n, chunk in enumerate(chunks, 1):
-            markup = keyboard(rows) if rows and n == len(chunks) else None
-            await bot.send_message(user.id, "\n".join(chunk), reply_markup=markup)
-    except Forbidden:
-        await repo.set_reachable(session, user.id, False)
-        return False
-    except BadRequest as error:
-        if "chat not found" not in str(error).lower():
-            raise
-        await repo.set_reachable(session, user.id, False)
-        return False
-    return True
+    markup = keyboard(rows) if rows else None
+    return await send_to_user(bot, session, user, ["\n".join(c) for c in chunks], markup)
 
 
 async def deliver_photos(bot: Bot, user: User, photos: Sequence[str], caption: str) -> None:
