@@ -250,8 +250,8 @@ class SendStatus(enum.StrEnum):
     PENDING = "pending"  # claimed; the send is in flight (or the process died: never resent)
     SENT = "sent"
     RETRY = "retry"  # known not delivered (flood limit, network): the next attempt resends
-    UNREACHABLE = "unreachable"  # 403: the user blocked the bot
-    FAILED = "failed"  # Telegram refused it for good (e.g. chat not found)
+    UNREACHABLE = "unreachable"  # blocked the bot (403), or never opened it ("chat not found")
+    FAILED = "failed"  # Telegram refused the message itself for good (another 400)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ works out for every school in its own time zone and calendar which jobs are due 
 (missed ones included, `bot.schedule`), claims each run atomically
 (`storage.scheduling.claim_runs`) and runs the claimed ones in job order: the homework
 notice, the evening question, the daily check. Messages go through
-`handlers.delivery`, which sends each unique key once. Tests call `tick(app, now)` directly.
+`handlers.scheduler.outbox`, which sends each unique key once; the parents' messages are built
+in `handlers.scheduler.notices`. Tests call `tick(app, now)` directly.
 
 `notify_homework_change` is the hook the homework dialog calls after a piece is posted,
 edited or cancelled: parents who already had that evening's notice get a short update.
@@ -22,33 +23,32 @@ import socket
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import Application
 
 from bot.domain.calendar import SchoolCalendar
-from bot.domain.load import Cap, Piece, cap_for, evening_load
+from bot.domain.load import Cap, evening_load
 from bot.domain.roles import Role
 from bot.domain.schedule import ALL_JOBS, DueRun, Job, SchoolTimes, due_runs
 from bot.i18n import _, format_day, format_minutes, ngettext, use_locale
 from handlers.kit.context import Ctx, QingfuApp
 from handlers.kit.gate import user_locale
 from handlers.kit.labels import kind_label, rule_label
-from handlers.parents.reports import answer_rows, question_text
 from handlers.scheduler import outbox as delivery
 from handlers.scheduler.deadlines import check_complaint_deadlines
+from handlers.scheduler.notices import cap_of, notice_messages, question_messages, total_line
 from handlers.scheduler.outbox import Outgoing, message_key
 from handlers.scheduler.weekly import run_weekly_reports
 from storage import homework as hw
 from storage import repo, scheduling
 from storage.db import SessionMaker
-from storage.homework import calendar_of, caps_of
+from storage.homework import calendar_of
 from storage.models import School
 from storage.scheduling import (
     ClassCheck,
-    ClassEvening,
     TeacherShare,
     class_evenings,
     families_of,
@@ -214,60 +214,6 @@ async def _schools_by_id(session: AsyncSession, ids: set[int]) -> dict[int, Scho
     return {s.id: s for s in await repo.schools_by_ids(session, ids)}
 
 
-def cap_of(school: School, grade: int, day: date, cal: SchoolCalendar | None) -> Cap:
-    return cap_for(caps_of(school), grade, day, cal or SchoolCalendar())
-
-
-# ---------------------------------------------------------------- rendering
-
-
-def total_line(written: int, cap: Cap) -> str:
-    """'Written total: 40 min of 60 min (grades 3-6: ...).' in the current locale."""
-    rule = rule_label(cap)
-    if cap.minutes is None:
-        return _("Written total: {total} ({rule}).").format(
-            total=format_minutes(written), rule=rule
-        )
-    if written > cap.minutes:
-        return _("Written total: {total}, {over} over the limit of {cap} ({rule}).").format(
-            total=format_minutes(written),
-            over=format_minutes(written - cap.minutes),
-            cap=format_minutes(cap.minutes),
-            rule=rule,
-        )
-    return _("Written total: {total} of {cap} ({rule}).").format(
-        total=format_minutes(written), cap=format_minutes(cap.minutes), rule=rule
-    )
-
-
-NOTICE_TEXT_CHARS = 300  # per piece, so a class's evening fits in one message
-
-
-def piece_line(piece: Piece, text: str | None = None) -> str:
-    line = _("• {subject} ({kind}): {minutes}").format(
-        subject=piece.subject, kind=kind_label(piece.kind), minutes=format_minutes(piece.minutes)
-    )
-    if text:
-        short = text if len(text) <= NOTICE_TEXT_CHARS else text[: NOTICE_TEXT_CHARS - 1] + "…"
-        line += "\n  " + short.replace("\n", "\n  ")
-    return line
-
-
-def notice_text(child_name: str, evening: ClassEvening, cap: Cap) -> str:
-    load = evening_load(evening.pieces, cap)
-    lines = [
-        _("Homework for {child} ({class_name}), {day}:").format(
-            child=child_name, class_name=evening.class_name, day=format_day(evening.day)
-        )
-    ]
-    lines += [
-        piece_line(p, evening.texts.get(p.piece_id) if p.piece_id is not None else None)
-        for p in evening.pieces
-    ]
-    lines.append(total_line(load.written_total, cap))
-    return "\n".join(lines)
-
-
 def fit(lines: list[str], limit: int = MAX_TEXT) -> str:
     """Join lines, dropping the tail with a count when the message would be too long."""
     out: list[str] = []
@@ -345,16 +291,7 @@ async def run_notices(
         evenings = await class_evenings(session, [(r.school_id, r.local_date) for r in runs])
         schools = await _schools_by_id(session, {e.school_id for e in evenings})
         families = await families_of(session, [e.class_id for e in evenings])
-    messages = []
-    for evening in evenings:
-        cap = cap_of(
-            schools[evening.school_id], evening.grade, evening.day, calendars.get(evening.school_id)
-        )
-        for family in families.get(evening.class_id, []):
-            with use_locale(user_locale(family.parent)):
-                text = notice_text(family.child_name, evening, cap)
-            key = message_key("notice", family.parent.id, family.child_id, evening.day)
-            messages.append(Outgoing(key, family.parent.id, "notice", text))
+    messages = notice_messages(evenings, schools, families, calendars)
     return await delivery.deliver(
         app.bot, data.sessionmaker, messages, clock, on_progress=heartbeat
     )
@@ -371,21 +308,11 @@ async def run_evening_questions(
     data = app.bot_data
     async with data.sessionmaker() as session:
         evenings = await class_evenings(session, [(r.school_id, r.local_date) for r in runs])
+        # Only classes with written homework are asked about: load only their families.
         evenings = [e for e in evenings if any(p.is_written for p in e.pieces)]
         schools = await _schools_by_id(session, {e.school_id for e in evenings})
         families = await families_of(session, [e.class_id for e in evenings])
-    messages = []
-    for evening in evenings:
-        cap = cap_of(
-            schools[evening.school_id], evening.grade, evening.day, calendars.get(evening.school_id)
-        )
-        estimate = evening_load(evening.pieces, cap).written_total
-        for family in families.get(evening.class_id, []):
-            with use_locale(user_locale(family.parent)):
-                text = question_text(family.child_name, evening.day, today=True)
-                rows = answer_rows(family.child_id, evening.day, estimate, cap.minutes)
-            key = message_key("evening", family.parent.id, family.child_id, evening.day)
-            messages.append(Outgoing(key, family.parent.id, "evening", text, rows))
+    messages = question_messages(evenings, schools, families, calendars)
     return await delivery.deliver(
         app.bot, data.sessionmaker, messages, clock, on_progress=heartbeat
     )
