@@ -48,6 +48,7 @@ from handlers.onboarding import (
 )
 from handlers.parents import reports as parents
 from handlers.reports import commands as reports
+from handlers.scheduler import catchup
 from handlers.school import calendar as school_calendar
 from handlers.school import classes as school_classes
 from handlers.school import roster as school_roster
@@ -57,6 +58,7 @@ from handlers.school import subjects as school_subjects
 
 GATE = -10  # every update: dedup, user row, locale, private chats only
 FEATURES = 0
+CATCH_UP = 1  # after the features: a user who was unreachable gets what they missed today
 
 
 def build_router() -> Router:
@@ -327,7 +329,8 @@ def register_handlers(app: QingfuApp) -> None:
 
     # -- gatekeeping and locale
     app.add_handler(TypeHandler(Update, gate), group=GATE)
-    # (my_chat_member updates — the user blocked or unblocked the bot — end in the gate.)
+    # (my_chat_member updates — the user blocked or unblocked the bot — end in the gate, but
+    # for an unblocking one, which goes on to the catch-up below.)
 
     # -- commands everyone has
     commands = {
@@ -369,6 +372,9 @@ def register_handlers(app: QingfuApp) -> None:
         group=FEATURES,
     )
     app.add_handler(MessageHandler(private & filters.COMMAND, unknown_command), group=FEATURES)
+
+    # -- a user the bot could not reach writes (or unblocks it): what they missed today
+    app.add_handler(TypeHandler(Update, catchup.on_came_back), group=CATCH_UP)
 
     # -- errors
     app.add_error_handler(on_error)

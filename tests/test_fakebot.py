@@ -221,7 +221,7 @@ async def test_in_process_bot_methods(api: FakeBotAPI, alice: FakeUser) -> None:
 
 @pytest.mark.usefixtures("ptb_timedelta")
 async def test_in_process_faults(api: FakeBotAPI, alice: FakeUser) -> None:
-    api.user(6, started=False)
+    api.user(6, started=False, met_elsewhere=True)  # e.g. they share a group with the bot
     app = (
         ApplicationBuilder()
         .token(TOKEN)
@@ -253,6 +253,20 @@ async def test_in_process_faults(api: FakeBotAPI, alice: FakeUser) -> None:
             await app.bot.send_message(5, "hi", reply_markup=too_long)
     assert [c.status for c in api.calls_to("sendMessage")] == [429, 200, 403, 403, 400, 400, 400]
     assert alice.texts() == ["hi"]
+
+
+@pytest.mark.usefixtures("ptb_timedelta")
+async def test_a_user_who_never_opened_the_bot_has_no_chat(api: FakeBotAPI) -> None:
+    """Like Telegram: no chat until the user writes ("chat not found"), then a normal one."""
+    never = api.user(7, "Never", started=False)
+    app = ApplicationBuilder().token(TOKEN).request(FakeRequest(api)).build()
+    async with app:
+        with pytest.raises(BadRequest, match="Chat not found"):
+            await app.bot.send_message(7, "hi")
+        never.send("hello")
+        await app.bot.send_message(7, "hi")
+    assert [c.status for c in api.calls_to("sendMessage")] == [400, 200]
+    assert never.texts() == ["hi"]
 
 
 @pytest.mark.usefixtures("ptb_timedelta")

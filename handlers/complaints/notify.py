@@ -73,7 +73,11 @@ async def tell_staff(
                 sent += 1
                 if photos and complaint.photos:
                     await deliver_photos(
-                        bot, user, complaint.photos, _("{code}: photos").format(code=complaint.code)
+                        bot,
+                        session,
+                        user,
+                        complaint.photos,
+                        _("{code}: photos").format(code=complaint.code),
                     )
     if not users:
         log.warning("complaint %s: nobody to tell at %s level", complaint.code, complaint.level)

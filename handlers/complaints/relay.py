@@ -122,7 +122,9 @@ async def relay_to_staff(
     if action == ComplaintAction.ADD_INFO and photo is not None:
         for user in await audience(session, complaint, school):
             with use_locale(user_locale(user)):
-                await deliver_photos(bot, user, [photo], _("{code}: photos").format(code=code))
+                await deliver_photos(
+                    bot, session, user, [photo], _("{code}: photos").format(code=code)
+                )
 
 
 async def relay_to_complainant(

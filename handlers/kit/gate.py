@@ -20,6 +20,9 @@ from storage.models import ProcessedUpdate, User
 
 log = logging.getLogger(__name__)
 
+CAME_BACK = "came_back"
+"""Session info key: the update's user was unreachable until this update."""
+
 
 @event.listens_for(Session, "before_commit")
 def _mark_update_processed(session: Session) -> None:
@@ -41,6 +44,8 @@ async def gate(update: Update, context: Ctx) -> None:
     tg_user = update.effective_user
     if tg_user is None or tg_user.is_bot:
         raise ApplicationHandlerStop
+    known = await session.get(User, tg_user.id)  # (upsert_user finds it in the identity map)
+    was_unreachable = known is not None and not known.reachable
     user, changed = await repo.upsert_user(
         session,
         repo.TelegramProfile(
@@ -52,7 +57,7 @@ async def gate(update: Update, context: Ctx) -> None:
         ),
     )
     member = update.my_chat_member
-    if member is not None:
+    if member is not None and member.chat.type == ChatType.PRIVATE:
         # The user blocked (kicked) or unblocked the bot in their private chat.
         user.reachable = member.new_chat_member.status not in (
             ChatMemberStatus.BANNED,
@@ -62,7 +67,12 @@ async def gate(update: Update, context: Ctx) -> None:
     if changed:
         await session.commit()
     set_locale(user_locale(user))
-    if member is not None:
+    if was_unreachable and user.reachable:
+        # They wrote (or unblocked the bot) after we could not reach them: the catch-up
+        # handler (handlers/scheduler/catchup.py, after the features) sends what they missed
+        # today. An unblocking my_chat_member update goes on to it too (no feature takes one).
+        session.info[CAME_BACK] = True
+    elif member is not None:
         raise ApplicationHandlerStop
     chat = update.effective_chat
     if chat is not None and chat.type != ChatType.PRIVATE:
@@ -72,6 +82,12 @@ async def gate(update: Update, context: Ctx) -> None:
     # Hold the row for the update: the identity map keeps clean objects only weakly, so
     # without this `current_user` would read the same row again.
     session.info["user"] = user
+
+
+def came_back(context: Ctx) -> bool:
+    """True when this update's user could not be reached until it (the gate marked them
+    reachable again)."""
+    return bool(context.session.info.get(CAME_BACK))
 
 
 def user_locale(user: User) -> str:

@@ -12,12 +12,12 @@ from telegram import (
     Message,
     Update,
 )
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest
 
 from bot.i18n import _
 from handlers.kit.callbacks import CallbackData
 from handlers.kit.context import Ctx
-from storage import repo
+from handlers.kit.sending import send_to_user
 from storage.models import User
 
 log = logging.getLogger(__name__)
@@ -112,20 +112,10 @@ async def refuse_stale(update: Update) -> None:
 
 
 async def send_to(context: Ctx, user: User, text: str, rows: Keyboard | None = None) -> bool:
-    """Message another user in their own language; False when they cannot be reached."""
-    if not user.reachable:
-        return False
-    try:
-        await context.bot.send_message(user.id, text, reply_markup=keyboard(rows) if rows else None)
-    except Forbidden:  # blocked the bot, or never started it
-        await repo.set_reachable(context.session, user.id, False)
-        return False
-    except BadRequest as error:
-        if "chat not found" not in str(error).lower():
-            raise
-        await repo.set_reachable(context.session, user.id, False)
-        return False
-    return True
+    """Message another user in their own language; False when they cannot be reached (then
+    marked unreachable: blocked, or never opened the bot)."""
+    markup = keyboard(rows) if rows else None
+    return await send_to_user(context.bot, context.session, user, [text], markup)
 
 
 def escape(text: str) -> str:

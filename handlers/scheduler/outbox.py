@@ -2,9 +2,10 @@
 
 Every message has a unique key (recipient, kind, subject, date) claimed in `notifications`
 before it is sent, so nothing is sent twice, across processes and restarts. Sending is paced
-under Telegram's bulk limit (about 30 messages per second per bot); a user who blocked the bot
-(403) is marked unreachable and skipped from then on; a flood limit (429) that outlasts the
-rate limiter's own retries is waited out and the message sent later, never dropped.
+under Telegram's bulk limit (about 30 messages per second per bot). Telegram's answers are read
+by `handlers.kit.sending`: a user who blocked the bot (403) or never opened it ("chat not
+found") is marked unreachable and skipped until they write again; a flood limit (429) that
+outlasts the rate limiter's own retries is waited out and the message sent later, never dropped.
 """
 
 from __future__ import annotations
@@ -14,20 +15,14 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from telegram import Bot
-from telegram.error import (
-    BadRequest,
-    Forbidden,
-    NetworkError,
-    RetryAfter,
-    TelegramError,
-    TimedOut,
-)
+from telegram.error import RetryAfter
 
+from handlers.kit import sending
 from handlers.kit.replies import Keyboard, keyboard
-from storage import notifications, repo
+from storage import notifications
 from storage.db import SessionMaker
 from storage.notifications import NotificationKey, SendStatus
 
@@ -104,12 +99,6 @@ class Report:
 
 
 Progress = Callable[[], Awaitable[None]]
-
-
-def _seconds(value: object) -> float:
-    if isinstance(value, timedelta):
-        return value.total_seconds()
-    return float(value)  # type: ignore[arg-type]
 
 
 async def deliver(
@@ -189,8 +178,8 @@ async def _send_batch(
                 blocked.append(message.recipient_id)
             else:
                 report.failed += 1
-        for user_id in blocked:
-            await repo.set_reachable(session, user_id, False)
+        for user_id in blocked:  # marked after the sends: no write lock held while sending
+            await sending.mark_unreachable(session, user_id)
         await notifications.record_sends(session, outcomes, now())
     return deferred
 
@@ -198,34 +187,18 @@ async def _send_batch(
 async def _send_one(bot: Bot, message: Outgoing, pacer: Pacer) -> tuple[SendStatus, int | None]:
     await pacer.wait()
     markup = keyboard(message.rows) if message.rows else None
-    try:
-        if message.photo is not None:
-            sent = await bot.send_photo(
-                message.recipient_id, message.photo, caption=message.text, reply_markup=markup
-            )
-        else:
-            sent = await bot.send_message(message.recipient_id, message.text, reply_markup=markup)
-    except Forbidden:
-        # Blocked by the user (or never started): skipped until they write to us again.
-        return SendStatus.UNREACHABLE, None
-    except RetryAfter as error:
-        # The rate limiter's own retries are used up: pause everyone, send this one later.
-        pacer.pause(_seconds(error.retry_after))
-        return SendStatus.RETRY, None
-    except TimedOut:
-        # It may have been delivered: never risk sending it twice.
+    outcome = await sending.send(
+        bot, message.recipient_id, message.text, markup, photo=message.photo
+    )
+    status, error = outcome.status, outcome.error
+    if status is SendStatus.RETRY:
+        # A flood limit the rate limiter's own retries did not cover, or a network error:
+        # hold every sender back, send this one later.
+        pacer.pause(outcome.retry_after)
+        if not isinstance(error, RetryAfter):
+            log.warning("network error sending %s: %s; will retry", message.key, error)
+    elif status is SendStatus.PENDING:
         log.warning("timed out sending %s; not resent", message.key)
-        return SendStatus.PENDING, None
-    except NetworkError as error:
-        if isinstance(error, BadRequest):
-            if "not modified" in str(error).lower():
-                return SendStatus.SENT, None
-            log.warning("Telegram refused %s: %s", message.key, error)
-            return SendStatus.FAILED, None
-        log.warning("network error sending %s: %s; will retry", message.key, error)
-        pacer.pause(1.0)
-        return SendStatus.RETRY, None
-    except TelegramError as error:
+    elif status is SendStatus.FAILED:
         log.warning("Telegram refused %s: %s", message.key, error)
-        return SendStatus.FAILED, None
-    return SendStatus.SENT, sent.message_id
+    return status, outcome.message_id

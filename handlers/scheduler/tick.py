@@ -8,7 +8,8 @@ works out for every school in its own time zone and calendar which jobs are due 
 (`storage.jobs.claim_runs`) and runs the claimed ones in job order: the homework
 notice, the evening question, the daily check (`handlers.scheduler.checks`), the weekly
 report (`handlers.scheduler.weekly`). Messages go through `handlers.scheduler.outbox`, which
-sends each unique key once. Tests call `tick(app, now)` directly.
+sends each unique key once; the parents' messages are built in `handlers.scheduler.notices`.
+Tests call `tick(app, now)` directly.
 
 `notify_homework_change` is the hook the homework dialog calls after a piece is posted,
 edited or cancelled: parents who already had that evening's notice get a short update.
@@ -28,24 +29,24 @@ from sqlalchemy.exc import SQLAlchemyError
 from telegram.ext import Application
 
 from bot.domain.calendar import SchoolCalendar
-from bot.domain.load import Cap, Piece, evening_load
+from bot.domain.load import evening_load
 from bot.domain.schedule import ALL_JOBS, DueRun, Job, SchoolTimes, due_runs
 from bot.i18n import _, format_day, format_minutes, use_locale
 from handlers.kit.context import Ctx, QingfuApp
 from handlers.kit.gate import user_locale
-from handlers.kit.labels import kind_label, rule_label
-from handlers.parents.reports import answer_rows, question_text
+from handlers.kit.labels import kind_label
 from handlers.scheduler import outbox as delivery
 from handlers.scheduler.checks import run_checks
 from handlers.scheduler.deadlines import check_complaint_deadlines
 from handlers.scheduler.jobkit import Clock, cap_of, schools_by_id
+from handlers.scheduler.notices import notice_messages, question_messages, total_line
 from handlers.scheduler.outbox import Outgoing, message_key
 from handlers.scheduler.weekly import run_weekly_reports
 from storage import homework as hw
 from storage import jobs
 from storage.db import SessionMaker
 from storage.homework import calendar_of
-from storage.notices import ClassEvening, class_evenings, families_of
+from storage.notices import class_evenings, families_of
 
 log = logging.getLogger(__name__)
 
@@ -195,59 +196,6 @@ async def run_claimed_jobs(
             report.complete = False  # resumed after STALE_AFTER; only unsent keys go out
 
 
-# ---------------------------------------------------------------- rendering
-
-
-def total_line(written: int, cap: Cap) -> str:
-    """'Written total: 40 min of 60 min (grades 3-6: ...).' in the current locale."""
-    rule = rule_label(cap)
-    if cap.minutes is None:
-        return _("Written total: {total} ({rule}).").format(
-            total=format_minutes(written), rule=rule
-        )
-    if written > cap.minutes:
-        return _("Written total: {total}, {over} over the limit of {cap} ({rule}).").format(
-            total=format_minutes(written),
-            over=format_minutes(written - cap.minutes),
-            cap=format_minutes(cap.minutes),
-            rule=rule,
-        )
-    return _("Written total: {total} of {cap} ({rule}).").format(
-        total=format_minutes(written), cap=format_minutes(cap.minutes), rule=rule
-    )
-
-
-NOTICE_TEXT_CHARS = 300  # per piece, so a class's evening fits in one message
-
-
-def piece_line(piece: Piece, text: str | None = None) -> str:
-    line = _("• {subject} ({kind}): {minutes}").format(
-        subject=piece.subject, kind=kind_label(piece.kind), minutes=format_minutes(piece.minutes)
-    )
-    if text:
-        short = text if len(text) <= NOTICE_TEXT_CHARS else text[: NOTICE_TEXT_CHARS - 1] + "…"
-        line += "\n  " + short.replace("\n", "\n  ")
-    return line
-
-
-def notice_text(child_name: str, evening: ClassEvening, cap: Cap) -> str:
-    load = evening_load(evening.pieces, cap)
-    lines = [
-        _("Homework for {child} ({class_name}), {day}:").format(
-            child=child_name, class_name=evening.class_name, day=format_day(evening.day)
-        )
-    ]
-    lines += [
-        piece_line(p, evening.texts.get(p.piece_id) if p.piece_id is not None else None)
-        for p in evening.pieces
-    ]
-    lines.append(total_line(load.written_total, cap))
-    return "\n".join(lines)
-
-
-# ---------------------------------------------------------------- the jobs
-
-
 async def run_notices(
     app: QingfuApp,
     runs: Sequence[DueRun],
@@ -261,16 +209,7 @@ async def run_notices(
         evenings = await class_evenings(session, [(r.school_id, r.local_date) for r in runs])
         schools = await schools_by_id(session, {e.school_id for e in evenings})
         families = await families_of(session, [e.class_id for e in evenings])
-    messages = []
-    for evening in evenings:
-        cap = cap_of(
-            schools[evening.school_id], evening.grade, evening.day, calendars.get(evening.school_id)
-        )
-        for family in families.get(evening.class_id, []):
-            with use_locale(user_locale(family.parent)):
-                text = notice_text(family.child_name, evening, cap)
-            key = message_key("notice", family.parent.id, family.child_id, evening.day)
-            messages.append(Outgoing(key, family.parent.id, "notice", text))
+    messages = notice_messages(evenings, schools, families, calendars)
     return await delivery.deliver(
         app.bot, data.sessionmaker, messages, clock, on_progress=heartbeat
     )
@@ -290,18 +229,7 @@ async def run_evening_questions(
         evenings = [e for e in evenings if any(p.is_written for p in e.pieces)]
         schools = await schools_by_id(session, {e.school_id for e in evenings})
         families = await families_of(session, [e.class_id for e in evenings])
-    messages = []
-    for evening in evenings:
-        cap = cap_of(
-            schools[evening.school_id], evening.grade, evening.day, calendars.get(evening.school_id)
-        )
-        estimate = evening_load(evening.pieces, cap).written_total
-        for family in families.get(evening.class_id, []):
-            with use_locale(user_locale(family.parent)):
-                text = question_text(family.child_name, evening.day, today=True)
-                rows = answer_rows(family.child_id, evening.day, estimate, cap.minutes)
-            key = message_key("evening", family.parent.id, family.child_id, evening.day)
-            messages.append(Outgoing(key, family.parent.id, "evening", text, rows))
+    messages = question_messages(evenings, schools, families, calendars)
     return await delivery.deliver(
         app.bot, data.sessionmaker, messages, clock, on_progress=heartbeat
     )

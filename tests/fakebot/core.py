@@ -301,14 +301,19 @@ class FakeBotAPI:
         username: str | None = None,
         last_name: str | None = None,
         started: bool = True,
+        met_elsewhere: bool = False,
     ) -> FakeUser:
         """The user with this id (created on first call; later calls return the same object).
-        `started=False`: the bot may not message them until they send something."""
+        `started=False`: they never opened the bot, which may not message them until they send
+        something: Telegram answers 400 "chat not found", or 403 "bot can't initiate
+        conversation" when the bot has met them elsewhere (`met_elsewhere`: a group, an inline
+        query)."""
         with self._lock:
             if user_id not in self.users:
                 self.users[user_id] = FakeUser(
                     self, user_id, first_name, language_code, username, last_name, started
                 )
+                self.users[user_id].met_elsewhere = met_elsewhere
             return self.users[user_id]
 
     def block(self, user_id: int, *, notify: bool = False) -> None:
@@ -425,8 +430,11 @@ class FakeBotAPI:
         chat_id = self._chat_id(params)
         if chat_id in self.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
-        if not self.users[chat_id].started:
-            raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
+        user = self.users[chat_id]
+        if not user.started:
+            if user.met_elsewhere:
+                raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
+            raise ApiError(400, "Bad Request: chat not found")
         if name in _RATED_METHODS and self.rate_limit_per_second is not None:
             now = time.monotonic()
             while self._send_times and self._send_times[0] <= now - 1.0:
@@ -821,6 +829,7 @@ class FakeUser:
         self.api, self.id, self.first_name = api, user_id, first_name
         self.language_code, self.username, self.last_name = language_code, username, last_name
         self.started = started
+        self.met_elsewhere = False
 
     def __repr__(self) -> str:
         return f"FakeUser({self.id}, {self.first_name!r})"
