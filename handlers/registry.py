@@ -29,6 +29,7 @@ from handlers.school import settings
 from handlers.school import setup as school_setup
 
 GATE = -10  # every update: dedup, user row, locale, private chats only
+DIALOGS = -5  # before a command: an open optional dialog step closes
 FEATURES = 0
 
 
@@ -72,11 +73,27 @@ def build_router() -> Router:
     router.button(load.LoadClassButton, load.on_class)
     router.button(load.LoadChartButton, load.on_chart)
     # -- parents: the evening question, typed minutes, notes, /report
-    router.button(parents.EveningAnswerButton, parents.on_tap)
+    router.buttons(
+        parents.EveningAnswerButton,
+        lambda d: d.answer,
+        {
+            parents.EveningAnswer.ESTIMATE: parents.on_estimate,
+            parents.EveningAnswer.MINUTES: parents.on_range,
+            parents.EveningAnswer.TYPE: parents.on_type,
+            parents.EveningAnswer.UNFINISHED: parents.on_unfinished,
+        },
+    )
     router.button(parents.ReportChildButton, parents.on_child)
     router.button(parents.ReportDayButton, parents.on_day)
     router.button(parents.NoteSkipButton, parents.on_skip)
-    router.dialog(parents.DIALOG, {ANY_STEP: parents.on_text})
+    router.dialog(
+        parents.DIALOG,
+        {
+            parents.EveningReportStep.MINUTES: parents.on_minutes,
+            parents.EveningReportStep.NOTE: parents.on_note,
+        },
+        optional={parents.EveningReportStep.NOTE: parents.takes_note},
+    )
     # -- complaints: filing (/complain), handling and relay (/tickets)
     router.button(complaints.ComplaintPickButton, complaints.on_pick)
     router.button(complaints.ComplaintDraftButton, complaints.on_act)
@@ -101,6 +118,9 @@ def register_handlers(app: QingfuApp) -> None:
     # -- gatekeeping and locale
     app.add_handler(TypeHandler(Update, gate), group=GATE)
     # (my_chat_member updates — the user blocked or unblocked the bot — end in the gate.)
+
+    # -- dialogs: a command closes an optional step before it runs
+    app.add_handler(MessageHandler(private & filters.COMMAND, router.on_command), group=DIALOGS)
 
     # -- commands everyone has
     commands = {

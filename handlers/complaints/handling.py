@@ -52,8 +52,8 @@ from handlers.kit.replies import (
     say,
 )
 from storage import complaints as store
+from storage import dialogs, repo
 from storage import homework as hw
-from storage import repo
 from storage.models import Complaint, ComplaintEvent, Dialog, School, SchoolClass, User
 
 log = logging.getLogger(__name__)
@@ -879,13 +879,8 @@ async def on_ticket(update: Update, context: Ctx, data: ComplaintCardButton) -> 
         return
     if action in TEXT_ACTIONS:
         await answer(update)
-        await repo.start_dialog(
-            session,
-            user.id,
-            DIALOG,
-            action.value,
-            {"ticket_id": complaint.id, "action": action.value},
-        )
+        draft = {"ticket_id": complaint.id, "action": action.value}
+        await dialogs.start_dialog(session, user.id, DIALOG, action.value, draft, now=context.now())
         await session.commit()
         await say(update, text_prompt(action, complaint))
         return
@@ -967,7 +962,7 @@ async def on_text(update: Update, context: Ctx, dialog: Dialog) -> None:
                 complaint.status, complaint.level, action, actor, complaint.unresolved_ratings
             )
     if complaint is None or school is None or action is None or actor is None or move is None:
-        await repo.end_dialog(session, user.id)
+        await dialogs.end_dialog(session, user.id)
         await session.commit()
         await say(update, _("This ticket has changed meanwhile; nothing was sent."))
         return
@@ -989,7 +984,7 @@ async def on_text(update: Update, context: Ctx, dialog: Dialog) -> None:
             ).format(length=len(text), limit=MAX_TEXT),
         )
         return
-    await repo.end_dialog(session, user.id)
+    await dialogs.end_dialog(session, user.id)
     await act(update, context, complaint, school, action, actor, user.id, text, photo)
 
 

@@ -18,8 +18,8 @@ from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user
 from handlers.kit.labels import kind_label
 from handlers.kit.replies import Button, Rows, answer, refuse_stale, say
+from storage import dialogs, repo
 from storage import homework as hw
-from storage import repo
 from storage.models import Assignment, School, SchoolClass, Subject
 
 MAX_LISTED = 20
@@ -148,7 +148,7 @@ async def on_manage(update: Update, context: Ctx, data: HomeworkManageButton) ->
         await posting.homework_changed(context, assignment, "cancelled")
     else:
         await answer(update)
-        dialog = await repo.start_dialog(
+        dialog = await dialogs.start_dialog(
             session,
             user.id,
             posting.DIALOG,
@@ -164,6 +164,7 @@ async def on_manage(update: Update, context: Ctx, data: HomeworkManageButton) ->
                 "evening": assignment.evening.isoformat(),
                 "due": assignment.due.isoformat() if assignment.due else None,
             },
+            now=context.now(),
         )
         await session.commit()
         draft = await posting.load_draft(context, dialog)

@@ -41,8 +41,8 @@ from handlers.kit.replies import Button, Rows, answer, refuse_stale, say, send_t
 from handlers.kit.router import dialog_for
 from handlers.reports import views as report_views
 from handlers.scheduler.tick import notify_homework_change
+from storage import dialogs, repo, scheduling
 from storage import homework as hw
-from storage import repo, scheduling
 from storage.models import Assignment, Dialog, School, SchoolClass, Subject, Teaching, User
 
 DIALOG = "homework"
@@ -179,7 +179,9 @@ async def assign(update: Update, context: Ctx) -> None:
             ),
         )
         return
-    dialog = await repo.start_dialog(context.session, user.id, DIALOG, HomeworkStep.CLASS)
+    dialog = await dialogs.start_dialog(
+        context.session, user.id, DIALOG, HomeworkStep.CLASS, now=context.now()
+    )
     await context.session.commit()
     classes = list({k.id: k for k, _s in pairs}.values())
     if len(classes) == 1:
@@ -203,9 +205,9 @@ async def choose_class(
     pairs: list[tuple[SchoolClass, Subject]],
 ) -> None:
     subjects = [s for k, s in pairs if k.id == klass.id]
-    repo.update_dialog(dialog, HomeworkStep.SUBJECT, class_id=klass.id)
+    dialogs.update_dialog(dialog, HomeworkStep.SUBJECT, class_id=klass.id)
     if len(subjects) == 1:
-        repo.update_dialog(dialog, HomeworkStep.TEXT, subject_id=subjects[0].id)
+        dialogs.update_dialog(dialog, HomeworkStep.TEXT, subject_id=subjects[0].id)
         await context.session.commit()
         await ask_text(update, klass.name, subjects[0].name)
         return
@@ -261,7 +263,7 @@ async def on_pick(update: Update, context: Ctx, data: HomeworkPickButton) -> Non
             await refuse_stale(update)
             return
         await answer(update)
-        repo.update_dialog(dialog, HomeworkStep.TEXT, subject_id=subject.id)
+        dialogs.update_dialog(dialog, HomeworkStep.TEXT, subject_id=subject.id)
         await session.commit()
         klass = await session.get(SchoolClass, class_id)
         assert klass is not None
@@ -297,7 +299,7 @@ async def on_edit(update: Update, context: Ctx, data: HomeworkEditButton) -> Non
         await refuse_stale(update)
         return
     await answer(update)
-    repo.update_dialog(dialog, data.field, back_to_preview=True)
+    dialogs.update_dialog(dialog, data.field, back_to_preview=True)
     await context.session.commit()
     if data.field == HomeworkStep.TEXT:
         await say(update, _("Type the new text of the homework:"), edit=True)
@@ -341,7 +343,7 @@ async def receive_text(update: Update, context: Ctx, draft: Draft) -> None:
     raw = (message.caption if message.photo else message.text) or ""
     text = raw.strip()
     if message.photo and not text:
-        repo.update_dialog(draft.dialog, photo=photo)
+        dialogs.update_dialog(draft.dialog, photo=photo)
         await context.session.commit()
         await say(update, _("Photo received. Now type what the students should do:"))
         return
@@ -357,7 +359,7 @@ async def receive_text(update: Update, context: Ctx, draft: Draft) -> None:
             ).format(length=len(text), limit=MAX_TEXT),
         )
         return
-    repo.update_dialog(draft.dialog, text=text, photo=photo)
+    dialogs.update_dialog(draft.dialog, text=text, photo=photo)
     await advance(update, context, draft, HomeworkStep.KIND, lambda: ask_kind(update, draft))
 
 
@@ -372,7 +374,7 @@ async def advance(
     if draft.data.get("back_to_preview"):
         await show_preview(update, context, draft)
         return
-    repo.update_dialog(draft.dialog, step)
+    dialogs.update_dialog(draft.dialog, step)
     await context.session.commit()
     await ask()
 
@@ -405,7 +407,7 @@ async def set_kind(update: Update, context: Ctx, draft: Draft, kind: HomeworkKin
         )
         return
     await answer(update)
-    repo.update_dialog(draft.dialog, kind=kind.value)
+    dialogs.update_dialog(draft.dialog, kind=kind.value)
     await advance(update, context, draft, HomeworkStep.MINUTES, lambda: ask_minutes(update, draft))
 
 
@@ -424,7 +426,7 @@ async def ask_minutes(update: Update, draft: Draft) -> None:
 
 
 async def set_minutes(update: Update, context: Ctx, draft: Draft, minutes: int) -> None:
-    repo.update_dialog(draft.dialog, minutes=minutes)
+    dialogs.update_dialog(draft.dialog, minutes=minutes)
     await advance(
         update, context, draft, HomeworkStep.EVENING, lambda: ask_evening(update, context, draft)
     )
@@ -469,7 +471,7 @@ async def set_evening(update: Update, context: Ctx, draft: Draft, ordinal: int) 
         await answer(update, _("That day is not a school day you can choose now."), alert=True)
         return
     await answer(update)
-    repo.update_dialog(draft.dialog, HomeworkStep.DUE, evening=day.isoformat(), due=None)
+    dialogs.update_dialog(draft.dialog, HomeworkStep.DUE, evening=day.isoformat(), due=None)
     await context.session.commit()
     t = draft.dialog.token
     later = [draft.calendar.add_school_days(day, n) for n in range(2, 2 + DUE_CHOICES)]
@@ -504,7 +506,7 @@ async def set_due(update: Update, context: Ctx, draft: Draft, ordinal: int) -> N
             )
             return
     await answer(update)
-    repo.update_dialog(draft.dialog, due=due.isoformat() if due else None)
+    dialogs.update_dialog(draft.dialog, due=due.isoformat() if due else None)
     await show_preview(update, context, draft)
 
 
@@ -685,7 +687,7 @@ def worst(checks: list[EveningCheck]) -> PostingOutcome:
 
 
 async def show_preview(update: Update, context: Ctx, draft: Draft) -> None:
-    repo.update_dialog(draft.dialog, HomeworkStep.PREVIEW, back_to_preview=False)
+    dialogs.update_dialog(draft.dialog, HomeworkStep.PREVIEW, back_to_preview=False)
     await context.session.commit()
     checks = await check_draft(context, draft)
     text = await preview_text(context, draft, checks)
@@ -748,7 +750,7 @@ async def on_action(update: Update, context: Ctx, data: HomeworkActionButton) ->
     session = context.session
     if data.action == HomeworkAction.CANCEL:
         await answer(update)
-        await repo.end_dialog(session, dialog.user_id)
+        await dialogs.end_dialog(session, dialog.user_id)
         await session.commit()
         await say(update, _("Cancelled. Nothing was posted."), edit=True)
         return
@@ -821,7 +823,7 @@ async def on_action(update: Update, context: Ctx, data: HomeworkActionButton) ->
             status=status,
             draft_token=dialog.token,
         )
-    await repo.end_dialog(session, dialog.user_id)
+    await dialogs.end_dialog(session, dialog.user_id)
     await session.commit()
     over = [c for c in checks if c.verdict.load.is_over]
     if status == HomeworkStatus.PENDING:
@@ -955,8 +957,13 @@ async def on_decide(update: Update, context: Ctx, data: HomeworkDecisionButton) 
         await tell_teacher(context, assignment, approved=True, reason=None)
         await homework_changed(context, assignment, "posted")
         return
-    await repo.start_dialog(
-        session, user.id, REJECT_DIALOG, "reason", {"assignment_id": assignment.id}
+    await dialogs.start_dialog(
+        session,
+        user.id,
+        REJECT_DIALOG,
+        "reason",
+        {"assignment_id": assignment.id},
+        now=context.now(),
     )
     await session.commit()
     await say(update, _("Why is it rejected? Type a short reason for the teacher:"), edit=True)
@@ -978,7 +985,7 @@ async def on_reject_reason(update: Update, context: Ctx, dialog: Dialog) -> None
         await say(update, _("Please type a reason of at most 500 characters:"))
         return
     assignment = await session.get(Assignment, dialog.data.get("assignment_id"))
-    await repo.end_dialog(session, dialog.user_id)
+    await dialogs.end_dialog(session, dialog.user_id)
     if (
         assignment is None
         or assignment.status != HomeworkStatus.PENDING

@@ -11,7 +11,7 @@ from bot.i18n import _, format_list, ngettext
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
 from handlers.kit.replies import say, say_lines
-from storage import repo
+from storage import dialogs, repo
 from storage.models import District, School, SchoolClass, Subject, Teaching
 
 
@@ -136,7 +136,7 @@ async def me(update: Update, context: Ctx) -> None:
 
 async def cancel(update: Update, context: Ctx) -> None:
     assert update.effective_user is not None
-    ended = await repo.end_dialog(context.session, update.effective_user.id)
+    ended = await dialogs.end_dialog(context.session, update.effective_user.id)
     await context.session.commit()
     if ended:
         await say(update, _("Cancelled. Nothing was saved from that dialog."))

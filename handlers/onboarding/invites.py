@@ -17,7 +17,7 @@ from handlers.kit.gate import current_user, roles_of
 from handlers.kit.replies import Button, Rows, answer, pack_lines, refuse_stale, say, say_lines
 from handlers.kit.router import dialog_for
 from handlers.onboarding.links import invite_link, teaching_summary
-from storage import repo
+from storage import dialogs, repo
 from storage.models import Dialog, District, Invite, School, SchoolClass, Subject
 
 DIALOG = "invite"
@@ -145,7 +145,9 @@ async def invite(update: Update, context: Ctx) -> None:
     if not roles.owner and not roles.admin_schools:
         await say(update, _("Only school administrators and owners can create invite links."))
         return
-    dialog = await repo.start_dialog(session, user.id, DIALOG, InviteStep.SCHOOL)
+    dialog = await dialogs.start_dialog(
+        session, user.id, DIALOG, InviteStep.SCHOOL, now=context.now()
+    )
     await session.commit()
     if roles.owner:
         rows: Rows = [
@@ -154,7 +156,7 @@ async def invite(update: Update, context: Ctx) -> None:
         ]
         if roles.admin_schools:
             rows.append([(_("Someone for my school"), InviteSchoolButton(dialog.token, 0))])
-        repo.update_dialog(dialog, InviteStep.ROLE, owner_menu=True)
+        dialogs.update_dialog(dialog, InviteStep.ROLE, owner_menu=True)
         await session.commit()
         await say(update, _("Whom do you want to invite?"), rows)
         return
@@ -166,14 +168,14 @@ async def ask_school(update: Update, context: Ctx, dialog: Dialog, roles: Roles)
     if len(schools) == 1:
         await ask_role(update, context, dialog, schools[0])
         return
-    repo.update_dialog(dialog, InviteStep.SCHOOL)
+    dialogs.update_dialog(dialog, InviteStep.SCHOOL)
     await context.session.commit()
     rows = [[(s.name, InviteSchoolButton(dialog.token, s.id))] for s in schools[:MAX_BUTTONS]]
     await say(update, _("For which school?"), rows, edit=True)
 
 
 async def ask_role(update: Update, context: Ctx, dialog: Dialog, school: School) -> None:
-    repo.update_dialog(dialog, InviteStep.ROLE, school_id=school.id, owner_menu=False)
+    dialogs.update_dialog(dialog, InviteStep.ROLE, school_id=school.id, owner_menu=False)
     await context.session.commit()
     rows = [[(role_label(r).capitalize(), InviteRoleButton(dialog.token, r))] for r in SCHOOL_ROLES]
     await say(
@@ -208,7 +210,7 @@ async def on_school(update: Update, context: Ctx, data: InviteSchoolButton) -> N
             await refuse_stale(update)
             return
         await answer(update)
-        repo.update_dialog(dialog, school_id=school.id, district_id=school.district_id)
+        dialogs.update_dialog(dialog, school_id=school.id, district_id=school.district_id)
         await ask_validity(update, context, dialog)
     elif roles.administers(school.id):
         await answer(update)
@@ -233,9 +235,9 @@ async def on_role(update: Update, context: Ctx, data: InviteRoleButton) -> None:
         await refuse_stale(update)
         return
     await answer(update)
-    repo.update_dialog(dialog, role=data.role)
+    dialogs.update_dialog(dialog, role=data.role)
     if data.role == InviteRole.SUPERVISOR:
-        repo.update_dialog(dialog, InviteStep.DISTRICT)
+        dialogs.update_dialog(dialog, InviteStep.DISTRICT)
         await session.commit()
         districts = await repo.districts(session)
         if not districts:
@@ -246,7 +248,7 @@ async def on_role(update: Update, context: Ctx, data: InviteRoleButton) -> None:
         ]
         await say(update, _("Supervisor of which district?"), rows, edit=True)
     elif owner_menu:  # an owner inviting a school administrator: pick any school
-        repo.update_dialog(dialog, InviteStep.SCHOOL)
+        dialogs.update_dialog(dialog, InviteStep.SCHOOL)
         await session.commit()
         schools = list(await session.scalars(select(School).order_by(School.name).limit(40)))
         if not schools:
@@ -255,11 +257,11 @@ async def on_role(update: Update, context: Ctx, data: InviteRoleButton) -> None:
         rows = [[(s.name, InviteSchoolButton(dialog.token, s.id))] for s in schools]
         await say(update, _("Administrator of which school?"), rows, edit=True)
     elif data.role == InviteRole.TEACHER:
-        repo.update_dialog(dialog, InviteStep.SUBJECTS, subjects=[], classes=[])
+        dialogs.update_dialog(dialog, InviteStep.SUBJECTS, subjects=[], classes=[])
         await session.commit()
         await ask_toggle(update, context, dialog, InviteStep.SUBJECTS)
     elif data.role == InviteRole.GRADE_LEADER:
-        repo.update_dialog(dialog, InviteStep.GRADE)
+        dialogs.update_dialog(dialog, InviteStep.GRADE)
         await session.commit()
         classes = await repo.classes_of(session, int(school_id or 0))
         grades = sorted({c.grade for c in classes})
@@ -268,7 +270,7 @@ async def on_role(update: Update, context: Ctx, data: InviteRoleButton) -> None:
             return
         await say(update, _("Grade leader of which grade?"), grade_rows(dialog, grades), edit=True)
     elif data.role == InviteRole.PARENT:
-        repo.update_dialog(dialog, InviteStep.CLASS)
+        dialogs.update_dialog(dialog, InviteStep.CLASS)
         await session.commit()
         classes = await repo.classes_of(session, int(school_id or 0))
         if not classes:
@@ -319,7 +321,7 @@ async def on_district(update: Update, context: Ctx, data: InviteDistrictButton) 
     ):
         await refuse_stale(update)
         return
-    repo.update_dialog(dialog, district_id=district.id)
+    dialogs.update_dialog(dialog, district_id=district.id)
     await answer(update)
     await ask_validity(update, context, dialog)
 
@@ -369,7 +371,7 @@ async def on_toggle(update: Update, context: Ctx, data: InviteToggleButton) -> N
             return
         await answer(update)
         if data.step == InviteStep.SUBJECTS:
-            repo.update_dialog(dialog, InviteStep.CLASSES)
+            dialogs.update_dialog(dialog, InviteStep.CLASSES)
             await session.commit()
             await ask_toggle(update, context, dialog, InviteStep.CLASSES)
         else:
@@ -412,7 +414,7 @@ async def on_grade(update: Update, context: Ctx, data: InviteGradeButton) -> Non
         rows = class_rows(dialog, classes)
         await say(update, _("Parents of which class?"), rows, edit=True)
         return
-    repo.update_dialog(dialog, grade=data.grade)
+    dialogs.update_dialog(dialog, grade=data.grade)
     await ask_validity(update, context, dialog)
 
 
@@ -428,7 +430,7 @@ async def on_class(update: Update, context: Ctx, data: InviteClassButton) -> Non
             await refuse_stale(update)
             return
     await answer(update)
-    repo.update_dialog(dialog, class_id=data.class_id)
+    dialogs.update_dialog(dialog, class_id=data.class_id)
     await ask_validity(update, context, dialog)
 
 
@@ -437,7 +439,7 @@ def validity_options(role: str) -> tuple[Validity, ...]:
 
 
 async def ask_validity(update: Update, context: Ctx, dialog: Dialog) -> None:
-    repo.update_dialog(dialog, InviteStep.VALIDITY)
+    dialogs.update_dialog(dialog, InviteStep.VALIDITY)
     await context.session.commit()
     options = validity_options(str(dialog.data["role"]))
     rows = [
@@ -501,7 +503,7 @@ async def on_validity(update: Update, context: Ctx, data: InviteValidityButton) 
     else:
         inv = await repo.create_invite(session, **common)  # type: ignore[arg-type]
         created.append(("", inv))
-    await repo.end_dialog(session, dialog.user_id)
+    await dialogs.end_dialog(session, dialog.user_id)
     await session.commit()
     scope = await scope_label(context, created[0][1]) if len(created) == 1 else ""
     head = _("Invite link for a {role}{scope} ({validity}):").format(

@@ -18,7 +18,7 @@ from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
 from handlers.kit.replies import Button, Rows, answer, refuse_stale, say
 from handlers.kit.router import admin_dialog_for, dialog_for
-from storage import repo
+from storage import dialogs, repo
 from storage.models import CalendarDay, Dialog, School
 
 DIALOG = "settings"
@@ -156,7 +156,9 @@ async def settings_command(update: Update, context: Ctx) -> None:
     if not roles.admin_schools:
         await say(update, _("Only school administrators can change the school's settings."))
         return
-    dialog = await repo.start_dialog(session, user.id, DIALOG, SettingsStep.SCHOOL)
+    dialog = await dialogs.start_dialog(
+        session, user.id, DIALOG, SettingsStep.SCHOOL, now=context.now()
+    )
     await session.commit()
     schools = await repo.schools_by_ids(session, roles.admin_schools)
     if len(schools) == 1:
@@ -180,7 +182,7 @@ async def on_school(update: Update, context: Ctx, data: SettingsSchoolButton) ->
 
 
 async def show_menu(update: Update, context: Ctx, dialog: Dialog, school: School) -> None:
-    repo.update_dialog(dialog, SettingsStep.MENU, school_id=school.id)
+    dialogs.update_dialog(dialog, SettingsStep.MENU, school_id=school.id)
     await context.session.commit()
     t = dialog.token
     rows: Rows = [
@@ -209,7 +211,7 @@ async def on_act(update: Update, context: Ctx, data: SettingsButton) -> None:
     t = dialog.token
     await answer(update)
     if data.act == SettingsAction.DONE:
-        await repo.end_dialog(session, dialog.user_id)
+        await dialogs.end_dialog(session, dialog.user_id)
         await session.commit()
         await say(update, _("Saved."), edit=True)
     elif data.act == SettingsAction.MENU:
@@ -228,7 +230,7 @@ async def on_act(update: Update, context: Ctx, data: SettingsButton) -> None:
         await say(update, _("Which limit do you want to change?"), rows, edit=True)
     elif data.act == SettingsAction.CAP and 0 <= data.value < len(CAP_FIELDS):
         field = CAP_FIELDS[data.value]
-        repo.update_dialog(dialog, SettingsStep.CAP, field=field)
+        dialogs.update_dialog(dialog, SettingsStep.CAP, field=field)
         await session.commit()
         rows = []
         if field in NULLABLE_CAPS:
@@ -277,7 +279,7 @@ async def on_act(update: Update, context: Ctx, data: SettingsButton) -> None:
         await say(update, _("Which time do you want to change?"), rows, edit=True)
     elif data.act == SettingsAction.TIME and 0 <= data.value < len(TIME_FIELDS):
         field = TIME_FIELDS[data.value]
-        repo.update_dialog(dialog, SettingsStep.TIME, field=field)
+        dialogs.update_dialog(dialog, SettingsStep.TIME, field=field)
         await session.commit()
         await say(
             update,
@@ -306,7 +308,7 @@ async def on_act(update: Update, context: Ctx, data: SettingsButton) -> None:
             if data.act == SettingsAction.ADD_HOLIDAYS
             else SettingsStep.MAKEUP
         )
-        repo.update_dialog(dialog, step)
+        dialogs.update_dialog(dialog, step)
         await session.commit()
         await say(
             update,
@@ -333,7 +335,7 @@ async def on_act(update: Update, context: Ctx, data: SettingsButton) -> None:
 
 
 async def show_days(update: Update, dialog: Dialog, school: School) -> None:
-    repo.update_dialog(dialog, SettingsStep.DAYS)
+    dialogs.update_dialog(dialog, SettingsStep.DAYS)
     days = parse_school_days(school.school_days)
     t = dialog.token
     buttons: list[Button] = [
@@ -348,7 +350,7 @@ async def show_days(update: Update, dialog: Dialog, school: School) -> None:
 
 
 async def show_calendar(update: Update, context: Ctx, dialog: Dialog, school: School) -> None:
-    repo.update_dialog(dialog, SettingsStep.CALENDAR)
+    dialogs.update_dialog(dialog, SettingsStep.CALENDAR)
     await context.session.commit()
     today = local_now(school.timezone, context.now()).date()
     entries = list(

@@ -20,7 +20,7 @@ from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
 from handlers.kit.replies import Button, Rows, answer, refuse_stale, say
 from handlers.kit.router import admin_dialog_for, dialog_for
-from storage import repo
+from storage import dialogs, repo
 from storage.models import (
     Assignment,
     Child,
@@ -98,7 +98,9 @@ async def open_setup(update: Update, context: Ctx, what: SetupTopic) -> None:
     if not roles.admin_schools:
         await say(update, _("Only school administrators can change the school's set-up."))
         return
-    dialog = await repo.start_dialog(session, user.id, DIALOG, SetupStep.SCHOOL, {"what": what})
+    dialog = await dialogs.start_dialog(
+        session, user.id, DIALOG, SetupStep.SCHOOL, {"what": what}, now=context.now()
+    )
     await session.commit()
     schools = await repo.schools_by_ids(session, roles.admin_schools)
     if len(schools) == 1:
@@ -151,7 +153,7 @@ async def show_menu(
     note: str = "",
 ) -> None:
     session = context.session
-    repo.update_dialog(dialog, SetupStep.MENU, school_id=school.id)
+    dialogs.update_dialog(dialog, SetupStep.MENU, school_id=school.id)
     await session.commit()
     t = dialog.token
     if dialog.data["what"] == SetupTopic.CLASSES:
@@ -197,7 +199,7 @@ async def on_act(update: Update, context: Ctx, data: SetupButton) -> None:
     classes_mode = dialog.data["what"] == SetupTopic.CLASSES
     if data.act == SetupAction.DONE:
         await answer(update)
-        await repo.end_dialog(session, dialog.user_id)
+        await dialogs.end_dialog(session, dialog.user_id)
         await session.commit()
         await say(update, _("Saved."), edit=True)
     elif data.act == SetupAction.MENU:
@@ -210,7 +212,7 @@ async def on_act(update: Update, context: Ctx, data: SetupButton) -> None:
         and classes_mode
     ):
         await answer(update)
-        repo.update_dialog(dialog, SetupStep.GRADES)
+        dialogs.update_dialog(dialog, SetupStep.GRADES)
         await session.commit()
         await ask_grades(update, dialog)
     elif (
@@ -221,7 +223,7 @@ async def on_act(update: Update, context: Ctx, data: SetupButton) -> None:
     ):
         await answer(update)
         first, last = GRADE_PRESETS[data.value - 1]
-        repo.update_dialog(dialog, SetupStep.PER_GRADE, first=first, last=last)
+        dialogs.update_dialog(dialog, SetupStep.PER_GRADE, first=first, last=last)
         await session.commit()
         await ask_per_grade(update, dialog)
     elif (
@@ -243,7 +245,7 @@ async def on_act(update: Update, context: Ctx, data: SetupButton) -> None:
         await show_menu(update, context, dialog, school, edit=True)
     elif data.act == SetupAction.ONE and classes_mode:
         await answer(update)
-        repo.update_dialog(dialog, SetupStep.ONE_CLASS)
+        dialogs.update_dialog(dialog, SetupStep.ONE_CLASS)
         await session.commit()
         await say(update, one_class_question(), edit=True)
     elif data.act == SetupAction.ROSTER and classes_mode and data.value == 0:
@@ -261,7 +263,7 @@ async def on_act(update: Update, context: Ctx, data: SetupButton) -> None:
             await refuse_stale(update)
             return
         await answer(update)
-        repo.update_dialog(dialog, SetupStep.ROSTER, roster_class_id=klass.id)
+        dialogs.update_dialog(dialog, SetupStep.ROSTER, roster_class_id=klass.id)
         await session.commit()
         await say(update, await roster_question(context, klass), edit=True)
     elif data.act == SetupAction.DELETE and data.value == 0:
@@ -277,7 +279,7 @@ async def on_act(update: Update, context: Ctx, data: SetupButton) -> None:
         await show_menu(update, context, dialog, school, edit=True)
     elif data.act == SetupAction.TYPE and not classes_mode:
         await answer(update)
-        repo.update_dialog(dialog, SetupStep.SUBJECTS)
+        dialogs.update_dialog(dialog, SetupStep.SUBJECTS)
         await session.commit()
         await say(update, subjects_question(), edit=True)
     else:
@@ -363,7 +365,7 @@ async def ask_per_grade(update: Update, dialog: Dialog, error: str = "") -> None
 
 
 async def confirm_bulk(update: Update, context: Ctx, dialog: Dialog, per_grade: int) -> None:
-    repo.update_dialog(dialog, SetupStep.CONFIRM, per_grade=per_grade)
+    dialogs.update_dialog(dialog, SetupStep.CONFIRM, per_grade=per_grade)
     await context.session.commit()
     d = dialog.data
     names = class_names(current_locale(), d["first"], d["last"], per_grade)
@@ -500,7 +502,7 @@ async def on_text(update: Update, context: Ctx, dialog: Dialog) -> None:
     school = await session.get(School, dialog.data.get("school_id"))
     roles = await roles_of(context, dialog.user_id)
     if school is None or not roles.administers(school.id):
-        await repo.end_dialog(session, dialog.user_id)
+        await dialogs.end_dialog(session, dialog.user_id)
         await session.commit()
         await say(update, _("This is no longer available."))
         return
@@ -510,7 +512,7 @@ async def on_text(update: Update, context: Ctx, dialog: Dialog) -> None:
             error = _('Please type grades from 1 to 12 like "3-5", or pick a range.')
             await ask_grades(update, dialog, error)
             return
-        repo.update_dialog(dialog, SetupStep.PER_GRADE, first=grades[0], last=grades[1])
+        dialogs.update_dialog(dialog, SetupStep.PER_GRADE, first=grades[0], last=grades[1])
         await session.commit()
         await ask_per_grade(update, dialog)
     elif dialog.step == SetupStep.PER_GRADE:
