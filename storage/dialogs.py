@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import flag_modified
 
 from storage.models import Dialog
 from storage.scheduling import dialect_insert
@@ -38,8 +39,10 @@ def expired(dialog: Dialog, now: datetime, ttl: timedelta) -> bool:
 
 
 def touch(dialog: Dialog, now: datetime) -> None:
-    """A step reached the dialog: its lifetime starts again (saved with the step's commit)."""
+    """A step reached the dialog: its lifetime starts again. Written with the step's first
+    flush even when nothing else changes, so every step that commits checks the version."""
     dialog.updated_at = now
+    flag_modified(dialog, "updated_at")
 
 
 async def start_dialog(

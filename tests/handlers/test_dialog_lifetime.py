@@ -4,9 +4,14 @@ is never stored as a note. Driven through the real Application, with the injecte
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from sqlalchemy import select
 
+from handlers.kit.router import Router
 from handlers.parents.reports import ReportDayButton
+from storage import dialogs, reports
 from storage.models import DailyReport, Dialog
 from tests.handlers.scheduler_kit import LENA_MUM, THU, Kit, build, local
 from tests.harness import Harness
@@ -158,3 +163,40 @@ async def test_a_command_leaves_a_mandatory_step_open(bot: Harness) -> None:
     async with bot.session() as session:
         report = await session.scalar(select(DailyReport).where(DailyReport.child_id == kit.lena))
         assert report is not None and report.minutes == 75
+
+
+async def test_a_step_that_lost_a_race_is_refused_politely(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where there is no row lock (SQLite, two processes), another process's step can commit
+    between this step's read and its write: the version check makes this one fail, its work
+    is rolled back, and the parent gets the polite refusal, not an error."""
+    if bot.sessionmaker.kw["bind"].dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's row lock makes the other step wait instead")
+    kit = await note_step(bot)
+    child_of_parent = reports.child_of_parent
+
+    async def meanwhile_skipped(session: Any, parent_id: int, child_id: int) -> Any:
+        async with bot.session() as other:  # "another process" closes the dialog first
+            await dialogs.end_dialog(other, LENA_MUM)
+            await other.commit()
+        return await child_of_parent(session, parent_id, child_id)
+
+    monkeypatch.setattr(reports, "child_of_parent", meanwhile_skipped)
+    reply = await bot.send(bot.user(LENA_MUM), "Tired, maths was hard")
+    assert reply.text == "This is no longer available."
+    assert await note(bot, kit) is None
+    assert await dialog_of(bot, LENA_MUM) is None
+
+
+async def _step(update: Any, context: Any, dialog: Dialog) -> None:
+    """A step handler that is never called."""
+
+
+def test_an_optional_step_needs_a_handler() -> None:
+    router = Router()
+    with pytest.raises(ValueError, match="has no handler"):
+        router.dialog("d", {"a": _step}, optional={"b": lambda text: True})
+    router.dialog("d", {"a": _step}, optional={"a": lambda text: True})
+    with pytest.raises(ValueError, match="registered twice"):
+        router.dialog("d", {"a": _step})
