@@ -29,7 +29,7 @@ from handlers.school import settings
 from handlers.school import setup as school_setup
 
 GATE = -10  # every update: dedup, user row, locale, private chats only
-DIALOGS = -5  # before a command: an open optional dialog step closes
+DIALOGS = -1  # before a command: an open optional dialog step closes
 FEATURES = 0
 
 
