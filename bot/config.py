@@ -82,6 +82,11 @@ class Settings(BaseSettings):
         description="Scheduler lease: of several processes one runs the scheduler, another "
         "takes over this long after it dies; ticks run every min(30, this/4) s",
     )
+    dialog_ttl_minutes: int = Field(
+        default=30,
+        description="A dialog left this many minutes without a step expires: its buttons are "
+        "refused and text is no longer taken as its answer",
+    )
 
     @field_validator("bot_token")
     @classmethod
@@ -211,6 +216,13 @@ class Settings(BaseSettings):
             raise ValueError("must be from 4 to 3600 seconds")
         return value
 
+    @field_validator("dialog_ttl_minutes")
+    @classmethod
+    def _dialog_ttl(cls, value: int) -> int:
+        if not 1 <= value <= 1440:
+            raise ValueError("must be from 1 to 1440 minutes")
+        return value
+
     @model_validator(mode="after")
     def _derive_webhook_path(self) -> Settings:
         if self.webhook_url and not self.webhook_path:
@@ -220,6 +232,10 @@ class Settings(BaseSettings):
     @property
     def scheduler_lease(self) -> timedelta:
         return timedelta(seconds=self.scheduler_lease_seconds)
+
+    @property
+    def dialog_ttl(self) -> timedelta:
+        return timedelta(minutes=self.dialog_ttl_minutes)
 
     @property
     def scheduler_tick_seconds(self) -> float:
@@ -251,6 +267,7 @@ ENV_NAMES = {
     "webhook_secret": "WEBHOOK_SECRET",
     "webhook_set": "WEBHOOK_SET",
     "scheduler_lease_seconds": "SCHEDULER_LEASE_SECONDS",
+    "dialog_ttl_minutes": "DIALOG_TTL_MINUTES",
 }
 DEFAULT_LABELS = {
     "bot_owners": "default: none",

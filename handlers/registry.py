@@ -57,6 +57,7 @@ from handlers.school import setup as school_setup
 from handlers.school import subjects as school_subjects
 
 GATE = -10  # every update: dedup, user row, locale, private chats only
+DIALOGS = -1  # before a command: an open optional dialog step closes
 FEATURES = 0
 CATCH_UP = 1  # after the features: a user who was unreachable gets what they missed today
 
@@ -69,11 +70,27 @@ def build_router() -> Router:
     # -- homework: the /assign dialog, its preview's buttons, approval, /homework, /load
     route_homework(router)
     # -- parents: the evening question, typed minutes, notes, /report
-    router.button(parents.EveningAnswerButton, parents.on_tap)
+    router.buttons(
+        parents.EveningAnswerButton,
+        lambda d: d.answer,
+        {
+            parents.EveningAnswer.ESTIMATE: parents.on_estimate,
+            parents.EveningAnswer.MINUTES: parents.on_range,
+            parents.EveningAnswer.TYPE: parents.on_type,
+            parents.EveningAnswer.UNFINISHED: parents.on_unfinished,
+        },
+    )
     router.button(parents.ReportChildButton, parents.on_child)
     router.button(parents.ReportDayButton, parents.on_day)
     router.button(parents.NoteSkipButton, parents.on_skip)
-    router.dialog(parents.DIALOG, {ANY_STEP: parents.on_text})
+    router.dialog(
+        parents.DIALOG,
+        {
+            parents.EveningReportStep.MINUTES: parents.on_minutes,
+            parents.EveningReportStep.NOTE: parents.on_note,
+        },
+        optional={parents.EveningReportStep.NOTE: parents.takes_note},
+    )
     # -- complaints: filing (/complain); a complaint's buttons and the relay; /tickets
     route_complaint_filing(router)
     route_complaints(router)
@@ -331,6 +348,9 @@ def register_handlers(app: QingfuApp) -> None:
     app.add_handler(TypeHandler(Update, gate), group=GATE)
     # (my_chat_member updates — the user blocked or unblocked the bot — end in the gate, but
     # for an unblocking one, which goes on to the catch-up below.)
+
+    # -- dialogs: a command closes an optional step before it runs
+    app.add_handler(MessageHandler(private & filters.COMMAND, router.on_command), group=DIALOGS)
 
     # -- commands everyone has
     commands = {

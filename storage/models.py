@@ -249,7 +249,11 @@ class InviteUse(Base):
 
 
 class Dialog(Base):
-    """A user's one open dialog: its step and draft, so any process can continue it."""
+    """A user's one open dialog: its step and draft, so any process can continue it.
+
+    `updated_at` is the time of its last step (the bot's clock; it expires DIALOG_TTL_MINUTES
+    later); `version` is checked on every write of a loaded dialog, so a stale writer fails
+    instead of overwriting (storage/dialogs.py)."""
 
     __tablename__ = "dialogs"
 
@@ -258,7 +262,10 @@ class Dialog(Base):
     step: Mapped[str] = mapped_column(String(32))
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     token: Mapped[str] = mapped_column(String(16))  # binds buttons to this dialog instance
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class ProcessedUpdate(Base):

@@ -1,4 +1,6 @@
-"""Query functions for users, roles, dialogs and invites; each takes the caller's session."""
+"""Query functions for users, roles, schools and invites; each takes the caller's session.
+
+Dialogs have their own module, storage/dialogs.py."""
 
 from __future__ import annotations
 
@@ -6,15 +8,13 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.roles import InviteRole, Role, Roles
 from storage.models import (
     Child,
-    Dialog,
     District,
     Invite,
     InviteUse,
@@ -167,41 +167,6 @@ async def add_teaching(session: AsyncSession, user_id: int, pairs: list[tuple[in
     new = [p for p in dict.fromkeys(pairs) if p not in existing]
     session.add_all(Teaching(user_id=user_id, class_id=c, subject_id=s) for c, s in new)
     return len(new)
-
-
-# ---------------------------------------------------------------- dialogs
-
-
-async def get_dialog(session: AsyncSession, user_id: int) -> Dialog | None:
-    return await session.get(Dialog, user_id)
-
-
-async def start_dialog(
-    session: AsyncSession, user_id: int, name: str, step: str, data: dict[str, Any] | None = None
-) -> Dialog:
-    """Open a dialog (replacing any other); its fresh token makes older buttons stale."""
-    dialog = await session.get(Dialog, user_id)
-    token = secrets.token_hex(4)
-    if dialog is None:
-        dialog = Dialog(user_id=user_id, name=name, step=step, data=data or {}, token=token)
-        session.add(dialog)
-    else:
-        dialog.name, dialog.step, dialog.data, dialog.token = name, step, data or {}, token
-    await session.flush()
-    return dialog
-
-
-def update_dialog(dialog: Dialog, step: str | None = None, **changes: Any) -> None:
-    """Move a dialog to `step` and merge `changes` into its draft (a new dict, so it saves)."""
-    if step is not None:
-        dialog.step = step
-    if changes:
-        dialog.data = {**dialog.data, **changes}
-
-
-async def end_dialog(session: AsyncSession, user_id: int) -> bool:
-    result = await session.execute(delete(Dialog).where(Dialog.user_id == user_id))
-    return bool(getattr(result, "rowcount", 0))
 
 
 # ---------------------------------------------------------------- schools

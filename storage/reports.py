@@ -8,12 +8,9 @@ from datetime import date, datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.reporting import ReportOutcome
+from bot.domain.reporting import MAX_MINUTES, MAX_NOTE, ReportOutcome
 from storage.models import Child, DailyReport, ParentLink, ReportEvent, School, SchoolClass
 from storage.sql import dialect_insert
-
-MAX_MINUTES = 600
-MAX_NOTE = 500
 
 
 @dataclass(frozen=True)

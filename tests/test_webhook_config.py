@@ -1,4 +1,5 @@
-"""Webhook and scheduler-lease settings: defaults, derived values and refusals."""
+"""Webhook, scheduler-lease and dialog-lifetime settings: defaults, derived values and
+refusals."""
 
 from __future__ import annotations
 
@@ -96,3 +97,10 @@ def test_scheduler_lease() -> None:
     assert s.scheduler_tick_seconds == 1.0
     assert settings(scheduler_lease_seconds=600).scheduler_tick_seconds == 30.0
     assert "SCHEDULER_LEASE_SECONDS must be from 4 to 3600" in refusal(scheduler_lease_seconds=2)
+
+
+def test_dialog_lifetime() -> None:
+    assert settings().dialog_ttl == timedelta(minutes=30)
+    assert settings(dialog_ttl_minutes=5).dialog_ttl == timedelta(minutes=5)
+    assert "DIALOG_TTL_MINUTES must be from 1 to 1440 minutes" in refusal(dialog_ttl_minutes=0)
+    assert "DIALOG_TTL_MINUTES must be a whole number" in refusal(dialog_ttl_minutes="soon")

@@ -1,4 +1,4 @@
-"""The one-tap answers of the evening question (pure): ranges around the cap.
+"""The evening question (pure): its one-tap ranges around the cap, and what passes as a note.
 
 A range answer is stored as its middle, so the class median stays meaningful; the open top
 range is stored a quarter of the base above its lower bound.
@@ -7,6 +7,7 @@ range is stored a quarter of the base above its lower bound.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 
 
@@ -17,6 +18,8 @@ class ReportOutcome(enum.StrEnum):
 
 MIN_MINUTES = 1
 MAX_MINUTES = 600
+MAX_NOTE = 500
+"""A note on a report is at most this many characters."""
 
 
 @dataclass(frozen=True)
@@ -46,3 +49,72 @@ def range_choices(estimate: int, cap: int | None) -> list[RangeChoice]:
         RangeChoice(cap_, one_half, (cap_ + one_half) // 2),
         RangeChoice(one_half, None, min(MAX_MINUTES, one_half + quarter)),
     ]
+
+
+QUESTION_ENDINGS = ("?", "？", "吗", "嗎")
+QUESTION_PREFIXES = (
+    "请问",
+    "請問",
+    "请教",
+    "老师",
+    "老師",
+    "为什么",
+    "能不能",
+    "可不可以",
+    "是不是",
+)
+"""Chinese openings of a question (to the teacher, about homework): "may I ask", "teacher",
+"why", "can (you)", "is it"."""
+QUESTION_WORDS = frozenset(
+    {
+        # en
+        "what",
+        "when",
+        "where",
+        "why",
+        "how",
+        "which",
+        "who",
+        "can",
+        "could",
+        "would",
+        "should",
+        # ru
+        "какое",
+        "какой",
+        "какая",
+        "какие",
+        "что",
+        "когда",
+        "где",
+        "почему",
+        "зачем",
+        "сколько",
+        "подскажите",
+        "скажите",
+        "можно",
+    }
+)
+"""English and Russian first words of a question, matched as whole words ("Whatever" and
+"что-то" are not questions)."""
+
+_FIRST_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_TRAILING = " \t\n.!。！…~～)）"
+
+
+def looks_like_question(text: str) -> bool:
+    """A question mark at the end (ASCII or full-width, or the particle 吗), or a question's
+    first word."""
+    text = text.strip().rstrip(_TRAILING)
+    if text.endswith(QUESTION_ENDINGS) or text.startswith(QUESTION_PREFIXES):
+        return True
+    first = _FIRST_WORD.match(text.casefold())
+    return first is not None and first.group(0) in QUESTION_WORDS
+
+
+def looks_like_note(text: str, limit: int = MAX_NOTE) -> bool:
+    """Whether text sent at the optional note step is plausibly a note on the report: not
+    empty, within `limit` characters, and not a question (a question is meant for someone;
+    stored as a note nobody would answer it)."""
+    text = text.strip()
+    return 0 < len(text) <= limit and not looks_like_question(text)

@@ -29,7 +29,7 @@ from handlers.complaints.render import (
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user
 from handlers.kit.replies import Rows, answer, pack_lines, refuse_stale, say
-from storage import repo
+from storage import dialogs
 from storage.models import Complaint, Dialog, School, User
 
 DIALOG = "complaint_message"
@@ -158,12 +158,13 @@ async def on_text_action(update: Update, context: Ctx, data: ComplaintCardButton
     if a is None:
         return
     await answer(update)
-    await repo.start_dialog(
+    await dialogs.start_dialog(
         context.session,
         a.user.id,
         DIALOG,
         a.action.value,
         {"complaint_id": a.complaint.id, "action": a.action.value},
+        now=context.now(),
     )
     await context.session.commit()
     await say(update, text_prompt(a.action, a.complaint))
@@ -209,7 +210,7 @@ async def dialog_action(update: Update, context: Ctx, dialog: Dialog) -> Allowed
     p = await load_pressed(update, context, dialog.data.get("complaint_id"))
     found = allowed_now(p, action) if p is not None and action is not None else None
     if found is None:
-        await repo.end_dialog(context.session, dialog.user_id)
+        await dialogs.end_dialog(context.session, dialog.user_id)
         await context.session.commit()
         await say(update, _("This ticket has changed meanwhile; nothing was sent."))
     return found
@@ -239,5 +240,5 @@ async def on_text(update: Update, context: Ctx, dialog: Dialog) -> None:
             ).format(length=len(text), limit=MAX_TEXT),
         )
         return
-    await repo.end_dialog(context.session, a.user.id)
+    await dialogs.end_dialog(context.session, a.user.id)
     await act(update, context, a.complaint, a.school, a.action, a.actor, a.user.id, text, photo)

@@ -40,8 +40,8 @@ from handlers.kit.labels import category_label, category_short_label
 from handlers.kit.replies import Button, Rows, answer, refuse_stale, say
 from handlers.kit.router import dialog_for
 from storage import complaints as store
+from storage import dialogs, repo
 from storage import homework as hw
-from storage import repo
 from storage.models import Dialog, School, SchoolClass
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,9 @@ async def complain(update: Update, context: Ctx) -> None:
             ),
         )
         return
-    dialog = await repo.start_dialog(context.session, user.id, DIALOG, ComplaintDraftStep.SCHOOL)
+    dialog = await dialogs.start_dialog(
+        context.session, user.id, DIALOG, ComplaintDraftStep.SCHOOL, now=context.now()
+    )
     await context.session.commit()
     schools = {c.school_id: c.school_name for c in children}
     if len(schools) == 1:
@@ -98,7 +100,7 @@ async def choose_school(update: Update, context: Ctx, dialog: Dialog, school_id:
     assert school is not None
     refusal = await over_cap(context, dialog.user_id, school)
     if refusal is not None:
-        await repo.end_dialog(session, dialog.user_id)
+        await dialogs.end_dialog(session, dialog.user_id)
         await session.commit()
         await say(update, refusal, edit=update.callback_query is not None)
         return
@@ -110,7 +112,7 @@ async def choose_school(update: Update, context: Ctx, dialog: Dialog, school_id:
     for child in children:
         classes.setdefault(child.class_id, []).append(child.name)
         names[child.class_id] = child.class_name
-    repo.update_dialog(dialog, ComplaintDraftStep.CLASS, school_id=school_id)
+    dialogs.update_dialog(dialog, ComplaintDraftStep.CLASS, school_id=school_id)
     if len(classes) == 1:
         await choose_class(update, context, dialog, next(iter(classes)))
         return
@@ -133,7 +135,7 @@ async def choose_school(update: Update, context: Ctx, dialog: Dialog, school_id:
 
 
 async def choose_class(update: Update, context: Ctx, dialog: Dialog, class_id: int) -> None:
-    repo.update_dialog(dialog, ComplaintDraftStep.CATEGORY, class_id=class_id)
+    dialogs.update_dialog(dialog, ComplaintDraftStep.CATEGORY, class_id=class_id)
     await context.session.commit()
     t = dialog.token
     buttons: list[Button] = [
@@ -197,7 +199,7 @@ async def on_pick_category(update: Update, context: Ctx, data: ComplaintPickButt
         return
     await answer(update)
     category = CATEGORIES[data.value]
-    repo.update_dialog(dialog, ComplaintDraftStep.TEXT, category=category.value)
+    dialogs.update_dialog(dialog, ComplaintDraftStep.TEXT, category=category.value)
     await context.session.commit()
     await say(
         update,
@@ -218,7 +220,7 @@ async def on_pick_who(update: Update, context: Ctx, data: ComplaintPickButton) -
         await refuse_stale(update)
         return
     await answer(update)
-    repo.update_dialog(dialog, ComplaintDraftStep.PREVIEW, anonymous=bool(data.value))
+    dialogs.update_dialog(dialog, ComplaintDraftStep.PREVIEW, anonymous=bool(data.value))
     await show_preview(update, context, dialog)
 
 
@@ -239,7 +241,7 @@ async def on_cancel(update: Update, context: Ctx, data: ComplaintDraftButton) ->
     if dialog is None:
         return
     await answer(update)
-    await repo.end_dialog(context.session, dialog.user_id)
+    await dialogs.end_dialog(context.session, dialog.user_id)
     await context.session.commit()
     await say(update, _("Cancelled. Nothing was sent."), edit=True)
 
@@ -276,7 +278,7 @@ async def on_description(update: Update, context: Ctx, dialog: Dialog) -> None:
     text, photo = text_and_photo(update)
     if not text:
         if photo is not None:
-            repo.update_dialog(dialog, photos=[*dialog.data.get("photos", []), photo])
+            dialogs.update_dialog(dialog, photos=[*dialog.data.get("photos", []), photo])
             await context.session.commit()
             await say(update, _("Photo received. Now please describe what happened:"))
             return
@@ -292,7 +294,7 @@ async def on_description(update: Update, context: Ctx, dialog: Dialog) -> None:
         )
         return
     photos = [*dialog.data.get("photos", []), *([photo] if photo else [])]
-    repo.update_dialog(dialog, ComplaintDraftStep.PHOTOS, text=text, photos=photos)
+    dialogs.update_dialog(dialog, ComplaintDraftStep.PHOTOS, text=text, photos=photos)
     await context.session.commit()
     await ask_photos(update, dialog)
 
@@ -308,7 +310,7 @@ async def on_photo(update: Update, context: Ctx, dialog: Dialog) -> None:
         await say(update, _("At most {n} photos. Tap “Continue”.").format(n=MAX_PHOTOS))
         return
     photos.append(photo)
-    repo.update_dialog(dialog, photos=photos)
+    dialogs.update_dialog(dialog, photos=photos)
     await context.session.commit()
     await ask_photos(update, dialog)
 
@@ -372,7 +374,7 @@ async def who_sentence(context: Ctx, dialog: Dialog, anonymous: bool) -> str:
 
 
 async def ask_who(update: Update, context: Ctx, dialog: Dialog) -> None:
-    repo.update_dialog(dialog, ComplaintDraftStep.WHO)
+    dialogs.update_dialog(dialog, ComplaintDraftStep.WHO)
     await context.session.commit()
     t = dialog.token
     text = "\n\n".join(
@@ -447,7 +449,7 @@ async def send(update: Update, context: Ctx, dialog: Dialog) -> None:
     refusal = await over_cap(context, dialog.user_id, school)
     if refusal is not None:
         await answer(update, _("Daily limit reached."), alert=True)
-        await repo.end_dialog(session, dialog.user_id)
+        await dialogs.end_dialog(session, dialog.user_id)
         await session.commit()
         await say(update, refusal, edit=True)
         return
@@ -469,7 +471,7 @@ async def send(update: Update, context: Ctx, dialog: Dialog) -> None:
         deadline_at=deadline,
         remind_at=reminder_for(deadline, school.timezone, now),
     )
-    await repo.end_dialog(session, dialog.user_id)
+    await dialogs.end_dialog(session, dialog.user_id)
     await session.commit()
     log.info("complaint %s filed at school %s", complaint.code, school.id)
     lines = [

@@ -21,8 +21,8 @@ from handlers.kit.gate import current_user, user_locale
 from handlers.kit.labels import kind_label, rule_label
 from handlers.kit.replies import Rows, answer, refuse_stale, say, send_to
 from handlers.scheduler.tick import notify_homework_change
+from storage import dialogs
 from storage import homework as hw
-from storage import repo
 from storage.models import Assignment, Dialog, SchoolClass, Subject, User
 
 
@@ -96,12 +96,13 @@ async def on_reject(update: Update, context: Ctx, data: HomeworkDecisionButton) 
     if found is None:
         return
     user, assignment = found
-    await repo.start_dialog(
+    await dialogs.start_dialog(
         context.session,
         user.id,
         REJECT_DIALOG,
         HomeworkRejectStep.REASON,
         {"assignment_id": assignment.id},
+        now=context.now(),
     )
     await context.session.commit()
     await say(update, _("Why is it rejected? Type a short reason for the teacher:"), edit=True)
@@ -115,7 +116,7 @@ async def on_reject_reason(update: Update, context: Ctx, dialog: Dialog) -> None
         await say(update, _("Please type a reason of at most 500 characters:"))
         return
     assignment = await session.get(Assignment, dialog.data.get("assignment_id"))
-    await repo.end_dialog(session, dialog.user_id)
+    await dialogs.end_dialog(session, dialog.user_id)
     if (
         assignment is None
         or assignment.status != HomeworkStatus.PENDING

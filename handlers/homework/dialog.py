@@ -36,8 +36,8 @@ from handlers.kit.gate import current_user
 from handlers.kit.labels import kind_label, rule_label
 from handlers.kit.replies import Button, Rows, answer, refuse_stale, say
 from handlers.kit.router import dialog_for
+from storage import dialogs
 from storage import homework as hw
-from storage import repo
 from storage.models import Dialog, SchoolClass, Subject
 
 # ---------------------------------------------------------------- start: class and subject
@@ -55,7 +55,9 @@ async def assign(update: Update, context: Ctx) -> None:
             ),
         )
         return
-    dialog = await repo.start_dialog(context.session, user.id, DIALOG, HomeworkStep.CLASS)
+    dialog = await dialogs.start_dialog(
+        context.session, user.id, DIALOG, HomeworkStep.CLASS, now=context.now()
+    )
     await context.session.commit()
     classes = list({k.id: k for k, _s in pairs}.values())
     if len(classes) == 1:
@@ -81,9 +83,9 @@ async def choose_class(
     pairs: list[tuple[SchoolClass, Subject]],
 ) -> None:
     subjects = [s for k, s in pairs if k.id == klass.id]
-    repo.update_dialog(dialog, HomeworkStep.SUBJECT, class_id=klass.id)
+    dialogs.update_dialog(dialog, HomeworkStep.SUBJECT, class_id=klass.id)
     if len(subjects) == 1:
-        repo.update_dialog(dialog, HomeworkStep.TEXT, subject_id=subjects[0].id)
+        dialogs.update_dialog(dialog, HomeworkStep.TEXT, subject_id=subjects[0].id)
         await context.session.commit()
         await ask_text(update, klass.name, subjects[0].name)
         return
@@ -153,7 +155,7 @@ async def on_pick_subject(update: Update, context: Ctx, data: HomeworkPickButton
         await refuse_stale(update)
         return
     await answer(update)
-    repo.update_dialog(dialog, HomeworkStep.TEXT, subject_id=subject.id)
+    dialogs.update_dialog(dialog, HomeworkStep.TEXT, subject_id=subject.id)
     await session.commit()
     klass = await session.get(SchoolClass, class_id)
     assert klass is not None
@@ -209,7 +211,7 @@ async def edited_draft(update: Update, context: Ctx, data: HomeworkEditButton) -
         await refuse_stale(update)
         return None
     await answer(update)
-    repo.update_dialog(dialog, data.field, back_to_preview=True)
+    dialogs.update_dialog(dialog, data.field, back_to_preview=True)
     await context.session.commit()
     return draft
 
@@ -251,7 +253,7 @@ async def on_text(update: Update, context: Ctx, dialog: Dialog) -> None:
     photo = message.photo[-1].file_id if message.photo else draft.data.get("photo")
     text = ((message.caption if message.photo else message.text) or "").strip()
     if message.photo and not text:
-        repo.update_dialog(draft.dialog, photo=photo)
+        dialogs.update_dialog(draft.dialog, photo=photo)
         await context.session.commit()
         await say(update, _("Photo received. Now type what the students should do:"))
         return
@@ -267,7 +269,7 @@ async def on_text(update: Update, context: Ctx, dialog: Dialog) -> None:
             ).format(length=len(text), limit=MAX_TEXT),
         )
         return
-    repo.update_dialog(draft.dialog, text=text, photo=photo)
+    dialogs.update_dialog(draft.dialog, text=text, photo=photo)
     await advance(update, context, draft, HomeworkStep.KIND, lambda: ask_kind(update, draft))
 
 
@@ -302,7 +304,7 @@ async def advance(
     if draft.data.get("back_to_preview"):
         await show_preview(update, context, draft)
         return
-    repo.update_dialog(draft.dialog, step)
+    dialogs.update_dialog(draft.dialog, step)
     await context.session.commit()
     await ask()
 
@@ -335,7 +337,7 @@ async def set_kind(update: Update, context: Ctx, draft: Draft, kind: HomeworkKin
         )
         return
     await answer(update)
-    repo.update_dialog(draft.dialog, kind=kind.value)
+    dialogs.update_dialog(draft.dialog, kind=kind.value)
     await advance(update, context, draft, HomeworkStep.MINUTES, lambda: ask_minutes(update, draft))
 
 
@@ -354,7 +356,7 @@ async def ask_minutes(update: Update, draft: Draft) -> None:
 
 
 async def set_minutes(update: Update, context: Ctx, draft: Draft, minutes: int) -> None:
-    repo.update_dialog(draft.dialog, minutes=minutes)
+    dialogs.update_dialog(draft.dialog, minutes=minutes)
     await advance(
         update, context, draft, HomeworkStep.EVENING, lambda: ask_evening(update, context, draft)
     )
@@ -405,7 +407,7 @@ async def set_evening(update: Update, context: Ctx, draft: Draft, ordinal: int) 
         await answer(update, _("That day is not a school day you can choose now."), alert=True)
         return
     await answer(update)
-    repo.update_dialog(draft.dialog, HomeworkStep.DUE, evening=day.isoformat(), due=None)
+    dialogs.update_dialog(draft.dialog, HomeworkStep.DUE, evening=day.isoformat(), due=None)
     await context.session.commit()
     await ask_due(update, draft, day)
 
@@ -445,5 +447,5 @@ async def set_due(update: Update, context: Ctx, draft: Draft, ordinal: int) -> N
             )
             return
     await answer(update)
-    repo.update_dialog(draft.dialog, due=due.isoformat() if due else None)
+    dialogs.update_dialog(draft.dialog, due=due.isoformat() if due else None)
     await show_preview(update, context, draft)

@@ -21,8 +21,8 @@ from handlers.kit.gate import current_user, roles_of
 from handlers.kit.labels import kind_label
 from handlers.kit.replies import Button, Rows, answer, refuse_stale, say
 from handlers.scheduler.tick import notify_homework_change
+from storage import dialogs
 from storage import homework as hw
-from storage import repo
 from storage.models import Assignment, SchoolClass, Subject, User
 
 MAX_LISTED = 20
@@ -170,7 +170,7 @@ async def on_edit(update: Update, context: Ctx, data: HomeworkManageButton) -> N
     if piece is None:
         return
     assignment = piece.assignment
-    dialog = await repo.start_dialog(
+    dialog = await dialogs.start_dialog(
         context.session,
         piece.user.id,
         DIALOG,
@@ -186,6 +186,7 @@ async def on_edit(update: Update, context: Ctx, data: HomeworkManageButton) -> N
             "evening": assignment.evening.isoformat(),
             "due": assignment.due.isoformat() if assignment.due else None,
         },
+        now=context.now(),
     )
     await context.session.commit()
     draft = await load_draft(context, dialog)

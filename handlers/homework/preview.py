@@ -31,8 +31,8 @@ from handlers.kit.context import Ctx
 from handlers.kit.labels import kind_label, negative_item_label, rule_label
 from handlers.kit.replies import Rows, say
 from handlers.reports import views as report_views
+from storage import dialogs
 from storage import homework as hw
-from storage import repo
 from storage.models import Assignment, Subject
 
 WORST_FIRST = (
@@ -221,7 +221,7 @@ async def calibration_hint(context: Ctx, draft: Draft, subject: str, minutes: in
 
 
 async def show_preview(update: Update, context: Ctx, draft: Draft) -> None:
-    repo.update_dialog(draft.dialog, HomeworkStep.PREVIEW, back_to_preview=False)
+    dialogs.update_dialog(draft.dialog, HomeworkStep.PREVIEW, back_to_preview=False)
     await context.session.commit()
     checks = await check_draft(context, draft)
     text = await preview_text(context, draft, checks)

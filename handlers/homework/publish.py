@@ -25,8 +25,8 @@ from handlers.kit.labels import rule_label
 from handlers.kit.replies import answer, refuse_stale, say, send_to
 from handlers.kit.router import dialog_for
 from handlers.scheduler.tick import notify_homework_change
+from storage import dialogs
 from storage import homework as hw
-from storage import repo
 from storage.models import Assignment, Subject, User
 
 
@@ -35,7 +35,7 @@ async def on_cancel(update: Update, context: Ctx, data: HomeworkActionButton) ->
     if dialog is None:
         return
     await answer(update)
-    await repo.end_dialog(context.session, dialog.user_id)
+    await dialogs.end_dialog(context.session, dialog.user_id)
     await context.session.commit()
     await say(update, _("Cancelled. Nothing was posted."), edit=True)
 
@@ -81,7 +81,7 @@ async def publish(
         else HomeworkStatus.POSTED
     )
     assignment = await save_draft(context, draft, assignment, status)
-    await repo.end_dialog(context.session, draft.dialog.user_id)
+    await dialogs.end_dialog(context.session, draft.dialog.user_id)
     await context.session.commit()
     over = [c for c in checks if c.verdict.load.is_over]
     if status == HomeworkStatus.PENDING:

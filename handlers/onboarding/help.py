@@ -10,8 +10,8 @@ from bot.i18n import _, format_list, ngettext
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
 from handlers.kit.replies import say, say_lines
+from storage import dialogs, repo
 from storage import onboarding as onboarding_store
-from storage import repo
 
 
 def capability_intro(cap: Capability) -> str:
@@ -141,7 +141,7 @@ async def teacher_lines(context: Ctx, roles: Roles, user_id: int) -> list[str]:
 
 async def cancel(update: Update, context: Ctx) -> None:
     assert update.effective_user is not None
-    ended = await repo.end_dialog(context.session, update.effective_user.id)
+    ended = await dialogs.end_dialog(context.session, update.effective_user.id)
     await context.session.commit()
     if ended:
         await say(update, _("Cancelled. Nothing was saved from that dialog."))

@@ -26,8 +26,8 @@ from handlers.onboarding.invites import (
     ask_validity,
     can_invite,
 )
+from storage import dialogs, repo
 from storage import onboarding as onboarding_store
-from storage import repo
 from storage.models import Dialog, District, SchoolClass, Subject
 
 MAX_CLASS_BUTTONS = 48  # beyond this many classes, a parent invite asks for the grade first
@@ -48,7 +48,7 @@ async def on_role(update: Update, context: Ctx, data: InviteRoleButton) -> None:
         await refuse_stale(update)
         return
     await answer(update)
-    repo.update_dialog(dialog, role=data.role)
+    dialogs.update_dialog(dialog, role=data.role)
     if data.role == InviteRole.SUPERVISOR:
         await ask_district(update, context, dialog)
     elif owner_menu:  # an owner inviting a school administrator: pick any school
@@ -58,7 +58,7 @@ async def on_role(update: Update, context: Ctx, data: InviteRoleButton) -> None:
 
 
 async def ask_district(update: Update, context: Ctx, dialog: Dialog) -> None:
-    repo.update_dialog(dialog, InviteStep.DISTRICT)
+    dialogs.update_dialog(dialog, InviteStep.DISTRICT)
     await context.session.commit()
     districts = await repo.districts(context.session)
     if not districts:
@@ -71,7 +71,7 @@ async def ask_district(update: Update, context: Ctx, dialog: Dialog) -> None:
 
 
 async def ask_any_school(update: Update, context: Ctx, dialog: Dialog) -> None:
-    repo.update_dialog(dialog, InviteStep.SCHOOL)
+    dialogs.update_dialog(dialog, InviteStep.SCHOOL)
     await context.session.commit()
     schools = await onboarding_store.schools_by_name(context.session, MAX_BUTTONS)
     if not schools:
@@ -82,13 +82,13 @@ async def ask_any_school(update: Update, context: Ctx, dialog: Dialog) -> None:
 
 
 async def ask_subjects(update: Update, context: Ctx, dialog: Dialog) -> None:
-    repo.update_dialog(dialog, InviteStep.SUBJECTS, subjects=[], classes=[])
+    dialogs.update_dialog(dialog, InviteStep.SUBJECTS, subjects=[], classes=[])
     await context.session.commit()
     await ask_toggle(update, context, dialog, InviteStep.SUBJECTS)
 
 
 async def ask_grade(update: Update, context: Ctx, dialog: Dialog) -> None:
-    repo.update_dialog(dialog, InviteStep.GRADE)
+    dialogs.update_dialog(dialog, InviteStep.GRADE)
     await context.session.commit()
     classes = await repo.classes_of(context.session, int(dialog.data.get("school_id") or 0))
     grades = sorted({c.grade for c in classes})
@@ -99,7 +99,7 @@ async def ask_grade(update: Update, context: Ctx, dialog: Dialog) -> None:
 
 
 async def ask_parent_class(update: Update, context: Ctx, dialog: Dialog) -> None:
-    repo.update_dialog(dialog, InviteStep.CLASS)
+    dialogs.update_dialog(dialog, InviteStep.CLASS)
     await context.session.commit()
     classes = await repo.classes_of(context.session, int(dialog.data.get("school_id") or 0))
     if not classes:
@@ -146,7 +146,7 @@ async def on_district(update: Update, context: Ctx, data: InviteDistrictButton) 
     ):
         await refuse_stale(update)
         return
-    repo.update_dialog(dialog, district_id=district.id)
+    dialogs.update_dialog(dialog, district_id=district.id)
     await answer(update)
     await ask_validity(update, context, dialog)
 
@@ -196,7 +196,7 @@ async def on_toggle(update: Update, context: Ctx, data: InviteToggleButton) -> N
             return
         await answer(update)
         if data.step == InviteStep.SUBJECTS:
-            repo.update_dialog(dialog, InviteStep.CLASSES)
+            dialogs.update_dialog(dialog, InviteStep.CLASSES)
             await session.commit()
             await ask_toggle(update, context, dialog, InviteStep.CLASSES)
         else:
@@ -239,7 +239,7 @@ async def on_grade(update: Update, context: Ctx, data: InviteGradeButton) -> Non
         rows = class_rows(dialog, classes)
         await say(update, _("Parents of which class?"), rows, edit=True)
         return
-    repo.update_dialog(dialog, grade=data.grade)
+    dialogs.update_dialog(dialog, grade=data.grade)
     await ask_validity(update, context, dialog)
 
 
@@ -255,7 +255,7 @@ async def on_class(update: Update, context: Ctx, data: InviteClassButton) -> Non
             await refuse_stale(update)
             return
     await answer(update)
-    repo.update_dialog(dialog, class_id=data.class_id)
+    dialogs.update_dialog(dialog, class_id=data.class_id)
     await ask_validity(update, context, dialog)
 
 

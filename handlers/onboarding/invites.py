@@ -28,7 +28,7 @@ from handlers.onboarding.invite_labels import (
     validity_options,
 )
 from handlers.onboarding.links import invite_link
-from storage import repo
+from storage import dialogs, repo
 from storage.models import Dialog, Invite, School
 
 DIALOG = "invite"
@@ -116,7 +116,9 @@ async def invite(update: Update, context: Ctx) -> None:
     if not roles.owner and not roles.admin_schools:
         await say(update, _("Only school administrators and owners can create invite links."))
         return
-    dialog = await repo.start_dialog(session, user.id, DIALOG, InviteStep.SCHOOL)
+    dialog = await dialogs.start_dialog(
+        session, user.id, DIALOG, InviteStep.SCHOOL, now=context.now()
+    )
     await session.commit()
     if roles.owner:
         rows: Rows = [
@@ -125,7 +127,7 @@ async def invite(update: Update, context: Ctx) -> None:
         ]
         if roles.admin_schools:
             rows.append([(_("Someone for my school"), InviteSchoolButton(dialog.token, 0))])
-        repo.update_dialog(dialog, InviteStep.ROLE, owner_menu=True)
+        dialogs.update_dialog(dialog, InviteStep.ROLE, owner_menu=True)
         await session.commit()
         await say(update, _("Whom do you want to invite?"), rows)
         return
@@ -137,14 +139,14 @@ async def ask_school(update: Update, context: Ctx, dialog: Dialog, roles: Roles)
     if len(schools) == 1:
         await ask_role(update, context, dialog, schools[0])
         return
-    repo.update_dialog(dialog, InviteStep.SCHOOL)
+    dialogs.update_dialog(dialog, InviteStep.SCHOOL)
     await context.session.commit()
     rows = [[(s.name, InviteSchoolButton(dialog.token, s.id))] for s in schools[:MAX_BUTTONS]]
     await say(update, _("For which school?"), rows, edit=True)
 
 
 async def ask_role(update: Update, context: Ctx, dialog: Dialog, school: School) -> None:
-    repo.update_dialog(dialog, InviteStep.ROLE, school_id=school.id, owner_menu=False)
+    dialogs.update_dialog(dialog, InviteStep.ROLE, school_id=school.id, owner_menu=False)
     await context.session.commit()
     rows = [[(role_label(r).capitalize(), InviteRoleButton(dialog.token, r))] for r in SCHOOL_ROLES]
     await say(
@@ -179,7 +181,7 @@ async def on_school(update: Update, context: Ctx, data: InviteSchoolButton) -> N
             await refuse_stale(update)
             return
         await answer(update)
-        repo.update_dialog(dialog, school_id=school.id, district_id=school.district_id)
+        dialogs.update_dialog(dialog, school_id=school.id, district_id=school.district_id)
         await ask_validity(update, context, dialog)
     elif roles.administers(school.id):
         await answer(update)
@@ -189,7 +191,7 @@ async def on_school(update: Update, context: Ctx, data: InviteSchoolButton) -> N
 
 
 async def ask_validity(update: Update, context: Ctx, dialog: Dialog) -> None:
-    repo.update_dialog(dialog, InviteStep.VALIDITY)
+    dialogs.update_dialog(dialog, InviteStep.VALIDITY)
     await context.session.commit()
     options = validity_options(str(dialog.data["role"]))
     rows = [
@@ -216,7 +218,7 @@ async def on_validity(update: Update, context: Ctx, data: InviteValidityButton) 
     await answer(update)
     validity = options[data.option]
     created = await create_invites(context, dialog, role, validity)
-    await repo.end_dialog(context.session, dialog.user_id)
+    await dialogs.end_dialog(context.session, dialog.user_id)
     await context.session.commit()
     scope = await scope_label(context, created[0][1]) if len(created) == 1 else ""
     head = _("Invite link for a {role}{scope} ({validity}):").format(

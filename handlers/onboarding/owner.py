@@ -20,7 +20,7 @@ from handlers.kit.gate import current_user, roles_of
 from handlers.kit.replies import answer, refuse_stale, say
 from handlers.kit.router import dialog_for
 from handlers.onboarding.links import invite_link
-from storage import repo
+from storage import dialogs, repo
 from storage.models import Dialog, District
 
 DIALOG = "newschool"
@@ -89,7 +89,9 @@ async def newschool(update: Update, context: Ctx) -> None:
     if not roles.owner:
         await say(update, _("Only the owners of this bot can create schools."))
         return
-    dialog = await repo.start_dialog(context.session, user.id, DIALOG, NewSchoolStep.DISTRICT)
+    dialog = await dialogs.start_dialog(
+        context.session, user.id, DIALOG, NewSchoolStep.DISTRICT, now=context.now()
+    )
     await context.session.commit()
     districts = await repo.districts(context.session)
     rows = [[(d.name, NewSchoolDistrictButton(dialog.token, d.id))] for d in districts[:30]]
@@ -116,11 +118,11 @@ async def on_district(update: Update, context: Ctx, data: NewSchoolDistrictButto
         return
     await answer(update)
     if district is None:
-        repo.update_dialog(dialog, NewSchoolStep.DISTRICT_NAME)
+        dialogs.update_dialog(dialog, NewSchoolStep.DISTRICT_NAME)
         await context.session.commit()
         await say(update, district_name_question(), edit=True)
         return
-    repo.update_dialog(
+    dialogs.update_dialog(
         dialog, NewSchoolStep.NAME, district_id=district.id, district_name=district.name
     )
     await context.session.commit()
@@ -149,7 +151,7 @@ async def on_district_name(update: Update, context: Ctx, dialog: Dialog) -> None
         if d.name.casefold() == checked.value.casefold()
     ]
     district_id, district_name = (same[0].id, same[0].name) if same else (0, checked.value)
-    repo.update_dialog(
+    dialogs.update_dialog(
         dialog, NewSchoolStep.NAME, district_id=district_id, district_name=district_name
     )
     await context.session.commit()
@@ -162,7 +164,7 @@ async def on_school_name(update: Update, context: Ctx, dialog: Dialog) -> None:
         error = text_error(checked.error, checked.limit)
         await say(update, error + "\n\n" + school_name_question())
         return
-    repo.update_dialog(dialog, NewSchoolStep.TIMEZONE, name=checked.value)
+    dialogs.update_dialog(dialog, NewSchoolStep.TIMEZONE, name=checked.value)
     await context.session.commit()
     await ask_timezone(update, context, dialog)
 
@@ -230,7 +232,7 @@ async def on_timezone(update: Update, context: Ctx, data: NewSchoolTimezoneButto
 
 
 async def set_timezone(update: Update, context: Ctx, dialog: Dialog, name: str) -> None:
-    repo.update_dialog(dialog, NewSchoolStep.CONFIRM, timezone=name)
+    dialogs.update_dialog(dialog, NewSchoolStep.CONFIRM, timezone=name)
     await context.session.commit()
     d = dialog.data
     text = _(
@@ -265,7 +267,7 @@ async def on_confirm(update: Update, context: Ctx, data: NewSchoolConfirmButton)
         return
     await answer(update)
     if data.action == NewSchoolAction.CANCEL:
-        await repo.end_dialog(session, user.id)
+        await dialogs.end_dialog(session, user.id)
         await session.commit()
         await say(update, _("Cancelled. Nothing was saved from that dialog."), edit=True)
         return
@@ -284,7 +286,7 @@ async def on_confirm(update: Update, context: Ctx, data: NewSchoolConfirmButton)
         school_id=school.id,
         district_id=district_id,
     )
-    await repo.end_dialog(session, user.id)
+    await dialogs.end_dialog(session, user.id)
     await session.commit()
     await say(
         update,

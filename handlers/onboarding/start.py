@@ -17,8 +17,8 @@ from handlers.kit.menus import refresh_menu
 from handlers.kit.replies import answer, refuse_stale, say
 from handlers.kit.router import dialog_for
 from handlers.onboarding.links import teaching_summary
+from storage import dialogs, repo
 from storage import onboarding as onboarding_store
-from storage import repo
 from storage.models import Child, Dialog, District, Invite, ParentLink, School, SchoolClass
 
 DIALOG = "child"
@@ -147,12 +147,13 @@ async def grant_staff_role(context: Ctx, user_id: int, invite: Invite) -> str:
 async def ask_child_name(update: Update, context: Ctx, invite: Invite) -> None:
     """A parent link: ask who the child is (from the roster when the school uploaded one)."""
     assert update.effective_user is not None and invite.class_id is not None
-    dialog = await repo.start_dialog(
+    dialog = await dialogs.start_dialog(
         context.session,
         update.effective_user.id,
         DIALOG,
         JoinStep.NAME,
         {"invite_id": invite.id, "class_id": invite.class_id},
+        now=context.now(),
     )
     await context.session.commit()
     await child_question(update, context, dialog)
@@ -164,7 +165,7 @@ async def child_question(update: Update, context: Ctx, dialog: Dialog, error: st
     klass = await session.get(SchoolClass, dialog.data.get("class_id"))
     school = await session.get(School, klass.school_id) if klass is not None else None
     if klass is None or school is None:
-        await repo.end_dialog(session, dialog.user_id)
+        await dialogs.end_dialog(session, dialog.user_id)
         await session.commit()
         await say(update, problem_text(repo.InviteProblem.UNKNOWN))
         return
@@ -231,12 +232,12 @@ async def finish_child(
     used = invite is not None and await repo.has_used_invite(session, invite.id, user.id)
     problem = repo.invite_problem(invite, context.now(), used)
     if problem is not None or invite is None or invite.class_id is None:
-        await repo.end_dialog(session, user.id)
+        await dialogs.end_dialog(session, user.id)
         await session.commit()
         await say(update, problem_text(problem or repo.InviteProblem.UNKNOWN))
         return
     if not await repo.record_invite_use(session, invite, user.id):
-        await repo.end_dialog(session, user.id)
+        await dialogs.end_dialog(session, user.id)
         await session.commit()
         await say(update, problem_text(repo.InviteProblem.USED_UP))
         return
@@ -245,7 +246,7 @@ async def finish_child(
         child = roster_child
     else:
         child = await repo.link_child(session, user.id, invite.class_id, name)
-    await repo.end_dialog(session, user.id)
+    await dialogs.end_dialog(session, user.id)
     await session.commit()
     await tell_linked(update, context, child)
     await refresh_menu(context, session, user)

@@ -12,7 +12,12 @@ stateDiagram-v2
     Minutes --> Minutes: not a whole number 1-600
     Minutes --> Note: a valid number
     Note --> [*]: a note (<= 500 chars) or Skip
+    Note --> [*]: anything else (optional step): a command, another button, a question
 ```
+
+The note step is optional: a command, another button, or text that is not plausibly a note
+(a question, or longer than the limit: `bot.domain.reporting.looks_like_note`) closes it, and
+the text goes where text outside a dialog goes; it is never stored as a note.
 """
 
 from __future__ import annotations
@@ -26,7 +31,14 @@ from telegram import Update
 
 from bot.domain.calendar import SchoolCalendar, local_today
 from bot.domain.load import Cap, cap_for, evening_load
-from bot.domain.reporting import MAX_MINUTES, MIN_MINUTES, ReportOutcome, range_choices
+from bot.domain.reporting import (
+    MAX_MINUTES,
+    MAX_NOTE,
+    MIN_MINUTES,
+    ReportOutcome,
+    looks_like_note,
+    range_choices,
+)
 from bot.domain.validate import parse_int
 from bot.i18n import _, format_day, format_minutes
 from handlers.kit.callbacks import CallbackData
@@ -34,7 +46,7 @@ from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user
 from handlers.kit.replies import Rows, answer, refuse_stale, say
 from handlers.kit.router import dialog_for
-from storage import repo, reports
+from storage import dialogs, repo, reports
 from storage.homework import calendar_of, caps_of, class_pieces
 from storage.models import DailyReport, Dialog, School
 from storage.reports import ChildOfParent
@@ -214,12 +226,13 @@ async def save_and_ask_note(
         reporter_id=user.id,
         now=context.now(),
     )
-    dialog = await repo.start_dialog(
+    dialog = await dialogs.start_dialog(
         session,
         user.id,
         DIALOG,
         EveningReportStep.NOTE,
         {"child_id": child.child_id, "day": day.isoformat()},
+        now=context.now(),
     )
     await session.commit()
     text = (
@@ -227,45 +240,69 @@ async def save_and_ask_note(
             child=child.name, day=format_day(day), answer=answer_label(minutes, outcome)
         )
         + "\n"
-        + _("Add a short note if you like (up to {n} characters), or tap Skip.").format(
-            n=reports.MAX_NOTE
-        )
+        + _("Add a short note if you like (up to {n} characters), or tap Skip.").format(n=MAX_NOTE)
     )
     await say(update, text, [[(_("Skip"), NoteSkipButton(dialog.token))]], edit=edit)
 
 
-async def on_tap(update: Update, context: Ctx, data: EveningAnswerButton) -> None:
-    if data.answer is EveningAnswer.MINUTES and not MIN_MINUTES <= data.minutes <= MAX_MINUTES:
-        await refuse_stale(update)
-        return
+async def answered(
+    update: Update, context: Ctx, data: EveningAnswerButton
+) -> tuple[ChildOfParent, date, SchoolCalendar] | None:
+    """`checked` for an answer button, and the press answered (stops the client's spinner)."""
     found = await checked(update, context, data.child_id, data.day)
+    if found is not None:
+        await answer(update)
+    return found
+
+
+async def on_estimate(update: Update, context: Ctx, data: EveningAnswerButton) -> None:
+    found = await answered(update, context, data)
     if found is None:
         return
     child, day, cal = found
-    await answer(update)
-    if data.answer is EveningAnswer.TYPE:
-        user = await current_user(context, update)
-        await repo.start_dialog(
-            context.session,
-            user.id,
-            DIALOG,
-            EveningReportStep.MINUTES,
-            {"child_id": child.child_id, "day": day.isoformat()},
-        )
-        await context.session.commit()
-        await say(update, ask_minutes_text(child.name, day), edit=True)
-        return
-    if data.answer is EveningAnswer.UNFINISHED:
-        await save_and_ask_note(
-            update, context, child, day, None, ReportOutcome.UNFINISHED, edit=True
-        )
-        return
-    if data.answer is EveningAnswer.ESTIMATE:
-        # The class's current estimate, not the number on the button (it may have changed).
-        minutes = (await evening_of(context, child, day, cal)).estimate
-    else:
-        minutes = data.minutes
+    # The class's current estimate, not the number on the button (it may have changed).
+    minutes = (await evening_of(context, child, day, cal)).estimate
     await save_and_ask_note(update, context, child, day, minutes, ReportOutcome.DONE, edit=True)
+
+
+async def on_range(update: Update, context: Ctx, data: EveningAnswerButton) -> None:
+    if not MIN_MINUTES <= data.minutes <= MAX_MINUTES:
+        await refuse_stale(update)
+        return
+    found = await answered(update, context, data)
+    if found is None:
+        return
+    child, day, _cal = found
+    await save_and_ask_note(
+        update, context, child, day, data.minutes, ReportOutcome.DONE, edit=True
+    )
+
+
+async def on_unfinished(update: Update, context: Ctx, data: EveningAnswerButton) -> None:
+    found = await answered(update, context, data)
+    if found is None:
+        return
+    child, day, _cal = found
+    await save_and_ask_note(update, context, child, day, None, ReportOutcome.UNFINISHED, edit=True)
+
+
+async def on_type(update: Update, context: Ctx, data: EveningAnswerButton) -> None:
+    """ "Type minutes": the next text is the number of minutes."""
+    found = await answered(update, context, data)
+    if found is None:
+        return
+    child, day, _cal = found
+    user = await current_user(context, update)
+    await dialogs.start_dialog(
+        context.session,
+        user.id,
+        DIALOG,
+        EveningReportStep.MINUTES,
+        {"child_id": child.child_id, "day": day.isoformat()},
+        now=context.now(),
+    )
+    await context.session.commit()
+    await say(update, ask_minutes_text(child.name, day), edit=True)
 
 
 def ask_minutes_text(child_name: str, day: date) -> str:
@@ -275,46 +312,45 @@ def ask_minutes_text(child_name: str, day: date) -> str:
     ).format(child=child_name, day=format_day(day), low=MIN_MINUTES, high=MAX_MINUTES)
 
 
-async def on_text(update: Update, context: Ctx, dialog: Dialog) -> None:
-    """Typed minutes or the note, validated; a bad answer is explained and asked again."""
+async def on_minutes(update: Update, context: Ctx, dialog: Dialog) -> None:
+    """Typed minutes, validated; a bad answer is explained and asked again."""
     message = update.effective_message
-    text = message.text if message is not None else None
-    if dialog.step == EveningReportStep.MINUTES:
-        minutes = parse_int(text, MIN_MINUTES, MAX_MINUTES)
-        if minutes is None:
-            await say(
-                update,
-                _("Please send the minutes as a whole number from {low} to {high}.").format(
-                    low=MIN_MINUTES, high=MAX_MINUTES
-                ),
-            )
-            return
-        found = await dialog_child(update, context, dialog)
-        if found is not None:
-            await save_and_ask_note(
-                update, context, found[0], found[1], minutes, ReportOutcome.DONE, edit=False
-            )
-        return
-    note = (text or "").strip()
-    if not note:
-        await say(update, _("Please send the note as text, or tap Skip."))
-        return
-    if len(note) > reports.MAX_NOTE:
+    minutes = parse_int(message.text if message is not None else None, MIN_MINUTES, MAX_MINUTES)
+    if minutes is None:
         await say(
             update,
-            _("That note is too long ({length} characters). Please keep it under {n}.").format(
-                length=len(note), n=reports.MAX_NOTE
+            _("Please send the minutes as a whole number from {low} to {high}.").format(
+                low=MIN_MINUTES, high=MAX_MINUTES
             ),
         )
         return
-    session = context.session
-    day = dialog_day(dialog.data)
     found = await dialog_child(update, context, dialog)
-    if found is None or day is None:
+    if found is not None:
+        await save_and_ask_note(
+            update, context, found[0], found[1], minutes, ReportOutcome.DONE, edit=False
+        )
+
+
+def takes_note(text: str | None) -> bool:
+    """Whether a message at the optional note step is one: a photo without text is answered
+    there (asked again as text); a question or an over-long text is not a note at all."""
+    return text is None or looks_like_note(text, MAX_NOTE)
+
+
+async def on_note(update: Update, context: Ctx, dialog: Dialog) -> None:
+    """The note (the router has already let only plausible notes through: `takes_note`)."""
+    message = update.effective_message
+    note = (message.text or "").strip() if message is not None else ""
+    if not note:
+        await say(update, _("Please send the note as text, or tap Skip."))
         return
-    await reports.set_note(session, found[0].child_id, day, note)
-    await repo.end_dialog(session, dialog.user_id)
-    await session.commit()
+    found = await dialog_child(update, context, dialog)
+    if found is None:
+        return
+    child, day = found
+    await reports.set_note(context.session, child.child_id, day, note)
+    await dialogs.end_dialog(context.session, dialog.user_id)
+    await context.session.commit()
     await say(update, _("Note saved. Thank you!"))
 
 
@@ -327,7 +363,7 @@ async def dialog_child(
     )
     day = dialog_day(dialog.data)
     if child is None or day is None:
-        await repo.end_dialog(context.session, dialog.user_id)
+        await dialogs.end_dialog(context.session, dialog.user_id)
         await context.session.commit()
         await say(update, _("This is no longer available."))
         return None
@@ -338,7 +374,7 @@ async def on_skip(update: Update, context: Ctx, data: NoteSkipButton) -> None:
     dialog = await dialog_for(context, update, DIALOG, data.token)
     if dialog is None:
         return
-    await repo.end_dialog(context.session, dialog.user_id)
+    await dialogs.end_dialog(context.session, dialog.user_id)
     await context.session.commit()
     await answer(update)
     await say(update, _("Saved. Thank you!"), edit=True)

@@ -47,7 +47,7 @@ from handlers.kit.replies import Button, Rows, answer, say, say_lines
 from handlers.kit.router import dialog_for
 from handlers.reports import export
 from handlers.reports import views as report_views
-from storage import repo, report_queries
+from storage import dialogs, report_queries
 from storage.analytics import scopes
 from storage.models import Dialog, District, School, SchoolClass
 
@@ -172,8 +172,13 @@ async def start(update: Update, context: Ctx, purpose: ReportPurpose) -> None:
     if not roles.admin_schools and not roles.supervisor_districts:
         await say(update, _("Only school administrators and district supervisors see reports."))
         return
-    dialog = await repo.start_dialog(
-        context.session, user.id, DIALOG, ReportsStep.SCOPE, {"purpose": purpose.value}
+    dialog = await dialogs.start_dialog(
+        context.session,
+        user.id,
+        DIALOG,
+        ReportsStep.SCOPE,
+        {"purpose": purpose.value},
+        now=context.now(),
     )
     await context.session.commit()
     rows = await scope_rows(context, roles, dialog.token)
@@ -273,7 +278,7 @@ async def on_scope(update: Update, context: Ctx, data: ReportScopeButton) -> Non
         "grade": scope.grade,
         "class_id": scope.class_id,
     }
-    repo.update_dialog(dialog, ReportsStep.PERIOD, scope=repo_data)
+    dialogs.update_dialog(dialog, ReportsStep.PERIOD, scope=repo_data)
     await context.session.commit()
     t = dialog.token
     rows: Rows = [
@@ -315,7 +320,7 @@ async def on_period(update: Update, context: Ctx, data: ReportPeriodButton) -> N
         return
     await answer(update)
     if data.period is PeriodChoice.TYPE:
-        repo.update_dialog(dialog, ReportsStep.DATES)
+        dialogs.update_dialog(dialog, ReportsStep.DATES)
         await context.session.commit()
         await say(update, dates_question(), edit=True)
         return
@@ -359,7 +364,7 @@ async def on_text(update: Update, context: Ctx, dialog: Dialog) -> None:
     roles = await roles_of(context, update.effective_user.id)
     scope = stored_scope(dialog)
     if scope is None or not await allowed(context, roles, scope):
-        await repo.end_dialog(context.session, update.effective_user.id)
+        await dialogs.end_dialog(context.session, update.effective_user.id)
         await context.session.commit()
         await say(update, _("You may not see reports for that."))
         return
@@ -380,7 +385,7 @@ async def finish(
     update: Update, context: Ctx, dialog: Dialog, scope: Scope, start: date, end: date
 ) -> None:
     purpose = ReportPurpose(dialog.data.get("purpose", ReportPurpose.REPORT.value))
-    await repo.end_dialog(context.session, dialog.user_id)
+    await dialogs.end_dialog(context.session, dialog.user_id)
     await context.session.commit()
     name = await scope_name(context, scope)
     if purpose is ReportPurpose.EXPORT:

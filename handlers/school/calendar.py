@@ -22,7 +22,7 @@ from handlers.school.settings import (
     typed_text,
     weekday_name,
 )
-from storage import repo
+from storage import dialogs
 from storage import school as school_store
 from storage.models import Dialog, School
 
@@ -65,7 +65,7 @@ async def on_add_days(update: Update, context: Ctx, data: SettingsButton) -> Non
     dialog, _school = found
     await answer(update)
     holidays = data.act == SettingsAction.ADD_HOLIDAYS
-    repo.update_dialog(dialog, SettingsStep.HOLIDAYS if holidays else SettingsStep.MAKEUP)
+    dialogs.update_dialog(dialog, SettingsStep.HOLIDAYS if holidays else SettingsStep.MAKEUP)
     await context.session.commit()
     await say(
         update,
@@ -94,7 +94,7 @@ async def on_remove_day(update: Update, context: Ctx, data: SettingsButton) -> N
 
 
 async def show_days(update: Update, dialog: Dialog, school: School) -> None:
-    repo.update_dialog(dialog, SettingsStep.DAYS)
+    dialogs.update_dialog(dialog, SettingsStep.DAYS)
     days = parse_school_days(school.school_days)
     t = dialog.token
     buttons: list[Button] = [
@@ -109,7 +109,7 @@ async def show_days(update: Update, dialog: Dialog, school: School) -> None:
 
 
 async def show_calendar(update: Update, context: Ctx, dialog: Dialog, school: School) -> None:
-    repo.update_dialog(dialog, SettingsStep.CALENDAR)
+    dialogs.update_dialog(dialog, SettingsStep.CALENDAR)
     await context.session.commit()
     today = local_now(school.timezone, context.now()).date()
     entries = await school_store.upcoming_calendar_days(context.session, school.id, today, 30)

@@ -20,7 +20,7 @@ from handlers.school.setup import (
     typed_for,
     typed_text,
 )
-from storage import repo
+from storage import dialogs, repo
 from storage.models import Dialog
 
 MAX_CLASSES_PER_GRADE = 30
@@ -61,12 +61,12 @@ async def on_bulk(update: Update, context: Ctx, data: SetupButton) -> None:
         return
     await answer(update)
     if not data.value:
-        repo.update_dialog(dialog, SetupStep.GRADES)
+        dialogs.update_dialog(dialog, SetupStep.GRADES)
         await context.session.commit()
         await ask_grades(update, dialog)
         return
     first, last = GRADE_PRESETS[data.value - 1]
-    repo.update_dialog(dialog, SetupStep.PER_GRADE, first=first, last=last)
+    dialogs.update_dialog(dialog, SetupStep.PER_GRADE, first=first, last=last)
     await context.session.commit()
     await ask_per_grade(update, dialog)
 
@@ -101,7 +101,7 @@ async def on_one(update: Update, context: Ctx, data: SetupButton) -> None:
         await refuse_stale(update)
         return
     await answer(update)
-    repo.update_dialog(dialog, SetupStep.ONE_CLASS)
+    dialogs.update_dialog(dialog, SetupStep.ONE_CLASS)
     await context.session.commit()
     await say(update, one_class_question(), edit=True)
 
@@ -144,7 +144,7 @@ async def ask_per_grade(update: Update, dialog: Dialog, error: str = "") -> None
 
 
 async def confirm_bulk(update: Update, context: Ctx, dialog: Dialog, per_grade: int) -> None:
-    repo.update_dialog(dialog, SetupStep.CONFIRM, per_grade=per_grade)
+    dialogs.update_dialog(dialog, SetupStep.CONFIRM, per_grade=per_grade)
     await context.session.commit()
     d = dialog.data
     names = class_names(current_locale(), d["first"], d["last"], per_grade)
@@ -174,7 +174,7 @@ async def on_grades_text(update: Update, context: Ctx, dialog: Dialog) -> None:
         error = _('Please type grades from 1 to 12 like "3-5", or pick a range.')
         await ask_grades(update, dialog, error)
         return
-    repo.update_dialog(dialog, SetupStep.PER_GRADE, first=grades[0], last=grades[1])
+    dialogs.update_dialog(dialog, SetupStep.PER_GRADE, first=grades[0], last=grades[1])
     await context.session.commit()
     await ask_per_grade(update, dialog)
 

@@ -21,7 +21,7 @@ from handlers.school.setup import (
     typed_for,
     typed_text,
 )
-from storage import repo
+from storage import dialogs, repo
 from storage import school as school_store
 from storage.models import Dialog, SchoolClass
 
@@ -81,7 +81,7 @@ async def on_roster(update: Update, context: Ctx, data: SetupButton) -> None:
         await refuse_stale(update)
         return
     await answer(update)
-    repo.update_dialog(dialog, SetupStep.ROSTER, roster_class_id=klass.id)
+    dialogs.update_dialog(dialog, SetupStep.ROSTER, roster_class_id=klass.id)
     await session.commit()
     await say(update, await roster_question(context, klass), edit=True)
 

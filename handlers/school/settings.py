@@ -16,7 +16,7 @@ from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
 from handlers.kit.replies import Rows, answer, refuse_stale, say
 from handlers.kit.router import admin_dialog_for, dialog_for
-from storage import repo
+from storage import dialogs, repo
 from storage import school as school_store
 from storage.models import Dialog, School
 
@@ -149,7 +149,9 @@ async def settings_command(update: Update, context: Ctx) -> None:
     if not roles.admin_schools:
         await say(update, _("Only school administrators can change the school's settings."))
         return
-    dialog = await repo.start_dialog(session, user.id, DIALOG, SettingsStep.SCHOOL)
+    dialog = await dialogs.start_dialog(
+        session, user.id, DIALOG, SettingsStep.SCHOOL, now=context.now()
+    )
     await session.commit()
     schools = await repo.schools_by_ids(session, roles.admin_schools)
     if len(schools) == 1:
@@ -173,7 +175,7 @@ async def on_school(update: Update, context: Ctx, data: SettingsSchoolButton) ->
 
 
 async def show_menu(update: Update, context: Ctx, dialog: Dialog, school: School) -> None:
-    repo.update_dialog(dialog, SettingsStep.MENU, school_id=school.id)
+    dialogs.update_dialog(dialog, SettingsStep.MENU, school_id=school.id)
     await context.session.commit()
     t = dialog.token
     rows: Rows = [
@@ -214,7 +216,7 @@ async def on_done(update: Update, context: Ctx, data: SettingsButton) -> None:
         return
     dialog, _school = found
     await answer(update)
-    await repo.end_dialog(context.session, dialog.user_id)
+    await dialogs.end_dialog(context.session, dialog.user_id)
     await context.session.commit()
     await say(update, _("Saved."), edit=True)
 
@@ -253,7 +255,7 @@ async def on_cap(update: Update, context: Ctx, data: SettingsButton) -> None:
         return
     await answer(update)
     field = CAP_FIELDS[data.value]
-    repo.update_dialog(dialog, SettingsStep.CAP, field=field)
+    dialogs.update_dialog(dialog, SettingsStep.CAP, field=field)
     await context.session.commit()
     rows: Rows = []
     if field in NULLABLE_CAPS:
@@ -341,7 +343,7 @@ async def on_time(update: Update, context: Ctx, data: SettingsButton) -> None:
         return
     await answer(update)
     field = TIME_FIELDS[data.value]
-    repo.update_dialog(dialog, SettingsStep.TIME, field=field)
+    dialogs.update_dialog(dialog, SettingsStep.TIME, field=field)
     await context.session.commit()
     await say(
         update,

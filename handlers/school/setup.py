@@ -16,7 +16,7 @@ from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
 from handlers.kit.replies import Rows, answer, refuse_stale, say
 from handlers.kit.router import admin_dialog_for, dialog_for
-from storage import repo
+from storage import dialogs, repo
 from storage import school as school_store
 from storage.models import Dialog, School, SchoolClass, Subject
 
@@ -71,7 +71,9 @@ async def open_setup(update: Update, context: Ctx, what: SetupTopic) -> None:
     if not roles.admin_schools:
         await say(update, _("Only school administrators can change the school's set-up."))
         return
-    dialog = await repo.start_dialog(session, user.id, DIALOG, SetupStep.SCHOOL, {"what": what})
+    dialog = await dialogs.start_dialog(
+        session, user.id, DIALOG, SetupStep.SCHOOL, {"what": what}, now=context.now()
+    )
     await session.commit()
     schools = await repo.schools_by_ids(session, roles.admin_schools)
     if len(schools) == 1:
@@ -124,7 +126,7 @@ async def show_menu(
     note: str = "",
 ) -> None:
     session = context.session
-    repo.update_dialog(dialog, SetupStep.MENU, school_id=school.id)
+    dialogs.update_dialog(dialog, SetupStep.MENU, school_id=school.id)
     await session.commit()
     t = dialog.token
     if dialog.data["what"] == SetupTopic.CLASSES:
@@ -173,7 +175,7 @@ async def on_done(update: Update, context: Ctx, data: SetupButton) -> None:
         return
     dialog, _school = found
     await answer(update)
-    await repo.end_dialog(context.session, dialog.user_id)
+    await dialogs.end_dialog(context.session, dialog.user_id)
     await context.session.commit()
     await say(update, _("Saved."), edit=True)
 
@@ -268,7 +270,7 @@ async def typed_for(update: Update, context: Ctx, dialog: Dialog) -> School | No
     school = await session.get(School, dialog.data.get("school_id"))
     roles = await roles_of(context, dialog.user_id)
     if school is None or not roles.administers(school.id):
-        await repo.end_dialog(session, dialog.user_id)
+        await dialogs.end_dialog(session, dialog.user_id)
         await session.commit()
         await say(update, _("This is no longer available."))
         return None

@@ -20,7 +20,7 @@ from handlers.school.setup import (
     typed_for,
     typed_text,
 )
-from storage import repo
+from storage import dialogs, repo
 from storage.models import Dialog
 
 SUBJECT_SEPARATORS = re.compile(r"[,，、;；\n]")
@@ -62,7 +62,7 @@ async def on_type(update: Update, context: Ctx, data: SetupButton) -> None:
         await refuse_stale(update)
         return
     await answer(update)
-    repo.update_dialog(dialog, SetupStep.SUBJECTS)
+    dialogs.update_dialog(dialog, SetupStep.SUBJECTS)
     await context.session.commit()
     await say(update, subjects_question(), edit=True)
 

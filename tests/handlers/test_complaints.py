@@ -21,7 +21,7 @@ from handlers.complaints.payloads import (
 )
 from handlers.scheduler.deadlines import check_complaint_deadlines
 from storage import complaints as store
-from storage import repo
+from storage import dialogs, repo
 from storage.models import CalendarDay, Complaint, ComplaintEvent, Dialog
 from tests.factories import make_school, make_staff, make_teacher, make_user
 from tests.fakebot import FakeUser
@@ -398,7 +398,7 @@ async def test_authorization_matrix(bot: Harness) -> None:
     forge(sup, ComplaintCardButton(c.id, ComplaintCardAction.REPLY))
     await bot.deliver()
     async with bot.session() as session:
-        await repo.end_dialog(session, SUPERVISOR)
+        await dialogs.end_dialog(session, SUPERVISOR)
         complaint = await session.get(Complaint, c.id)
         assert complaint is not None
         complaint.status, complaint.level = "new", "school"  # e.g. sent back meanwhile

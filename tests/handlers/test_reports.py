@@ -20,7 +20,7 @@ from bot.render import charts
 from handlers.kit.callbacks import pack
 from handlers.reports.commands import ReportScopeButton
 from handlers.scheduler.tick import tick
-from storage import repo
+from storage import dialogs
 from storage import reports as report_store
 from storage.models import Assignment, Complaint, DailyReport, Membership, Notification, Teaching
 from tests import world
@@ -189,7 +189,7 @@ async def test_reports_rights(bot: Harness) -> None:
     admin = bot.user(ADMIN)
     reply = await bot.send(admin, "/reports")
     async with bot.session() as session:
-        dialog = await repo.get_dialog(session, ADMIN)
+        dialog = await dialogs.lock_dialog(session, ADMIN)
         assert dialog is not None
         token_value = dialog.token
     for forged in (
