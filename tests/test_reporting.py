@@ -91,10 +91,12 @@ def test_questions_are_not_notes(text: str) -> None:
     assert not looks_like_note(text)
 
 
-@pytest.mark.parametrize("text", ["", "   ", "x" * (MAX_NOTE + 1), "长" * (MAX_NOTE + 1)])
-def test_empty_or_over_long_text_is_not_a_note(text: str) -> None:
+@pytest.mark.parametrize("text", ["", "   ", "\n"])
+def test_empty_text_is_not_a_note(text: str) -> None:
     assert not looks_like_note(text)
 
 
-def test_the_limit_is_a_parameter() -> None:
-    assert looks_like_note("short", limit=5) and not looks_like_note("longer", limit=5)
+@pytest.mark.parametrize("text", ["x" * (MAX_NOTE + 1), "长" * (MAX_NOTE + 1)])
+def test_an_over_long_note_is_still_a_note(text: str) -> None:
+    """The step answers it with the limit and stays open: a long note is not lost."""
+    assert looks_like_note(text)

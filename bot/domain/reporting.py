@@ -112,9 +112,9 @@ def looks_like_question(text: str) -> bool:
     return first is not None and first.group(0) in QUESTION_WORDS
 
 
-def looks_like_note(text: str, limit: int = MAX_NOTE) -> bool:
+def looks_like_note(text: str) -> bool:
     """Whether text sent at the optional note step is plausibly a note on the report: not
-    empty, within `limit` characters, and not a question (a question is meant for someone;
-    stored as a note nobody would answer it)."""
+    empty and not a question (a question is meant for someone; stored as a note nobody would
+    answer it). A note over `MAX_NOTE` is still a note: the step asks for a shorter one."""
     text = text.strip()
-    return 0 < len(text) <= limit and not looks_like_question(text)
+    return bool(text) and not looks_like_question(text)

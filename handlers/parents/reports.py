@@ -333,8 +333,8 @@ async def on_minutes(update: Update, context: Ctx, dialog: Dialog) -> None:
 
 def takes_note(text: str | None) -> bool:
     """Whether a message at the optional note step is one: a photo without text is answered
-    there (asked again as text); a question or an over-long text is not a note at all."""
-    return text is None or looks_like_note(text, MAX_NOTE)
+    there (asked again as text); a question is not a note at all."""
+    return text is None or looks_like_note(text)
 
 
 async def on_note(update: Update, context: Ctx, dialog: Dialog) -> None:
@@ -343,6 +343,14 @@ async def on_note(update: Update, context: Ctx, dialog: Dialog) -> None:
     note = (message.text or "").strip() if message is not None else ""
     if not note:
         await say(update, _("Please send the note as text, or tap Skip."))
+        return
+    if len(note) > MAX_NOTE:  # a note, only too long: nothing is lost, the step stays open
+        await say(
+            update,
+            _("That note is too long ({length} characters). Please keep it under {n}.").format(
+                length=len(note), n=MAX_NOTE
+            ),
+        )
         return
     found = await dialog_child(update, context, dialog)
     if found is None:

@@ -141,13 +141,16 @@ async def test_a_question_is_not_a_note(bot: Harness) -> None:
     assert await note(bot, kit) is None
 
 
-async def test_text_over_the_note_limit_is_not_a_note(bot: Harness) -> None:
+async def test_a_note_over_the_limit_is_asked_shorter_and_the_step_stays(bot: Harness) -> None:
     kit = await note_step(bot)
     mum = bot.user(LENA_MUM)
     reply = await bot.send(mum, "x" * 501)
-    assert DID_NOT_UNDERSTAND in (reply.text or "")
+    assert "too long (501 characters)" in (reply.text or "")
     assert await note(bot, kit) is None
-    assert await dialog_of(bot, LENA_MUM) is None
+    assert await dialog_of(bot, LENA_MUM) is not None
+    reply = await bot.send(mum, "Tired, maths was hard")
+    assert "Note saved" in (reply.text or "")
+    assert await note(bot, kit) == "Tired, maths was hard"
 
 
 async def test_a_command_leaves_a_mandatory_step_open(bot: Harness) -> None:

@@ -67,6 +67,8 @@ async def test_typed_minutes_with_bad_input_then_a_note(bot: Harness) -> None:
     assert await rows(bot) == []
     answer = await bot.send(mum, "７５")  # full-width digits are fine
     assert answer is not None and "75 min" in (answer.text or "")
+    answer = await bot.send(mum, "x" * 501)
+    assert answer is not None and "too long" in (answer.text or "")
     answer = await bot.send(mum, "  Tired, maths was hard  ")
     assert answer is not None and "Note saved" in (answer.text or "")
     assert await rows(bot) == [(kit.lena, 75, "done", LENA_MUM, "Tired, maths was hard")]
