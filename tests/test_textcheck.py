@@ -431,6 +431,10 @@ def test_at_least_forty_ordinary_texts() -> None:
         ),
         # "Don't forget" is not a negation.
         ("不要忘记请家长签字", I.PARENTS_MARK, "家长签字"),
+        # A "not" after the phrase that is not "not needed", or a plain 不, negates nothing.
+        ("每个字写10遍不要写错", I.PUNITIVE_REPETITIVE, "写10遍"),
+        ("不完成的罚抄十遍", I.PUNITIVE_REPETITIVE, "抄十遍"),
+        ("没有家长签字的作业不收", I.PARENTS_MARK, "家长签字"),
         ("Don't forget the parent signature.", I.PARENTS_MARK, "parent signature"),
         ("Не забудьте подпись родителей.", I.PARENTS_MARK, "подпись родителей"),
         # A choice excuses whole sets and extension work, never punitive copying.
