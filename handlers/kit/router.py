@@ -30,6 +30,8 @@ K = TypeVar("K", bound=Hashable)
 
 ButtonHandler = Callable[[Update, Ctx, P], Awaitable[None]]
 StepHandler = Callable[[Update, Ctx, Dialog], Awaitable[None]]
+LooseTextHandler = Callable[[Update, Ctx], Awaitable[bool]]
+"""Takes text that reaches no open dialog when it recognises it (returns True), else False."""
 
 ANY_STEP = "*"
 """A dialog table's key for a handler that takes text at any step without its own entry."""
@@ -52,8 +54,13 @@ class Router:
     def __init__(self) -> None:
         self._buttons: dict[type[CallbackData], _ButtonRoute[Any, Any]] = {}
         self._dialogs: dict[str, Mapping[str, StepHandler]] = {}
+        self._loose_text: list[LooseTextHandler] = []
 
     # -- registration
+
+    def text_without_dialog(self, handler: LooseTextHandler) -> None:
+        """Text outside any dialog is offered to `handler` (in registration order)."""
+        self._loose_text.append(handler)
 
     def button(self, payload: type[P], handler: ButtonHandler[P]) -> None:
         """Every press of `payload` goes to `handler`."""
@@ -110,6 +117,10 @@ class Router:
         assert update.effective_user is not None
         dialog = await repo.get_dialog(context.session, update.effective_user.id)
         handler = self.step_handler(dialog) if dialog is not None else None
+        if dialog is None:
+            for loose in self._loose_text:
+                if await loose(update, context):
+                    return
         if dialog is None or handler is None:
             await say(
                 update,
