@@ -26,7 +26,9 @@ from handlers.complaints.payloads import (
     ComplaintPickButton,
 )
 from handlers.homework import approval as homework_approval
+from handlers.homework import copy as homework_copy
 from handlers.homework import dialog as homework_dialog
+from handlers.homework import fields as homework_fields
 from handlers.homework import load
 from handlers.homework import manage as homework_manage
 from handlers.homework import payloads as homework
@@ -205,32 +207,38 @@ def route_homework(router: Router) -> None:
         homework.HomeworkPickButton,
         lambda d: d.step,
         {
-            homework.HomeworkStep.CLASS: homework_dialog.on_pick_class,
+            homework.HomeworkStep.CLASS: homework_dialog.on_toggle_class,
             homework.HomeworkStep.SUBJECT: homework_dialog.on_pick_subject,
-            homework.HomeworkStep.KIND: homework_dialog.on_pick_kind,
-            homework.HomeworkStep.MINUTES: homework_dialog.on_pick_minutes,
-            homework.HomeworkStep.EVENING: homework_dialog.on_pick_evening,
-            homework.HomeworkStep.DUE: homework_dialog.on_pick_due,
+            homework.HomeworkStep.KIND: homework_fields.on_pick_kind,
+            homework.HomeworkStep.MINUTES: homework_fields.on_pick_minutes,
+            homework.HomeworkStep.EVENING: homework_fields.on_pick_day,
+            homework.HomeworkStep.DUE: homework_fields.on_pick_due,
+            homework.HomeworkStep.COPY: homework_copy.on_pick_copy,
         },
     )
     router.buttons(
         homework.HomeworkEditButton,
         lambda d: d.field,
         {
-            homework.HomeworkStep.TEXT: homework_dialog.on_edit_text,
-            homework.HomeworkStep.KIND: homework_dialog.on_edit_kind,
-            homework.HomeworkStep.MINUTES: homework_dialog.on_edit_minutes,
-            homework.HomeworkStep.EVENING: homework_dialog.on_edit_evening,
+            homework.HomeworkStep.TEXT: homework_fields.on_edit_text,
+            homework.HomeworkStep.KIND: homework_fields.on_edit_kind,
+            homework.HomeworkStep.MINUTES: homework_fields.on_edit_minutes,
+            homework.HomeworkStep.EVENING: homework_fields.on_edit_day,
+            homework.HomeworkStep.DUE: homework_fields.on_edit_due,
         },
     )
     router.dialog(
         homework.DIALOG,
         {
             homework.HomeworkStep.TEXT: homework_dialog.on_text,
-            homework.HomeworkStep.MINUTES: homework_dialog.on_minutes_text,
-            ANY_STEP: homework_dialog.on_other_text,
+            homework.HomeworkStep.MINUTES: homework_fields.on_minutes_text,
+            homework.HomeworkStep.EVENING: homework_fields.on_day_text,
+            homework.HomeworkStep.DUE: homework_fields.on_due_text,
+            ANY_STEP: homework_fields.on_other_text,
         },
     )
+    # A teacher of one class and subject may record '练习册第12页 20分钟' without /assign.
+    router.text_without_dialog(homework_dialog.shortcut)
     router.buttons(
         homework.HomeworkActionButton,
         lambda d: d.action,
@@ -240,6 +248,8 @@ def route_homework(router: Router) -> None:
             homework.HomeworkAction.SUBMIT: homework_publish.on_submit,
             homework.HomeworkAction.SAVE: homework_publish.on_save,
             homework.HomeworkAction.CANCEL: homework_publish.on_cancel,
+            homework.HomeworkAction.LAYER: homework_publish.on_layer,
+            homework.HomeworkAction.COPY: homework_copy.on_copy_list,
         },
     )
     router.buttons(

@@ -23,6 +23,7 @@ from storage.models import (
     School,
     SchoolClass,
     Subject,
+    TeacherDefault,
     Teaching,
 )
 
@@ -68,9 +69,12 @@ class LoadedPiece:
     kind: HomeworkKind
     minutes: int
     teacher_id: int
+    required: bool = True
 
     def piece(self) -> Piece:
-        return Piece(self.subject, self.kind, self.minutes, self.assignment_id)
+        return Piece(
+            self.subject, self.kind, self.minutes, self.assignment_id, optional=not self.required
+        )
 
 
 async def class_pieces(
@@ -92,6 +96,7 @@ async def class_pieces(
             Assignment.kind,
             AssignmentLoad.minutes,
             Assignment.teacher_id,
+            Assignment.required,
         )
         .join(Assignment, Assignment.id == AssignmentLoad.assignment_id)
         .join(Subject, Subject.id == Assignment.subject_id)
@@ -105,8 +110,10 @@ async def class_pieces(
     if exclude_assignment is not None:
         query = query.where(AssignmentLoad.assignment_id != exclude_assignment)
     result: dict[date, list[LoadedPiece]] = defaultdict(list)
-    for aid, day, subject, kind, minutes, teacher in (await session.execute(query)).all():
-        result[day].append(LoadedPiece(aid, day, subject, HomeworkKind(kind), minutes, teacher))
+    for aid, day, subject, kind, minutes, teacher, required in (await session.execute(query)).all():
+        result[day].append(
+            LoadedPiece(aid, day, subject, HomeworkKind(kind), minutes, teacher, bool(required))
+        )
     return dict(result)
 
 
@@ -125,6 +132,7 @@ async def create_assignment(
     loads: dict[date, int],
     status: HomeworkStatus,
     draft_token: str | None = None,
+    required: bool = True,
 ) -> Assignment:
     """A new piece with its per-evening loads and a `created` event (caller commits)."""
     assignment = Assignment(
@@ -139,6 +147,7 @@ async def create_assignment(
         due=due,
         status=status,
         draft_token=draft_token,
+        required=required,
     )
     session.add(assignment)
     await session.flush()
@@ -323,3 +332,58 @@ async def changeable_pieces(
         )
     ).all()
     return [(a, klass, subject, school) for a, klass, subject, school in rows]
+
+
+# ---------------------------------------------------------------- a teacher's defaults and history
+
+
+async def teacher_default(
+    session: AsyncSession, user_id: int, subject_id: int
+) -> TeacherDefault | None:
+    """What the teacher last recorded for the subject (kind, minutes, classes), if anything."""
+    return await session.get(TeacherDefault, (user_id, subject_id))
+
+
+async def remember_default(
+    session: AsyncSession,
+    user_id: int,
+    subject_id: int,
+    kind: HomeworkKind,
+    minutes: int,
+    class_ids: list[int],
+) -> None:
+    """Keep what was just recorded as the subject's default (caller commits)."""
+    found = await teacher_default(session, user_id, subject_id)
+    if found is None:
+        session.add(
+            TeacherDefault(
+                user_id=user_id,
+                subject_id=subject_id,
+                kind=kind.value,
+                minutes=minutes,
+                class_ids=class_ids,
+            )
+        )
+    else:
+        found.kind, found.minutes, found.class_ids = kind.value, minutes, list(class_ids)
+    await session.flush()
+
+
+async def recent_pieces(
+    session: AsyncSession, teacher_id: int, limit: int
+) -> list[tuple[Assignment, SchoolClass, Subject]]:
+    """The teacher's latest posted or pending pieces, newest first."""
+    rows = (
+        await session.execute(
+            select(Assignment, SchoolClass, Subject)
+            .join(SchoolClass, SchoolClass.id == Assignment.class_id)
+            .join(Subject, Subject.id == Assignment.subject_id)
+            .where(
+                Assignment.teacher_id == teacher_id,
+                Assignment.status.in_([HomeworkStatus.POSTED, HomeworkStatus.PENDING]),
+            )
+            .order_by(Assignment.created_at.desc(), Assignment.id.desc())
+            .limit(limit)
+        )
+    ).all()
+    return [(a, klass, subject) for a, klass, subject in rows]

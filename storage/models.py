@@ -26,6 +26,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Autoincrementing 64-bit keys; SQLite needs INTEGER for its rowid alias.
@@ -194,6 +195,21 @@ class Teaching(Base):
     subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id"))
 
 
+class TeacherDefault(Base):
+    """What a teacher last recorded for a subject (kind, minutes, classes): /assign's defaults."""
+
+    __tablename__ = "teacher_defaults"
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id"), primary_key=True, autoincrement=False
+    )
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    minutes: Mapped[int] = mapped_column(Integer)
+    class_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
 class Child(Base):
     __tablename__ = "children"
 
@@ -295,6 +311,8 @@ class Assignment(Base):
     due: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16))  # pending | posted | cancelled | rejected
     draft_token: Mapped[str | None] = mapped_column(String(32), unique=True)
+    # Layered homework (分层): an optional (选做) piece never counts against the cap.
+    required: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -197,6 +197,31 @@ def evenings_for(cal: SchoolCalendar, evening: date, due: date | None) -> list[d
     return days or [evening]
 
 
+def work_days(cal: SchoolCalendar, evening: date, due: date | None) -> list[date]:
+    """The days a piece is worked on, ascending (its minutes are spread over them).
+
+    From a school day: `evenings_for` (the school days until the day before `due`). From a
+    weekend or holiday day: every day until the day before `due` (a weekend piece due Monday
+    is done on Saturday and Sunday, each checked against that day's cap), not piled onto one.
+    ValueError if due <= evening.
+    """
+    if due is None or cal.is_school_day(evening):
+        return evenings_for(cal, evening, due)
+    if due <= evening:
+        raise ValueError(f"due {due.isoformat()} must be after evening {evening.isoformat()}")
+    return [evening + timedelta(days=n) for n in range((due - evening).days)]
+
+
+def non_school_run(cal: SchoolCalendar, day: date) -> list[date]:
+    """The weekend or holiday days from `day` to the next school day (exclusive), ascending;
+    empty when `day` is a school day."""
+    days: list[date] = []
+    while not cal.is_school_day(day) and len(days) < 366:
+        days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
 @dataclass(frozen=True)
 class Piece:
     """One piece of homework as it weighs on one evening."""
@@ -207,14 +232,21 @@ class Piece:
     """Minutes for a typical student on this evening (a multi-day piece's share)."""
     piece_id: int | None = None
     """Storage id, None for a piece not yet posted."""
+    optional: bool = False
+    """Layered homework (分层): an optional (选做) part never counts against the cap."""
 
     def __post_init__(self) -> None:
         _check_minutes("minutes", self.minutes)
 
     @property
     def is_written(self) -> bool:
-        """True when the piece counts against the cap."""
+        """True for written work, required or optional."""
         return self.kind.counts_against_cap
+
+    @property
+    def counts(self) -> bool:
+        """True when the piece counts against the cap: required written work (POLICY.md 1)."""
+        return self.is_written and not self.optional
 
 
 @dataclass(frozen=True)
@@ -222,11 +254,11 @@ class EveningLoad:
     """A class's homework for one evening measured against its cap; build with `evening_load`."""
 
     written: tuple[Piece, ...]
-    """Written pieces, in input order."""
+    """Required written pieces (those that count), in input order."""
     written_by_subject: tuple[tuple[str, int], ...]
     """Written minutes summed per subject, subjects in order of first appearance."""
     other: tuple[Piece, ...]
-    """Non-written pieces, in input order; shown but not counted."""
+    """Non-written and optional pieces, in input order; shown but not counted."""
     cap: Cap
 
     @property
@@ -253,12 +285,12 @@ class EveningLoad:
 
 
 def evening_load(pieces: Iterable[Piece], cap: Cap) -> EveningLoad:
-    """Group one evening's pieces into written-per-subject and other, against `cap`."""
+    """Group one evening's pieces into required written per subject and other, against `cap`."""
     written: list[Piece] = []
     other: list[Piece] = []
     by_subject: dict[str, int] = {}
     for piece in pieces:
-        if piece.is_written:
+        if piece.counts:
             written.append(piece)
             by_subject[piece.subject] = by_subject.get(piece.subject, 0) + piece.minutes
         else:
@@ -308,15 +340,18 @@ class Verdict:
 def check_new_piece(existing: Sequence[Piece], new: Piece, cap: Cap, mode: OverCapMode) -> Verdict:
     """Judge adding `new` to an evening that already has `existing`.
 
-    Only the new piece is judged: a non-written piece, or a written one adding 0 minutes, is
-    ok even if the evening is already over. Written work against a 0 cap is forbidden in every
-    mode; a total exactly at the cap is ok.
+    Only the new piece is judged: a non-written or optional piece, or a written one adding 0
+    minutes, is ok even if the evening is already over. Written work against a 0 cap is
+    forbidden in every mode, optional or not (grades 1-2 get none at home); a total exactly at
+    the cap is ok.
     """
     load = evening_load([*existing, new], cap)
     if not new.is_written:
         outcome = PostingOutcome.OK
     elif cap.minutes == 0:
         outcome = PostingOutcome.FORBIDDEN
+    elif new.optional:
+        outcome = PostingOutcome.OK
     elif new.minutes > 0 and load.is_over:
         outcome = _OVER_OUTCOME[mode]
     else:

@@ -27,18 +27,22 @@ from storage.models import Assignment, Dialog, SchoolClass, Subject, User
 
 
 async def ask_approval(
-    context: Ctx, draft: Draft, assignment: Assignment, over: list[EveningCheck]
+    context: Ctx,
+    draft: Draft,
+    klass: SchoolClass,
+    assignment: Assignment,
+    over: list[EveningCheck],
 ) -> None:
     """Each grade leader of the class (the admins if none) gets the piece with two buttons."""
     teacher = await context.session.get(User, assignment.teacher_id)
     subject = await context.session.get(Subject, assignment.subject_id)
     assert teacher is not None and subject is not None
     loads = draft_loads(draft)
-    for user in await leaders_of(context, draft.klass, admins=False):
+    for user in await leaders_of(context, klass, admins=False):
         with use_locale(user_locale(user)):
             lines = [
                 _("{teacher} asks to post homework over the limit for {klass}:").format(
-                    teacher=teacher.display_name, klass=draft.klass.name
+                    teacher=teacher.display_name, klass=klass.name
                 ),
                 f"{subject.name}: {assignment.text}",
                 _("Kind: {kind}; {minutes} for a typical student").format(
@@ -47,8 +51,7 @@ async def ask_approval(
                 _("Limit: {rule}").format(rule=rule_label(over[0].cap)),
             ]
             lines += [
-                load_line(draft.klass.name, c, loads[c.day], assignment.kind, subject.name)
-                for c in over
+                load_line(klass.name, c, loads[c.day], assignment.kind, subject.name) for c in over
             ]
             rows: Rows = [
                 [

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot.domain.calendar import SchoolCalendar, local_now
-from bot.domain.load import evenings_for, spread_minutes
+from bot.domain.calendar import SchoolCalendar, default_evening, local_now
+from bot.domain.load import HomeworkKind, spread_minutes, work_days
 from handlers.kit.context import Ctx
 from storage import homework as hw
 from storage.models import Dialog, School, SchoolClass
@@ -15,12 +15,16 @@ from storage.models import Dialog, School, SchoolClass
 
 @dataclass
 class Draft:
-    """The dialog's draft resolved against the database."""
+    """The dialog's draft resolved against the database; `klass` is the first of `classes`."""
 
     dialog: Dialog
-    klass: SchoolClass
+    classes: list[SchoolClass]
     school: School
     calendar: SchoolCalendar
+
+    @property
+    def klass(self) -> SchoolClass:
+        return self.classes[0]
 
     @property
     def data(self) -> dict[str, Any]:
@@ -31,23 +35,48 @@ class Draft:
         """The draft changes a posted piece (/homework) rather than posting a new one."""
         return bool(self.data.get("edit_id"))
 
+    @property
+    def required(self) -> bool:
+        return bool(self.data.get("required", True))
+
+    @property
+    def kind(self) -> HomeworkKind:
+        return HomeworkKind(self.data["kind"])
+
+
+def chosen_class_ids(data: dict[str, Any]) -> list[int]:
+    ids = data.get("class_ids")
+    if ids:
+        return [int(i) for i in ids]
+    return [int(data["class_id"])] if data.get("class_id") else []
+
 
 async def load_draft(context: Ctx, dialog: Dialog) -> Draft | None:
-    """None while no class is chosen yet (or the class is gone)."""
-    klass = await context.session.get(SchoolClass, dialog.data.get("class_id"))
-    if klass is None:
+    """None while no class is chosen yet (or the classes are gone)."""
+    classes = [
+        k
+        for k in [await context.session.get(SchoolClass, i) for i in chosen_class_ids(dialog.data)]
+        if k is not None
+    ]
+    if not classes:
         return None
-    school = await context.session.get(School, klass.school_id)
+    school = await context.session.get(School, classes[0].school_id)
     assert school is not None
-    return Draft(dialog, klass, school, await hw.calendar_of(context.session, school))
+    return Draft(dialog, classes, school, await hw.calendar_of(context.session, school))
 
 
 def school_today(context: Ctx, school: School) -> date:
     return local_now(school.timezone, context.now()).date()
 
 
+def first_evening(context: Ctx, draft: Draft) -> date:
+    """Today before the school's cut-off (on a school day), else the next school day."""
+    now_local = local_now(draft.school.timezone, context.now())
+    return default_evening(draft.calendar, now_local, draft.school.cutoff_time)
+
+
 def draft_loads(draft: Draft) -> dict[date, int]:
-    """The draft's minutes on each school evening from its evening to its due date."""
+    """The draft's minutes on each day it is worked on, from its day to its due date."""
     evening = date.fromisoformat(draft.data["evening"])
     due = date.fromisoformat(draft.data["due"]) if draft.data.get("due") else None
-    return spread_minutes(int(draft.data["minutes"]), evenings_for(draft.calendar, evening, due))
+    return spread_minutes(int(draft.data["minutes"]), work_days(draft.calendar, evening, due))

@@ -66,15 +66,16 @@ async def homework_command(update: Update, context: Ctx) -> None:
     # One's own pieces first; then, for grade leaders and admins, the others they may change.
     items = sorted(current, key=lambda row: row[0].teacher_id != user.id)[:MAX_LISTED]
     if not items:
-        await say(update, _("No homework for today or the coming days. Post some with /assign."))
+        await say(update, _("No homework for today or the coming days. Record some with /assign."))
         return
     lines = [_("Homework for today and the coming days:")]
     buttons: list[Button] = []
     for n, (a, klass, subject) in enumerate(items, 1):
         state = "" if a.status == HomeworkStatus.POSTED else f" [{status_label(a.status)}]"
+        layer = "" if a.required else " · " + _("optional")
         lines.append(
             f"{n}. {format_day(a.evening)} · {klass.name} · {subject.name} · "
-            f"{kind_label(a.kind)} · {format_minutes(a.minutes)}{state}\n   {a.text[:80]}"
+            f"{kind_label(a.kind)} · {format_minutes(a.minutes)}{layer}{state}\n   {a.text[:80]}"
         )
         buttons += [
             (
@@ -178,6 +179,8 @@ async def on_edit(update: Update, context: Ctx, data: HomeworkManageButton) -> N
         {
             "edit_id": assignment.id,
             "class_id": assignment.class_id,
+            "class_ids": [assignment.class_id],
+            "required": assignment.required,
             "subject_id": assignment.subject_id,
             "text": assignment.text,
             "photo": assignment.photo_file_id,

@@ -15,16 +15,24 @@ MAX_REASON = 500
 MINUTE_CHOICES = (10, 15, 20, 30, 45, 60)
 TYPED_MINUTES = 0
 """The minutes button's value for "Type a number"."""
-EVENING_CHOICES = 6
+DAY_CHOICES = 8
+"""Days offered by the day picker, weekends and holidays included."""
 DUE_CHOICES = 6
 NEXT_SCHOOL_DAY = 0
 """The due-date button's value for "Due the next school day"."""
+WEEKEND = 1
+"""The day picker's value for "this weekend" (or the coming holiday): spread over its days."""
+MAX_DAYS_AHEAD = 120
+"""How far ahead a day or a due date may be typed (about a term)."""
+MAX_COPIES = 20
 KINDS = list(HomeworkKind)
 
 
 class HomeworkStep(enum.StrEnum):
-    """The /assign dialog's steps (class -> subject -> text -> kind -> minutes -> evening ->
-    due -> preview)."""
+    """The /assign dialog's steps: subject -> text (class toggles on the same message; the
+    minutes may end the text) -> minutes -> preview. The kind is guessed or remembered, the
+    day defaults to today: both are changed from the preview (KIND, EVENING), as is the due
+    date (DUE, only on "Due later"). COPY lists earlier pieces to start from."""
 
     CLASS = "class"
     SUBJECT = "subject"
@@ -34,6 +42,7 @@ class HomeworkStep(enum.StrEnum):
     EVENING = "evening"
     DUE = "due"
     PREVIEW = "preview"
+    COPY = "copy"
 
 
 class HomeworkRejectStep(enum.StrEnum):
@@ -51,11 +60,16 @@ class HomeworkAction(enum.StrEnum):
     SAVE = "save"
     EDIT = "edit"
     CANCEL = "cancel"
+    COPY = "copy"
+    """List the teacher's recent pieces to copy one."""
+    LAYER = "layer"
+    """Switch the piece between required (必做) and optional (选做)."""
 
 
 @dataclass(frozen=True)
 class HomeworkPickButton(CallbackData, prefix="hw.p"):
-    """A choice at `step`: a class/subject id, a kind index, minutes, or a date ordinal."""
+    """A choice at `step`: a class (toggled) or subject id, a kind index, minutes, a date
+    ordinal (or WEEKEND / NEXT_SCHOOL_DAY), or the id of a piece to copy."""
 
     token: str
     step: HomeworkStep

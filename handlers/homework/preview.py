@@ -19,7 +19,7 @@ from bot.domain.load import (
 )
 from bot.domain.periods import Scope
 from bot.domain.textcheck import find_hints
-from bot.i18n import _, format_day, format_minutes
+from bot.i18n import _, format_day, format_list, format_minutes
 from handlers.homework.draft import Draft, draft_loads, school_today
 from handlers.homework.payloads import (
     HomeworkAction,
@@ -33,7 +33,7 @@ from handlers.kit.replies import Rows, say
 from handlers.reports import views as report_views
 from storage import dialogs
 from storage import homework as hw
-from storage.models import Assignment, Subject
+from storage.models import Assignment, SchoolClass, Subject
 
 WORST_FIRST = (
     PostingOutcome.FORBIDDEN,
@@ -52,26 +52,40 @@ class EveningCheck:
     others: list[hw.LoadedPiece]
 
 
-async def check_draft(context: Ctx, draft: Draft) -> list[EveningCheck]:
-    """Each evening the piece touches, with the class's other posted pieces and the verdict."""
-    loads = draft_loads(draft)
-    others = await hw.class_pieces(
-        context.session,
-        draft.klass.id,
-        list(loads),
-        exclude_assignment=draft.data.get("edit_id"),
-    )
+@dataclass(frozen=True)
+class ClassCheck:
+    """One chosen class: each day the piece touches, checked against that class's cap."""
+
+    klass: SchoolClass
+    days: list[EveningCheck]
+
+
+async def check_draft(context: Ctx, draft: Draft) -> list[ClassCheck]:
+    """For each chosen class, each day the piece touches with the class's other posted pieces
+    and the verdict (an optional piece is shown but never counted)."""
     subject = await context.session.get(Subject, draft.data["subject_id"])
     assert subject is not None
-    kind = HomeworkKind(draft.data["kind"])
+    return [await check_class(context, draft, klass, subject.name) for klass in draft.classes]
+
+
+async def check_class(context: Ctx, draft: Draft, klass: SchoolClass, subject: str) -> ClassCheck:
+    loads = draft_loads(draft)
+    others = await hw.class_pieces(
+        context.session, klass.id, list(loads), exclude_assignment=draft.data.get("edit_id")
+    )
     mode = hw.mode_of(draft.school)
     checks = []
     for day, minutes in loads.items():
-        cap = cap_for(hw.caps_of(draft.school), draft.klass.grade, day, draft.calendar)
+        cap = cap_for(hw.caps_of(draft.school), klass.grade, day, draft.calendar)
         existing = [p.piece() for p in others.get(day, [])]
-        verdict = check_new_piece(existing, Piece(subject.name, kind, minutes), cap, mode)
+        new = Piece(subject, draft.kind, minutes, optional=not draft.required)
+        verdict = check_new_piece(existing, new, cap, mode)
         checks.append(EveningCheck(day, cap, verdict, others.get(day, [])))
-    return checks
+    return ClassCheck(klass, checks)
+
+
+def all_days(checks: list[ClassCheck]) -> list[EveningCheck]:
+    return [day for check in checks for day in check.days]
 
 
 def worst(checks: list[EveningCheck]) -> PostingOutcome:
@@ -85,17 +99,21 @@ def load_line(
     new_minutes: int,
     new_kind: str,
     new_subject: str | None = None,
+    *,
+    required: bool = True,
 ) -> str:
     """'5B, Thu, Nov 19: Maths 25 + Chinese 15 + this 30 = 70 / 60 min (10 over)'; with
-    `new_subject` (for people other than the author) the new piece is named by its subject."""
+    `new_subject` (for people other than the author) the new piece is named by its subject.
+    Only required written pieces are summed."""
     by_subject: dict[str, int] = {}
     for p in check.others:
-        if p.kind == HomeworkKind.WRITTEN:
+        if p.kind == HomeworkKind.WRITTEN and p.required:
             by_subject[p.subject] = by_subject.get(p.subject, 0) + p.minutes
     parts = [f"{subject} {minutes}" for subject, minutes in by_subject.items()]
-    if new_kind == HomeworkKind.WRITTEN and new_subject is not None:
+    counts = new_kind == HomeworkKind.WRITTEN and required
+    if counts and new_subject is not None:
         parts.append(f"{new_subject} {new_minutes}")
-    elif new_kind == HomeworkKind.WRITTEN:
+    elif counts:
         parts.append(_("this {minutes}").format(minutes=new_minutes))
     total = check.verdict.load.written_total
     head = f"{class_name}, {format_day(check.day)}: "
@@ -114,34 +132,39 @@ def load_line(
 # ---------------------------------------------------------------- the text
 
 
-async def preview_text(context: Ctx, draft: Draft, checks: list[EveningCheck]) -> str:
+async def preview_text(context: Ctx, draft: Draft, checks: list[ClassCheck]) -> str:
     d = draft.data
     subject = await context.session.get(Subject, d["subject_id"])
     assert subject is not None
     loads = draft_loads(draft)
+    names = format_list([k.name for k in draft.classes])
     lines = [
-        _("Preview — {klass}, {subject}").format(klass=draft.klass.name, subject=subject.name),
+        _("Preview — {klass}, {subject}").format(klass=names, subject=subject.name),
         d["text"],
         _("Kind: {kind}; {minutes} for a typical student").format(
             kind=kind_label(d["kind"]), minutes=format_minutes(int(d["minutes"]))
         ),
     ]
+    if not draft.required:
+        lines.append(_("Optional (not required): parents see it as optional; not counted."))
     if d.get("photo"):
         lines.append(_("With a photo."))
-    if len(loads) > 1:
-        lines.append(
-            _("Spread over {n} evenings until {due}.").format(
-                n=len(loads), due=format_day(date.fromisoformat(d["due"]))
-            )
-        )
+    lines.append(days_line(draft, loads))
     lines.append("")
-    lines.append(
-        _("Written homework of the class (limit: {rule}):").format(rule=rule_label(checks[0].cap))
-    )
-    for check in checks:
-        lines.append(load_line(draft.klass.name, check, loads[check.day], d["kind"]))
-    lines += not_counted_lines(d["kind"], checks)
-    if d["kind"] == HomeworkKind.WRITTEN:
+    rules = {rule_label(c.days[0].cap) for c in checks}
+    for n, check in enumerate(checks):
+        if n == 0 or len(rules) > 1:
+            lines.append(
+                _("Written homework of the class (limit: {rule}):").format(
+                    rule=rule_label(check.days[0].cap)
+                )
+            )
+        for day in check.days:
+            lines.append(
+                load_line(check.klass.name, day, loads[day.day], d["kind"], required=draft.required)
+            )
+    lines += not_counted_lines(draft, checks[0].days)
+    if d["kind"] == HomeworkKind.WRITTEN and len(draft.classes) == 1:
         calibrated = await calibration_hint(context, draft, subject.name, int(d["minutes"]))
         if calibrated:
             lines.append(calibrated)
@@ -149,16 +172,32 @@ async def preview_text(context: Ctx, draft: Draft, checks: list[EveningCheck]) -
     return "\n".join(lines)
 
 
-def not_counted_lines(kind: str, checks: list[EveningCheck]) -> list[str]:
-    """The first evening's pieces that are not written (and this one, if not written)."""
+def days_line(draft: Draft, loads: dict[date, int]) -> str:
+    """The day it is for, or the days its minutes are spread over."""
+    days = list(loads)
+    if len(days) == 1:
+        return _("For {day}.").format(day=format_day(days[0]))
+    if draft.calendar.is_school_day(days[0]):
+        return _("Spread over {n} evenings until {due}.").format(
+            n=len(days), due=format_day(date.fromisoformat(draft.data["due"]))
+        )
+    return _("Spread over {n} days: {days}.").format(
+        n=len(days), days=format_list([format_day(d) for d in days])
+    )
+
+
+def not_counted_lines(draft: Draft, checks: list[EveningCheck]) -> list[str]:
+    """The first day's pieces that do not count (and this one, if it does not)."""
     not_counted = [
         f"{p.subject} {format_minutes(p.minutes)} ({kind_label(p.kind)})"
         for check in checks[:1]
         for p in check.others
-        if p.kind != HomeworkKind.WRITTEN
+        if p.kind != HomeworkKind.WRITTEN or not p.required
     ]
-    if kind != HomeworkKind.WRITTEN:
-        not_counted.append(_("this piece") + f" ({kind_label(kind)})")
+    if draft.kind != HomeworkKind.WRITTEN:
+        not_counted.append(_("this piece") + f" ({kind_label(draft.kind)})")
+    elif not draft.required:
+        not_counted.append(_("this piece") + " (" + _("optional") + ")")
     if not not_counted:
         return []
     return [_("Not counted against the limit: {items}").format(items=", ".join(not_counted))]
@@ -225,21 +264,44 @@ async def show_preview(update: Update, context: Ctx, draft: Draft) -> None:
     await context.session.commit()
     checks = await check_draft(context, draft)
     text = await preview_text(context, draft, checks)
-    outcome = worst(checks)
-    note, rows = outcome_note_and_rows(draft, outcome, checks)
+    days = all_days(checks)
+    outcome = worst(days)
+    note, rows = outcome_note_and_rows(draft, outcome, days)
     if note:
         text += "\n\n" + note
+    rows += field_rows(draft)
+    await say(update, text, rows, edit=update.callback_query is not None)
+
+
+def field_rows(draft: Draft) -> Rows:
+    """Buttons that change one field: kind, day, due date; text, minutes, required/optional."""
     t = draft.dialog.token
-    rows.append(
+    d = draft.data
+    due = (
+        _("Due: {day}").format(day=format_day(date.fromisoformat(d["due"])))
+        if d.get("due")
+        else _("Due later")
+    )
+    layer = _("Make optional") if draft.required else _("Make required")
+    return [
+        [
+            (
+                _("Kind: {kind}").format(kind=kind_label(d["kind"])),
+                HomeworkEditButton(t, HomeworkStep.KIND),
+            ),
+            (
+                _("Day: {day}").format(day=format_day(date.fromisoformat(d["evening"]))),
+                HomeworkEditButton(t, HomeworkStep.EVENING),
+            ),
+            (due, HomeworkEditButton(t, HomeworkStep.DUE)),
+        ],
         [
             (_("Text"), HomeworkEditButton(t, HomeworkStep.TEXT)),
-            (_("Kind"), HomeworkEditButton(t, HomeworkStep.KIND)),
             (_("Minutes"), HomeworkEditButton(t, HomeworkStep.MINUTES)),
-            (_("Evening"), HomeworkEditButton(t, HomeworkStep.EVENING)),
-        ]
-    )
-    rows.append([(_("✖ Cancel"), HomeworkActionButton(t, HomeworkAction.CANCEL))])
-    await say(update, text, rows, edit=update.callback_query is not None)
+            (layer, HomeworkActionButton(t, HomeworkAction.LAYER)),
+        ],
+        [(_("✖ Cancel"), HomeworkActionButton(t, HomeworkAction.CANCEL))],
+    ]
 
 
 def outcome_note_and_rows(

@@ -17,7 +17,15 @@ from bot.i18n import _, format_minutes, use_locale
 from handlers.homework.approval import ask_approval
 from handlers.homework.draft import Draft, draft_loads, load_draft
 from handlers.homework.payloads import DIALOG, HomeworkActionButton, HomeworkStep
-from handlers.homework.preview import EveningCheck, check_draft, load_line, show_preview, worst
+from handlers.homework.preview import (
+    ClassCheck,
+    EveningCheck,
+    all_days,
+    check_draft,
+    load_line,
+    show_preview,
+    worst,
+)
 from handlers.homework.rights import leaders_of, may_change
 from handlers.kit.context import Ctx
 from handlers.kit.gate import user_locale
@@ -27,7 +35,7 @@ from handlers.kit.router import dialog_for
 from handlers.scheduler.tick import notify_homework_change
 from storage import dialogs
 from storage import homework as hw
-from storage.models import Assignment, Subject, User
+from storage.models import Assignment, SchoolClass, Subject, User
 
 
 async def on_cancel(update: Update, context: Ctx, data: HomeworkActionButton) -> None:
@@ -56,10 +64,21 @@ async def on_submit(update: Update, context: Ctx, data: HomeworkActionButton) ->
     await publish(update, context, data, {PostingOutcome.OK, PostingOutcome.OVER_NEEDS_APPROVAL})
 
 
+async def on_layer(update: Update, context: Ctx, data: HomeworkActionButton) -> None:
+    """Required (必做) <-> optional (选做); only required written minutes count."""
+    draft = await draft_at_preview(update, context, data)
+    if draft is None:
+        return
+    await answer(update)
+    dialogs.update_dialog(draft.dialog, required=not draft.required)
+    await show_preview(update, context, draft)
+
+
 async def publish(
     update: Update, context: Ctx, data: HomeworkActionButton, allowed: set[PostingOutcome]
 ) -> None:
-    """Posts the draft (or saves the edit) if its outcome is still one the button allows."""
+    """Posts the draft, one piece per class (or saves the edit), if its outcome is still one
+    the button allows."""
     draft = await draft_at_preview(update, context, data)
     if draft is None:
         return
@@ -68,7 +87,7 @@ async def publish(
         await refuse_stale(update)
         return
     checks = await check_draft(context, draft)
-    outcome = worst(checks)
+    outcome = worst(all_days(checks))
     if outcome not in allowed:
         # The class's load changed since the preview (someone else posted): show it again.
         await answer(update, _("The class's load has changed; please check again."), alert=True)
@@ -80,25 +99,63 @@ async def publish(
         if outcome == PostingOutcome.OVER_NEEDS_APPROVAL
         else HomeworkStatus.POSTED
     )
-    assignment = await save_draft(context, draft, assignment, status)
+    posted = [
+        (check, await save_draft(context, draft, check.klass, assignment, status))
+        for check in checks
+    ]
+    if not draft.editing:
+        await remember(context, draft)
     await dialogs.end_dialog(context.session, draft.dialog.user_id)
     await context.session.commit()
-    over = [c for c in checks if c.verdict.load.is_over]
+    await tell_author(update, context, draft, posted, status)
+
+
+async def tell_author(
+    update: Update,
+    context: Ctx,
+    draft: Draft,
+    posted: list[tuple[ClassCheck, Assignment]],
+    status: HomeworkStatus,
+) -> None:
+    """The author's confirmation; then the grade leaders hear of what went over the limit."""
     if status == HomeworkStatus.PENDING:
         await say(
             update,
             _("Sent to the grade leader for approval. I will tell you the decision."),
             edit=True,
         )
-        await ask_approval(context, draft, assignment, over)
+        for check, piece in posted:
+            over = [c for c in check.days if c.verdict.load.is_over]
+            if over:
+                await ask_approval(context, draft, check.klass, piece, over)
         return
     loads = draft_loads(draft)
     lines = [_("Saved.") if draft.editing else _("Posted.")]
-    lines += [load_line(draft.klass.name, c, loads[c.day], draft.data["kind"]) for c in checks]
+    for check, _piece in posted:
+        lines += [
+            load_line(
+                check.klass.name, c, loads[c.day], draft.data["kind"], required=draft.required
+            )
+            for c in check.days
+        ]
     await say(update, "\n".join(lines), edit=True)
-    if over:
-        await warn_over_cap(context, draft, assignment, over)
-    await notify_homework_change(context, assignment.id, "edited" if draft.editing else "posted")
+    for check, piece in posted:
+        over = [c for c in check.days if c.verdict.load.is_over]
+        if over:
+            await warn_over_cap(context, draft, check.klass, piece, over)
+        await notify_homework_change(context, piece.id, "edited" if draft.editing else "posted")
+
+
+async def remember(context: Ctx, draft: Draft) -> None:
+    """The subject's kind, minutes and classes become the teacher's defaults next time."""
+    await hw.remember_default(
+        context.session,
+        draft.dialog.user_id,
+        int(draft.data["subject_id"]),
+        draft.kind,
+        int(draft.data["minutes"]),
+        [k.id for k in draft.classes],
+    )
 
 
 async def draft_at_preview(
@@ -112,11 +169,13 @@ async def draft_at_preview(
     if draft is None or dialog.step != HomeworkStep.PREVIEW:
         await refuse_stale(update)
         return None
-    if not draft.editing and not await hw.teaches(
-        context.session, dialog.user_id, draft.klass.id, int(draft.data["subject_id"])
-    ):
-        await refuse_stale(update)
-        return None
+    if not draft.editing:
+        for klass in draft.classes:
+            if not await hw.teaches(
+                context.session, dialog.user_id, klass.id, int(draft.data["subject_id"])
+            ):
+                await refuse_stale(update)
+                return None
     return draft
 
 
@@ -131,9 +190,14 @@ async def edited_piece(context: Ctx, draft: Draft) -> Assignment | None:
 
 
 async def save_draft(
-    context: Ctx, draft: Draft, assignment: Assignment | None, status: HomeworkStatus
+    context: Ctx,
+    draft: Draft,
+    klass: SchoolClass,
+    assignment: Assignment | None,
+    status: HomeworkStatus,
 ) -> Assignment:
-    """Writes the draft over `assignment`, or as a new piece when it is None (caller commits)."""
+    """Writes the draft over `assignment`, or as a new piece for `klass` when it is None (its
+    own draft token per class, so a second press posts nothing twice; caller commits)."""
     d = draft.data
     evening = date.fromisoformat(d["evening"])
     due = date.fromisoformat(d["due"]) if d.get("due") else None
@@ -147,12 +211,13 @@ async def save_draft(
             "evening": evening,
             "due": due,
             "status": status.value,
+            "required": draft.required,
         }
         await hw.edit_assignment(context.session, assignment, draft.dialog.user_id, changes, loads)
         return assignment
     return await hw.create_assignment(
         context.session,
-        klass=draft.klass,
+        klass=klass,
         subject_id=int(d["subject_id"]),
         teacher_id=draft.dialog.user_id,
         text=d["text"],
@@ -163,30 +228,34 @@ async def save_draft(
         due=due,
         loads=loads,
         status=status,
-        draft_token=draft.dialog.token,
+        draft_token=f"{draft.dialog.token}-{klass.id}",
+        required=draft.required,
     )
 
 
 async def warn_over_cap(
-    context: Ctx, draft: Draft, assignment: Assignment, over: list[EveningCheck]
+    context: Ctx,
+    draft: Draft,
+    klass: SchoolClass,
+    assignment: Assignment,
+    over: list[EveningCheck],
 ) -> None:
     """The class's grade leaders and the school's admins hear of a piece posted over the cap."""
     teacher = await context.session.get(User, assignment.teacher_id)
     subject = await context.session.get(Subject, assignment.subject_id)
     assert teacher is not None and subject is not None
     loads = draft_loads(draft)
-    for user in await leaders_of(context, draft.klass, admins=True):
+    for user in await leaders_of(context, klass, admins=True):
         if user.id == teacher.id:
             continue
         with use_locale(user_locale(user)):
             lines = [
                 _("⚠ {klass} is over the homework limit ({rule}).").format(
-                    klass=draft.klass.name, rule=rule_label(over[0].cap)
+                    klass=klass.name, rule=rule_label(over[0].cap)
                 )
             ]
             lines += [
-                load_line(draft.klass.name, c, loads[c.day], assignment.kind, subject.name)
-                for c in over
+                load_line(klass.name, c, loads[c.day], assignment.kind, subject.name) for c in over
             ]
             lines.append(
                 _("{teacher} posted {subject} ({minutes}) and confirmed it.").format(

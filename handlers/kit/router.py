@@ -44,6 +44,8 @@ ButtonHandler = Callable[[Update, Ctx, P], Awaitable[None]]
 StepHandler = Callable[[Update, Ctx, Dialog], Awaitable[None]]
 AnswerCheck = Callable[[str | None], bool]
 """Whether a message (its text or caption; None: neither) answers an optional step."""
+LooseTextHandler = Callable[[Update, Ctx], Awaitable[bool]]
+"""Takes text that reaches no open dialog when it recognises it (returns True), else False."""
 
 ANY_STEP = "*"
 """A dialog table's key for a handler that takes text at any step without its own entry."""
@@ -74,8 +76,13 @@ class Router:
     def __init__(self) -> None:
         self._buttons: dict[type[CallbackData], _ButtonRoute[Any, Any]] = {}
         self._dialogs: dict[str, _DialogRoute] = {}
+        self._loose_text: list[LooseTextHandler] = []
 
     # -- registration
+
+    def text_without_dialog(self, handler: LooseTextHandler) -> None:
+        """Text outside any dialog is offered to `handler` (in registration order)."""
+        self._loose_text.append(handler)
 
     def button(self, payload: type[P], handler: ButtonHandler[P]) -> None:
         """Every press of `payload` goes to `handler`."""
@@ -156,6 +163,9 @@ class Router:
             await _close(context, dialog)
             handler = None
         if dialog is None or handler is None:
+            for loose in self._loose_text:
+                if await loose(update, context):
+                    return
             await did_not_understand(update, context)
             return
         dialogs.touch(dialog, context.now())

@@ -24,14 +24,16 @@ from typing import Any, TypeVar
 from bot.domain.calendar import SchoolCalendar, local_now, parse_school_days
 from bot.domain.load import HomeworkKind
 from bot.domain.roles import Role
-from bot.i18n import use_locale
+from bot.i18n import format_day, use_locale
 from handlers.homework.payloads import (
     KINDS,
     HomeworkAction,
     HomeworkActionButton,
+    HomeworkEditButton,
     HomeworkPickButton,
     HomeworkStep,
 )
+from handlers.kit.labels import kind_label
 from storage import repo
 from storage.db import SessionMaker
 from storage.models import CalendarDay, Child, ParentLink, School
@@ -62,8 +64,9 @@ ZONES = (
 DAY_START, DAY_END = time(8, 0), time(16, 0)
 WAIT = 10.0
 ASK_TEXT = (
-    "{klass}, {subject}. What is the homework? Type it as the parents should read it "
-    "(a photo with a caption works too)."
+    "{klass}, {subject}. What is the homework? Type it as the parents should read it; "
+    'end it with the minutes to skip a step (e.g. "Exercise 3, p. 12, 20 min"). A photo '
+    "with a caption works too."
 )
 
 
@@ -236,8 +239,9 @@ async def post_homework(
     kind: HomeworkKind = HomeworkKind.WRITTEN,
     subject_id: int | None = None,
 ) -> SentMessage:
-    """A teacher of one class posts a piece for tonight through /assign (`subject_id` when
-    they teach several subjects there); returns the bot's "Posted." message."""
+    """A teacher of one class posts a piece for today through /assign (`subject_id` when
+    they teach several subjects): text, minutes, and the kind changed from the preview when
+    the guess is not `kind`; returns the bot's "Posted." message."""
     ask_text = t_re(locale, ASK_TEXT)
     if subject_id is None:
         await send(user, "/assign", ask_text)
@@ -248,35 +252,28 @@ async def post_homework(
             has_button(HomeworkPickButton, step=HomeworkStep.SUBJECT, value=subject_id),
         )
         await tap(user, HomeworkPickButton, ask_text, step=HomeworkStep.SUBJECT, value=subject_id)
-    await send(user, text, has_button(HomeworkPickButton, step=HomeworkStep.KIND))
-    kind_index = KINDS.index(kind)
-    await tap(
-        user,
-        HomeworkPickButton,
-        has_button(HomeworkPickButton, step=HomeworkStep.MINUTES),
-        step=HomeworkStep.KIND,
-        value=kind_index,
-    )
-    await tap(
-        user,
-        HomeworkPickButton,
-        has_button(HomeworkPickButton, step=HomeworkStep.EVENING),
-        step=HomeworkStep.MINUTES,
-        value=mins,
-    )
-    evening = today.toordinal()
-    await tap(
-        user,
-        HomeworkPickButton,
-        has_button(HomeworkPickButton, step=HomeworkStep.DUE),
-        step=HomeworkStep.EVENING,
-        value=evening,
-    )
-    await tap(
+    await send(user, text, has_button(HomeworkPickButton, step=HomeworkStep.MINUTES))
+    preview = await tap(
         user,
         HomeworkPickButton,
         has_button(HomeworkActionButton, action=HomeworkAction.POST),
-        step=HomeworkStep.DUE,
-        value=0,
+        step=HomeworkStep.MINUTES,
+        value=mins,
     )
+    assert t(locale, "For {day}.", day=render(locale, format_day, today)) in (preview.text or "")
+    wanted = t(locale, "Kind: {kind}", kind=render(locale, kind_label, kind))
+    if wanted not in preview.button_texts:
+        await tap(
+            user,
+            HomeworkEditButton,
+            has_button(HomeworkPickButton, step=HomeworkStep.KIND),
+            field=HomeworkStep.KIND,
+        )
+        await tap(
+            user,
+            HomeworkPickButton,
+            has_button(HomeworkActionButton, action=HomeworkAction.POST),
+            step=HomeworkStep.KIND,
+            value=KINDS.index(kind),
+        )
     return await tap(user, HomeworkActionButton, t(locale, "Posted."), action=HomeworkAction.POST)
