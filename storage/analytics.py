@@ -34,6 +34,7 @@ from sqlalchemy.orm import aliased
 
 from bot.domain.calendar import local_today
 from bot.domain.calibration import Estimate, Reports
+from bot.domain.complaints import Timeliness, response_timeliness
 from bot.domain.homework import HomeworkStatus
 from bot.domain.load import HomeworkKind
 from bot.domain.periods import Scope, ScopeKind
@@ -395,8 +396,8 @@ async def complaint_outcomes(
             Complaint.school_id,
             School.timezone,
             Complaint.created_at,
-            Complaint.deadline_at,
-            Complaint.responded_at,
+            Complaint.first_deadline_at,
+            Complaint.first_responded_at,
         )
         .join(School, School.id == Complaint.school_id)
         .where(school_condition(scope), Complaint.created_at.between(low, high))
@@ -412,12 +413,14 @@ async def complaint_outcomes(
         day = created.astimezone(zone).date()
         if not start <= day <= end:
             continue
-        if responded is not None:
-            outcome = ComplaintOutcome(
-                school_id, day, True, responded <= deadline, responded > deadline
-            )
-        else:
-            outcome = ComplaintOutcome(school_id, day, False, False, deadline < now)
+        timeliness = response_timeliness(responded, deadline, now)  # "answered on time"
+        outcome = ComplaintOutcome(
+            school_id,
+            day,
+            responded is not None,
+            timeliness == Timeliness.ON_TIME,
+            timeliness == Timeliness.LATE,
+        )
         result.append(outcome)
     return result
 
@@ -548,7 +551,7 @@ class ComplaintRow:
     named_by: str | None
     created_at: datetime
     deadline_at: datetime
-    responded_at: datetime | None
+    responded_at: datetime | None  # the first response ever (the "First answer" column)
     escalated_at: datetime | None
     text: str
     timezone: str
@@ -573,7 +576,7 @@ async def complaints_batches(
             complainant.last_name,
             Complaint.created_at,
             Complaint.deadline_at,
-            Complaint.responded_at,
+            Complaint.first_responded_at,
             Complaint.escalated_at,
             Complaint.text,
             School.timezone,

@@ -1,0 +1,70 @@
+"""complaint accountability: first deadline and first response kept, district return and
+district deadline marks
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-11-23 09:00:00
+
+Backfill: `first_deadline_at` from the current deadline (the filing deadline of a complaint
+reopened before this revision is not recorded anywhere; its current one is the best known),
+`first_responded_at` from the earliest reply, question or summary by staff in the history, and
+`returned_at` from the earliest "returned" event. District-level complaints from before this
+revision have no district deadline of their own (theirs is the school's, long passed): they are
+marked as already flagged (`overdue_at`), so the deadline job does not alarm on all of them at
+once.
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+import storage.models
+
+revision: str = "0002"
+down_revision: str | None = "0001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+NEW_COLUMNS = ("first_deadline_at", "first_responded_at", "returned_at", "overdue_at")
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("complaints", schema=None) as batch_op:
+        for name in NEW_COLUMNS:
+            batch_op.add_column(
+                sa.Column(name, storage.models.UTCDateTime(timezone=True), nullable=True)
+            )
+    op.execute("UPDATE complaints SET first_deadline_at = deadline_at")
+    op.execute(
+        "UPDATE complaints SET first_responded_at = ("
+        " SELECT MIN(e.created_at) FROM complaint_events e"
+        " WHERE e.complaint_id = complaints.id"
+        " AND e.kind IN ('reply', 'asked', 'resolved')"
+        " AND e.actor_role IN ('school', 'supervisor'))"
+    )
+    op.execute(
+        "UPDATE complaints SET first_responded_at = responded_at"
+        " WHERE first_responded_at IS NULL"
+    )
+    op.execute(
+        "UPDATE complaints SET returned_at = ("
+        " SELECT MIN(e.created_at) FROM complaint_events e"
+        " WHERE e.complaint_id = complaints.id AND e.kind = 'returned')"
+    )
+    op.execute(
+        "UPDATE complaints SET overdue_at = COALESCE(escalated_at, updated_at)"
+        " WHERE level = 'district'"
+    )
+    with op.batch_alter_table("complaints", schema=None) as batch_op:
+        batch_op.alter_column(
+            "first_deadline_at",
+            existing_type=storage.models.UTCDateTime(timezone=True),
+            nullable=False,
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("complaints", schema=None) as batch_op:
+        for name in reversed(NEW_COLUMNS):
+            batch_op.drop_column(name)
