@@ -14,6 +14,7 @@ from handlers.complaints.payloads import ComplaintCardAction, ComplaintCardButto
 from handlers.scheduler.deadlines import check_complaint_deadlines
 from storage import analytics
 from storage import complaints as store
+from tests.fakebot import FakeUser
 from tests.handlers.test_complaints import (
     ADMIN,
     HANDLER,
@@ -36,11 +37,11 @@ CHANGED = "changed meanwhile"
 REASON = "Insults the maths teacher by name; no homework issue at all."
 
 
-def answered(user: object) -> str:
+def answered(user: FakeUser) -> str:
     return user.answered_callbacks[-1].text or ""
 
 
-def messages_with(user: object, needle: str) -> list[str]:
+def messages_with(user: FakeUser, needle: str) -> list[str]:
     return [text(m) for m in user.messages if needle in text(m)]
 
 

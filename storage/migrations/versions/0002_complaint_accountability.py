@@ -30,11 +30,23 @@ NEW_COLUMNS = ("first_deadline_at", "first_responded_at", "returned_at", "overdu
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("complaints", schema=None) as batch_op:
-        for name in NEW_COLUMNS:
-            batch_op.add_column(
-                sa.Column(name, storage.models.UTCDateTime(timezone=True), nullable=True)
-            )
+    # Plain ADD COLUMNs (no table rebuild: SQLite's enforced foreign keys from complaint_events
+    # refuse one on a table with history). `first_deadline_at` is NOT NULL: added with a constant
+    # placeholder (SQLite allows no other) and backfilled at once.
+    op.add_column(
+        "complaints",
+        sa.Column(
+            "first_deadline_at",
+            storage.models.UTCDateTime(timezone=True),
+            nullable=False,
+            server_default=sa.text("'1970-01-01 00:00:00+00:00'"),
+        ),
+    )
+    for name in NEW_COLUMNS[1:]:
+        op.add_column(
+            "complaints",
+            sa.Column(name, storage.models.UTCDateTime(timezone=True), nullable=True),
+        )
     op.execute("UPDATE complaints SET first_deadline_at = deadline_at")
     op.execute(
         "UPDATE complaints SET first_responded_at = ("
@@ -56,15 +68,17 @@ def upgrade() -> None:
         "UPDATE complaints SET overdue_at = COALESCE(escalated_at, updated_at)"
         " WHERE level = 'district'"
     )
-    with op.batch_alter_table("complaints", schema=None) as batch_op:
-        batch_op.alter_column(
+    if op.get_bind().dialect.name != "sqlite":  # SQLite cannot drop a default in place
+        op.alter_column(
+            "complaints",
             "first_deadline_at",
             existing_type=storage.models.UTCDateTime(timezone=True),
-            nullable=False,
+            existing_nullable=False,
+            server_default=None,
         )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("complaints", schema=None) as batch_op:
-        for name in reversed(NEW_COLUMNS):
-            batch_op.drop_column(name)
+    for name in reversed(NEW_COLUMNS):
+        # SQLite (3.35+) drops a column in place; a batch rebuild would trip its foreign keys.
+        op.execute(f"ALTER TABLE complaints DROP COLUMN {name}")
