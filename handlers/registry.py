@@ -320,13 +320,14 @@ def route_complaints(router: Router) -> None:
             ComplaintCardAction.RESOLVE: complaint_card.on_text_action,
             ComplaintCardAction.ESCALATE: complaint_card.on_action,
             ComplaintCardAction.RETURN: complaint_card.on_text_action,
-            ComplaintCardAction.ABUSIVE: complaint_card.on_confirm,
-            ComplaintCardAction.ABUSIVE_OK: complaint_card.on_action,
+            ComplaintCardAction.ABUSIVE: complaint_card.on_text_action,  # the reason first
+            ComplaintCardAction.ABUSIVE_OK: complaint_card.on_text_action,  # an old confirmation
             ComplaintCardAction.ADD_INFO: complaint_card.on_text_action,
             ComplaintCardAction.WITHDRAW: complaint_card.on_confirm,
             ComplaintCardAction.WITHDRAW_OK: complaint_card.on_action,
             ComplaintCardAction.RATE_OK: complaint_card.on_action,
             ComplaintCardAction.RATE_BAD: complaint_card.on_action,
+            ComplaintCardAction.CONTEST: complaint_card.on_action,
         },
     )
     router.dialog(
@@ -336,6 +337,7 @@ def route_complaints(router: Router) -> None:
             ComplaintAction.ASK: complaint_card.on_text,
             ComplaintAction.RESOLVE: complaint_card.on_text,
             ComplaintAction.RETURN: complaint_card.on_text,
+            ComplaintAction.ABUSIVE: complaint_card.on_text,
             ComplaintAction.ADD_INFO: complaint_card.on_text,
         },
     )

@@ -11,11 +11,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.complaints import OPEN, ComplaintActor, ComplaintLevel, ComplaintStatus, new_code
+from bot.domain.complaints import (
+    DISTRICT_CATEGORIES,
+    OPEN,
+    ComplaintActor,
+    ComplaintLevel,
+    ComplaintStatus,
+    new_code,
+)
 from bot.domain.roles import Role
 from storage.models import (
     Child,
@@ -48,9 +55,10 @@ async def create_complaint(
     now: datetime,
     deadline_at: datetime,
     remind_at: datetime | None,
+    level: ComplaintLevel = ComplaintLevel.SCHOOL,
     code_factory: Callable[[], str] = new_code,
 ) -> Complaint:
-    """A new complaint (status new, at school level) with its `filed` event; a code that is
+    """A new complaint (status new, at `level`) with its `filed` event; a code that is
     already taken is drawn again (inside a savepoint, so the caller's work is kept)."""
     for _attempt in range(CODE_ATTEMPTS):
         complaint = Complaint(
@@ -63,8 +71,9 @@ async def create_complaint(
             text=text,
             photos=list(photos),
             status=ComplaintStatus.NEW.value,
-            level=ComplaintLevel.SCHOOL.value,
+            level=level.value,
             deadline_at=deadline_at,
+            first_deadline_at=deadline_at,
             remind_at=remind_at,
             created_at=now,
             updated_at=now,
@@ -148,11 +157,43 @@ async def change_status(
 
 
 async def mark_responded(session: AsyncSession, complaint: Complaint, now: datetime) -> None:
-    """The first answer to the complainant stops the deadline (reminder and escalation)."""
+    """The first answer to the complainant in this cycle stops its deadline (reminder and
+    escalation); the first answer ever is kept apart and never cleared."""
     await session.execute(
         update(Complaint)
-        .where(Complaint.id == complaint.id, Complaint.responded_at.is_(None))
-        .values(responded_at=now)
+        .where(Complaint.id == complaint.id)
+        .values(
+            responded_at=func.coalesce(Complaint.responded_at, now),
+            first_responded_at=func.coalesce(Complaint.first_responded_at, now),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    await session.refresh(complaint)
+
+
+async def find_by_code(session: AsyncSession, code: str) -> Complaint | None:
+    """A complaint by its number in stored form (`4821-0937`, or an older `C-7K3Q-9XMD`)."""
+    return await session.scalar(select(Complaint).where(Complaint.code == code))
+
+
+async def set_deadline(
+    session: AsyncSession,
+    complaint: Complaint,
+    deadline_at: datetime,
+    remind_at: datetime | None,
+) -> None:
+    """Start a new deadline for whoever holds the complaint now (the district's, after an
+    escalation by the deadline job)."""
+    await session.execute(
+        update(Complaint)
+        .where(Complaint.id == complaint.id)
+        .values(
+            deadline_at=deadline_at,
+            remind_at=remind_at,
+            responded_at=None,
+            reminded_at=None,
+            overdue_at=None,
+        )
         .execution_options(synchronize_session=False)
     )
     await session.refresh(complaint)
@@ -190,7 +231,16 @@ async def list_for_staff(
     deadline first."""
     scope = []
     if school_ids:
-        scope.append(Complaint.school_id.in_(list(school_ids)))
+        # A district subject (tutoring) reaches the school only once the district sends it.
+        scope.append(
+            and_(
+                Complaint.school_id.in_(list(school_ids)),
+                or_(
+                    Complaint.category.not_in(list(DISTRICT_CATEGORIES)),
+                    Complaint.returned_at.is_not(None),
+                ),
+            )
+        )
     if district_ids:
         scope.append(
             Complaint.school_id.in_(
@@ -351,13 +401,34 @@ async def claim_due_escalations(session: AsyncSession, now: datetime) -> list[in
     return sorted(result.scalars().all())
 
 
-async def claim_due_reminders(session: AsyncSession, now: datetime) -> list[int]:
-    """Mark, in one conditional UPDATE, every complaint whose reminder is due (before its
-    deadline, no response yet, not reminded); returns the ids this call claimed."""
+async def claim_due_overdue(session: AsyncSession, now: datetime) -> list[int]:
+    """Mark, in one conditional UPDATE, every district-level complaint whose district deadline
+    passed without a response; returns the ids this call marked (once per district deadline)."""
     result = await session.execute(
         update(Complaint)
         .where(
-            *_awaiting_school_response(),
+            Complaint.level == ComplaintLevel.DISTRICT.value,
+            Complaint.status.in_([s.value for s in OPEN]),
+            Complaint.responded_at.is_(None),
+            Complaint.deadline_at <= now,
+            Complaint.overdue_at.is_(None),
+        )
+        .values(overdue_at=now)
+        .returning(Complaint.id)
+        .execution_options(synchronize_session=False)
+    )
+    return sorted(result.scalars().all())
+
+
+async def claim_due_reminders(session: AsyncSession, now: datetime) -> list[int]:
+    """Mark, in one conditional UPDATE, every complaint whose reminder is due (before its
+    deadline, no response yet in this cycle, not reminded), at either level; returns the ids
+    this call claimed."""
+    result = await session.execute(
+        update(Complaint)
+        .where(
+            Complaint.status.in_([s.value for s in OPEN]),
+            Complaint.responded_at.is_(None),
             Complaint.remind_at.is_not(None),
             Complaint.remind_at <= now,
             Complaint.deadline_at > now,
@@ -379,5 +450,17 @@ async def complaints_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[C
             .where(Complaint.id.in_(list(ids)))
             .order_by(Complaint.id)
             .execution_options(populate_existing=True)
+        )
+    )
+
+
+async def children_in_class(session: AsyncSession, parent_id: int, class_id: int) -> list[str]:
+    """The names of a parent's children in a class (a named complaint shows them)."""
+    return list(
+        await session.scalars(
+            select(Child.name)
+            .join(ParentLink, ParentLink.child_id == Child.id)
+            .where(ParentLink.parent_id == parent_id, Child.class_id == class_id)
+            .order_by(Child.name)
         )
     )

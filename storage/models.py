@@ -6,6 +6,7 @@ read in the school's time zone. Enumerations are stored as short strings.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -27,6 +28,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy import true as sa_true
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Autoincrementing 64-bit keys; SQLite needs INTEGER for its rowid alias.
@@ -381,6 +383,16 @@ class ReportEvent(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+def _inserted(column: str) -> Callable[[DefaultExecutionContext], Any]:
+    """A default copied from another column of the same INSERT (a complaint's first deadline
+    and first response start as its current ones)."""
+
+    def default(context: DefaultExecutionContext) -> Any:
+        return context.get_current_parameters().get(column)
+
+    return default
+
+
 class Complaint(Base):
     """A hotline ticket; `complainant_id` is used only to relay, never shown when anonymous."""
 
@@ -400,9 +412,14 @@ class Complaint(Base):
     level: Mapped[str] = mapped_column(String(16), default="school")  # school | district
     deadline_at: Mapped[datetime] = mapped_column()
     remind_at: Mapped[datetime | None] = mapped_column()  # one school day before the deadline
-    responded_at: Mapped[datetime | None] = mapped_column()
+    responded_at: Mapped[datetime | None] = mapped_column()  # this cycle's first response
     reminded_at: Mapped[datetime | None] = mapped_column()
     escalated_at: Mapped[datetime | None] = mapped_column()
+    # Accountability: never cleared by a reopen, a return or an escalation.
+    first_deadline_at: Mapped[datetime] = mapped_column(default=_inserted("deadline_at"))
+    first_responded_at: Mapped[datetime | None] = mapped_column(default=_inserted("responded_at"))
+    returned_at: Mapped[datetime | None] = mapped_column()  # first sent back by the district
+    overdue_at: Mapped[datetime | None] = mapped_column()  # the district's deadline passed
     unresolved_ratings: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -10,42 +10,50 @@ import pytest
 
 from bot.domain.calendar import SchoolCalendar
 from bot.domain.complaints import (
-    CODE_ALPHABET,
+    DISTRICT_CATEGORIES,
     FINAL,
+    LEGACY_ALPHABET,
     OPEN,
     ComplaintAction,
     ComplaintActor,
     ComplaintLevel,
     ComplaintStatus,
     Move,
+    Timeliness,
     allowed_actions,
     class_visible,
     deadline_for,
+    filing_level,
     is_code,
     new_code,
+    normalize_code,
     reminder_for,
+    response_timeliness,
+    school_may_see,
     transition,
 )
+from bot.domain.policy import ComplaintCategory
 
 S, L, A, R = ComplaintStatus, ComplaintLevel, ComplaintAction, ComplaintActor
 
 # ---------------------------------------------------------------- codes
 
 
-def test_code_shape_and_alphabet() -> None:
+def test_code_is_digits_in_two_groups() -> None:
     for _ in range(200):
         code = new_code()
         assert is_code(code), code
-        assert len(code) == 11 and code[0:2] == "C-" and code[6] == "-"
-    assert not set("01IOL") & set(CODE_ALPHABET)
+        assert len(code) == 9 and code[4] == "-"
+        assert (code[:4] + code[5:]).isdigit()
+    assert not set("01IOL") & set(LEGACY_ALPHABET)
 
 
 def test_codes_are_not_in_sequence() -> None:
     codes = [new_code() for _ in range(2000)]
-    assert len(set(codes)) == len(codes)
+    assert len(set(codes)) >= len(codes) - 1  # 10^8 codes: a repeat is retried by storage
     assert sorted(codes) != codes  # not increasing
-    # no shared prefix beyond chance between consecutive codes
-    shared = sum(a[:6] == b[:6] for a, b in pairwise(codes))
+    # no shared first group beyond chance between consecutive codes
+    shared = sum(a[:4] == b[:4] for a, b in pairwise(codes))
     assert shared <= 2
 
 
@@ -56,14 +64,45 @@ def test_code_uses_the_given_randomness() -> None:
     assert new_code(rng.choice) == a
 
 
-@pytest.mark.parametrize("text", ["C-7K3Q-9XMD", "C-2222-ZZZZ"])
+@pytest.mark.parametrize("text", ["4821-0937", "0000-0001", "C-7K3Q-9XMD", "C-2222-ZZZZ"])
 def test_is_code_accepts(text: str) -> None:
     assert is_code(text)
 
 
-@pytest.mark.parametrize("text", ["", "C-7K3Q9XMD", "C-7K3Q-9XM0", "c-7k3q-9xmd", "C-7K3Q-9XMDA"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "48210937",
+        "4821-093",
+        "4821-09370",
+        "C-7K3Q9XMD",
+        "C-7K3Q-9XM0",
+        "c-7k3q-9xmd",
+        "C-7K3Q-9XMDA",
+    ],
+)
 def test_is_code_rejects(text: str) -> None:
     assert not is_code(text)
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("4821-0937", "4821-0937"),
+        ("48210937", "4821-0937"),
+        (" 4821 0937 ", "4821-0937"),
+        ("4821–0937", "4821-0937"),
+        ("c-7k3q-9xmd", "C-7K3Q-9XMD"),
+        ("C7K3Q9XMD", "C-7K3Q-9XMD"),
+        ("482109371", None),
+        ("４８２１０９３７", None),  # full-width digits: not in the stored form
+        ("C-7K3Q-9XM0", None),
+        ("hello", None),
+    ],
+)
+def test_normalize_code(typed: str, stored: str | None) -> None:
+    assert normalize_code(typed) == stored
 
 
 # ---------------------------------------------------------------- the status machine
@@ -96,6 +135,10 @@ ALLOWED: list[
     (S.RESOLVED, L.SCHOOL, A.RATE_UNRESOLVED, R.COMPLAINANT, 0, Move(S.REOPENED, L.SCHOOL)),
     (S.RESOLVED, L.SCHOOL, A.RATE_UNRESOLVED, R.COMPLAINANT, 1, Move(S.ESCALATED, L.DISTRICT)),
     (S.RESOLVED, L.DISTRICT, A.RATE_UNRESOLVED, R.COMPLAINANT, 1, Move(S.REOPENED, L.DISTRICT)),
+    # a district subject starts at district level, new
+    (S.NEW, L.DISTRICT, A.TAKE, R.SUPERVISOR, 0, Move(S.IN_PROGRESS, L.DISTRICT)),
+    # the complainant contests the school's abusive close: to the district
+    (S.ABUSIVE, L.SCHOOL, A.CONTEST, R.COMPLAINANT, 0, Move(S.ESCALATED, L.DISTRICT)),
     # the deadline job
     (S.NEW, L.SCHOOL, A.ESCALATE, R.SYSTEM, 0, Move(S.ESCALATED, L.DISTRICT)),
     (S.IN_PROGRESS, L.SCHOOL, A.ESCALATE, R.SYSTEM, 0, Move(S.ESCALATED, L.DISTRICT)),
@@ -140,6 +183,11 @@ REFUSED: list[tuple[ComplaintStatus, ComplaintLevel, ComplaintAction, ComplaintA
     (S.RESOLVED, L.SCHOOL, A.ESCALATE, R.SYSTEM),
     (S.CLOSED, L.SCHOOL, A.ESCALATE, R.SYSTEM),
     (S.NEW, L.SCHOOL, A.TAKE, R.SYSTEM),
+    # the district's abusive close is final; only a closed complaint can be contested
+    (S.ABUSIVE, L.DISTRICT, A.CONTEST, R.COMPLAINANT),
+    (S.CLOSED, L.SCHOOL, A.CONTEST, R.COMPLAINANT),
+    (S.NEW, L.SCHOOL, A.CONTEST, R.COMPLAINANT),
+    (S.ABUSIVE, L.SCHOOL, A.CONTEST, R.SCHOOL),
 ]
 
 
@@ -156,8 +204,10 @@ def test_refused_transitions(
 def test_final_statuses_accept_nothing(
     status: ComplaintStatus, action: ComplaintAction, actor: ComplaintActor
 ) -> None:
+    """... but the complainant's contest of the school's abusive close."""
     for level in ComplaintLevel:
-        assert transition(status, level, action, actor) is None
+        contest = (status, level, action, actor) == (S.ABUSIVE, L.SCHOOL, A.CONTEST, R.COMPLAINANT)
+        assert (transition(status, level, action, actor) is None) != contest
 
 
 def test_every_open_status_can_be_handled_at_its_level() -> None:
@@ -174,6 +224,58 @@ def test_resolved_offers_only_rating() -> None:
         A.RATE_UNRESOLVED,
     ]
     assert allowed_actions(S.RESOLVED, L.SCHOOL, R.SCHOOL) == []
+
+
+def test_only_the_district_closes_a_returned_complaint() -> None:
+    for status in (S.RETURNED, S.IN_PROGRESS, S.INFO_REQUESTED, S.REOPENED):
+        # The school's resolution goes to the district for confirmation.
+        assert transition(status, L.SCHOOL, A.RESOLVE, R.SCHOOL, returned=True) == Move(
+            S.ESCALATED, L.DISTRICT
+        )
+        assert transition(status, L.SCHOOL, A.ABUSIVE, R.SCHOOL, returned=True) is None
+        assert A.ABUSIVE not in allowed_actions(status, L.SCHOOL, R.SCHOOL, returned=True)
+        assert A.REPLY in allowed_actions(status, L.SCHOOL, R.SCHOOL, returned=True)
+    assert transition(S.ESCALATED, L.DISTRICT, A.RESOLVE, R.SUPERVISOR, returned=True) == Move(
+        S.RESOLVED, L.DISTRICT
+    )
+    assert transition(S.ESCALATED, L.DISTRICT, A.ABUSIVE, R.SUPERVISOR, returned=True) == Move(
+        S.ABUSIVE, L.DISTRICT
+    )
+
+
+def test_tutoring_is_the_districts_subject() -> None:
+    assert {
+        ComplaintCategory.OFF_CAMPUS_TUTORING,
+        ComplaintCategory.PAID_TUTORING,
+    } == DISTRICT_CATEGORIES
+    assert filing_level(ComplaintCategory.PAID_TUTORING) == L.DISTRICT
+    assert filing_level(ComplaintCategory.OFF_CAMPUS_TUTORING) == L.DISTRICT
+    assert filing_level(ComplaintCategory.TOTAL_LOAD) == L.SCHOOL
+    assert not school_may_see(ComplaintCategory.PAID_TUTORING, returned=False)
+    assert school_may_see(ComplaintCategory.PAID_TUTORING, returned=True)
+    assert school_may_see(ComplaintCategory.OTHER, returned=False)
+
+
+# ---------------------------------------------------------------- answered on time
+
+DUE = datetime(2026, 11, 24, 15, 59, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("responded", "now", "expected"),
+    [
+        (DUE, DUE, Timeliness.ON_TIME),  # at the deadline is on time
+        (datetime(2026, 11, 20, tzinfo=UTC), DUE, Timeliness.ON_TIME),
+        (datetime(2026, 11, 24, 16, 0, tzinfo=UTC), DUE, Timeliness.LATE),
+        (None, datetime(2026, 11, 24, 15, 0, tzinfo=UTC), Timeliness.PENDING),
+        (None, DUE, Timeliness.PENDING),
+        (None, datetime(2026, 11, 24, 16, 0, tzinfo=UTC), Timeliness.LATE),
+    ],
+)
+def test_response_timeliness(
+    responded: datetime | None, now: datetime, expected: Timeliness
+) -> None:
+    assert response_timeliness(responded, DUE, now) == expected
 
 
 # ---------------------------------------------------------------- deadlines

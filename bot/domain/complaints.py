@@ -15,29 +15,45 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.domain.calendar import SchoolCalendar, local_today
+from bot.domain.policy import ComplaintCategory
 
 # ---------------------------------------------------------------- complaint codes
 
 MAX_TEXT = 2000
 """Longest complaint text, reply, question, summary or instruction (characters)."""
 
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-"""31 symbols without the look-alikes 0/O, 1/I/L: easy to read aloud and to type."""
+CODE_DIGITS = "0123456789"
 CODE_GROUPS = (4, 4)
-"""`C-XXXX-XXXX`: 8 random symbols, about 39.6 bits; codes are not in any sequence."""
-_CODE_RE = re.compile(
-    "C-" + "-".join(f"[{CODE_ALPHABET}]{{{n}}}" for n in CODE_GROUPS),
-)
+"""`4821-0937`: 8 random digits in two groups (10^8 codes), read aloud on a hotline as two
+four-digit numbers; codes are not in any sequence."""
+_CODE_RE = re.compile("-".join(f"[0-9]{{{n}}}" for n in CODE_GROUPS))
+LEGACY_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+"""Older codes were `C-7K3Q-9XMD` (31 symbols without 0/O, 1/I/L); they stay valid."""
+_LEGACY_RE = re.compile("C-" + "-".join(f"[{LEGACY_ALPHABET}]{{{n}}}" for n in CODE_GROUPS))
 
 
 def new_code(choice: Callable[[str], str] = secrets.choice) -> str:
-    """A fresh random complaint code like `C-7K3Q-9XMD` (uniqueness is the database's job)."""
-    groups = ["".join(choice(CODE_ALPHABET) for _ in range(n)) for n in CODE_GROUPS]
-    return "C-" + "-".join(groups)
+    """A fresh random complaint number like `4821-0937` (uniqueness is the database's job)."""
+    groups = ["".join(choice(CODE_DIGITS) for _ in range(n)) for n in CODE_GROUPS]
+    return "-".join(groups)
 
 
 def is_code(text: str) -> bool:
-    return bool(_CODE_RE.fullmatch(text))
+    """A complaint number as stored: `4821-0937`, or an older `C-7K3Q-9XMD`."""
+    return bool(_CODE_RE.fullmatch(text) or _LEGACY_RE.fullmatch(text))
+
+
+def normalize_code(text: str) -> str | None:
+    """A complaint number as typed or dictated (`48210937`, `4821 0937`, `c-7k3q-9xmd`) in its
+    stored form, or None if it cannot be one."""
+    bare = re.sub(r"[\s\-–—.]", "", text).upper()
+    size, cut = sum(CODE_GROUPS), CODE_GROUPS[0]
+    if len(bare) == size and bare.isascii() and bare.isdigit():
+        return f"{bare[:cut]}-{bare[cut:]}"
+    if len(bare) == size + 1 and bare.startswith("C"):
+        legacy = f"C-{bare[1 : cut + 1]}-{bare[cut + 1 :]}"
+        return legacy if _LEGACY_RE.fullmatch(legacy) else None
+    return None
 
 
 # ---------------------------------------------------------------- the status machine
@@ -75,7 +91,8 @@ class ComplaintAction(StrEnum):
     RESOLVE = "resolve"  # with a summary
     ESCALATE = "escalate"  # to the district (by the school, or by the system at the deadline)
     RETURN = "return"  # the district sends it back to the school with an instruction
-    ABUSIVE = "abusive"  # close without a reply
+    ABUSIVE = "abusive"  # close without a reply, with a written reason
+    CONTEST = "contest"  # the complainant contests the school's abusive close: to the district
     ADD_INFO = "add_info"  # the complainant adds information / answers
     WITHDRAW = "withdraw"
     RATE_RESOLVED = "rate_resolved"
@@ -109,7 +126,7 @@ _RULES: dict[tuple[ComplaintActor, ComplaintAction], frozenset[ComplaintStatus]]
     (ComplaintActor.SCHOOL, ComplaintAction.ESCALATE): _HANDLING,
     (ComplaintActor.SCHOOL, ComplaintAction.ABUSIVE): _HANDLING,
     (ComplaintActor.SUPERVISOR, ComplaintAction.TAKE): frozenset(
-        {ComplaintStatus.ESCALATED, ComplaintStatus.REOPENED}
+        {ComplaintStatus.NEW, ComplaintStatus.ESCALATED, ComplaintStatus.REOPENED}
     ),
     (ComplaintActor.SUPERVISOR, ComplaintAction.REPLY): _HANDLING,
     (ComplaintActor.SUPERVISOR, ComplaintAction.ASK): _HANDLING,
@@ -124,6 +141,7 @@ _RULES: dict[tuple[ComplaintActor, ComplaintAction], frozenset[ComplaintStatus]]
     (ComplaintActor.COMPLAINANT, ComplaintAction.RATE_UNRESOLVED): frozenset(
         {ComplaintStatus.RESOLVED}
     ),
+    (ComplaintActor.COMPLAINANT, ComplaintAction.CONTEST): frozenset({ComplaintStatus.ABUSIVE}),
     (ComplaintActor.SYSTEM, ComplaintAction.ESCALATE): OPEN - {ComplaintStatus.ESCALATED},
 }
 # The level at which an actor kind may act (None: either).
@@ -136,6 +154,24 @@ _ACTS_AT: dict[ComplaintActor, ComplaintLevel | None] = {
 
 UNRESOLVED_TO_ESCALATE = 2
 """The second "not resolved" rating escalates the complaint to the district."""
+MIN_REASON = 5
+"""The shortest reason accepted for closing a complaint as abusive (characters)."""
+DISTRICT_CATEGORIES: frozenset[str] = frozenset(
+    {ComplaintCategory.OFF_CAMPUS_TUTORING.value, ComplaintCategory.PAID_TUTORING.value}
+)
+"""Categories that are the district's subject: filed at district level, not shown to the school
+unless the district sends the complaint there."""
+
+
+def filing_level(category: str) -> ComplaintLevel:
+    """The level a new complaint of `category` starts at."""
+    return ComplaintLevel.DISTRICT if category in DISTRICT_CATEGORIES else ComplaintLevel.SCHOOL
+
+
+def school_may_see(category: str, returned: bool) -> bool:
+    """Whether the school's staff see a complaint: not a district subject (tutoring) unless the
+    district has sent it to the school."""
+    return returned or category not in DISTRICT_CATEGORIES
 
 
 @dataclass(frozen=True)
@@ -156,10 +192,15 @@ def transition(
     action: ComplaintAction,
     actor: ComplaintActor,
     unresolved_ratings: int = 0,
+    *,
+    returned: bool = False,
 ) -> Move | None:
     """Where `actor` doing `action` takes a complaint in `status` at `level`; None if not allowed.
 
-    `unresolved_ratings` counts earlier "not resolved" ratings (before this one).
+    `unresolved_ratings` counts earlier "not resolved" ratings (before this one); `returned`
+    says the district has sent the complaint to the school at some point: only the district
+    closes such a complaint (the school's resolution goes to it for confirmation, and the school
+    cannot close it as abusive).
     """
     status, level = ComplaintStatus(status), ComplaintLevel(level)
     allowed_from = _RULES.get((actor, action))
@@ -168,6 +209,16 @@ def transition(
     acts_at = _ACTS_AT[actor]
     if acts_at is not None and level != acts_at:
         return None
+    if action == ComplaintAction.CONTEST:
+        # Only a school's close can be contested; the district's is final.
+        if level != ComplaintLevel.SCHOOL:
+            return None
+        return Move(ComplaintStatus.ESCALATED, ComplaintLevel.DISTRICT)
+    if returned and actor == ComplaintActor.SCHOOL:
+        if action == ComplaintAction.ABUSIVE:
+            return None
+        if action == ComplaintAction.RESOLVE:
+            return Move(ComplaintStatus.ESCALATED, ComplaintLevel.DISTRICT)
     if action == ComplaintAction.TAKE:
         return Move(ComplaintStatus.IN_PROGRESS, level)
     if action == ComplaintAction.REPLY:
@@ -204,12 +255,15 @@ def allowed_actions(
     level: ComplaintLevel | str,
     actor: ComplaintActor,
     unresolved_ratings: int = 0,
+    *,
+    returned: bool = False,
 ) -> list[ComplaintAction]:
     """The actions `actor` may take now, in the order of `Action` (for the buttons)."""
     return [
         action
         for action in ComplaintAction
-        if transition(status, level, action, actor, unresolved_ratings) is not None
+        if transition(status, level, action, actor, unresolved_ratings, returned=returned)
+        is not None
     ]
 
 
@@ -221,6 +275,9 @@ def is_open(status: ComplaintStatus | str) -> bool:
 
 DEADLINE_TIME = time(23, 59)
 """A deadline is the end of its school day, school-local."""
+DISTRICT_DEADLINE_DAYS = 5
+"""School days the district has to respond to a complaint, counted from its escalation (or from
+filing, for a district subject)."""
 REMIND_TIME = time(8, 0)
 """The reminder goes out at this school-local time on the deadline's day: one school day left."""
 
@@ -241,6 +298,31 @@ def reminder_for(deadline_at: datetime, tz_name: str, filed_at: datetime) -> dat
     day = deadline_at.astimezone(zone).date()
     remind = datetime.combine(day, REMIND_TIME, zone).astimezone(UTC)
     return remind if remind > filed_at else None
+
+
+# ---------------------------------------------------------------- answered on time
+
+
+class Timeliness(StrEnum):
+    ON_TIME = "on_time"
+    LATE = "late"
+    PENDING = "pending"  # not answered yet, and its first deadline has not passed
+
+
+def response_timeliness(
+    first_responded_at: datetime | None, first_deadline_at: datetime, now: datetime
+) -> Timeliness:
+    """THE definition of "answered on time", used by every screen, report and export.
+
+    A complaint is answered on time when its first response (a reply, a question or a
+    resolution summary by the school or the district; not taking it, not an abusive close) came
+    no later than its first deadline (the one set when it was filed). It is late when that
+    response came after the deadline, or when there is none and the deadline has passed. A
+    reopen, a return or an escalation sets new deadlines for the handling, never for this.
+    """
+    if first_responded_at is not None:
+        return Timeliness.ON_TIME if first_responded_at <= first_deadline_at else Timeliness.LATE
+    return Timeliness.LATE if first_deadline_at < now else Timeliness.PENDING
 
 
 def local_midnight(now: datetime, tz_name: str) -> datetime:

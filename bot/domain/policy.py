@@ -29,7 +29,8 @@ class NegativeItem(StrEnum):
 
 
 class ComplaintCategory(StrEnum):
-    """Complaint categories: the ten negative-list items (same values) plus three more."""
+    """Complaint categories: the ten negative-list items (same values) plus five more; the two
+    tutoring ones are the district's subjects, not the school's."""
 
     BEYOND_CURRICULUM = NegativeItem.BEYOND_CURRICULUM.value
     OVER_TIME_LIMIT = NegativeItem.OVER_TIME_LIMIT.value
@@ -43,6 +44,8 @@ class ComplaintCategory(StrEnum):
     NOT_MARKED = NegativeItem.NOT_MARKED.value
     TOTAL_LOAD = "total_load"  # total written-homework load too high
     EXAMS_RANKINGS = "exams_rankings"  # exam / ranking rules broken
+    OFF_CAMPUS_TUTORING = "off_campus_tutoring"  # 校外培训 (e.g. 超前超纲 classes)
+    PAID_TUTORING = "paid_tutoring"  # 在职教师有偿补课: paid tutoring by serving teachers
     OTHER = "other"
 
     @classmethod
@@ -52,7 +55,7 @@ class ComplaintCategory(StrEnum):
 
     @property
     def negative_item(self) -> NegativeItem | None:
-        """Return the negative-list item this category is, or None for the extra three."""
+        """Return the negative-list item this category is, or None for the extra ones."""
         try:
             return NegativeItem(self.value)
         except ValueError:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.domain.complaints import ComplaintAction, ComplaintActor, ComplaintLevel
+from bot.domain.complaints import ComplaintAction, ComplaintActor, ComplaintLevel, school_may_see
 from handlers.complaints.payloads import COMPLAINANT_ACTIONS
 from handlers.kit.context import Ctx
 from handlers.kit.gate import roles_of
@@ -15,7 +15,7 @@ from storage.models import Complaint, School
 @dataclass(frozen=True)
 class Access:
     complainant: bool
-    school: bool  # complaint handler or admin of the complaint's school
+    school: bool  # complaint handler or admin of the complaint's school, if it may see it
     supervisor: bool  # supervisor of the complaint's district
 
     @property
@@ -27,9 +27,15 @@ async def access_of(context: Ctx, user_id: int, complaint: Complaint, school: Sc
     roles = await roles_of(context, user_id)
     return Access(
         complainant=complaint.complainant_id == user_id,
-        school=complaint.school_id in roles.admin_schools | roles.handler_schools,
+        school=complaint.school_id in roles.admin_schools | roles.handler_schools
+        and school_may_see(complaint.category, was_returned(complaint)),
         supervisor=school.district_id in roles.supervisor_districts,
     )
+
+
+def was_returned(complaint: Complaint) -> bool:
+    """Whether the district has sent the complaint to the school (then only it closes it)."""
+    return complaint.returned_at is not None
 
 
 def staff_actor(access: Access, complaint: Complaint) -> ComplaintActor | None:

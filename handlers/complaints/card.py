@@ -12,9 +12,15 @@ from dataclasses import dataclass
 
 from telegram import Update
 
-from bot.domain.complaints import MAX_TEXT, ComplaintAction, ComplaintActor, transition
+from bot.domain.complaints import (
+    MAX_TEXT,
+    MIN_REASON,
+    ComplaintAction,
+    ComplaintActor,
+    transition,
+)
 from bot.i18n import _
-from handlers.complaints.access import Access, access_of, actor_for, staff_actor
+from handlers.complaints.access import Access, access_of, actor_for, staff_actor, was_returned
 from handlers.complaints.actions import act
 from handlers.complaints.payloads import ACTION_OF, ComplaintCardAction, ComplaintCardButton
 from handlers.complaints.render import (
@@ -33,13 +39,8 @@ from storage import dialogs
 from storage.models import Complaint, Dialog, School, User
 
 DIALOG = "complaint_message"
-"""The text of a reply, question, summary, instruction or addition; its step is the action."""
-
-CONFIRMATION: dict[ComplaintCardAction, ComplaintCardAction] = {
-    ComplaintCardAction.ABUSIVE: ComplaintCardAction.ABUSIVE_OK,
-    ComplaintCardAction.WITHDRAW: ComplaintCardAction.WITHDRAW_OK,
-}
-"""Actions asked again before they are done, and the button that confirms each."""
+"""The text of a reply, question, summary, instruction, abusive-close reason or addition; its
+step is the action."""
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,12 @@ def allowed_now(p: Pressed, action: ComplaintAction) -> Allowed | None:
     """The action as `p`'s presser may do it now, or None."""
     c = p.complaint
     actor = actor_for(p.access, c, action)
-    if actor is None or transition(c.status, c.level, action, actor, c.unresolved_ratings) is None:
+    if actor is None:
+        return None
+    move = transition(
+        c.status, c.level, action, actor, c.unresolved_ratings, returned=was_returned(c)
+    )
+    if move is None:
         return None
     return Allowed(p.user, c, p.school, action, actor)
 
@@ -153,7 +159,8 @@ async def on_thread(update: Update, context: Ctx, data: ComplaintCardButton) -> 
 
 
 async def on_text_action(update: Update, context: Ctx, data: ComplaintCardButton) -> None:
-    """Reply, ask, resolve, send back, add information: ask for the text first."""
+    """Reply, ask, resolve, send back, close as abusive (the reason), add information: ask for
+    the text first."""
     a = await allowed(update, context, data)
     if a is None:
         return
@@ -171,17 +178,15 @@ async def on_text_action(update: Update, context: Ctx, data: ComplaintCardButton
 
 
 async def on_confirm(update: Update, context: Ctx, data: ComplaintCardButton) -> None:
-    """Mark abusive, withdraw: asked again, with a button that confirms."""
+    """Withdraw: asked again, with a button that confirms."""
     a = await allowed(update, context, data)
     if a is None:
         return
     await answer(update)
-    confirm = CONFIRMATION[data.do]
-    question = (
-        _("Close {code} as abusive, without a reply? The parent is told it was closed.")
-        if data.do == ComplaintCardAction.ABUSIVE
-        else _("Withdraw your complaint {code}? The school is told it was withdrawn.")
-    ).format(code=a.complaint.code)
+    confirm = ComplaintCardAction.WITHDRAW_OK
+    question = _("Withdraw your complaint {code}? The school is told it was withdrawn.").format(
+        code=a.complaint.code
+    )
     await say(
         update,
         question,
@@ -190,7 +195,7 @@ async def on_confirm(update: Update, context: Ctx, data: ComplaintCardButton) ->
 
 
 async def on_action(update: Update, context: Ctx, data: ComplaintCardButton) -> None:
-    """Take, escalate, a confirmed close or withdrawal, a rating: done at once."""
+    """Take, escalate, a confirmed withdrawal, a rating, a contest: done at once."""
     a = await allowed(update, context, data)
     if a is None:
         return
@@ -217,7 +222,8 @@ async def dialog_action(update: Update, context: Ctx, dialog: Dialog) -> Allowed
 
 
 async def on_text(update: Update, context: Ctx, dialog: Dialog) -> None:
-    """The text of a reply, question, summary, instruction or addition; then it is relayed."""
+    """The text of a reply, question, summary, instruction, reason or addition; then it is
+    relayed."""
     message = update.effective_message
     assert message is not None
     a = await dialog_action(update, context, dialog)
@@ -230,6 +236,16 @@ async def on_text(update: Update, context: Ctx, dialog: Dialog) -> None:
         return
     if not text and photo is None:
         await say(update, _("The text cannot be empty. Please type it:"))
+        return
+    if a.action == ComplaintAction.ABUSIVE and len(text) < MIN_REASON:
+        await say(
+            update,
+            _(
+                "A complaint is closed as abusive only with a reason of at least {minimum} "
+                "characters; the district supervisors read it. Please type the reason, or "
+                "/cancel:"
+            ).format(minimum=MIN_REASON),
+        )
         return
     if len(text) > MAX_TEXT:
         await say(

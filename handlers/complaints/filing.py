@@ -17,10 +17,12 @@ import logging
 from telegram import Update
 
 from bot.domain.complaints import (
+    DISTRICT_DEADLINE_DAYS,
     MAX_TEXT,
+    ComplaintLevel,
     ComplaintStatus,
-    class_visible,
     deadline_for,
+    filing_level,
     local_midnight,
     reminder_for,
 )
@@ -33,7 +35,13 @@ from handlers.complaints.payloads import (
     ComplaintDraftStep,
     ComplaintPickButton,
 )
-from handlers.complaints.render import complainant_rows, format_when, status_label
+from handlers.complaints.privacy import class_shown, who_sentence
+from handlers.complaints.render import (
+    complainant_rows,
+    format_when,
+    respond_by_line,
+    status_label,
+)
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user
 from handlers.kit.labels import category_label, category_short_label
@@ -342,37 +350,6 @@ async def ask_photos(update: Update, dialog: Dialog) -> None:
 # ---------------------------------------------------------------- who sees what
 
 
-async def class_shown(context: Ctx, dialog: Dialog, anonymous: bool) -> bool:
-    class_id = dialog.data.get("class_id")
-    if not class_id:
-        return False
-    return class_visible(anonymous, await store.linked_parents(context.session, int(class_id)))
-
-
-async def who_sentence(context: Ctx, dialog: Dialog, anonymous: bool) -> str:
-    """One sentence saying exactly who will see what."""
-    klass = await context.session.get(SchoolClass, dialog.data.get("class_id"))
-    class_name = klass.name if klass is not None else ""
-    if not anonymous:
-        return _(
-            "Named: the school's complaint handlers and administrators — and the district "
-            "supervisors if it is escalated — see your text, photos, class {klass} and your "
-            "name, but never your Telegram username or account."
-        ).format(klass=class_name)
-    if await class_shown(context, dialog, True):
-        return _(
-            "Anonymous: the school's complaint handlers and administrators — and the district "
-            "supervisors if it is escalated — see your text, photos and class {klass}, but "
-            "never your name, username or Telegram account; replies reach you through this bot."
-        ).format(klass=class_name)
-    return _(
-        "Anonymous: the school's complaint handlers and administrators — and the district "
-        "supervisors if it is escalated — see your text and photos but not your class (fewer "
-        "than 3 parents of it use this bot), and never your name, username or Telegram "
-        "account; replies reach you through this bot."
-    )
-
-
 async def ask_who(update: Update, context: Ctx, dialog: Dialog) -> None:
     dialogs.update_dialog(dialog, ComplaintDraftStep.WHO)
     await context.session.commit()
@@ -400,6 +377,15 @@ async def school_of(context: Ctx, dialog: Dialog) -> School | None:
     return await context.session.get(School, dialog.data.get("school_id"))
 
 
+def deadline_days(school: School, level: ComplaintLevel) -> int:
+    """School days to respond: the school's setting, or the district's for a district subject."""
+    return (
+        DISTRICT_DEADLINE_DAYS
+        if level == ComplaintLevel.DISTRICT
+        else school.complaint_deadline_days
+    )
+
+
 async def show_preview(update: Update, context: Ctx, dialog: Dialog) -> None:
     await context.session.commit()
     school = await school_of(context, dialog)
@@ -409,10 +395,9 @@ async def show_preview(update: Update, context: Ctx, dialog: Dialog) -> None:
         return
     d = dialog.data
     anonymous = bool(d.get("anonymous"))
+    level = filing_level(d["category"])
     calendar = await hw.calendar_of(context.session, school)
-    deadline = deadline_for(
-        context.now(), school.timezone, calendar, school.complaint_deadline_days
-    )
+    deadline = deadline_for(context.now(), school.timezone, calendar, deadline_days(school, level))
     lines = [
         _("Preview of your complaint to {school}, class {klass}").format(
             school=school.name, klass=klass.name
@@ -426,9 +411,7 @@ async def show_preview(update: Update, context: Ctx, dialog: Dialog) -> None:
     lines += [
         "",
         await who_sentence(context, dialog, anonymous),
-        _("The school must respond by {deadline}.").format(
-            deadline=format_when(deadline, school.timezone)
-        ),
+        respond_by_line(level, format_when(deadline, school.timezone)),
     ]
     rows: Rows = [
         [(_("📨 Send"), ComplaintDraftButton(dialog.token, ComplaintDraftAction.SEND))],
@@ -456,8 +439,9 @@ async def send(update: Update, context: Ctx, dialog: Dialog) -> None:
     await answer(update)
     anonymous = bool(d.get("anonymous"))
     now = context.now()
+    level = filing_level(d["category"])
     calendar = await hw.calendar_of(session, school)
-    deadline = deadline_for(now, school.timezone, calendar, school.complaint_deadline_days)
+    deadline = deadline_for(now, school.timezone, calendar, deadline_days(school, level))
     complaint = await store.create_complaint(
         session,
         school_id=school.id,
@@ -470,17 +454,21 @@ async def send(update: Update, context: Ctx, dialog: Dialog) -> None:
         now=now,
         deadline_at=deadline,
         remind_at=reminder_for(deadline, school.timezone, now),
+        level=level,
     )
     await dialogs.end_dialog(session, dialog.user_id)
     await session.commit()
-    log.info("complaint %s filed at school %s", complaint.code, school.id)
+    log.info("complaint %s filed at school %s (%s level)", complaint.code, school.id, level)
+    due = format_when(deadline, school.timezone)
     lines = [
         _("Your complaint is filed. Ticket number: {code}").format(code=complaint.code),
         _("Status: {status}").format(status=status_label(ComplaintStatus.NEW)),
-        _(
+        respond_by_line(level, due)
+        if level == ComplaintLevel.DISTRICT
+        else _(
             "The school must respond by {deadline}; if it does not, the complaint goes to the "
             "district supervisors."
-        ).format(deadline=format_when(deadline, school.timezone)),
+        ).format(deadline=due),
         _("You will get every reply and status change here. /tickets shows your complaints."),
     ]
     await say(update, "\n".join(lines), complainant_rows(complaint), edit=True)

@@ -1,6 +1,7 @@
 """/tickets: staff see the complaints they handle, soonest deadline first, with filters (status,
 category, class); parents see their own complaints. The staff listing never shows who filed a
-complaint, named or not (it is export-ready).
+complaint, named or not (it is export-ready). `/tickets 4821-0937` opens one complaint by its
+number, as read out on a hotline call (older `C-7K3Q-9XMD` numbers too), for whoever may see it.
 
 The filter buttons are routed by `ComplaintFilterButton.menu` in handlers.registry: "" shows
 the listing, `MENU_CATEGORY` and `MENU_CLASS` open a picker.
@@ -13,23 +14,32 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
-from bot.domain.complaints import ComplaintStatus
+from bot.domain.complaints import ComplaintStatus, normalize_code
 from bot.domain.policy import ComplaintCategory
 from bot.i18n import _, format_date
-from handlers.complaints.access import staff_scope
+from handlers.complaints.access import access_of, staff_actor, staff_scope
+from handlers.complaints.card import say_lines_with_rows
 from handlers.complaints.payloads import (
     ComplaintCardAction,
     ComplaintCardButton,
     ComplaintFilterButton,
 )
-from handlers.complaints.render import format_when, status_label
+from handlers.complaints.render import (
+    complainant_card,
+    complainant_rows,
+    format_when,
+    load_view,
+    staff_card,
+    staff_rows,
+    status_label,
+)
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
 from handlers.kit.labels import category_label
 from handlers.kit.replies import Button, Rows, answer, refuse_stale, say
 from storage import complaints as store
 from storage import repo
-from storage.models import Complaint
+from storage.models import Complaint, School
 
 LIST_LIMIT = 30
 LIST_BUTTONS = 10
@@ -59,6 +69,9 @@ def status_filter_label(value: str) -> str:
 async def complaints_command(update: Update, context: Ctx) -> None:
     """/tickets. Staff: open complaints by deadline with filters. Parents: their own."""
     user = await current_user(context, update)
+    if context.args:
+        await show_by_number(update, context, user.id, " ".join(context.args))
+        return
     roles = await roles_of(context, user.id)
     is_staff = bool(roles.admin_schools or roles.handler_schools or roles.supervisor_districts)
     own = await store.list_for_complainant(context.session, user.id)
@@ -67,6 +80,35 @@ async def complaints_command(update: Update, context: Ctx) -> None:
         await show_listing(update, context, ComplaintFilterButton("open", "", 0), scope, edit=False)
     if own or not is_staff:
         await show_own_list(update, context, own)
+
+
+async def show_by_number(update: Update, context: Ctx, user_id: int, typed: str) -> None:
+    """One complaint by its number: the staff card for its handlers and supervisors, the
+    complainant's card for its complainant; the same "not found" for anyone else."""
+    session = context.session
+    code = normalize_code(typed)
+    complaint = await store.find_by_code(session, code) if code is not None else None
+    school = await session.get(School, complaint.school_id) if complaint is not None else None
+    access = (
+        await access_of(context, user_id, complaint, school)
+        if complaint is not None and school is not None
+        else None
+    )
+    if complaint is None or access is None or not (access.staff or access.complainant):
+        number = typed.strip()[:20]
+        await say(
+            update,
+            _("No complaint with the number {number} that you may see.").format(number=number),
+        )
+        return
+    v = await load_view(session, complaint, events=True)
+    if access.staff:
+        rows = staff_rows(complaint, staff_actor(access, complaint))
+        await say_lines_with_rows(update, staff_card(v, history=True), rows)
+    else:
+        await say_lines_with_rows(
+            update, complainant_card(v, history=True), complainant_rows(complaint)
+        )
 
 
 async def show_own_list(update: Update, context: Ctx, own: list[Complaint]) -> None:

@@ -115,11 +115,17 @@ async def tell_complainant(
 
 
 async def announce_new(bot: Bot, session: AsyncSession, complaint: Complaint) -> int:
-    """Tell the school's handlers and admins of a new complaint (card, photos, buttons)."""
+    """Tell the school's handlers and admins of a new complaint (card, photos, buttons); a
+    district subject (tutoring) goes to the district's supervisors instead."""
+    district = complaint.level == ComplaintLevel.DISTRICT
     return await tell_staff(
         bot,
         session,
         complaint,
-        lambda: _("📮 A new complaint for your school."),
+        lambda: (
+            _("📮 A new complaint for the district (a district subject; the school is not told).")
+            if district
+            else _("📮 A new complaint for your school.")
+        ),
         photos=True,
     )

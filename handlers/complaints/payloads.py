@@ -24,7 +24,8 @@ class ComplaintCardAction(enum.StrEnum):
     ESCALATE = "e"
     RETURN = "b"
     ABUSIVE = "x"
-    ABUSIVE_OK = "xx"
+    ABUSIVE_OK = "xx"  # the former confirmation: now asks for the reason like ABUSIVE
+    CONTEST = "c"  # the complainant contests an abusive close: to the district
     ADD_INFO = "i"
     WITHDRAW = "w"
     WITHDRAW_OK = "ww"
@@ -41,6 +42,7 @@ ACTION_OF: dict[ComplaintCardAction, ComplaintAction] = {
     ComplaintCardAction.RETURN: ComplaintAction.RETURN,
     ComplaintCardAction.ABUSIVE: ComplaintAction.ABUSIVE,
     ComplaintCardAction.ABUSIVE_OK: ComplaintAction.ABUSIVE,
+    ComplaintCardAction.CONTEST: ComplaintAction.CONTEST,
     ComplaintCardAction.ADD_INFO: ComplaintAction.ADD_INFO,
     ComplaintCardAction.WITHDRAW: ComplaintAction.WITHDRAW,
     ComplaintCardAction.WITHDRAW_OK: ComplaintAction.WITHDRAW,
@@ -53,6 +55,7 @@ COMPLAINANT_ACTIONS = frozenset(
         ComplaintAction.WITHDRAW,
         ComplaintAction.RATE_RESOLVED,
         ComplaintAction.RATE_UNRESOLVED,
+        ComplaintAction.CONTEST,
     }
 )
 TEXT_ACTIONS = frozenset(
@@ -61,6 +64,7 @@ TEXT_ACTIONS = frozenset(
         ComplaintAction.ASK,
         ComplaintAction.RESOLVE,
         ComplaintAction.RETURN,
+        ComplaintAction.ABUSIVE,  # the reason
         ComplaintAction.ADD_INFO,
     }
 )

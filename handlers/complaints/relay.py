@@ -13,13 +13,20 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot
 
-from bot.domain.complaints import ComplaintAction, ComplaintActor, ComplaintStatus
+from bot.domain.complaints import (
+    ComplaintAction,
+    ComplaintActor,
+    ComplaintLevel,
+    ComplaintStatus,
+    school_may_see,
+)
 from bot.i18n import _, use_locale
 from handlers.complaints.delivery import deliver_photos
-from handlers.complaints.escalation import announce_escalation
+from handlers.complaints.escalation import Why, announce_escalation
 from handlers.complaints.notify import audience, tell_complainant, tell_staff
 from handlers.kit.context import Ctx
 from handlers.kit.gate import user_locale
+from storage import complaints as store
 from storage.models import Complaint, School
 
 Relayed = Callable[[str, str | None], str]
@@ -73,6 +80,9 @@ TO_COMPLAINANT: dict[ComplaintAction, Relayed] = {
     ComplaintAction.RESOLVE: lambda code, text: _(
         "{code} is resolved. Summary:\n{text}\n\nIs it resolved for you? Please rate the outcome."
     ).format(code=code, text=text or ""),
+    ComplaintAction.ABUSIVE: lambda code, text: _(
+        "{code} was closed as abusive. Reason:\n{text}"
+    ).format(code=code, text=text or ""),
 }
 """Staff actions whose text the complainant gets; for the others, only the status line."""
 
@@ -105,7 +115,10 @@ async def relay_to_staff(
     photo: str | None,
 ) -> None:
     if action == ComplaintAction.RATE_UNRESOLVED and complaint.status == ComplaintStatus.ESCALATED:
-        await announce_escalation(bot, session, complaint, automatic=False)
+        await announce_escalation(bot, session, complaint)
+        return
+    if action == ComplaintAction.CONTEST:
+        await announce_escalation(bot, session, complaint, why=Why.CONTESTED)
         return
     notice = TO_STAFF.get(action)
     if notice is None:
@@ -135,11 +148,17 @@ async def relay_to_complainant(
     text: str | None,
     changed: bool,
 ) -> None:
-    """The complainant is told; escalation and returns also tell the other level."""
+    """The complainant is told; escalation, returns and the district's outcomes also tell the
+    other level."""
     code = complaint.code
     if action == ComplaintAction.ESCALATE:
-        await announce_escalation(bot, session, complaint, automatic=False)
+        await announce_escalation(bot, session, complaint)
         return
+    if action == ComplaintAction.RESOLVE and complaint.status == ComplaintStatus.ESCALATED:
+        await announce_escalation(bot, session, complaint, why=Why.PROPOSED, text=text)
+        return
+    if action in (ComplaintAction.ABUSIVE, ComplaintAction.RESOLVE):
+        await tell_other_level(bot, session, complaint, action, text)
     if action == ComplaintAction.RETURN:
         await tell_staff(
             bot,
@@ -156,3 +175,49 @@ async def relay_to_complainant(
     relayed = TO_COMPLAINANT.get(action)
     body = (lambda: relayed(code, text)) if relayed is not None else None
     await tell_complainant(bot, session, complaint, body, status_changed=changed or body is None)
+
+
+def _other_level_notice(code: str, action: ComplaintAction, level: str, text: str | None) -> str:
+    if level == ComplaintLevel.SCHOOL:  # the school closed it as abusive
+        return _(
+            "🚫 {code} was closed as abusive by the school. Reason:\n{text}\nThe parent can "
+            "contest the close; it then comes to you."
+        ).format(code=code, text=text or "")
+    if action == ComplaintAction.ABUSIVE:
+        return _("The district closed {code} as abusive. Reason:\n{text}").format(
+            code=code, text=text or ""
+        )
+    return _("The district resolved {code}. Summary:\n{text}").format(code=code, text=text or "")
+
+
+async def tell_other_level(
+    bot: Bot,
+    session: AsyncSession,
+    complaint: Complaint,
+    action: ComplaintAction,
+    text: str | None,
+) -> None:
+    """An outcome told to the level that did not decide it: the school's abusive close to the
+    district's supervisors at once (with the reason), the district's resolution or close to the
+    school (unless it is a district subject the school never got)."""
+    level = complaint.level
+    if level == ComplaintLevel.SCHOOL and action != ComplaintAction.ABUSIVE:
+        return  # the school's own resolution stays with the school
+    if level == ComplaintLevel.SCHOOL:
+        school = await session.get(School, complaint.school_id)
+        assert school is not None
+        recipients = await store.district_supervisors(session, school.district_id)
+    elif school_may_see(complaint.category, complaint.returned_at is not None):
+        recipients = await store.school_handlers(session, complaint.school_id)
+    else:
+        return
+    code = complaint.code
+    await tell_staff(
+        bot,
+        session,
+        complaint,
+        lambda: _other_level_notice(code, action, level, text),
+        recipients=recipients,
+        card=level == ComplaintLevel.SCHOOL,
+        buttons=False,
+    )

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.complaints import (
     MAX_TEXT,
+    MIN_REASON,
     ComplaintAction,
     ComplaintActor,
     ComplaintLevel,
@@ -82,7 +83,10 @@ def event_line(event: ComplaintEvent, tz_name: str) -> str:
         "escalated": _("escalated it to the district"),
         "auto_escalated": _("escalated it to the district: no response by the deadline"),
         "returned": _("sent it back to the school: {text}"),
-        "abusive": _("closed it as abusive"),
+        "abusive": _("closed it as abusive: {text}") if event.text else _("closed it as abusive"),
+        "contested": _("contested the abusive close; the district reviews it"),
+        "resolve_proposed": _("reported it resolved, for the district to confirm: {text}"),
+        "overdue": _("the district's deadline passed without a response"),
         "withdrawn": _("withdrew it"),
         "rated_ok": _("rated the outcome: resolved"),
         "rated_bad": _("rated the outcome: not resolved"),
@@ -116,15 +120,45 @@ def text_prompt(action: ComplaintAction, complaint: Complaint) -> str:
         ComplaintAction.RETURN: _(
             "Type the instruction for the school on {code} (at most {limit} characters):"
         ),
+        ComplaintAction.ABUSIVE: _(
+            "Type the reason for closing {code} as abusive (at least {minimum} characters). "
+            "The district supervisors see it at once, and the parent can contest the close:"
+        ),
         ComplaintAction.ADD_INFO: _(
             "Type what you want to add to {code} (at most {limit} characters), or send a photo:"
         ),
     }
+    prompt = prompts[action]
+    if (
+        action == ComplaintAction.RESOLVE
+        and complaint.level == ComplaintLevel.SCHOOL
+        and complaint.returned_at is not None
+    ):
+        prompt = _(
+            "The district sent {code} back, so the district closes it. Type a short summary of "
+            "how it was resolved; it goes to the district supervisors for confirmation (at most "
+            "{limit} characters):"
+        )
     return (
-        prompts[action].format(code=complaint.code, limit=MAX_TEXT)
+        prompt.format(code=complaint.code, limit=MAX_TEXT, minimum=MIN_REASON)
         + "\n"
         + _("/cancel to leave it.")
     )
+
+
+def respond_by(c: Complaint, tz_name: str) -> str | None:
+    """Who must respond by when, for an open complaint (the school's or the district's
+    deadline); None for a closed one."""
+    if not is_open(c.status):
+        return None
+    return respond_by_line(ComplaintLevel(c.level), format_when(c.deadline_at, tz_name))
+
+
+def respond_by_line(level: ComplaintLevel, deadline: str) -> str:
+    """'The school (or the district's supervisors) must respond by ...'."""
+    if level == ComplaintLevel.DISTRICT:
+        return _("The district supervisors must respond by {deadline}.").format(deadline=deadline)
+    return _("The school must respond by {deadline}.").format(deadline=deadline)
 
 
 # ---------------------------------------------------------------- cards
@@ -138,6 +172,7 @@ class ComplaintView:
     school: School
     class_name: str | None
     named_as: str | None  # a named complainant's name; None when anonymous
+    children: list[str] = field(default_factory=list)  # a named complainant's, in the class
     events: list[ComplaintEvent] = field(default_factory=list)
 
 
@@ -145,17 +180,31 @@ async def load_view(session: AsyncSession, complaint: Complaint, *, events: bool
     school = await session.get(School, complaint.school_id)
     assert school is not None
     klass = await session.get(SchoolClass, complaint.class_id) if complaint.class_id else None
-    named_as = None
+    named_as, children = None, []
     if not complaint.anonymous and complaint.complainant_id is not None:
+        # Named: the child and class are the point of it. Never looked up when anonymous.
         user = await session.get(User, complaint.complainant_id)
         named_as = user.display_name if user is not None else None
+        if klass is not None:
+            children = await store.children_in_class(session, complaint.complainant_id, klass.id)
     return ComplaintView(
         complaint,
         school,
         klass.name if klass is not None else None,
         named_as,
+        children,
         await store.events_of(session, complaint.id) if events else [],
     )
+
+
+def _from(v: ComplaintView) -> str:
+    if v.named_as is None:
+        return _("From: an anonymous parent")
+    if v.children and v.class_name:
+        return _("From: {name}, parent of {children} (class {klass})").format(
+            name=v.named_as, children=", ".join(v.children), klass=v.class_name
+        )
+    return _("From: {name}").format(name=v.named_as)
 
 
 def _place(v: ComplaintView) -> str:
@@ -171,12 +220,12 @@ def staff_card(v: ComplaintView, *, history: bool = False) -> str:
         _("Complaint {code}").format(code=c.code),
         _place(v),
         _("Category: {category}").format(category=category_label(c.category)),
-        _("From: {name}").format(name=v.named_as) if v.named_as else _("From: an anonymous parent"),
+        _from(v),
         _("Status: {status} ({level} level)").format(
             status=status_label(c.status), level=level_label(c.level)
         ),
     ]
-    if c.level == ComplaintLevel.SCHOOL and is_open(c.status):
+    if is_open(c.status):
         lines.append(
             _("Respond by: {deadline}").format(
                 deadline=format_when(c.deadline_at, v.school.timezone)
@@ -200,12 +249,9 @@ def complainant_card(v: ComplaintView, *, history: bool = False) -> str:
         _("Category: {category}").format(category=category_label(c.category)),
         _("Status: {status}").format(status=status_label(c.status)),
     ]
-    if c.level == ComplaintLevel.SCHOOL and is_open(c.status):
-        lines.append(
-            _("The school must respond by {deadline}.").format(
-                deadline=format_when(c.deadline_at, v.school.timezone)
-            )
-        )
+    deadline = respond_by(c, v.school.timezone)
+    if deadline is not None:
+        lines.append(deadline)
     lines.append(
         _("Anonymous: the school does not see who you are.")
         if c.anonymous
@@ -242,6 +288,7 @@ def button_label(do: ComplaintCardAction) -> str:
         ComplaintCardAction.RETURN: _("↩ Send back to the school"),
         ComplaintCardAction.ABUSIVE: _("🚫 Mark abusive"),
         ComplaintCardAction.ABUSIVE_OK: _("🚫 Yes, close it as abusive"),
+        ComplaintCardAction.CONTEST: _("⚖ Contest: send it to the district"),
         ComplaintCardAction.ADD_INFO: _("➕ Add information"),
         ComplaintCardAction.WITHDRAW: _("Withdraw"),
         ComplaintCardAction.WITHDRAW_OK: _("Yes, withdraw it"),
@@ -259,7 +306,11 @@ def staff_rows(c: Complaint, actor: ComplaintActor | None, *, with_history: bool
     """The buttons a staff actor has on a complaint now (none for a non-acting viewer)."""
     buttons: list[Button] = []
     if actor is not None:
-        allowed = set(allowed_actions(c.status, c.level, actor, c.unresolved_ratings))
+        allowed = set(
+            allowed_actions(
+                c.status, c.level, actor, c.unresolved_ratings, returned=c.returned_at is not None
+            )
+        )
         buttons = [card_button(c, do) for a, do in STAFF_BUTTONS if a in allowed]
     if with_history:
         buttons.append(card_button(c, ComplaintCardAction.VIEW))
@@ -286,6 +337,8 @@ def complainant_rows(c: Complaint, *, with_thread: bool = True) -> Rows:
         row.append(card_button(c, ComplaintCardAction.WITHDRAW))
     if row:
         rows.append(row)
+    if ComplaintAction.CONTEST in allowed:
+        rows.append([card_button(c, ComplaintCardAction.CONTEST)])
     if with_thread:
         rows.append([card_button(c, ComplaintCardAction.MINE)])
     return rows

@@ -68,10 +68,14 @@ def negative_item_label(item: NegativeItem | str) -> str:
 
 
 def category_label(category: ComplaintCategory | str) -> str:
-    """A complaint category in plain words: a negative-list item, or one of the three extras."""
+    """A complaint category in plain words: a negative-list item, or one of the extras."""
     extra: dict[str, str] = {
         ComplaintCategory.TOTAL_LOAD: _("total homework load too high"),
         ComplaintCategory.EXAMS_RANKINGS: _("exams or rankings"),
+        ComplaintCategory.OFF_CAMPUS_TUTORING: _(
+            "off-campus tutoring (training centres, classes ahead of the curriculum)"
+        ),
+        ComplaintCategory.PAID_TUTORING: _("paid tutoring by serving teachers"),
         ComplaintCategory.OTHER: _("other"),
     }
     if str(category) in extra:
@@ -94,6 +98,8 @@ def category_short_label(category: ComplaintCategory | str) -> str:
         ComplaintCategory.NOT_MARKED: _("Not marked by the teacher"),
         ComplaintCategory.TOTAL_LOAD: _("Total load too high"),
         ComplaintCategory.EXAMS_RANKINGS: _("Exams or rankings"),
+        ComplaintCategory.OFF_CAMPUS_TUTORING: _("Off-campus tutoring"),
+        ComplaintCategory.PAID_TUTORING: _("Paid tutoring by teachers"),
         ComplaintCategory.OTHER: _("Other"),
     }
     return labels.get(str(category), str(category))

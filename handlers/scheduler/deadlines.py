@@ -13,9 +13,14 @@ from datetime import datetime
 
 from telegram import Bot
 
-from bot.domain.complaints import ComplaintActor, ComplaintStatus
+from bot.domain.complaints import ComplaintActor, ComplaintLevel, ComplaintStatus
 from bot.i18n import _
-from handlers.complaints.escalation import announce_escalation
+from handlers.complaints.escalation import (
+    Why,
+    announce_escalation,
+    flag_district_overdue,
+    start_district_deadline,
+)
 from handlers.complaints.notify import tell_staff
 from handlers.complaints.render import format_when
 from storage import complaints as store
@@ -25,10 +30,16 @@ from storage.models import School
 log = logging.getLogger(__name__)
 
 
-def reminder_text(code: str, deadline: datetime, tz_name: str) -> Callable[[], str]:
+def reminder_text(
+    code: str, deadline: datetime, tz_name: str, district: bool = False
+) -> Callable[[], str]:
     """The reminder, rendered later in each handler's language."""
 
     def render() -> str:
+        if district:
+            return _("⏰ Reminder: {code} must be answered by the district by {deadline}.").format(
+                code=code, deadline=format_when(deadline, tz_name)
+            )
         return _(
             "⏰ Reminder: {code} must be answered by {deadline}; without a response it goes to "
             "the district supervisors."
@@ -39,7 +50,8 @@ def reminder_text(code: str, deadline: datetime, tz_name: str) -> Callable[[], s
 
 async def check_complaint_deadlines(bot: Bot, sessionmaker: SessionMaker, now: datetime) -> int:
     """Escalate tickets past their deadline without a response, remind handlers one school day
-    before the deadline; returns how many tickets were escalated or reminded by this call."""
+    before the deadline, flag district-level tickets past the district's deadline; returns how
+    many tickets were escalated, reminded or flagged by this call."""
     async with sessionmaker() as session:
         escalated = await store.claim_due_escalations(session, now)
         reminded = await store.claim_due_reminders(session, now)
@@ -54,6 +66,7 @@ async def check_complaint_deadlines(bot: Bot, sessionmaker: SessionMaker, now: d
                 now,
                 status=ComplaintStatus.ESCALATED,
             )
+            await start_district_deadline(session, tickets[complaint_id], now)
         for complaint_id in reminded:
             await store.add_event(
                 session, tickets[complaint_id], None, ComplaintActor.SYSTEM, "reminded", now
@@ -62,7 +75,7 @@ async def check_complaint_deadlines(bot: Bot, sessionmaker: SessionMaker, now: d
         for complaint_id in escalated:
             complaint = tickets[complaint_id]
             try:
-                await announce_escalation(bot, session, complaint, automatic=True)
+                await announce_escalation(bot, session, complaint, why=Why.DEADLINE)
             except Exception:
                 log.exception("ticket %s: could not announce the escalation", complaint.code)
                 await session.rollback()
@@ -76,11 +89,17 @@ async def check_complaint_deadlines(bot: Bot, sessionmaker: SessionMaker, now: d
                     bot,
                     session,
                     complaint,
-                    reminder_text(code, complaint.deadline_at, school.timezone),
+                    reminder_text(
+                        code,
+                        complaint.deadline_at,
+                        school.timezone,
+                        complaint.level == ComplaintLevel.DISTRICT,
+                    ),
                 )
                 await session.commit()
             except Exception:
                 log.exception("ticket %s: could not send the reminder", code)
                 await session.rollback()
             log.info("ticket %s: deadline reminder sent", code)
-    return len(escalated) + len(reminded)
+        overdue = await flag_district_overdue(bot, session, now)
+    return len(escalated) + len(reminded) + overdue

@@ -14,6 +14,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from bot.domain.complaints import Timeliness, response_timeliness
 from bot.domain.periods import Scope, ScopeKind
 from storage.analytics.scopes import school_condition, scope_condition, utc_bounds
 from storage.analytics.streams import batches
@@ -67,8 +68,8 @@ async def complaint_outcomes(
             Complaint.school_id,
             School.timezone,
             Complaint.created_at,
-            Complaint.deadline_at,
-            Complaint.responded_at,
+            Complaint.first_deadline_at,
+            Complaint.first_responded_at,
         )
         .join(School, School.id == Complaint.school_id)
         .where(school_condition(scope), Complaint.created_at.between(low, high))
@@ -84,12 +85,14 @@ async def complaint_outcomes(
         day = created.astimezone(zone).date()
         if not start <= day <= end:
             continue
-        if responded is not None:
-            outcome = ComplaintOutcome(
-                school_id, day, True, responded <= deadline, responded > deadline
-            )
-        else:
-            outcome = ComplaintOutcome(school_id, day, False, False, deadline < now)
+        timeliness = response_timeliness(responded, deadline, now)  # "answered on time"
+        outcome = ComplaintOutcome(
+            school_id,
+            day,
+            responded is not None,
+            timeliness == Timeliness.ON_TIME,
+            timeliness == Timeliness.LATE,
+        )
         result.append(outcome)
     return result
 
@@ -117,7 +120,7 @@ class ComplaintRow:
     named_by: str | None
     created_at: datetime
     deadline_at: datetime
-    responded_at: datetime | None
+    responded_at: datetime | None  # the first response ever (the "First answer" column)
     escalated_at: datetime | None
     text: str
     timezone: str
@@ -142,7 +145,7 @@ async def complaints_batches(
             complainant.last_name,
             Complaint.created_at,
             Complaint.deadline_at,
-            Complaint.responded_at,
+            Complaint.first_responded_at,
             Complaint.escalated_at,
             Complaint.text,
             School.timezone,
