@@ -180,11 +180,19 @@ def filter_rows(listing: Listing, f: HomeworkListButton) -> Rows:
         row.append((mine, f.but(page=0, mine=not f.mine)))
     if len(listing.classes()) > 1:
         klass = next((k for k in listing.classes() if k.id == f.class_id), None)
-        name = class_name(klass, listing.schools) if klass else _("all")
-        row.append((_("Class: {klass}").format(klass=name), f.but(menu=ListMenu.CLASS)))
+        label = (
+            _("Class: {klass}").format(klass=class_name(klass, listing.schools))
+            if klass
+            else _("Class: all")
+        )
+        row.append((label, f.but(menu=ListMenu.CLASS)))
     if len(listing.days()) > 1:
-        name = format_day(date.fromordinal(f.day)) if f.day else _("all")
-        row.append((_("Day: {day}").format(day=name), f.but(menu=ListMenu.DAY)))
+        label = (
+            _("Day: {day}").format(day=format_day(date.fromordinal(f.day)))
+            if f.day
+            else _("Day: all")
+        )
+        row.append((label, f.but(menu=ListMenu.DAY)))
     return [row] if row else []
 
 
