@@ -122,7 +122,10 @@ async def listing_of(context: Ctx, user: User, roles: Roles) -> Listing:
     ]
     # One's own pieces first; then, for grade leaders and admins, the others they may change.
     current.sort(key=lambda r: r[0].teacher_id != user.id)
-    return Listing(user.id, current, await labels_for(context, (r[3].id for r in current)))
+    # The school is named when the person works in more than one, whatever this list holds.
+    schools = {r[3].id for r in current} | roles.teacher_schools | roles.admin_schools
+    schools |= {school_id for school_id, _grade in roles.grade_leader}
+    return Listing(user.id, current, await labels_for(context, schools))
 
 
 async def show_list(update: Update, context: Ctx, f: HomeworkListButton) -> None:
