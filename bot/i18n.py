@@ -124,6 +124,18 @@ def format_day(day: date) -> str:
     return str(format_skeleton("MMMEd", day, locale=babel_locale()))
 
 
+def format_month(day: date) -> str:
+    """A calendar's title: 'November 2026', '2026年11月', 'Ноябрь 2026 г.'."""
+    text = str(format_skeleton("yMMMM", day, locale=babel_locale()))
+    return text[:1].upper() + text[1:]
+
+
+def weekday_headers() -> list[str]:
+    """The weekdays' short stand-alone names, Monday first: 'Mo', '周一', 'пн'."""
+    days = babel_locale().days["stand-alone"]["short"]
+    return [str(days[i]) for i in range(7)]
+
+
 def format_date(day: date, fmt: str = "medium") -> str:
     return str(_babel_format_date(day, format=fmt, locale=babel_locale()))
 

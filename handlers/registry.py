@@ -27,6 +27,7 @@ from handlers.complaints.payloads import (
 )
 from handlers.homework import approval as homework_approval
 from handlers.homework import copy as homework_copy
+from handlers.homework import dates as homework_dates
 from handlers.homework import dialog as homework_dialog
 from handlers.homework import fields as homework_fields
 from handlers.homework import load
@@ -36,6 +37,7 @@ from handlers.homework import publish as homework_publish
 from handlers.kit.context import QingfuApp
 from handlers.kit.errors import on_error
 from handlers.kit.gate import gate
+from handlers.kit.month_keyboard import InertButton, on_inert
 from handlers.kit.replies import say
 from handlers.kit.router import ANY_STEP, Router
 from handlers.onboarding import (
@@ -67,6 +69,7 @@ CATCH_UP = 1  # after the features: a user who was unreachable gets what they mi
 def build_router() -> Router:
     """Button payloads and dialogs, each routed to the module that owns it."""
     router = Router()
+    router.button(InertButton, on_inert)  # a calendar's labels and days that cannot be chosen
     route_onboarding(router)  # /start, /newschool, /invite, /invites
     route_school(router)  # /classes, /subjects, /settings
     # -- homework: the /assign dialog, its preview's buttons, approval, /homework, /load
@@ -211,9 +214,17 @@ def route_homework(router: Router) -> None:
             homework.HomeworkStep.SUBJECT: homework_dialog.on_pick_subject,
             homework.HomeworkStep.KIND: homework_fields.on_pick_kind,
             homework.HomeworkStep.MINUTES: homework_fields.on_pick_minutes,
-            homework.HomeworkStep.EVENING: homework_fields.on_pick_day,
-            homework.HomeworkStep.DUE: homework_fields.on_pick_due,
+            homework.HomeworkStep.EVENING: homework_dates.on_pick_day,
+            homework.HomeworkStep.DUE: homework_dates.on_pick_due,
             homework.HomeworkStep.COPY: homework_copy.on_pick_copy,
+        },
+    )
+    router.buttons(
+        homework.HomeworkMonthButton,
+        lambda d: d.step,
+        {
+            homework.HomeworkStep.EVENING: homework_dates.on_turn_month,
+            homework.HomeworkStep.DUE: homework_dates.on_turn_month,
         },
     )
     router.buttons(
@@ -223,8 +234,8 @@ def route_homework(router: Router) -> None:
             homework.HomeworkStep.TEXT: homework_fields.on_edit_text,
             homework.HomeworkStep.KIND: homework_fields.on_edit_kind,
             homework.HomeworkStep.MINUTES: homework_fields.on_edit_minutes,
-            homework.HomeworkStep.EVENING: homework_fields.on_edit_day,
-            homework.HomeworkStep.DUE: homework_fields.on_edit_due,
+            homework.HomeworkStep.EVENING: homework_dates.on_edit_day,
+            homework.HomeworkStep.DUE: homework_dates.on_edit_due,
         },
     )
     router.dialog(
@@ -232,8 +243,8 @@ def route_homework(router: Router) -> None:
         {
             homework.HomeworkStep.TEXT: homework_dialog.on_text,
             homework.HomeworkStep.MINUTES: homework_fields.on_minutes_text,
-            homework.HomeworkStep.EVENING: homework_fields.on_day_text,
-            homework.HomeworkStep.DUE: homework_fields.on_due_text,
+            homework.HomeworkStep.EVENING: homework_dates.on_day_text,
+            homework.HomeworkStep.DUE: homework_dates.on_due_text,
             ANY_STEP: homework_fields.on_other_text,
         },
     )
@@ -270,6 +281,7 @@ def route_homework(router: Router) -> None:
             homework_manage.HomeworkManageAction.CONFIRM_CANCEL: homework_manage.on_confirm_cancel,
         },
     )
+    router.button(homework_manage.HomeworkListButton, homework_manage.on_list)
     router.button(load.LoadClassButton, load.on_class)
     router.button(load.LoadChartButton, load.on_chart)
 

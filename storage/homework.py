@@ -289,6 +289,16 @@ async def teaches(session: AsyncSession, user_id: int, class_id: int, subject_id
     return found is not None
 
 
+async def school_names(session: AsyncSession, school_ids: Sequence[int]) -> dict[int, str]:
+    """The schools' names by id."""
+    if not school_ids:
+        return {}
+    rows = await session.execute(
+        select(School.id, School.name).where(School.id.in_(list(school_ids)))
+    )
+    return {school_id: name for school_id, name in rows.all()}
+
+
 async def visible_classes(session: AsyncSession, user_id: int, roles: Roles) -> list[SchoolClass]:
     """Classes whose load this user may see: taught, led (grade) or administered (school)."""
     conditions: list[ColumnElement[bool]] = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.naming import class_name, class_names
+from bot.domain.naming import class_name, class_names, school_labels, short_school_name
 from bot.i18n import LOCALES
 
 
@@ -60,3 +60,25 @@ def test_classes_sort_numbers_numerically(names: list[str], ordered: list[str]) 
     from storage.repo import natural_key
 
     assert sorted(names, key=natural_key) == ordered
+
+
+@pytest.mark.parametrize(
+    ("name", "short"),
+    [
+        ("北京市海淀区实验小学", "实验小学"),
+        ("实验小学", "实验小学"),
+        ("北京市第一中学", "第一中学"),
+        ("广西壮族自治区南宁市第三中学", "第三中学"),
+        ("海淀区", "海淀区"),
+        ("МБОУ СОШ № 5", "СОШ № 5"),
+        ("School No. 1", "School No. 1"),
+        ("Sunshine Primary School of Haidian", "Sunshine Primar…"),
+    ],
+)
+def test_short_school_name(name: str, short: str) -> None:
+    assert short_school_name(name) == short
+
+
+def test_school_labels_fall_back_to_full_names_when_short_ones_clash() -> None:
+    names = {1: "北京市海淀区实验小学", 2: "北京市朝阳区实验小学", 3: "阳光小学"}
+    assert school_labels(names) == {1: names[1], 2: names[2], 3: "阳光小学"}

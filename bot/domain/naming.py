@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 LETTERS = {"en": "ABCDEFGHJKLMNPQRSTUVWXYZ", "ru": "АБВГДЕЖЗИКЛМНОПРСТУФХЦЧШЭЮЯ"}
 
 
@@ -21,3 +23,31 @@ def class_names(locale: str, first: int, last: int, per_grade: int) -> list[tupl
         for grade in range(first, last + 1)
         for n in range(1, per_grade + 1)
     ]
+
+
+MAX_SHORT_SCHOOL = 16
+_ZH_PLACE = re.compile(r"^(?:[\u4e00-\u9fff]{1,8}?(?:省|自治区|特别行政区|市|区|县|旗|镇|乡))+")
+_RU_FORM = re.compile(r"^(?:[МГ]Б?А?К?ОУ|ЧОУ|АНО)\s+", re.IGNORECASE)
+
+
+def short_school_name(name: str) -> str:
+    """A school's name as colleagues say it, to tell two schools apart on a button:
+    '北京市海淀区实验小学' -> '实验小学', 'МБОУ СОШ № 5' -> 'СОШ № 5'; long names are cut."""
+    name = name.strip()
+    short = _ZH_PLACE.sub("", name)
+    if len(short) < 2:  # the name is a place name only: keep it
+        short = name
+    short = _RU_FORM.sub("", short) or short
+    if len(short) > MAX_SHORT_SCHOOL:
+        short = short[: MAX_SHORT_SCHOOL - 1].rstrip() + "…"
+    return short
+
+
+def school_labels(names: dict[int, str]) -> dict[int, str]:
+    """Short names by school id; the full name wherever two short names would be the same."""
+    short = {school_id: short_school_name(name) for school_id, name in names.items()}
+    taken = list(short.values())
+    return {
+        school_id: label if taken.count(label) == 1 else names[school_id]
+        for school_id, label in short.items()
+    }

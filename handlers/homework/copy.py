@@ -17,6 +17,7 @@ from handlers.homework.payloads import (
     HomeworkPickButton,
     HomeworkStep,
 )
+from handlers.homework.schools import class_name, teaching_labels
 from handlers.kit.context import Ctx
 from handlers.kit.labels import kind_label
 from handlers.kit.replies import Button, Rows, answer, refuse_stale, say
@@ -49,11 +50,12 @@ async def on_copy_list(update: Update, context: Ctx, data: HomeworkActionButton)
     pieces = copy_order(pieces, school_today(context, school))
     dialogs.update_dialog(dialog, HomeworkStep.COPY)
     await context.session.commit()
+    schools = await teaching_labels(context, dialog.user_id)
     lines = [_("Which piece do you want to copy? You can change it before posting.")]
     buttons: list[Button] = []
     for n, (a, klass, subject) in enumerate(pieces, 1):
         lines.append(
-            f"{n}. {format_day(a.evening)} · {klass.name} · {subject.name} · "
+            f"{n}. {format_day(a.evening)} · {class_name(klass, schools)} · {subject.name} · "
             f"{kind_label(a.kind)} · {format_minutes(a.minutes)}\n   {a.text[:80]}"
         )
         buttons.append((str(n), HomeworkPickButton(dialog.token, HomeworkStep.COPY, a.id)))

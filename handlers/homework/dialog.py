@@ -28,6 +28,13 @@ from handlers.homework.payloads import (
     HomeworkStep,
 )
 from handlers.homework.preview import show_preview
+from handlers.homework.schools import (
+    SchoolLabels,
+    class_name,
+    labels_for,
+    subject_name,
+    teaching_labels,
+)
 from handlers.homework.wording import minutes_problem
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user
@@ -62,15 +69,21 @@ async def assign(update: Update, context: Ctx) -> None:
     if len(subjects) == 1:
         await choose_subject(update, context, dialog, subjects[0], pairs)
         return
-    rows = pick_rows(dialog.token, HomeworkStep.SUBJECT, subjects)
+    schools = await labels_for(context, (k.school_id for k, _s in pairs))
+    rows = pick_rows(dialog.token, HomeworkStep.SUBJECT, subjects, schools)
     rows += await copy_rows(context, dialog)
     await say(update, _("Record homework set in class. Which subject?"), rows)
 
 
-def pick_rows(token: str, step: HomeworkStep, choices: list[Subject]) -> Rows:
-    """Subjects, three a row."""
+def pick_rows(
+    token: str, step: HomeworkStep, choices: list[Subject], schools: SchoolLabels
+) -> Rows:
+    """Subjects, three a row (with the school's name for a teacher in two schools)."""
     return [
-        [(c.name, HomeworkPickButton(token, step, c.id)) for c in choices[i : i + 3]]
+        [
+            (subject_name(c, schools), HomeworkPickButton(token, step, c.id))
+            for c in choices[i : i + 3]
+        ]
         for i in range(0, len(choices), 3)
     ]
 
@@ -115,7 +128,8 @@ async def ask_text(
     update: Update, context: Ctx, dialog: Dialog, offered: list[SchoolClass], subject: Subject
 ) -> None:
     chosen = set(dialog.data.get("class_ids") or [])
-    names = format_list([k.name for k in offered if k.id in chosen]) or "—"
+    schools = await teaching_labels(context, dialog.user_id)
+    names = format_list([class_name(k, schools) for k in offered if k.id in chosen]) or "—"
     text = _(
         "{klass}, {subject}. What is the homework? Type it as the parents should read it; "
         'end it with the minutes to skip a step (e.g. "Exercise 3, p. 12, 20 min"). A photo '
@@ -126,7 +140,7 @@ async def ask_text(
         text += "\n" + _("Tap a class to include it or leave it out.")
         toggles: list[Button] = [
             (
-                ("✓ " if k.id in chosen else "") + k.name,
+                ("✓ " if k.id in chosen else "") + class_name(k, schools),
                 HomeworkPickButton(dialog.token, HomeworkStep.CLASS, k.id),
             )
             for k in offered

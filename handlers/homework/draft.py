@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from bot.domain.calendar import SchoolCalendar, default_evening, local_now
 from bot.domain.load import HomeworkKind, spread_minutes, work_days
+from handlers.homework.schools import SchoolLabels, class_name, teaching_labels
 from handlers.kit.context import Ctx
 from storage import homework as hw
 from storage.models import Dialog, School, SchoolClass
@@ -21,6 +22,12 @@ class Draft:
     classes: list[SchoolClass]
     school: School
     calendar: SchoolCalendar
+    schools: SchoolLabels = field(default_factory=dict)
+    """The school's short name by id, for a teacher in more than one school."""
+
+    def class_name(self, klass: SchoolClass) -> str:
+        """'3年级1班', or '3年级1班 · 实验小学' for a teacher in two schools."""
+        return class_name(klass, self.schools)
 
     @property
     def klass(self) -> SchoolClass:
@@ -62,7 +69,8 @@ async def load_draft(context: Ctx, dialog: Dialog) -> Draft | None:
         return None
     school = await context.session.get(School, classes[0].school_id)
     assert school is not None
-    return Draft(dialog, classes, school, await hw.calendar_of(context.session, school))
+    calendar = await hw.calendar_of(context.session, school)
+    return Draft(dialog, classes, school, calendar, await teaching_labels(context, dialog.user_id))
 
 
 def school_today(context: Ctx, school: School) -> date:

@@ -7,32 +7,26 @@ be typed in the teacher's words (bot/domain/parsing); a value that breaks a rule
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from telegram import Update
 
-from bot.domain.load import HomeworkKind, cap_for, non_school_run
-from bot.domain.parsing.dates import parse_date, parse_date_range
+from bot.domain.load import HomeworkKind, cap_for
 from bot.domain.parsing.minutes import parse_minutes
 from bot.domain.parsing.result import Understood
-from bot.i18n import _, current_locale, format_day, format_minutes
+from bot.i18n import _, format_minutes
 from handlers.homework.draft import Draft, first_evening, load_draft, school_today
 from handlers.homework.payloads import (
-    DAY_CHOICES,
     DIALOG,
-    DUE_CHOICES,
     KINDS,
-    MAX_DAYS_AHEAD,
     MINUTE_CHOICES,
-    NEXT_SCHOOL_DAY,
     TYPED_MINUTES,
-    WEEKEND,
     HomeworkEditButton,
     HomeworkPickButton,
     HomeworkStep,
 )
 from handlers.homework.preview import show_preview
-from handlers.homework.wording import date_problem, minutes_problem, too_far
+from handlers.homework.wording import minutes_problem
 from handlers.kit.context import Ctx
 from handlers.kit.labels import kind_label, rule_label
 from handlers.kit.replies import Button, Rows, answer, refuse_stale, say
@@ -176,185 +170,6 @@ async def on_minutes_text(update: Update, context: Ctx, dialog: Dialog) -> None:
     await to_preview(update, context, draft)
 
 
-# ---------------------------------------------------------------- the day (from the preview)
-
-
-def day_of(ordinal: int) -> date | None:
-    try:
-        return date.fromordinal(ordinal)
-    except (ValueError, OverflowError):
-        return None
-
-
-def day_options(context: Ctx, draft: Draft) -> list[date]:
-    """DAY_CHOICES days, weekends and holidays too, from today (from tomorrow on a school day
-    after the cut-off)."""
-    today = school_today(context, draft.school)
-    late = draft.calendar.is_school_day(today) and first_evening(context, draft) != today
-    first = today + timedelta(days=1) if late else today
-    return [first + timedelta(days=n) for n in range(DAY_CHOICES)]
-
-
-def coming_break(context: Ctx, draft: Draft) -> list[date]:
-    """The next weekend or holiday (two days or more) starting within the offered days."""
-    for day in day_options(context, draft):
-        run = non_school_run(draft.calendar, day)
-        if len(run) >= 2:
-            return run
-    return []
-
-
-async def ask_day(update: Update, context: Ctx, draft: Draft) -> None:
-    t = draft.dialog.token
-    today = school_today(context, draft.school)
-    buttons: list[Button] = []
-    for day in day_options(context, draft):
-        label = format_day(day)
-        if day == today:
-            label = _("Today") + " · " + label
-        elif not draft.calendar.is_school_day(day):
-            label = "🏖 " + label
-        buttons.append((label, HomeworkPickButton(t, HomeworkStep.EVENING, day.toordinal())))
-    rows: Rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    run = coming_break(context, draft)
-    if run:
-        label = _("{first} – {last}: spread over {n} days").format(
-            first=format_day(run[0]), last=format_day(run[-1]), n=len(run)
-        )
-        rows.insert(0, [(label, HomeworkPickButton(t, HomeworkStep.EVENING, WEEKEND))])
-    await say(
-        update,
-        _(
-            "For which day? Weekends and holidays (🏖) have their own limit; homework for "
-            "several days off is spread over them. You can also type a day or a range "
-            "(e.g. Sat, Dec 1-3)."
-        ),
-        rows,
-        edit=update.callback_query is not None,
-    )
-
-
-async def on_pick_day(update: Update, context: Ctx, data: HomeworkPickButton) -> None:
-    draft = await picked_draft(update, context, data)
-    if draft is None:
-        return
-    if data.value == WEEKEND:
-        run = coming_break(context, draft)
-        if not run:
-            await refuse_stale(update)
-            return
-        await answer(update)
-        await set_days(update, context, draft, run[0], run[-1])
-        return
-    day = day_of(data.value)
-    if day is None or day not in day_options(context, draft):
-        await answer(update, _("That day cannot be chosen now."), alert=True)
-        return
-    await answer(update)
-    await set_days(update, context, draft, day, day)
-
-
-async def on_day_text(update: Update, context: Ctx, dialog: Dialog) -> None:
-    """A typed day or range: '周六', '12月1日-3日', 'this weekend', '1-3 декабря'."""
-    found = await typed_draft(update, context, dialog)
-    if found is None:
-        return
-    draft, text = found
-    today = school_today(context, draft.school)
-    parsed = parse_date_range(text, today, current_locale(), max_days=31)
-    if not isinstance(parsed, Understood):
-        await say(update, date_problem(parsed, MAX_DAYS_AHEAD))
-        return
-    first, last = parsed.value.first, parsed.value.last
-    if last > today + timedelta(days=MAX_DAYS_AHEAD):
-        await say(update, too_far(MAX_DAYS_AHEAD))
-        return
-    earliest = day_options(context, draft)[0]
-    if first < earliest:  # today after the cut-off
-        first, last = earliest, max(earliest, last)
-    await set_days(update, context, draft, first, last)
-
-
-async def set_days(update: Update, context: Ctx, draft: Draft, first: date, last: date) -> None:
-    """One day, or a range of days due the day after it (spread over its days)."""
-    due = None if first == last else last + timedelta(days=1)
-    dialogs.update_dialog(draft.dialog, evening=first.isoformat(), due=due and due.isoformat())
-    await show_preview(update, context, draft)
-
-
-# ---------------------------------------------------------------- the due date ("Due later")
-
-
-async def ask_due(update: Update, draft: Draft) -> None:
-    t = draft.dialog.token
-    evening = date.fromisoformat(draft.data["evening"])
-    later = [draft.calendar.add_school_days(evening, n) for n in range(2, 2 + DUE_CHOICES)]
-    buttons: list[Button] = [
-        (format_day(d), HomeworkPickButton(t, HomeworkStep.DUE, d.toordinal())) for d in later
-    ]
-    rows: Rows = [
-        [(_("Due the next school day"), HomeworkPickButton(t, HomeworkStep.DUE, NEXT_SCHOOL_DAY))]
-    ]
-    rows += [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    await say(
-        update,
-        _(
-            "When is it due? A later date spreads the minutes evenly over the school days "
-            "until then. You can also type a date up to {days} days ahead (e.g. 12月20日, "
-            "20.12, Dec 20)."
-        ).format(days=MAX_DAYS_AHEAD),
-        rows,
-        edit=True,
-    )
-
-
-async def on_pick_due(update: Update, context: Ctx, data: HomeworkPickButton) -> None:
-    draft = await picked_draft(update, context, data)
-    if draft is None:
-        return
-    if data.value == NEXT_SCHOOL_DAY:
-        await answer(update)
-        await set_due(update, context, draft, None)
-        return
-    due = day_of(data.value)
-    if due is None:
-        await refuse_stale(update)
-        return
-    await set_due(update, context, draft, due)
-
-
-async def on_due_text(update: Update, context: Ctx, dialog: Dialog) -> None:
-    found = await typed_draft(update, context, dialog)
-    if found is None:
-        return
-    draft, text = found
-    today = school_today(context, draft.school)
-    parsed = parse_date(text, today, current_locale())
-    if not isinstance(parsed, Understood):
-        await say(update, date_problem(parsed, MAX_DAYS_AHEAD))
-        return
-    if parsed.value > today + timedelta(days=MAX_DAYS_AHEAD):
-        await say(update, too_far(MAX_DAYS_AHEAD))
-        return
-    await set_due(update, context, draft, parsed.value)
-
-
-async def set_due(update: Update, context: Ctx, draft: Draft, due: date | None) -> None:
-    evening = date.fromisoformat(draft.data["evening"])
-    if due is not None and due <= evening:
-        text = _("The due date must come after the day it is set for ({day}).").format(
-            day=format_day(evening)
-        )
-        if update.callback_query is not None:
-            await answer(update, text, alert=True)
-        else:
-            await say(update, text)
-        return
-    await answer(update)
-    dialogs.update_dialog(draft.dialog, due=due.isoformat() if due else None)
-    await show_preview(update, context, draft)
-
-
 # ---------------------------------------------------------------- edits from the preview
 
 
@@ -388,18 +203,6 @@ async def on_edit_minutes(update: Update, context: Ctx, data: HomeworkEditButton
     draft = await edited_draft(update, context, data)
     if draft is not None:
         await ask_minutes(update, context, draft)
-
-
-async def on_edit_day(update: Update, context: Ctx, data: HomeworkEditButton) -> None:
-    draft = await edited_draft(update, context, data)
-    if draft is not None:
-        await ask_day(update, context, draft)
-
-
-async def on_edit_due(update: Update, context: Ctx, data: HomeworkEditButton) -> None:
-    draft = await edited_draft(update, context, data)
-    if draft is not None:
-        await ask_due(update, draft)
 
 
 async def on_other_text(update: Update, context: Ctx, dialog: Dialog) -> None:

@@ -11,6 +11,7 @@ from bot.domain.calendar import local_now
 from bot.domain.load import HomeworkKind, cap_for, evening_load
 from bot.domain.periods import Scope, week_of
 from bot.i18n import _, format_day, format_minutes
+from handlers.homework.schools import SchoolLabels, class_name, labels_for
 from handlers.kit.callbacks import CallbackData
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
@@ -64,7 +65,8 @@ async def load_command(update: Update, context: Ctx) -> None:
             update, await class_week_text(context, classes[0], user.id), chart_rows(classes[0])
         )
         return
-    buttons = [(k.name, LoadClassButton(k.id)) for k in classes[:MAX_CLASSES]]
+    schools = await labels_for(context, (k.school_id for k in classes))
+    buttons = [(class_name(k, schools), LoadClassButton(k.id)) for k in classes[:MAX_CLASSES]]
     rows: Rows = [list(buttons[i : i + 4]) for i in range(0, len(buttons), 4)]
     await say(update, _("Which class?"), rows)
 
@@ -74,7 +76,10 @@ async def on_class(update: Update, context: Ctx, data: LoadClassButton) -> None:
     if klass is None:
         return
     assert update.effective_user is not None
-    text = await class_week_text(context, klass, update.effective_user.id)
+    user = await current_user(context, update)
+    classes = await hw.visible_classes(context.session, user.id, await roles_of(context, user.id))
+    schools = await labels_for(context, (k.school_id for k in classes))
+    text = await class_week_text(context, klass, user.id, schools)
     await say(update, text, chart_rows(klass))
 
 
@@ -95,7 +100,12 @@ async def on_chart(update: Update, context: Ctx, data: LoadChartButton) -> None:
     await chat.send_photo(picture.images[0], caption=picture.caption)
 
 
-async def class_week_text(context: Ctx, klass: SchoolClass, viewer_id: int | None = None) -> str:
+async def class_week_text(
+    context: Ctx,
+    klass: SchoolClass,
+    viewer_id: int | None = None,
+    schools: SchoolLabels | None = None,
+) -> str:
     """Today's load first, then each evening of this week with its subjects and the cap."""
     school = await context.session.get(School, klass.school_id)
     assert school is not None
@@ -107,7 +117,8 @@ async def class_week_text(context: Ctx, klass: SchoolClass, viewer_id: int | Non
     pieces = await hw.class_pieces(context.session, klass.id, days)
     lines = [
         _("{klass}: written homework this week (limit: {rule})").format(
-            klass=klass.name, rule=rule_label(cap_for(caps, klass.grade, today, calendar))
+            klass=class_name(klass, schools or {}),
+            rule=rule_label(cap_for(caps, klass.grade, today, calendar)),
         )
     ]
     over_days = 0

@@ -15,9 +15,6 @@ MAX_REASON = 500
 MINUTE_CHOICES = (10, 15, 20, 30, 45, 60)
 TYPED_MINUTES = 0
 """The minutes button's value for "Type a number"."""
-DAY_CHOICES = 8
-"""Days offered by the day picker, weekends and holidays included."""
-DUE_CHOICES = 6
 NEXT_SCHOOL_DAY = 0
 """The due-date button's value for "Due the next school day"."""
 WEEKEND = 1
@@ -96,3 +93,12 @@ class HomeworkDecisionButton(CallbackData, prefix="hw.ok"):
 
     assignment_id: int
     approve: bool
+
+
+@dataclass(frozen=True)
+class HomeworkMonthButton(CallbackData, prefix="hw.mo"):
+    """◀ / ▶ on the day or due-date calendar: show `month` (year * 12 + month - 1)."""
+
+    token: str
+    step: HomeworkStep
+    month: int

@@ -137,7 +137,7 @@ async def preview_text(context: Ctx, draft: Draft, checks: list[ClassCheck]) -> 
     subject = await context.session.get(Subject, d["subject_id"])
     assert subject is not None
     loads = draft_loads(draft)
-    names = format_list([k.name for k in draft.classes])
+    names = format_list([draft.class_name(k) for k in draft.classes])
     lines = [
         _("Preview — {klass}, {subject}").format(klass=names, subject=subject.name),
         d["text"],
@@ -161,7 +161,13 @@ async def preview_text(context: Ctx, draft: Draft, checks: list[ClassCheck]) -> 
             )
         for day in check.days:
             lines.append(
-                load_line(check.klass.name, day, loads[day.day], d["kind"], required=draft.required)
+                load_line(
+                    draft.class_name(check.klass),
+                    day,
+                    loads[day.day],
+                    d["kind"],
+                    required=draft.required,
+                )
             )
     lines += not_counted_lines(draft, checks[0].days)
     if d["kind"] == HomeworkKind.WRITTEN and len(draft.classes) == 1:
