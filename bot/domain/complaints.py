@@ -40,6 +40,11 @@ def is_code(text: str) -> bool:
     return bool(_CODE_RE.fullmatch(text))
 
 
+def codes_in(text: str) -> list[str]:
+    """Every complaint code in a text, in order (a message about a complaint names it)."""
+    return _CODE_RE.findall(text)
+
+
 # ---------------------------------------------------------------- the status machine
 
 
