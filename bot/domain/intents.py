@@ -78,7 +78,9 @@ UNKNOWN = Intent(IntentKind.UNKNOWN)
 
 # ---------------------------------------------------------------- homework questions
 
-_HOMEWORK_WORDS = re.compile(r"作业|功课|homework|\bhw\b|задани|домашк|\bдз\b|уроки|уроков|задал[иоа]?(?![а-я])")
+_HOMEWORK_WORDS = re.compile(
+    r"作业|功课|homework|\bhw\b|задани|домашк|\bдз\b|уроки|уроков|задал[иоа]?(?![а-я])"
+)
 _QUESTION = re.compile(
     r"[?？]|什么|啥|哪些|多少|吗|呢|有没有|是否|查|"
     r"\b(?:what|which|any|is there|are there|do we|do they)\b|"
@@ -89,9 +91,7 @@ _ZH_WEEKDAY = re.compile(r"(下)?(?:个)?(?:周|星期|礼拜)([一二三四五�
 _EN_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _EN_WEEKDAY = re.compile(r"\b(next\s+)?(" + "|".join(_EN_WEEKDAYS) + r")\b")
 _RU_WEEKDAYS = ("понедельник", "вторник", "сред", "четверг", "пятниц", "суббот", "воскресень")
-_RU_WEEKDAY = re.compile(
-    r"(?<![а-я])(следующ\w*\s+)?(" + "|".join(_RU_WEEKDAYS) + r")[а-я]*"
-)
+_RU_WEEKDAY = re.compile(r"(?<![а-я])(следующ\w*\s+)?(" + "|".join(_RU_WEEKDAYS) + r")[а-я]*")
 _RELATIVE: tuple[tuple[re.Pattern[str], DayAsked], ...] = (
     (re.compile(r"后天|day after tomorrow|послезавтра"), DayAsked(days=2)),
     (re.compile(r"明天|明日|明晚|\btomorrow\b|(?<![а-я])завтра"), TOMORROW),
