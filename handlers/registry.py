@@ -15,8 +15,10 @@ from bot.domain.complaints import ComplaintAction
 from bot.i18n import _
 from handlers.complaints import card as complaint_card
 from handlers.complaints import filing as complaints
+from handlers.complaints import followup as complaint_followup
 from handlers.complaints import listing as complaint_list
 from handlers.complaints.payloads import (
+    ComplainAboutButton,
     ComplaintCardAction,
     ComplaintCardButton,
     ComplaintDraftAction,
@@ -50,6 +52,9 @@ from handlers.onboarding import (
     owner,
     start,
 )
+from handlers.parents import freetext
+from handlers.parents import lookup as parent_lookup
+from handlers.parents import payloads as parent_views
 from handlers.parents import reports as parents
 from handlers.reports import commands as reports
 from handlers.scheduler import catchup
@@ -96,6 +101,8 @@ def build_router() -> Router:
         },
         optional={parents.EveningReportStep.NOTE: parents.takes_note},
     )
+    # -- parents: homework look-up (/homework, the notice's button)
+    router.button(parent_views.ParentHomeworkButton, parent_lookup.on_homework_button)
     # -- complaints: filing (/complain); a complaint's buttons and the relay; /tickets
     route_complaint_filing(router)
     route_complaints(router)
@@ -106,7 +113,26 @@ def build_router() -> Router:
     router.dialog(reports.DIALOG, {ANY_STEP: reports.on_text})
     # -- preferences
     router.button(language.LanguageButton, language.on_pick)
+    route_loose_text(router)
     return router
+
+
+def route_loose_text(router: Router) -> None:
+    """Text outside any open step, by what it is (handlers.parents.freetext), in this order;
+    the teachers' one-message homework (route_homework) was offered it first."""
+    router.text_without_dialog(freetext.on_complaint_reply)
+    router.text_without_dialog(freetext.on_evening_minutes)
+    router.text_without_dialog(freetext.on_homework_question)
+    router.text_without_dialog(freetext.on_awaiting_complaint_info)
+    router.text_without_dialog(freetext.offer_menu)  # always takes it: nothing is stored
+    router.button(parent_views.TypedMinutesButton, freetext.on_typed_minutes_for)
+    router.button(parent_views.MenuButton, freetext.on_menu)
+    router.button(complaint_followup.FollowupButton, complaint_followup.on_answer)
+    router.dialog(
+        complaint_followup.DIALOG,
+        {complaint_followup.FollowupStep.CONFIRM: complaint_followup.on_text_at_offer},
+        optional={complaint_followup.FollowupStep.CONFIRM: complaint_followup.takes_no_text},
+    )
 
 
 def route_onboarding(router: Router) -> None:
@@ -298,6 +324,7 @@ def route_complaint_filing(router: Router) -> None:
             ComplaintDraftStep.WHO: complaints.on_pick_who,
         },
     )
+    router.button(ComplainAboutButton, complaints.complain_about)  # under a homework notice
     router.buttons(
         ComplaintDraftButton,
         lambda d: d.act,
@@ -393,7 +420,7 @@ def register_handlers(app: QingfuApp) -> None:
         "settings": settings.settings_command,
         # teachers, grade leaders, admins: homework
         "assign": homework_dialog.assign,
-        "homework": homework_manage.homework_command,
+        "homework": parent_lookup.homework_command,  # teachers' list, then a parent's view
         "load": load.load_command,
         # complaints: parents file them; handlers, admins and supervisors answer them
         "complain": complaints.complain,

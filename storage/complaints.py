@@ -464,3 +464,20 @@ async def children_in_class(session: AsyncSession, parent_id: int, class_id: int
             .order_by(Child.name)
         )
     )
+
+
+async def complaint_by_code(session: AsyncSession, code: str) -> Complaint | None:
+    return await session.scalar(select(Complaint).where(Complaint.code == code))
+
+
+async def awaiting_info(session: AsyncSession, complainant_id: int) -> Complaint | None:
+    """The complainant's most recent complaint on which the school asked them for details."""
+    return await session.scalar(
+        select(Complaint)
+        .where(
+            Complaint.complainant_id == complainant_id,
+            Complaint.status == ComplaintStatus.INFO_REQUESTED.value,
+        )
+        .order_by(Complaint.updated_at.desc(), Complaint.id.desc())
+        .limit(1)
+    )

@@ -107,3 +107,45 @@ async def families_of(session: AsyncSession, class_ids: Sequence[int]) -> dict[i
         for parent, child_id, child_name, class_id in rows:
             result[class_id].append(Family(parent, child_id, child_name, class_id))
     return result
+
+
+@dataclass(frozen=True)
+class ShownPiece:
+    """A posted piece as a parent looks it up: its load on the day, what to do, a photo."""
+
+    piece: Piece
+    text: str
+    has_photo: bool
+
+
+async def class_homework(
+    session: AsyncSession, class_id: int, days: Sequence[date]
+) -> dict[date, list[ShownPiece]]:
+    """The class's posted homework on each of `days` (one query), in posting order."""
+    if not days:
+        return {}
+    rows = await session.execute(
+        select(
+            AssignmentLoad.day,
+            AssignmentLoad.assignment_id,
+            Subject.name,
+            Assignment.kind,
+            AssignmentLoad.minutes,
+            Assignment.required,
+            Assignment.text,
+            Assignment.photo_file_id,
+        )
+        .join(Assignment, Assignment.id == AssignmentLoad.assignment_id)
+        .join(Subject, Subject.id == Assignment.subject_id)
+        .where(
+            AssignmentLoad.class_id == class_id,
+            AssignmentLoad.day.in_(list(days)),
+            Assignment.status == HomeworkStatus.POSTED.value,
+        )
+        .order_by(AssignmentLoad.day, Assignment.created_at, Assignment.id)
+    )
+    result: dict[date, list[ShownPiece]] = defaultdict(list)
+    for day, aid, subject, kind, minutes, required, text, photo in rows:
+        piece = Piece(subject, HomeworkKind(kind), minutes, aid, optional=not required)
+        result[day].append(ShownPiece(piece, text, photo is not None))
+    return dict(result)

@@ -60,9 +60,12 @@ class Harness:
                 count += 1
         return count
 
-    async def send(self, user: FakeUser, text: str) -> SentMessage:
-        """The user sends text; returns the newest bot message in their chat afterwards."""
-        user.send(text)
+    async def send(
+        self, user: FakeUser, text: str, reply_to: SentMessage | None = None
+    ) -> SentMessage:
+        """The user sends text (maybe as a reply to `reply_to`); returns the newest bot message
+        in their chat afterwards."""
+        user.send(text, reply_to)
         await self.deliver()
         assert user.messages, f"the bot never wrote to {user!r}"
         return user.messages[-1]

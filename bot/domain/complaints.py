@@ -56,6 +56,14 @@ def normalize_code(text: str) -> str | None:
     return None
 
 
+def codes_in(text: str) -> list[str]:
+    """Every complaint code in a text, in order (a message about a complaint names it);
+    numbers given before digit codes (C-7K3Q-9XMD) are still found."""
+    found = [(m.start(), m.group(0)) for m in _CODE_RE.finditer(text)]
+    found += [(m.start(), m.group(0)) for m in _LEGACY_RE.finditer(text)]
+    return [code for _start, code in sorted(found)]
+
+
 # ---------------------------------------------------------------- the status machine
 
 

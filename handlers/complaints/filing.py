@@ -13,6 +13,7 @@ Buttons are routed by step (`ComplaintPickButton.step`) and by action
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 from telegram import Update
 
@@ -27,9 +28,10 @@ from bot.domain.complaints import (
     reminder_for,
 )
 from bot.domain.policy import ComplaintCategory
-from bot.i18n import _
+from bot.i18n import _, format_day
 from handlers.complaints.notify import announce_new
 from handlers.complaints.payloads import (
+    ComplainAboutButton,
     ComplaintDraftAction,
     ComplaintDraftButton,
     ComplaintDraftStep,
@@ -89,6 +91,42 @@ async def complain(update: Update, context: Ctx) -> None:
     await say(update, _("A complaint to which school?"), rows)
 
 
+async def complain_about(update: Update, context: Ctx, data: ComplainAboutButton) -> None:
+    """ "Complain about this" under a notice: the class is set and the evening is named in the
+    draft; the parent starts at the category."""
+    user = await current_user(context, update)
+    children = await repo.children_of(context.session, user.id)
+    child = next((c for c in children if c.class_id == data.class_id), None)
+    if child is None:
+        await refuse_stale(update)
+        return
+    await answer(update)
+    school = await context.session.get(School, child.school_id)
+    assert school is not None
+    refusal = await over_cap(context, user.id, school)
+    if refusal is not None:
+        await say(update, refusal)
+        return
+    dialog = await dialogs.start_dialog(
+        context.session,
+        user.id,
+        DIALOG,
+        ComplaintDraftStep.CLASS,
+        {"school_id": child.school_id, "day": data.day.isoformat()},
+        now=context.now(),
+    )
+    await choose_class(update, context, dialog, data.class_id, edit=False)
+
+
+def about_day(dialog: Dialog) -> str | None:
+    """ "About the homework of Thu, Nov 19." for a draft started under that evening's notice."""
+    try:
+        day = date.fromisoformat(str(dialog.data.get("day", "")))
+    except ValueError:
+        return None
+    return _("About the homework of {day}.").format(day=format_day(day))
+
+
 async def over_cap(context: Ctx, user_id: int, school: School) -> str | None:
     """The flood-cap message when the parent already filed today's maximum, else None."""
     since = local_midnight(context.now(), school.timezone)
@@ -142,7 +180,9 @@ async def choose_school(update: Update, context: Ctx, dialog: Dialog, school_id:
     )
 
 
-async def choose_class(update: Update, context: Ctx, dialog: Dialog, class_id: int) -> None:
+async def choose_class(
+    update: Update, context: Ctx, dialog: Dialog, class_id: int, *, edit: bool = True
+) -> None:
     dialogs.update_dialog(dialog, ComplaintDraftStep.CATEGORY, class_id=class_id)
     await context.session.commit()
     t = dialog.token
@@ -156,7 +196,9 @@ async def choose_class(update: Update, context: Ctx, dialog: Dialog, class_id: i
     rows: Rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     lines = [_("What is the complaint about? The first ten are the policy's negative list.")]
     lines += [f"{i + 1}. {category_label(cat).capitalize()}" for i, cat in enumerate(CATEGORIES)]
-    await say(update, "\n".join(lines), rows, edit=update.callback_query is not None)
+    about = about_day(dialog)
+    lines = [about, *lines] if about is not None else lines
+    await say(update, "\n".join(lines), rows, edit=edit and update.callback_query is not None)
 
 
 # ---------------------------------------------------------------- buttons
@@ -302,6 +344,9 @@ async def on_description(update: Update, context: Ctx, dialog: Dialog) -> None:
         )
         return
     photos = [*dialog.data.get("photos", []), *([photo] if photo else [])]
+    about = about_day(dialog)
+    if about is not None:  # the evening it is about, named in the complaint itself
+        text = f"{about}\n{text}"
     dialogs.update_dialog(dialog, ComplaintDraftStep.PHOTOS, text=text, photos=photos)
     await context.session.commit()
     await ask_photos(update, dialog)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from datetime import date
 
 from bot.domain.complaints import ComplaintAction
 from handlers.kit.callbacks import CallbackData
@@ -119,3 +120,11 @@ class ComplaintPickButton(CallbackData, prefix="cp.p"):
 class ComplaintDraftButton(CallbackData, prefix="cp.a"):
     token: str
     act: ComplaintDraftAction
+
+
+@dataclass(frozen=True)
+class ComplainAboutButton(CallbackData, prefix="cp.n"):
+    """ "Complain about this" under a homework notice: /complain for this class and evening."""
+
+    class_id: int
+    day: date

@@ -8,12 +8,16 @@ and by the catch-up for a parent who comes back after being unreachable
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 
 from bot.domain.calendar import SchoolCalendar
 from bot.domain.load import Cap, Piece, evening_load
 from bot.i18n import _, format_day, format_minutes, use_locale
+from handlers.complaints.payloads import ComplainAboutButton
 from handlers.kit.gate import user_locale
 from handlers.kit.labels import kind_label, rule_label
+from handlers.kit.replies import Rows
+from handlers.parents.payloads import ParentHomeworkButton
 from handlers.parents.reports import answer_rows, question_text
 from handlers.scheduler.jobkit import cap_of
 from handlers.scheduler.outbox import Outgoing, message_key
@@ -71,6 +75,16 @@ def notice_text(child_name: str, evening: ClassEvening, cap: Cap) -> str:
     return "\n".join(lines)
 
 
+def notice_rows(child_id: int, class_id: int, day: date) -> Rows:
+    """Under the notice: the homework view (coming days, the week) and a complaint about it."""
+    return [
+        [
+            (_("📋 Homework"), ParentHomeworkButton(child_id)),
+            (_("Complain about this"), ComplainAboutButton(class_id, day)),
+        ]
+    ]
+
+
 def _cap(
     evening: ClassEvening, schools: Mapping[int, School], calendars: Mapping[int, SchoolCalendar]
 ) -> Cap:
@@ -91,8 +105,9 @@ def notice_messages(
         for family in families.get(evening.class_id, []):
             with use_locale(user_locale(family.parent)):
                 text = notice_text(family.child_name, evening, cap)
+                rows = notice_rows(family.child_id, evening.class_id, evening.day)
             key = message_key("notice", family.parent.id, family.child_id, evening.day)
-            messages.append(Outgoing(key, family.parent.id, "notice", text))
+            messages.append(Outgoing(key, family.parent.id, "notice", text, rows))
     return messages
 
 

@@ -50,7 +50,7 @@ ROUNDS = 3
 NOTE = "Tired, maths was hard"
 SORRY = "Sorry, something went wrong on our side. Please try again in a minute."
 STALE = "This is no longer available."
-NOT_UNDERSTOOD = "I did not understand that. Send /help to see what I can do for you."
+NOT_UNDERSTOOD = "I did not understand that. What would you like to do?"
 
 
 @dataclass

@@ -593,9 +593,7 @@ async def test_bad_codes(bot: BotProcess, api: FakeBotAPI, db: SessionMaker) -> 
         inv.expires_at = datetime.now(UTC) - timedelta(minutes=1)
         await s.commit()
     await send(zhou, "周小红", t(ZH, EXPIRED))
-    await send(
-        zhou, "周小红", t(ZH, "I did not understand that. Send /help to see what I can do for you.")
-    )
+    await send(zhou, "周小红", t(ZH, "I did not understand that. What would you like to do?"))
     async with db() as s:
         assert await s.scalar(select(func.count()).select_from(Child)) == 0
         assert await s.get(Dialog, zhou.id) is None
@@ -604,9 +602,7 @@ async def test_bad_codes(bot: BotProcess, api: FakeBotAPI, db: SessionMaker) -> 
     parent_code = await new_invite(db, role=InviteRole.PARENT, class_id=class_id, **common)
     await send(olya, f"/start {parent_code}", t(RU, ASK_CHILD))
     await send(olya, "/cancel", t(RU, "Cancelled. Nothing was saved from that dialog."))
-    await send(
-        olya, "Оля", t(RU, "I did not understand that. Send /help to see what I can do for you.")
-    )
+    await send(olya, "Оля", t(RU, "I did not understand that. What would you like to do?"))
 
     # A forged button is refused politely.
     mark = adam.mark()

@@ -858,10 +858,13 @@ class FakeUser:
             }
             return self.api.push_update({"message": message})
 
-    def send(self, text: str) -> int:
+    def send(self, text: str, reply_to: SentMessage | None = None) -> int:
         """The user sends a text message; returns the update_id. A leading "/command" (also
-        "/start CODE" or "/cmd@bot") gets its `bot_command` entity."""
+        "/start CODE" or "/cmd@bot") gets its `bot_command` entity. `reply_to`: a bot message
+        the user replies to (Telegram's reply-to)."""
         fields: JSON = {"text": text}
+        if reply_to is not None:
+            fields["reply_to_message"] = self.api.message_json(reply_to)
         if text.startswith("/"):
             command = text.split(maxsplit=1)[0]
             fields["entities"] = [
