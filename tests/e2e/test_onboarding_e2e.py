@@ -76,7 +76,7 @@ EN, ZH, RU = "en", "zh_Hans", "ru"
 CHILD_ZH = "王小明"
 CHILD_ZH_2 = "王小红"
 CHILD_RU = "Маша Иванова"
-COMMON = ["help", "me", "language", "cancel"]
+COMMON = ["help", "me", "privacy", "language", "cancel"]
 
 # The bot's messages (msgids), named for readability.
 TOO_LONG = "That is too long: at most {limit} characters. Please try again."
