@@ -108,14 +108,17 @@ def menu_texts(locale: str, caps: list[Capability]) -> list[dict[str, str]]:
 
 def me_text(locale: str, name: str, lines: list[str]) -> str:
     head = t(locale, "{name}, this is what I know about you:", name=name)
+    privacy = t(locale, "/privacy: what I store about you and who sees it.")
     if not lines:
-        return (
-            head
-            + "\n"
-            + t(locale, "You have no roles yet. Open your school's invite link to join.")
+        return "\n".join(
+            [
+                head,
+                t(locale, "You have no roles yet. Open your school's invite link to join."),
+                privacy,
+            ]
         )
     count = tn(locale, "{n} role in all.", "{n} roles in all.", len(lines))
-    return "\n".join([head, *("• " + line for line in lines), count])
+    return "\n".join([head, *("• " + line for line in lines), count, privacy])
 
 
 async def check_me(user: FakeUser, locale: str, name: str, lines: list[str]) -> None:
