@@ -44,12 +44,15 @@ from handlers.kit.replies import say
 from handlers.kit.router import ANY_STEP, Router
 from handlers.onboarding import (
     family,
+    family_ask,
     help,
     invite_list,
     invite_scope,
     invites,
     language,
+    leave,
     owner,
+    privacy,
     start,
 )
 from handlers.parents import freetext
@@ -141,6 +144,34 @@ def route_onboarding(router: Router) -> None:
     router.button(start.RosterPickButton, start.on_roster_pick)
     router.button(family.FamilyInviteButton, family.on_family_invite)
     router.dialog(start.DIALOG, {start.JoinStep.NAME: start.on_child_name})
+    # -- a child another parent linked: ask them for the family link, or a namesake
+    router.buttons(
+        start.SameNameButton,
+        lambda d: d.ask,
+        {True: family_ask.on_ask, False: start.on_different_child},
+    )
+    router.button(family_ask.FamilySendButton, family_ask.on_send)
+    # -- privacy: /forgetme's two confirmations; /me's remove a child, leave a class
+    router.buttons(
+        privacy.ForgetButton,
+        lambda d: d.step,
+        {
+            privacy.ForgetStep.CONFIRM: privacy.on_confirm,
+            privacy.ForgetStep.NOW: privacy.on_now,
+            privacy.ForgetStep.KEEP: privacy.on_keep,
+        },
+    )
+    router.buttons(
+        leave.LeaveButton,
+        lambda d: d.action,
+        {
+            leave.LeaveAction.CHILD: leave.on_child,
+            leave.LeaveAction.CHILD_OK: leave.on_child_ok,
+            leave.LeaveAction.CLASS: leave.on_class,
+            leave.LeaveAction.CLASS_OK: leave.on_class_ok,
+            leave.LeaveAction.CANCEL: leave.on_cancel,
+        },
+    )
     # -- owners: new schools
     router.button(owner.NewSchoolDistrictButton, owner.on_district)
     router.button(owner.NewSchoolTimezoneButton, owner.on_timezone)
@@ -411,6 +442,8 @@ def register_handlers(app: QingfuApp) -> None:
         "cancel": help.cancel,
         "language": language.language,
         "addchild": family.addchild,
+        "privacy": privacy.privacy_command,
+        "forgetme": privacy.forgetme_command,
         # owners and school administrators
         "newschool": owner.newschool,
         "invite": invites.invite,

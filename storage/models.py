@@ -219,6 +219,9 @@ class Child(Base):
     class_id: Mapped[int] = mapped_column(ForeignKey("classes.id"), index=True)
     name: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Off the class list (its last parent left, or was forgotten): the name is cleared and
+    # the row stays only so its reports still count, anonymously, in the class's figures.
+    removed_at: Mapped[datetime | None] = mapped_column()
 
 
 class ParentLink(Base):

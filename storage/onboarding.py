@@ -8,7 +8,17 @@ from collections.abc import Collection
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Child, District, ParentLink, School, SchoolClass, Subject, Teaching
+from storage.models import (
+    Child,
+    District,
+    Notification,
+    ParentLink,
+    School,
+    SchoolClass,
+    Subject,
+    Teaching,
+    User,
+)
 
 
 async def schools_by_name(session: AsyncSession, limit: int) -> list[School]:
@@ -49,7 +59,11 @@ async def unlinked_roster(session: AsyncSession, class_id: int, limit: int) -> l
     return list(
         await session.scalars(
             select(Child)
-            .where(Child.class_id == class_id, ~Child.id.in_(select(ParentLink.child_id)))
+            .where(
+                Child.class_id == class_id,
+                Child.removed_at.is_(None),
+                ~Child.id.in_(select(ParentLink.child_id)),
+            )
             .order_by(Child.name)
             .limit(limit)
         )
@@ -62,3 +76,49 @@ async def child_is_linked(session: AsyncSession, child_id: int) -> bool:
         select(ParentLink.parent_id).where(ParentLink.child_id == child_id).limit(1)
     )
     return parent is not None
+
+
+async def same_name_child(
+    session: AsyncSession, class_id: int, name: str, user_id: int
+) -> tuple[Child, User] | None:
+    """A child of the class with this name (letter case aside) that other parents linked,
+    with the first of them; None when there is none, or when the user is linked to such a
+    child already (joining again reuses it)."""
+    rows = await session.execute(
+        select(Child, User)
+        .join(ParentLink, ParentLink.child_id == Child.id)
+        .join(User, User.id == ParentLink.parent_id)
+        .where(Child.class_id == class_id, Child.removed_at.is_(None))
+        .order_by(Child.id, ParentLink.created_at, User.id)
+    )
+    wanted = name.casefold()
+    found: tuple[Child, User] | None = None
+    for child, parent in rows.all():
+        if child.name.casefold() != wanted:
+            continue
+        if parent.id == user_id:
+            return None
+        found = found or (child, parent)
+    return found
+
+
+async def first_parent(session: AsyncSession, child_id: int) -> User | None:
+    """The parent who linked the child first."""
+    return await session.scalar(
+        select(User)
+        .join(ParentLink, ParentLink.parent_id == User.id)
+        .where(ParentLink.child_id == child_id)
+        .order_by(ParentLink.created_at, User.id)
+        .limit(1)
+    )
+
+
+async def was_notified(session: AsyncSession, key: str, recipient_id: int) -> bool:
+    """Whether the notification `key` was claimed for this recipient (e.g. a family-link
+    request, so its answer button cannot be forged for someone who never asked)."""
+    found = await session.scalar(
+        select(Notification.id).where(
+            Notification.key == key, Notification.recipient_id == recipient_id
+        )
+    )
+    return found is not None

@@ -60,14 +60,20 @@ async def roster_names(session: AsyncSession, class_id: int) -> list[str]:
     """The names on a class's list, alphabetically."""
     return list(
         await session.scalars(
-            select(Child.name).where(Child.class_id == class_id).order_by(Child.name)
+            select(Child.name)
+            .where(Child.class_id == class_id, Child.removed_at.is_(None))
+            .order_by(Child.name)
         )
     )
 
 
 async def add_to_roster(session: AsyncSession, class_id: int, names: Sequence[str]) -> list[str]:
     """Add the names not on the class's list yet; returns those added."""
-    existing = set(await session.scalars(select(Child.name).where(Child.class_id == class_id)))
+    existing = set(
+        await session.scalars(
+            select(Child.name).where(Child.class_id == class_id, Child.removed_at.is_(None))
+        )
+    )
     new = [n for n in names if n not in existing]
     session.add_all(Child(class_id=class_id, name=n) for n in new)
     return new

@@ -14,6 +14,7 @@ def N_(message: str) -> str:
 COMMON: tuple[tuple[str, str], ...] = (
     ("help", N_("What I can do for you")),
     ("me", N_("My roles, schools and children")),
+    ("privacy", N_("What is stored about me, and how to delete it")),
     ("language", N_("Change language")),
     ("cancel", N_("Leave the current dialog")),
 )

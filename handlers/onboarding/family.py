@@ -16,7 +16,7 @@ from handlers.kit.gate import current_user
 from handlers.kit.replies import Rows, answer, refuse_stale, say
 from handlers.onboarding.links import invite_link
 from storage import repo
-from storage.models import Child, ParentLink, SchoolClass
+from storage.models import Child, Invite, ParentLink, SchoolClass
 
 FAMILY_INVITE_DAYS = 7
 
@@ -65,17 +65,7 @@ async def on_family_invite(update: Update, context: Ctx, data: FamilyInviteButto
     if link is None or child is None or klass is None:
         await refuse_stale(update)
         return
-    invite = await repo.create_invite(
-        session,
-        role=InviteRole.PARENT,
-        created_by=user.id,
-        now=context.now(),
-        valid_for=timedelta(days=FAMILY_INVITE_DAYS),
-        max_uses=1,
-        school_id=klass.school_id,
-        class_id=klass.id,
-        child_id=child.id,
-    )
+    invite = await make_family_invite(context, user.id, child, klass)
     await session.commit()
     await answer(update)
     await say(
@@ -86,4 +76,21 @@ async def on_family_invite(update: Update, context: Ctx, data: FamilyInviteButto
             FAMILY_INVITE_DAYS,
         ).format(child=child.name, n=FAMILY_INVITE_DAYS, link=invite_link(context, invite.code)),
         edit=True,
+    )
+
+
+async def make_family_invite(
+    context: Ctx, parent_id: int, child: Child, klass: SchoolClass
+) -> Invite:
+    """A one-time link, valid for a few days, that links its user to `child`. Not committed."""
+    return await repo.create_invite(
+        context.session,
+        role=InviteRole.PARENT,
+        created_by=parent_id,
+        now=context.now(),
+        valid_for=timedelta(days=FAMILY_INVITE_DAYS),
+        max_uses=1,
+        school_id=klass.school_id,
+        class_id=klass.id,
+        child_id=child.id,
     )

@@ -9,7 +9,8 @@ from bot.domain.roles import Capability, Roles
 from bot.i18n import _, format_list, ngettext
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
-from handlers.kit.replies import say, say_lines
+from handlers.kit.replies import pack_lines, say
+from handlers.onboarding.leave import me_rows
 from storage import dialogs, repo
 from storage import onboarding as onboarding_store
 
@@ -67,7 +68,8 @@ async def me(update: Update, context: Ctx) -> None:
     lines = [_("{name}, this is what I know about you:").format(name=user.display_name)]
     lines += await staff_lines(context, roles)
     lines += await teacher_lines(context, roles, user.id)
-    for child in await repo.children_of(context.session, user.id):
+    children = await repo.children_of(context.session, user.id)
+    for child in children:
         lines.append(
             "• "
             + _("Parent of {child}, class {klass} at {school}").format(
@@ -79,7 +81,11 @@ async def me(update: Update, context: Ctx) -> None:
     else:
         count = len(lines) - 1
         lines.append(ngettext("{n} role in all.", "{n} roles in all.", count).format(n=count))
-    await say_lines(update, lines)
+    lines.append(_("/privacy: what I store about you and who sees it."))
+    chunks = pack_lines(lines)
+    for n, chunk in enumerate(chunks, 1):
+        # The last part carries the buttons: remove a child, leave a class.
+        await say(update, "\n".join(chunk), me_rows(children) if n == len(chunks) else None)
 
 
 async def staff_lines(context: Ctx, roles: Roles) -> list[str]:

@@ -14,12 +14,21 @@ from handlers.kit.callbacks import CallbackData
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
 from handlers.kit.menus import refresh_menu
-from handlers.kit.replies import answer, refuse_stale, say
+from handlers.kit.replies import Rows, answer, refuse_stale, say
 from handlers.kit.router import dialog_for
 from handlers.onboarding.links import teaching_summary
 from storage import dialogs, repo
 from storage import onboarding as onboarding_store
-from storage.models import Child, Dialog, District, Invite, ParentLink, School, SchoolClass
+from storage.models import (
+    Child,
+    Dialog,
+    District,
+    Invite,
+    ParentLink,
+    School,
+    SchoolClass,
+    User,
+)
 
 DIALOG = "child"
 
@@ -34,6 +43,16 @@ class RosterPickButton(CallbackData, prefix="rp"):
 
     token: str
     child_id: int
+
+
+@dataclass(frozen=True)
+class SameNameButton(CallbackData, prefix="sn"):
+    """The typed name is a child another parent linked: ask them for the family link
+    (`ask`), or it is a different child with the same name."""
+
+    token: str
+    child_id: int
+    ask: bool
 
 
 async def start(update: Update, context: Ctx) -> None:
@@ -207,6 +226,46 @@ async def on_child_name(update: Update, context: Ctx, dialog: Dialog) -> None:
     await finish_child(update, context, dialog, checked.value, None)
 
 
+async def on_different_child(update: Update, context: Ctx, data: SameNameButton) -> None:
+    """Not the other family's child: a new child with the same name, as the parent said."""
+    dialog = await dialog_for(context, update, DIALOG, data.token)
+    name = dialog.data.get("name") if dialog is not None else None
+    if dialog is None or not isinstance(name, str):
+        await refuse_stale(update)
+        return
+    await answer(update)
+    await finish_child(update, context, dialog, name, None, same_name=True)
+
+
+async def offer_family_link(
+    update: Update, context: Ctx, dialog: Dialog, child: Child, parent: User
+) -> None:
+    """Another parent linked a child of this name: never a silent twin. Offer to ask them for
+    the family link (handlers/onboarding/family_ask.py), or to add a different child."""
+    dialog.data = {**dialog.data, "name": child.name}
+    await context.session.commit()
+    text = _(
+        "{parent} has already linked {child} in this class. If {child} is your child too, "
+        "ask {parent} for the family link: it links you to the same child, so your reports "
+        "and theirs are about one child."
+    ).format(parent=parent.display_name, child=child.name)
+    rows: Rows = [
+        [
+            (
+                _("Ask {parent} for the family link").format(parent=parent.display_name),
+                SameNameButton(dialog.token, child.id, True),
+            )
+        ],
+        [
+            (
+                _("A different child with the same name"),
+                SameNameButton(dialog.token, child.id, False),
+            )
+        ],
+    ]
+    await say(update, text, rows, edit=update.callback_query is not None)
+
+
 async def on_roster_pick(update: Update, context: Ctx, data: RosterPickButton) -> None:
     dialog = await dialog_for(context, update, DIALOG, data.token)
     if dialog is None:
@@ -224,7 +283,13 @@ async def on_roster_pick(update: Update, context: Ctx, data: RosterPickButton) -
 
 
 async def finish_child(
-    update: Update, context: Ctx, dialog: Dialog, name: str, roster_child: Child | None
+    update: Update,
+    context: Ctx,
+    dialog: Dialog,
+    name: str,
+    roster_child: Child | None,
+    *,
+    same_name: bool = False,
 ) -> None:
     session = context.session
     user = await current_user(context, update)
@@ -236,6 +301,11 @@ async def finish_child(
         await session.commit()
         await say(update, problem_text(problem or repo.InviteProblem.UNKNOWN))
         return
+    if roster_child is None and not same_name:
+        linked = await onboarding_store.same_name_child(session, invite.class_id, name, user.id)
+        if linked is not None:
+            await offer_family_link(update, context, dialog, *linked)
+            return
     if not await repo.record_invite_use(session, invite, user.id):
         await dialogs.end_dialog(session, user.id)
         await session.commit()

@@ -76,7 +76,7 @@ EN, ZH, RU = "en", "zh_Hans", "ru"
 CHILD_ZH = "王小明"
 CHILD_ZH_2 = "王小红"
 CHILD_RU = "Маша Иванова"
-COMMON = ["help", "me", "language", "cancel"]
+COMMON = ["help", "me", "privacy", "language", "cancel"]
 
 # The bot's messages (msgids), named for readability.
 TOO_LONG = "That is too long: at most {limit} characters. Please try again."
@@ -108,14 +108,17 @@ def menu_texts(locale: str, caps: list[Capability]) -> list[dict[str, str]]:
 
 def me_text(locale: str, name: str, lines: list[str]) -> str:
     head = t(locale, "{name}, this is what I know about you:", name=name)
+    privacy = t(locale, "/privacy: what I store about you and who sees it.")
     if not lines:
-        return (
-            head
-            + "\n"
-            + t(locale, "You have no roles yet. Open your school's invite link to join.")
+        return "\n".join(
+            [
+                head,
+                t(locale, "You have no roles yet. Open your school's invite link to join."),
+                privacy,
+            ]
         )
     count = tn(locale, "{n} role in all.", "{n} roles in all.", len(lines))
-    return "\n".join([head, *("• " + line for line in lines), count])
+    return "\n".join([head, *("• " + line for line in lines), count, privacy])
 
 
 async def check_me(user: FakeUser, locale: str, name: str, lines: list[str]) -> None:
