@@ -527,13 +527,13 @@ async def test_media_groups_and_file_ids_like_telegram(api: FakeBotAPI, alice: F
         assert [m.caption for m in group] == ["first", None]
         assert group[0].media_group_id and group[0].media_group_id == group[1].media_group_id
         assert [m.photo for m in alice.messages] == [one, two]
-        with pytest.raises(BadRequest, match="(?i)wrong file identifier"):
+        with pytest.raises(BadRequest, match=r"(?i)wrong file identifier"):
             await bot.send_media_group(5, [InputMediaPhoto(one), InputMediaPhoto("unknown-id")])
-        with pytest.raises(BadRequest, match="(?i)wrong number of media"):
+        with pytest.raises(BadRequest, match=r"(?i)wrong number of media"):
             await bot.send_media_group(5, [InputMediaPhoto(one)] * 11)
         assert len(alice.messages) == 2  # a refused group sends nothing
         api.forget_file(one)
-        with pytest.raises(BadRequest, match="(?i)wrong file identifier"):
+        with pytest.raises(BadRequest, match=r"(?i)wrong file identifier"):
             await bot.send_photo(5, one)
         by_url = await bot.send_photo(5, "https://example.org/p.jpg")
         assert by_url.photo
