@@ -82,6 +82,11 @@ class Settings(BaseSettings):
         description="Scheduler lease: of several processes one runs the scheduler, another "
         "takes over this long after it dies; ticks run every min(30, this/4) s",
     )
+    update_quiet_seconds: int = Field(
+        default=180,
+        description="Changes to one class's homework after the parents' notice go out as one "
+        "update once no change came for this long",
+    )
     dialog_ttl_minutes: int = Field(
         default=30,
         description="A dialog left this many minutes without a step expires: its buttons are "
@@ -216,6 +221,13 @@ class Settings(BaseSettings):
             raise ValueError("must be from 4 to 3600 seconds")
         return value
 
+    @field_validator("update_quiet_seconds")
+    @classmethod
+    def _quiet(cls, value: int) -> int:
+        if not 0 <= value <= 3600:
+            raise ValueError("must be from 0 to 3600 seconds")
+        return value
+
     @field_validator("dialog_ttl_minutes")
     @classmethod
     def _dialog_ttl(cls, value: int) -> int:
@@ -232,6 +244,10 @@ class Settings(BaseSettings):
     @property
     def scheduler_lease(self) -> timedelta:
         return timedelta(seconds=self.scheduler_lease_seconds)
+
+    @property
+    def update_quiet(self) -> timedelta:
+        return timedelta(seconds=self.update_quiet_seconds)
 
     @property
     def dialog_ttl(self) -> timedelta:

@@ -104,9 +104,15 @@ def cap_column() -> Any:
     )
 
 
-def daily_check_query(dialect: str, targets: Sequence[tuple[int, date]]) -> Any:
-    """One statement: per class of the target (school, school day) pairs that had homework or
-    reports, the estimated written total, the cap and the report aggregates.
+def daily_check_query(
+    dialect: str,
+    targets: Sequence[tuple[int, date]],
+    non_school: Sequence[tuple[int, date]] = (),
+) -> Any:
+    """One statement: per class of the target (school, day) pairs that had homework or
+    reports, the estimated written total, the cap and the report aggregates. On the targets
+    listed in `non_school` (a weekend or holiday with homework) the cap is the school's
+    non-school-day cap where it set one (`bot.domain.load.cap_for`).
 
     The median is `percentile_cont` on PostgreSQL and the middle row(s) by `ROW_NUMBER` on
     SQLite; both only when at least `MIN_REPORTS` reports carry minutes.
@@ -114,8 +120,27 @@ def daily_check_query(dialect: str, targets: Sequence[tuple[int, date]]) -> Any:
     by_day: dict[date, list[int]] = defaultdict(list)
     for school_id, day in sorted(set(targets)):
         by_day[day].append(school_id)
+    off: dict[date, list[int]] = defaultdict(list)
+    for school_id, day in sorted(set(non_school)):
+        off[day].append(school_id)
+
+    def cap_of_day(day_col: Any) -> Any:
+        if not off:
+            return cap_column()
+        return case(
+            (SchoolClass.grade <= 2, School.cap_primary_low),
+            (
+                and_(
+                    School.cap_non_school_day.is_not(None),
+                    _targets(off, SchoolClass.school_id, day_col),
+                ),
+                School.cap_non_school_day,
+            ),
+            else_=cap_column(),
+        )
+
     return class_evening_query(
-        dialect, lambda day_col: _targets(by_day, SchoolClass.school_id, day_col)
+        dialect, lambda day_col: _targets(by_day, SchoolClass.school_id, day_col), cap_of_day
     )
 
 
@@ -256,12 +281,15 @@ def _reports_sqlite(where: DayCondition, cap_of_day: CapOfDay) -> Any:
 
 
 async def daily_check(
-    session: AsyncSession, targets: Sequence[tuple[int, date]]
+    session: AsyncSession,
+    targets: Sequence[tuple[int, date]],
+    non_school: Sequence[tuple[int, date]] = (),
 ) -> list[ClassCheck]:
-    """The daily check over all classes of all (school, day) targets, in one statement."""
+    """The daily check over all classes of all (school, day) targets, in one statement (the
+    `non_school` targets against the non-school-day cap)."""
     if not targets:
         return []
-    query = daily_check_query(session.get_bind().dialect.name, targets)
+    query = daily_check_query(session.get_bind().dialect.name, targets, non_school)
     result = []
     for row in await session.execute(query):
         (school_id, class_id, name, grade, day, written, pieces, cap) = row[:8]

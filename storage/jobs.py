@@ -15,8 +15,18 @@ from sqlalchemy import ColumnElement, delete, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.calendar import SchoolCalendar, parse_school_days
+from bot.domain.homework import HomeworkStatus
 from bot.domain.schedule import DueRun, Job, SchoolTimes
-from storage.models import CalendarDay, JobRun, Lease, ProcessedUpdate, School
+from storage.models import (
+    Assignment,
+    AssignmentLoad,
+    CalendarDay,
+    JobRun,
+    Lease,
+    ProcessedUpdate,
+    School,
+    SchoolClass,
+)
 from storage.sql import chunks, dialect_insert
 
 # ---------------------------------------------------------------- lease
@@ -51,8 +61,8 @@ async def release_lease(session: AsyncSession, name: str, holder: str, now: date
 
 
 async def school_schedules(session: AsyncSession, around: date) -> list[SchoolTimes]:
-    """Every school's schedule inputs (two queries); calendar exceptions within a few days of
-    `around` only, which is all a tick needs."""
+    """Every school's schedule inputs (three queries); calendar exceptions and days with
+    homework within a few days of `around` only, which is all a tick needs."""
     schools = (
         await session.execute(
             select(
@@ -67,14 +77,28 @@ async def school_schedules(session: AsyncSession, around: date) -> list[SchoolTi
             ).order_by(School.id)
         )
     ).all()
+    near = (around - timedelta(days=2), around + timedelta(days=2))
     exceptions: dict[int, dict[str, set[date]]] = defaultdict(lambda: defaultdict(set))
     rows = await session.execute(
         select(CalendarDay.school_id, CalendarDay.day, CalendarDay.kind).where(
-            CalendarDay.day.between(around - timedelta(days=2), around + timedelta(days=2))
+            CalendarDay.day.between(*near)
         )
     )
     for school_id, day, kind in rows:
         exceptions[school_id][kind].add(day)
+    homework: dict[int, set[date]] = defaultdict(set)
+    loaded = await session.execute(
+        select(SchoolClass.school_id, AssignmentLoad.day)
+        .join(SchoolClass, SchoolClass.id == AssignmentLoad.class_id)
+        .join(Assignment, Assignment.id == AssignmentLoad.assignment_id)
+        .where(
+            AssignmentLoad.day.between(*near),
+            Assignment.status == HomeworkStatus.POSTED.value,
+        )
+        .distinct()
+    )
+    for school_id, day in loaded:
+        homework[school_id].add(day)
     result = []
     for school_id, tz, notice, evening, check, days, weekly_day, weekly_time in schools:
         try:
@@ -87,7 +111,17 @@ async def school_schedules(session: AsyncSession, around: date) -> list[SchoolTi
             makeup_days=frozenset(exceptions[school_id]["makeup"]),
         )
         result.append(
-            SchoolTimes(school_id, tz, notice, evening, check, cal, weekly_day, weekly_time)
+            SchoolTimes(
+                school_id,
+                tz,
+                notice,
+                evening,
+                check,
+                cal,
+                weekly_day,
+                weekly_time,
+                frozenset(homework[school_id]),
+            )
         )
     return result
 

@@ -99,7 +99,7 @@ class School(Base):
     over_cap_mode: Mapped[str] = mapped_column(String(16), default="warn")
     school_days: Mapped[str] = mapped_column(String(7), default="12345")
     cutoff_time: Mapped[time] = mapped_column(Time, default=time(18, 0))
-    notice_time: Mapped[time] = mapped_column(Time, default=time(17, 30))
+    notice_time: Mapped[time] = mapped_column(Time, default=time(18, 0))  # = the cut-off
     evening_time: Mapped[time] = mapped_column(Time, default=time(20, 30))
     check_time: Mapped[time] = mapped_column(Time, default=time(21, 30))
     weekly_report_weekday: Mapped[int] = mapped_column(default=1)
@@ -349,6 +349,30 @@ class AssignmentEvent(Base):
     kind: Mapped[str] = mapped_column(String(24))
     changes: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class HomeworkChange(Base):
+    """A piece posted, changed or cancelled after its class-day's notice went out. The
+    scheduler sends the parents one update per class-day once its changes have settled
+    (`handlers.scheduler.updates`), then stamps `sent_at`."""
+
+    __tablename__ = "homework_changes"
+    __table_args__ = (
+        UniqueConstraint("assignment_id", "event_id", "day"),
+        Index("ix_homework_changes_pending", "sent_at", "class_id", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), ForeignKey("assignments.id")
+    )
+    event_id: Mapped[int] = mapped_column(BigInteger)  # the assignment event it reports
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id"))
+    day: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(16))  # posted | edited | cancelled
+    changes: Mapped[dict[str, Any]] = mapped_column(default=dict)  # field -> [before, after]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column()
 
 
 class DailyReport(Base):

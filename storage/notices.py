@@ -1,20 +1,31 @@
 """What the parents' notices are built from: each class's posted homework for an evening,
-and the families to tell (one notice per parent per child)."""
+the families to tell (one notice per parent per child), and the changes made after a
+class-day's notice went out (sent as one update once they have settled)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.homework import HomeworkStatus
 from bot.domain.load import HomeworkKind, Piece
-from storage.models import Assignment, AssignmentLoad, Child, ParentLink, SchoolClass, Subject, User
-from storage.sql import chunks
+from storage.models import (
+    Assignment,
+    AssignmentEvent,
+    AssignmentLoad,
+    Child,
+    HomeworkChange,
+    ParentLink,
+    SchoolClass,
+    Subject,
+    User,
+)
+from storage.sql import chunks, dialect_insert
 
 
 @dataclass(frozen=True)
@@ -28,6 +39,7 @@ class ClassEvening:
     day: date
     pieces: tuple[Piece, ...]
     texts: dict[int, str] = field(default_factory=dict)  # piece id -> what to do
+    photos: dict[int, str] = field(default_factory=dict)  # piece id -> Telegram file id
 
 
 async def class_evenings(
@@ -40,6 +52,7 @@ async def class_evenings(
     found: dict[tuple[int, date], list[Piece]] = {}
     meta: dict[tuple[int, date], tuple[int, str, int]] = {}
     texts: dict[int, str] = {}
+    photos: dict[int, str] = {}
     for day, school_ids in sorted(by_day.items()):
         rows = await session.execute(
             select(
@@ -52,6 +65,8 @@ async def class_evenings(
                 Assignment.kind,
                 AssignmentLoad.minutes,
                 Assignment.text,
+                Assignment.photo_file_id,
+                Assignment.required,
             )
             .join(Assignment, Assignment.id == AssignmentLoad.assignment_id)
             .join(SchoolClass, SchoolClass.id == AssignmentLoad.class_id)
@@ -63,11 +78,14 @@ async def class_evenings(
             )
             .order_by(SchoolClass.school_id, SchoolClass.id, Assignment.created_at, Assignment.id)
         )
-        for class_id, school_id, name, grade, aid, subject, kind, minutes, text in rows:
+        for class_id, school_id, name, grade, aid, subject, kind, minutes, text, photo, req in rows:
             key = (class_id, day)
             meta[key] = (school_id, name, grade)
-            found.setdefault(key, []).append(Piece(subject, HomeworkKind(kind), minutes, aid))
+            piece = Piece(subject, HomeworkKind(kind), minutes, aid, optional=not req)
+            found.setdefault(key, []).append(piece)
             texts[aid] = text
+            if photo:
+                photos[aid] = photo
     return [
         ClassEvening(
             meta[k][0],
@@ -77,6 +95,11 @@ async def class_evenings(
             k[1],
             tuple(p),
             {piece.piece_id: texts[piece.piece_id] for piece in p if piece.piece_id is not None},
+            {
+                piece.piece_id: photos[piece.piece_id]
+                for piece in p
+                if piece.piece_id is not None and piece.piece_id in photos
+            },
         )
         for k, p in found.items()
     ]
@@ -149,3 +172,97 @@ async def class_homework(
         piece = Piece(subject, HomeworkKind(kind), minutes, aid, optional=not required)
         result[day].append(ShownPiece(piece, text, photo is not None))
     return dict(result)
+
+
+# ---------------------------------------------------------------- changes after the notice
+
+
+async def last_event(session: AsyncSession, assignment_id: int) -> AssignmentEvent | None:
+    """The piece's latest event (what the change being told about did)."""
+    return await session.scalar(
+        select(AssignmentEvent)
+        .where(AssignmentEvent.assignment_id == assignment_id)
+        .order_by(AssignmentEvent.id.desc())
+        .limit(1)
+    )
+
+
+async def record_change(
+    session: AsyncSession,
+    *,
+    assignment_id: int,
+    event_id: int,
+    class_id: int,
+    days: Sequence[date],
+    kind: str,
+    changes: dict[str, object],
+    now: datetime,
+) -> int:
+    """Keep a change for each class-day whose notice went out (once per event and day);
+    returns how many were new. Commits."""
+    if not days:
+        return 0
+    insert = dialect_insert(session)
+    stmt = (
+        insert(HomeworkChange)
+        .values(
+            [
+                {
+                    "assignment_id": assignment_id,
+                    "event_id": event_id,
+                    "class_id": class_id,
+                    "day": day,
+                    "kind": kind,
+                    "changes": changes,
+                    "created_at": now,
+                }
+                for day in sorted(set(days))
+            ]
+        )
+        .on_conflict_do_nothing()
+        .returning(HomeworkChange.id)
+    )
+    new = len((await session.execute(stmt)).all())
+    await session.commit()
+    return new
+
+
+async def settled_changes(
+    session: AsyncSession, now: datetime, quiet: timedelta, hold: timedelta
+) -> dict[tuple[int, date], list[HomeworkChange]]:
+    """Unsent changes by class-day, for the class-days whose last change is at least `quiet`
+    old (or whose first is `hold` old: a teacher editing on and on still reaches parents)."""
+    groups = (
+        select(HomeworkChange.class_id, HomeworkChange.day)
+        .where(HomeworkChange.sent_at.is_(None))
+        .group_by(HomeworkChange.class_id, HomeworkChange.day)
+        .having(
+            or_(
+                func.max(HomeworkChange.created_at) <= now - quiet,
+                func.min(HomeworkChange.created_at) <= now - hold,
+            )
+        )
+    )
+    due = [(class_id, day) for class_id, day in await session.execute(groups)]
+    result: dict[tuple[int, date], list[HomeworkChange]] = defaultdict(list)
+    for chunk in chunks(due):
+        rows = await session.scalars(
+            select(HomeworkChange)
+            .where(
+                HomeworkChange.sent_at.is_(None),
+                tuple_(HomeworkChange.class_id, HomeworkChange.day).in_(chunk),
+            )
+            .order_by(HomeworkChange.id)
+        )
+        for change in rows:
+            result[(change.class_id, change.day)].append(change)
+    return dict(result)
+
+
+async def mark_changes_sent(session: AsyncSession, ids: Sequence[int], now: datetime) -> None:
+    """The changes went out in an update. Commits."""
+    for chunk in chunks(sorted(ids)):
+        await session.execute(
+            update(HomeworkChange).where(HomeworkChange.id.in_(chunk)).values(sent_at=now)
+        )
+    await session.commit()

@@ -19,6 +19,7 @@ from telegram import (
     BotCommandScopeChat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputMediaPhoto,
     Update,
 )
 from telegram.constants import ParseMode
@@ -511,3 +512,28 @@ async def test_server_stop_does_not_wait_for_a_pending_long_poll(api: FakeBotAPI
         assert time.monotonic() - start < 2
         with pytest.raises(NetworkError):  # the server cut the connection
             await poll
+
+
+async def test_media_groups_and_file_ids_like_telegram(api: FakeBotAPI, alice: FakeUser) -> None:
+    """sendMediaGroup takes 2-10 photos and sends all or nothing; a file id the bot never
+    received (or one Telegram forgot) is refused with 400, a URL is fetched."""
+    app = app_builder(api, TOKEN).build()
+    one, two = api.store_file(b"a"), api.store_file(b"b")
+    async with app:
+        bot = app.bot
+        group = await bot.send_media_group(
+            5, [InputMediaPhoto(one, caption="first"), InputMediaPhoto(two)]
+        )
+        assert [m.caption for m in group] == ["first", None]
+        assert group[0].media_group_id and group[0].media_group_id == group[1].media_group_id
+        assert [m.photo for m in alice.messages] == [one, two]
+        with pytest.raises(BadRequest, match=r"(?i)wrong file identifier"):
+            await bot.send_media_group(5, [InputMediaPhoto(one), InputMediaPhoto("unknown-id")])
+        with pytest.raises(BadRequest, match=r"(?i)wrong number of media"):
+            await bot.send_media_group(5, [InputMediaPhoto(one)] * 11)
+        assert len(alice.messages) == 2  # a refused group sends nothing
+        api.forget_file(one)
+        with pytest.raises(BadRequest, match=r"(?i)wrong file identifier"):
+            await bot.send_photo(5, one)
+        by_url = await bot.send_photo(5, "https://example.org/p.jpg")
+        assert by_url.photo

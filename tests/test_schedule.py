@@ -101,3 +101,32 @@ def test_settings_changed_mid_day_take_effect_at_once() -> None:
 def test_unknown_time_zone_raises() -> None:
     with pytest.raises(ValueError, match="time zone"):
         due_runs(times("Mars/Olympus"), at("UTC", THU, 12))
+
+
+NEXT_SAT, NEXT_SUN = date(2026, 11, 28), date(2026, 11, 29)
+
+
+@pytest.mark.parametrize("tz", ["Asia/Shanghai", "Europe/Moscow"])
+def test_saturday_with_homework_has_the_daily_jobs(tz: str) -> None:
+    """Issue 10: a weekend or holiday day with homework gets its notice, question and check."""
+    plain = times(tz)
+    with_homework = SchoolTimes(
+        1, tz, time(17, 30), time(20, 30), time(21, 30), CAL,
+        homework_days=frozenset({NEXT_SAT, WED}),
+    )  # fmt: skip
+    assert due_runs(plain, at(tz, NEXT_SAT, 22)) == []
+    assert [r.job for r in due_runs(with_homework, at(tz, NEXT_SAT, 22))] == list(JOB_ORDER)
+    assert [r.job for r in due_runs(with_homework, at(tz, NEXT_SAT, 17, 30))] == [Job.NOTICE]
+    assert due_runs(with_homework, at(tz, NEXT_SAT, 17, 29)) == []
+    # Sunday has none; the holiday with homework has them.
+    assert due_runs(with_homework, at(tz, NEXT_SUN, 22)) == []
+    assert [r.job for r in due_runs(with_homework, at(tz, WED, 22))] == list(JOB_ORDER)
+
+
+def test_has_daily_jobs() -> None:
+    t = SchoolTimes(
+        1, "Asia/Shanghai", time(17), time(20), time(21), CAL, homework_days=frozenset({SUN})
+    )
+    assert t.has_daily_jobs(THU) and t.has_daily_jobs(SAT)  # a school day, a make-up Saturday
+    assert t.has_daily_jobs(SUN)  # homework
+    assert not t.has_daily_jobs(WED) and not t.has_daily_jobs(NEXT_SUN)

@@ -591,10 +591,16 @@ def test_negative_item_order_and_numbers() -> None:
 
 
 def test_complaint_categories_map_one_to_one() -> None:
-    assert len(ComplaintCategory) == 13
+    assert len(ComplaintCategory) == 15
     for item in NegativeItem:
         category = ComplaintCategory.from_item(item)
         assert category.value == item.value
         assert category.negative_item is item
     extras = [c for c in ComplaintCategory if c.negative_item is None]
-    assert [c.value for c in extras] == ["total_load", "exams_rankings", "other"]
+    assert [c.value for c in extras] == [
+        "total_load",
+        "exams_rankings",
+        "off_campus_tutoring",
+        "paid_tutoring",
+        "other",
+    ]

@@ -1,8 +1,9 @@
 """Which scheduler jobs of a school are due at an instant (pure: no I/O, no Telegram).
 
 Jobs are not stored: they are derived from the school's settings (time zone, job times,
-calendar) on every tick. A job is due on a school day once its local time has passed, so a
-job missed earlier today (the bot was down) is due at the next tick; the database claim
+calendar) and the days that have homework, on every tick. A daily job is due on a school day,
+and on a weekend or holiday day that has homework, once its local time has passed, so a job
+missed earlier today (the bot was down) is due at the next tick; the database claim
 (`storage.jobs.claim_runs`) makes each (school, job, local date) run exactly once, and
 changed settings take effect at the next tick.
 """
@@ -27,7 +28,7 @@ class Job(enum.StrEnum):
 
 
 JOB_ORDER: tuple[Job, ...] = (Job.NOTICE, Job.EVENING, Job.CHECK)
-"""The daily jobs (school days only)."""
+"""The daily jobs (school days, and other days that have homework)."""
 ALL_JOBS: tuple[Job, ...] = (*JOB_ORDER, Job.WEEKLY)
 
 
@@ -44,6 +45,13 @@ class SchoolTimes:
     weekly_weekday: int = 1
     """ISO weekday of the weekly report (1 = Monday)."""
     weekly: time = time(8, 0)
+    homework_days: frozenset[date] = frozenset()
+    """Days around now on which some class of the school has homework: a weekend or holiday
+    among them gets the daily jobs too (a weekend piece is noticed, asked about, checked)."""
+
+    def has_daily_jobs(self, day: date) -> bool:
+        """A school day, or any other day that has homework."""
+        return self.calendar.is_school_day(day) or day in self.homework_days
 
     def time_of(self, job: Job) -> time:
         return {
@@ -65,7 +73,8 @@ class DueRun:
 
 def due_runs(times: SchoolTimes, now_utc: datetime) -> list[DueRun]:
     """The school's jobs whose local time has passed today, in `ALL_JOBS`: the daily jobs on
-    a school day, the weekly report on its weekday (school day or not: it is about last week).
+    a school day or a day with homework (`SchoolTimes.has_daily_jobs`), the weekly report on
+    its weekday (school day or not: it is about last week).
 
     Jobs of earlier days are never due: after downtime only today's missed jobs run. An unknown
     time zone raises ValueError (the caller skips and logs that school).
@@ -73,12 +82,12 @@ def due_runs(times: SchoolTimes, now_utc: datetime) -> list[DueRun]:
     now = local_now(times.timezone, now_utc)
     today = now.date()
     wall = now.time().replace(tzinfo=None)
-    school_day = times.calendar.is_school_day(today)
+    daily = times.has_daily_jobs(today)
     return [
         DueRun(times.school_id, job, today)
         for job in ALL_JOBS
         if wall >= times.time_of(job)
-        and (school_day if job in JOB_ORDER else today.isoweekday() == times.weekly_weekday)
+        and (daily if job in JOB_ORDER else today.isoweekday() == times.weekly_weekday)
     ]
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardMarkup, InputMediaPhoto
 from telegram.error import (
     BadRequest,
     Forbidden,
@@ -83,11 +83,20 @@ async def send(
     markup: InlineKeyboardMarkup | None = None,
     *,
     photo: str | bytes | None = None,
+    album: Sequence[tuple[str, str]] = (),
 ) -> Outcome:
-    """Send one message (a photo with `text` as its caption when `photo` is given); never
-    raises a Telegram error: the outcome says what happened. Marks nobody: the caller does,
-    when it suits its transaction (`mark_unreachable`)."""
+    """Send one message (a photo with `text` as its caption when `photo` is given; an album of
+    2-10 (file id, caption) photos when `album` is given, `text` and `markup` unused: Telegram's
+    media groups take no keyboard); never raises a Telegram error: the outcome says what
+    happened (for an album, the first message's id). Marks nobody: the caller does, when it
+    suits its transaction (`mark_unreachable`)."""
     try:
+        if album:
+            media = [
+                InputMediaPhoto(file_id, caption=caption or None) for file_id, caption in album
+            ]
+            group = await bot.send_media_group(chat_id, media)
+            return Outcome(SendStatus.SENT, group[0].message_id if group else None)
         if photo is not None:
             sent = await bot.send_photo(chat_id, photo, caption=text or None, reply_markup=markup)
         else:

@@ -21,7 +21,7 @@ from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
 from handlers.kit.replies import Rows, answer, pack_lines, refuse_stale, say
 from handlers.parents.payloads import ParentHomeworkButton
-from handlers.scheduler.notices import piece_line, total_line
+from handlers.scheduler.notices import piece_lines, total_line
 from storage import repo, reports
 from storage.homework import calendar_of, caps_of
 from storage.notices import ShownPiece, class_homework
@@ -57,11 +57,8 @@ def day_lines(day: date, shown: list[ShownPiece], cap_text: str) -> list[str]:
     if not shown:
         return [*lines, _("No homework posted.")]
     for s in shown:
-        line = piece_line(s.piece, s.text)
-        marks = [_("optional")] if s.piece.optional else []
-        marks += ["📷"] if s.has_photo else []
-        first, _nl, rest = line.partition("\n")
-        lines.append(" · ".join([first, *marks]) + (_nl + rest if rest else ""))
+        first, *rest = piece_lines(s.piece, s.text)  # optional pieces are marked there
+        lines += [f"{first} 📷" if s.has_photo else first, *rest]
     photos = sum(s.has_photo for s in shown)
     if photos:
         lines.append(_("Photos: {n}").format(n=photos))

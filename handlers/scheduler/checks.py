@@ -138,7 +138,13 @@ async def load_check(
 ) -> DailyCheck:
     """The check's figures, the teachers' shares of the classes over the limit, and who is told."""
     school_ids = {r.school_id for r in runs}
-    checks = await store.daily_check(session, [(r.school_id, r.local_date) for r in runs])
+    targets = [(r.school_id, r.local_date) for r in runs]
+    non_school = [
+        (school_id, day)
+        for school_id, day in targets
+        if not calendars.get(school_id, SchoolCalendar()).is_school_day(day)
+    ]
+    checks = await store.daily_check(session, targets, non_school)
     over = [c for c in checks if c.is_over]
     shares = await store.teacher_shares(session, [(c.class_id, c.day) for c in over])
     members = await leaders_and_admins(session, school_ids)

@@ -20,7 +20,7 @@ from handlers.kit.replies import Rows
 from handlers.parents.payloads import ParentHomeworkButton
 from handlers.parents.reports import answer_rows, question_text
 from handlers.scheduler.jobkit import cap_of
-from handlers.scheduler.outbox import Outgoing, message_key
+from handlers.scheduler.outbox import Outgoing, Photo, message_key
 from storage.models import School
 from storage.notices import ClassEvening, Family
 
@@ -47,32 +47,52 @@ def total_line(written: int, cap: Cap) -> str:
     )
 
 
-NOTICE_TEXT_CHARS = 300  # per piece, so a class's evening fits in one message
-
-
-def piece_line(piece: Piece, text: str | None = None) -> str:
-    line = _("• {subject} ({kind}): {minutes}").format(
-        subject=piece.subject, kind=kind_label(piece.kind), minutes=format_minutes(piece.minutes)
-    )
-    if text:
-        short = text if len(text) <= NOTICE_TEXT_CHARS else text[: NOTICE_TEXT_CHARS - 1] + "…"
-        line += "\n  " + short.replace("\n", "\n  ")
-    return line
-
-
-def notice_text(child_name: str, evening: ClassEvening, cap: Cap) -> str:
-    load = evening_load(evening.pieces, cap)
+def piece_lines(piece: Piece, text: str | None = None) -> list[str]:
+    """'• Maths (written): 20 min' (optional pieces marked), then the piece's full text,
+    indented, line by line."""
     lines = [
-        _("Homework for {child} ({class_name}), {day}:").format(
-            child=child_name, class_name=evening.class_name, day=format_day(evening.day)
+        _("• {subject} ({kind}): {minutes}").format(
+            subject=piece.subject,
+            kind=kind_label(piece.kind),
+            minutes=format_minutes(piece.minutes),
         )
     ]
-    lines += [
-        piece_line(p, evening.texts.get(p.piece_id) if p.piece_id is not None else None)
-        for p in evening.pieces
-    ]
+    if piece.optional:
+        lines[0] = _("{line} (optional)").format(line=lines[0])
+    if text:
+        lines += ["  " + line for line in text.split("\n")]
+    return lines
+
+
+def photo_missing(line: str) -> str:
+    """A piece's line when Telegram no longer has its photo."""
+    return _("{line} (photo no longer available)").format(line=line)
+
+
+def notice_body(title: str, evening: ClassEvening, cap: Cap) -> tuple[str, tuple[Photo, ...]]:
+    """The notice: its title, each piece in full (its photo sent before the text, captioned
+    with the piece's lines), the written total, and that homework is set in class."""
+    load = evening_load(evening.pieces, cap)
+    lines = [title]
+    photos: list[Photo] = []
+    for piece in evening.pieces:
+        aid = piece.piece_id
+        block = piece_lines(piece, evening.texts.get(aid) if aid is not None else None)
+        photo = evening.photos.get(aid) if aid is not None else None
+        if photo:
+            caption = "\n".join(block)
+            photos.append(Photo(photo, caption, len(lines), photo_missing(block[0])))
+        lines += block
     lines.append(total_line(load.written_total, cap))
-    return "\n".join(lines)
+    lines.append(_("Homework is set in class; this is the record."))
+    return "\n".join(lines), tuple(photos)
+
+
+def notice_title(child_name: str, evening: ClassEvening) -> str:
+    """In Chinese 作业公示 with the class and day (the en/ru msgids name the child first)."""
+    return _("Homework for {child} ({class_name}), {day}:").format(
+        child=child_name, class_name=evening.class_name, day=format_day(evening.day)
+    )
 
 
 def notice_rows(child_id: int, class_id: int, day: date) -> Rows:
@@ -104,10 +124,11 @@ def notice_messages(
         cap = _cap(evening, schools, calendars)
         for family in families.get(evening.class_id, []):
             with use_locale(user_locale(family.parent)):
-                text = notice_text(family.child_name, evening, cap)
+                title = notice_title(family.child_name, evening)
+                text, photos = notice_body(title, evening, cap)
                 rows = notice_rows(family.child_id, evening.class_id, evening.day)
             key = message_key("notice", family.parent.id, family.child_id, evening.day)
-            messages.append(Outgoing(key, family.parent.id, "notice", text, rows))
+            messages.append(Outgoing(key, family.parent.id, "notice", text, rows, photos=photos))
     return messages
 
 

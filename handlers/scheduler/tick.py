@@ -12,7 +12,8 @@ sends each unique key once; the parents' messages are built in `handlers.schedul
 Tests call `tick(app, now)` directly.
 
 `notify_homework_change` is the hook the homework dialog calls after a piece is posted,
-edited or cancelled: parents who already had that evening's notice get a short update.
+edited or cancelled: parents who already had that day's notice get an update, one per
+class-day for the changes of a few minutes (`handlers.scheduler.updates`), sent by the tick.
 """
 
 from __future__ import annotations
@@ -23,30 +24,25 @@ import secrets
 import socket
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
 from telegram.ext import Application
 
 from bot.domain.calendar import SchoolCalendar
-from bot.domain.load import evening_load
 from bot.domain.schedule import ALL_JOBS, DueRun, Job, SchoolTimes, due_runs
-from bot.i18n import _, format_day, format_minutes, use_locale
 from handlers.kit.context import Ctx, QingfuApp
-from handlers.kit.gate import user_locale
-from handlers.kit.labels import kind_label
 from handlers.scheduler import outbox as delivery
 from handlers.scheduler.checks import run_checks
 from handlers.scheduler.deadlines import check_complaint_deadlines
-from handlers.scheduler.jobkit import Clock, cap_of, schools_by_id
-from handlers.scheduler.notices import notice_messages, question_messages, total_line
-from handlers.scheduler.outbox import Outgoing, message_key
+from handlers.scheduler.jobkit import Clock, schools_by_id
+from handlers.scheduler.notices import notice_messages, question_messages
+from handlers.scheduler.updates import send_settled_updates
 from handlers.scheduler.weekly import run_weekly_reports
 from storage import homework as hw
 from storage import jobs
 from storage.db import SessionMaker
-from storage.homework import calendar_of
-from storage.notices import class_evenings, families_of
+from storage.notices import class_evenings, families_of, last_event, record_change
 
 log = logging.getLogger(__name__)
 
@@ -165,6 +161,7 @@ async def tick(
     if claimed:
         await run_claimed_jobs(app, report, schedules, claimed, clock, holder)
     report.complaints = await check_complaint_deadlines(app.bot, data.sessionmaker, instant)
+    report.sent += await send_settled_updates(app, instant)
     async with data.sessionmaker() as session:
         await jobs.purge_processed_updates(session, instant - PROCESSED_UPDATES_KEPT)
     return report
@@ -246,27 +243,14 @@ RUNNERS = {
 # ---------------------------------------------------------------- late changes
 
 
-CHANGE_KINDS = ("posted", "edited", "cancelled")
-
-
-def change_text(kind: str, subject: str, hw_kind: str, minutes: int) -> str:
-    what = _("{subject} ({kind}, {minutes})").format(
-        subject=subject, kind=kind_label(hw_kind), minutes=format_minutes(minutes)
-    )
-    if kind == "posted":
-        return _("New: {what}.").format(what=what)
-    if kind == "cancelled":
-        return _("Cancelled: {what}.").format(what=what)
-    return _("Changed: {what}.").format(what=what)
-
-
 async def notify_homework_change(
     app_or_context: QingfuApp | Ctx, assignment_id: int, kind: str
 ) -> int:
-    """Tell the class's parents about a piece posted, edited or cancelled after that
-    evening's notice went out (`kind`: "posted", "edited" or "cancelled"); returns how many
-    messages were sent. Nothing is sent for evenings whose notice has not gone out yet (the
-    notice will show the piece as it is then). Opens its own session: commit first.
+    """Keep a piece posted, edited or cancelled (`kind`) after its class-day's notice went
+    out; the tick sends the class's parents one update per class-day once the changes have
+    settled (`handlers.scheduler.updates`). Returns how many class-days will get one. Nothing
+    is kept for days whose notice has not gone out (the notice will show the piece as it is
+    then). Opens its own session: commit first.
     """
     app: QingfuApp = (
         app_or_context  # type: ignore[assignment]
@@ -276,43 +260,24 @@ async def notify_homework_change(
     data = app.bot_data
     async with data.sessionmaker() as session:
         found = await hw.assignment_in_context(session, assignment_id)
-        if found is None:
+        event = await last_event(session, assignment_id)
+        if found is None or event is None:
             return 0
-        assignment, klass, school, subject = found
-        loads = await hw.loads_of(session, assignment_id)
-        days = sorted(set(loads) | {assignment.evening})
-        notified = [d for d in days if await jobs.run_claimed(session, school.id, Job.NOTICE, d)]
-        if not notified:
-            return 0
-        event_id = await hw.last_event_id(session, assignment_id)
-        cal = await calendar_of(session, school)
-        evenings = {
-            e.day: e
-            for e in await class_evenings(session, [(school.id, d) for d in notified])
-            if e.class_id == klass.id
-        }
-        families = (await families_of(session, [klass.id])).get(klass.id, [])
-    messages = []
-    for day in notified:
-        cap = cap_of(school, klass.grade, day, cal)
-        pieces = evenings[day].pieces if day in evenings else ()
-        written = evening_load(pieces, cap).written_total
-        minutes = loads.get(day, assignment.minutes)
-        for family in families:
-            with use_locale(user_locale(family.parent)):
-                text = "\n".join(
-                    [
-                        _("Homework update for {child} ({class_name}), {day}:").format(
-                            child=family.child_name,
-                            class_name=klass.name,
-                            day=format_day(day),
-                        ),
-                        change_text(kind, subject, assignment.kind, minutes),
-                        total_line(written, cap),
-                    ]
-                )
-            subject_key = f"{family.child_id}.{assignment_id}.{event_id or 0}.{kind}"
-            key = message_key("update", family.parent.id, subject_key, day)
-            messages.append(Outgoing(key, family.parent.id, "update", text))
-    report = await delivery.deliver(app.bot, data.sessionmaker, messages, data.clock)
-    return report.sent
+        assignment, klass, school, _subject = found
+        days = set(await hw.loads_of(session, assignment_id)) | {assignment.evening}
+        moved = (event.changes or {}).get("evening")
+        if isinstance(moved, list) and moved and moved[0]:
+            days.add(date.fromisoformat(moved[0]))  # the day it left hears of it too
+        notified = [
+            d for d in sorted(days) if await jobs.run_claimed(session, school.id, Job.NOTICE, d)
+        ]
+        return await record_change(
+            session,
+            assignment_id=assignment_id,
+            event_id=event.id,
+            class_id=klass.id,
+            days=notified,
+            kind=kind,
+            changes=dict(event.changes or {}),
+            now=data.clock(),
+        )

@@ -203,6 +203,8 @@ async def test_notice_question_reports_and_check(
     reachable = [p for p in families if p != P3]
     # A deployment setting: a short scheduler lease, so the scheduler ticks every 2 s.
     bot.env["SCHEDULER_LEASE_SECONDS"] = "8"
+    # Late changes go out once none came for this long (a deployment setting; 3 min by default).
+    bot.env["UPDATE_QUIET_SECONDS"] = "2"
     await bot.start()
 
     # ---- the teacher posts tonight's homework before the notice time: parents hear nothing yet
@@ -231,6 +233,7 @@ async def test_notice_question_reports_and_check(
                 piece(locale, MATHS, HomeworkKind.WRITTEN, 30, MATHS_TASK),
                 piece(locale, CHINESE, HomeworkKind.WRITTEN, 20, CHINESE_TASK),
                 written_total(locale, 50),
+                t(locale, "Homework is set in class; this is the record."),
             ]
         )
     sends = [c.status for c in api.calls_to("sendMessage")]
@@ -247,7 +250,8 @@ async def test_notice_question_reports_and_check(
         blocked = await s.get(User, P3)
         assert blocked is not None and not blocked.reachable
 
-    # ---- a piece posted after the notice: the parents get a short update (P3 is skipped)
+    # ---- a piece posted after the notice: once no other change came for the quiet period,
+    # the parents get an update with its text (P3 is skipped)
     await post_homework(
         teacher,
         ZH,
@@ -276,6 +280,7 @@ async def test_notice_question_reports_and_check(
             [
                 t(locale, UPDATE, child=child, class_name="4A", day=day_of(locale, today)),
                 t(locale, "New: {what}.", what=what[locale]),
+                "  朗读课文",  # issue 10: the piece's text, not only its subject
                 written_total(locale, 50),
             ]
         )

@@ -42,15 +42,15 @@ _STRING_KEYS = _words(
 )
 _METHODS = _words(
     """getMe logOut close deleteWebhook setWebhook getWebhookInfo getUpdates sendMessage sendPhoto
-    sendDocument sendChatAction editMessageText editMessageCaption editMessageReplyMarkup
-    deleteMessage answerCallbackQuery setMyCommands deleteMyCommands getMyCommands
-    setChatMenuButton getChatMenuButton getChat getFile"""
+    sendMediaGroup sendDocument sendChatAction editMessageText editMessageCaption
+    editMessageReplyMarkup deleteMessage answerCallbackQuery setMyCommands deleteMyCommands
+    getMyCommands setChatMenuButton getChatMenuButton getChat getFile"""
 )
 _CANONICAL = {name.lower(): name for name in _METHODS}
 # Calls that put something in a chat: refused for blocked users, counted by the rate limit.
 _CHAT_METHODS = _words(
-    """sendMessage sendPhoto sendDocument sendChatAction editMessageText editMessageCaption
-    editMessageReplyMarkup deleteMessage"""
+    """sendMessage sendPhoto sendMediaGroup sendDocument sendChatAction editMessageText
+    editMessageCaption editMessageReplyMarkup deleteMessage"""
 )
 _RATED_METHODS = _CHAT_METHODS - {"sendChatAction", "deleteMessage"}
 # Telegram's default when allowed_updates was never given.
@@ -139,6 +139,7 @@ class SentMessage:
     reply_markup: list[list[JSON]] = field(default_factory=list)  # inline keyboard rows
     markup: JSON | None = None  # the reply_markup parameter as given (also reply keyboards)
     photo: str | None = None  # file_id
+    media_group_id: str | None = None  # set on each photo of a media group
     document: str | None = None  # file_id
     document_bytes: bytes | None = None  # set when the document was uploaded
     document_name: str | None = None
@@ -502,6 +503,8 @@ class FakeBotAPI:
                 out["caption"] = msg.text
         else:
             out["text"] = msg.text
+        if msg.media_group_id is not None:
+            out["media_group_id"] = msg.media_group_id
         if msg.reply_markup:
             out["reply_markup"] = {"inline_keyboard": msg.reply_markup}
         if msg.edit_date is not None:
@@ -557,9 +560,17 @@ class FakeBotAPI:
             return self.store_file(value.content, value.filename, mime), value
         if not isinstance(value, str) or not value:
             raise ApiError(400, f"Bad Request: there is no {kind} in the request")
-        if value not in self.files:  # a file_id or URL we have not seen: accept it
-            self.store_file(f"fake {kind} {value}".encode(), file_id=value)
+        if value not in self.files:
+            if not value.startswith(("http://", "https://")):
+                # Like Telegram: a file id this bot never received (or one that expired).
+                raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+            self.store_file(f"fake {kind} {value}".encode(), file_id=value)  # fetched by URL
         return value, None
+
+    def forget_file(self, file_id: str) -> None:
+        """The file id no longer works (Telegram's files do not live forever)."""
+        with self._lock:
+            self.files.pop(file_id, None)
 
     def _find_message(self, params: Mapping[str, Any], action: str) -> SentMessage:
         if params.get("inline_message_id") is not None:
@@ -705,6 +716,27 @@ class FakeBotAPI:
         caption = self._checked_caption(params)
         file_id, _ = self._input_file(params.get("photo"), "photo")
         return self._send(params, caption, photo=file_id)
+
+    def _api_sendmediagroup(self, params: Mapping[str, Any]) -> list[JSON]:
+        media = params.get("media")
+        if not isinstance(media, list) or not 2 <= len(media) <= 10:
+            raise ApiError(400, "Bad Request: wrong number of media specified (2-10)")
+        items: list[tuple[str, str | None]] = []
+        for item in media:  # checked whole first: Telegram sends all of a group or nothing
+            if not isinstance(item, dict) or item.get("type") != "photo":
+                raise ApiError(400, "Bad Request: this fake supports photo media groups only")
+            caption = self._checked_caption(item)
+            value = item.get("media")
+            if isinstance(value, str) and value.startswith("attach://"):
+                value = params.get(value.removeprefix("attach://"))
+            file_id, _ = self._input_file(value, "photo")
+            items.append((file_id, caption))
+        group = f"group-{next(self._ids)}"
+        base = {k: v for k, v in params.items() if k != "reply_markup"}  # no keyboard on a group
+        return [
+            self._send({**base, "parse_mode": None}, caption, photo=file_id, media_group_id=group)
+            for file_id, caption in items
+        ]
 
     def _api_senddocument(self, params: Mapping[str, Any]) -> JSON:
         caption = self._checked_caption(params)

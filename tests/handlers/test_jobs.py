@@ -4,7 +4,7 @@ check's warnings, late changes, and Telegram's realities (403, 429, no duplicate
 from __future__ import annotations
 
 import asyncio
-from datetime import time
+from datetime import time, timedelta
 
 from sqlalchemy import func, select
 
@@ -97,14 +97,17 @@ async def test_settings_changed_mid_day_take_effect_at_the_next_tick(bot: Harnes
     assert len(texts(bot, LENA_MUM)) == 1
 
 
-async def test_holiday_sends_nothing(bot: Harness) -> None:
+async def test_holiday_without_homework_sends_nothing(bot: Harness) -> None:
+    """A holiday runs no daily job unless some class has homework on it (issue 10: the
+    homework is on Thursday, the holiday is Friday)."""
     kit = await build(bot)
+    fri = THU + timedelta(days=1)
     async with bot.session() as session:
         school = await session.get(School, kit.school_id)
         assert school is not None
-        await world.calendar_day(session, school, THU, "holiday")
+        await world.calendar_day(session, school, fri, "holiday")
         await session.commit()
-    assert (await tick(bot.app, local(22, 0))).runs == []
+    assert (await tick(bot.app, local(22, 0, fri))).runs == []
     assert texts(bot, LENA_MUM) == []
 
 
@@ -226,6 +229,8 @@ async def test_final_retry_after_is_waited_out_by_the_sender(sessionmaker: Sessi
 
 
 async def test_late_change_updates_parents_after_the_notice(bot: Harness) -> None:
+    """Issue 10: the update is sent by the tick once the class-day's changes have settled
+    (3 minutes without a change), with the piece's text."""
     kit = await build(bot)
     async with bot.session() as session:
         a = await session.get(SchoolClass, kit.class_id)
@@ -235,16 +240,20 @@ async def test_late_change_updates_parents_after_the_notice(bot: Harness) -> Non
         await session.commit()
     assert await notify_homework_change(bot.app, early.id, "posted") == 0  # before the notice
     await tick(bot.app, local(17, 30))
+    bot.clock.now = local(17, 40)
     async with bot.session() as session:
         a = await session.get(SchoolClass, kit.class_id)
         maths = await session.get(Subject, kit.maths_id)
         assert a is not None and maths is not None
-        late = await world.homework(session, a, maths, TEACHER, 25)
+        late = await world.homework(session, a, maths, TEACHER, 25, text="Workbook p. 12")
         await session.commit()
-    assert await notify_homework_change(bot.app, late.id, "posted") == 3
+    assert await notify_homework_change(bot.app, late.id, "posted") == 1  # one class-day
+    assert (await tick(bot.app, local(17, 42))).sent == 0  # not settled yet
+    assert (await tick(bot.app, local(17, 43))).sent == 3
     update = texts(bot, LENA_MUM)[-1]
     assert "Homework update for Lena (4A)" in update
-    assert "New: Maths (written, 25 min)." in update
+    assert "New: Maths (written, 25 min).\n  Workbook p. 12" in update
     assert "Written total: 85 min, 25 min over the limit of 60 min" in update
     assert await notify_homework_change(bot.app, late.id, "posted") == 0  # never twice
+    assert (await tick(bot.app, local(17, 50))).sent == 0
     assert texts(bot, OTHER_MUM) == []
