@@ -8,7 +8,7 @@ import pytest
 
 from bot.domain.calendar import SchoolCalendar
 from bot.domain.limits import Ceiling, LimitField, ceiling_for, refused_limit, refused_mode
-from bot.domain.load import Caps, CapRule, OverCapMode, cap_for
+from bot.domain.load import CapRule, Caps, OverCapMode, cap_for
 
 PRESET = Caps.cn_double_reduction()
 MON, SAT = date(2026, 11, 16), date(2026, 11, 21)
