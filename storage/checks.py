@@ -33,10 +33,12 @@ from storage.models import (
     AssignmentLoad,
     Child,
     DailyReport,
+    District,
     School,
     SchoolClass,
     Subject,
 )
+from storage.policy import cap_expression
 from storage.sql import chunks
 
 MIN_REPORTS = 3
@@ -45,7 +47,8 @@ MIN_REPORTS = 3
 DayCondition = Callable[[Any], ColumnElement[bool]]
 """A condition on `SchoolClass` (joined) and the given day column."""
 CapOfDay = Callable[[Any], Any]
-"""The cap of a class on the given day column, over the joined `SchoolClass` and `School`."""
+"""The cap of a class on the given day column, over the joined `SchoolClass`, `School` and
+`District`."""
 
 
 class OverCap:
@@ -95,13 +98,8 @@ def _targets(by_day: dict[date, list[int]], school_col: Any, day_col: Any) -> Co
 
 
 def cap_column() -> Any:
-    """The school-day cap of a class from its grade and school (mirrors `bot.load.cap_for`)."""
-    return case(
-        (SchoolClass.grade <= 2, School.cap_primary_low),
-        (SchoolClass.grade <= 6, School.cap_primary),
-        (SchoolClass.grade <= 9, School.cap_junior),
-        else_=School.cap_senior,
-    )
+    """The school-day cap of a class under its school and district (`bot.load.cap_for`)."""
+    return cap_expression()
 
 
 def daily_check_query(
@@ -176,6 +174,7 @@ def class_evening_query(dialect: str, where: DayCondition, cap_on: CapOfDay | No
         .select_from(keys)
         .join(k, k.id == keys.c.class_id)
         .join(s, s.id == k.school_id)
+        .join(District, District.id == s.district_id)
         .outerjoin(est, and_(est.c.class_id == keys.c.class_id, est.c.day == keys.c.day))
         .outerjoin(rep, and_(rep.c.class_id == keys.c.class_id, rep.c.day == keys.c.day))
         .order_by(k.school_id, k.grade, k.name)
@@ -230,6 +229,7 @@ def _reports_postgresql(where: DayCondition, cap_of_day: CapOfDay) -> Any:
         .join(Child, Child.id == r.child_id)
         .join(SchoolClass, SchoolClass.id == Child.class_id)
         .join(School, School.id == SchoolClass.school_id)
+        .join(District, District.id == School.district_id)
         .where(where(r.day))
         .group_by(Child.class_id, r.day)
         .cte("rep")
@@ -256,6 +256,7 @@ def _reports_sqlite(where: DayCondition, cap_of_day: CapOfDay) -> Any:
         .join(Child, Child.id == r.child_id)
         .join(SchoolClass, SchoolClass.id == Child.class_id)
         .join(School, School.id == SchoolClass.school_id)
+        .join(District, District.id == School.district_id)
         .where(where(r.day))
         .cte("ranked")
     )

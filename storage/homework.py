@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.calendar import SchoolCalendar, parse_school_days
 from bot.domain.homework import HomeworkEventKind, HomeworkStatus
-from bot.domain.load import Caps, HomeworkKind, OverCapMode, Piece
+from bot.domain.load import HomeworkKind, Piece
 from bot.domain.roles import Roles
 from storage.models import (
     Assignment,
@@ -26,23 +26,8 @@ from storage.models import (
     TeacherDefault,
     Teaching,
 )
-
-
-def caps_of(school: School) -> Caps:
-    return Caps(
-        primary_low=school.cap_primary_low,
-        primary=school.cap_primary,
-        junior=school.cap_junior,
-        senior=school.cap_senior,
-        non_school_day=school.cap_non_school_day,
-    )
-
-
-def mode_of(school: School) -> OverCapMode:
-    try:
-        return OverCapMode(school.over_cap_mode)
-    except ValueError:
-        return OverCapMode.WARN
+from storage.policy import caps_of as caps_of
+from storage.policy import mode_of as mode_of
 
 
 async def calendar_of(session: AsyncSession, school: School) -> SchoolCalendar:

@@ -77,6 +77,15 @@ class District(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The policy preset the district owns (default: CN double reduction); a school's limits are
+    # held under these, its mode at least `min_over_cap_mode`. Grades 1-2: always none.
+    cap_primary: Mapped[int] = mapped_column(default=60, server_default="60")
+    cap_junior: Mapped[int] = mapped_column(default=90, server_default="90")
+    cap_senior: Mapped[int | None] = mapped_column(default=None)
+    cap_non_school_day: Mapped[int | None] = mapped_column(default=None)
+    min_over_cap_mode: Mapped[str] = mapped_column(
+        String(16), default="warn", server_default="warn"
+    )
 
     schools: Mapped[list[School]] = relationship(back_populates="district")
 
@@ -110,7 +119,24 @@ class School(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    district: Mapped[District] = relationship(back_populates="schools")
+    # Loaded with the school: its limits are read under the district's (`storage.policy`).
+    district: Mapped[District] = relationship(back_populates="schools", lazy="joined")
+
+
+class PolicyChange(Base):
+    """A change of a limit, the over-limit mode or a time, by a school or its district."""
+
+    __tablename__ = "policy_changes"
+    __table_args__ = (Index("ix_policy_changes_district_at", "district_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"))
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"))  # None: the district
+    field: Mapped[str] = mapped_column(String(32))
+    old: Mapped[str | None] = mapped_column(String(32))
+    new: Mapped[str | None] = mapped_column(String(32))
 
 
 class CalendarDay(Base):

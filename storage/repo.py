@@ -175,7 +175,8 @@ async def add_teaching(session: AsyncSession, user_id: int, pairs: list[tuple[in
 async def create_school(
     session: AsyncSession, district_id: int, name: str, timezone: str
 ) -> School:
-    school = School(district_id=district_id, name=name, timezone=timezone)
+    district = await session.get(District, district_id)
+    school = School(district=district, name=name, timezone=timezone)
     session.add(school)
     await session.flush()
     return school

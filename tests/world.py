@@ -37,7 +37,7 @@ async def school(
     settings.setdefault("notice_time", time(17, 30))
     settings.setdefault("evening_time", time(20, 30))
     settings.setdefault("check_time", time(21, 30))
-    found = School(district_id=district.id, name=name, timezone=tz, **settings)
+    found = School(district=district, name=name, timezone=tz, **settings)
     session.add(found)
     await session.flush()
     return found

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 
@@ -38,6 +38,15 @@ class OverCapMode(StrEnum):
     """The piece waits for approval (e.g. by the grade leader)."""
     STRICT = "strict"
     """The piece is refused."""
+
+    @property
+    def rank(self) -> int:
+        """Strictness: warn < approve < strict (a district's minimum is a lower bound)."""
+        return list(OverCapMode).index(self)
+
+    def at_least(self, minimum: OverCapMode) -> OverCapMode:
+        """This mode, or `minimum` when that is stricter (the district's floor)."""
+        return minimum if minimum.rank > self.rank else self
 
 
 class GradeBand(StrEnum):
@@ -100,6 +109,9 @@ class Caps:
     """The policy is silent on senior high."""
     non_school_day: int | None = None
     """Cap for weekends and holidays, grades 3-12; None = the grade's school-day cap."""
+    ceiling: Caps | None = None
+    """Caps above these (the district's): `cap_for` takes the tighter of the two, so a school
+    that set a higher limit is still held to the ceiling."""
 
     def __post_init__(self) -> None:
         for name in ("primary_low", "primary", "junior"):
@@ -112,6 +124,10 @@ class Caps:
     def cn_double_reduction(cls) -> Caps:
         """The CN "double reduction" preset: 0 / 60 / 90 / none, same cap on non-school days."""
         return cls(primary_low=0, primary=60, junior=90, senior=None, non_school_day=None)
+
+    def within(self, ceiling: Caps) -> Caps:
+        """These caps held under `ceiling` (a school's under its district's)."""
+        return replace(self, ceiling=ceiling)
 
 
 @dataclass(frozen=True)
@@ -139,13 +155,30 @@ _SCHOOL_DAY_RULES: dict[GradeBand, CapRule] = {
 }
 
 
+def tighter(a: Cap, b: Cap) -> Cap:
+    """The lower of two caps (no cap is the loosest); `b` on a tie (the ceiling's rule)."""
+    if a.minutes is None:
+        return b
+    if b.minutes is None or a.minutes < b.minutes:
+        return a
+    return b
+
+
 def cap_for(caps: Caps, grade: int, evening: date, cal: SchoolCalendar) -> Cap:
-    """The cap for a class of `grade` on `evening`.
+    """The cap for a class of `grade` on `evening`: the tighter of `caps`' own and its
+    ceiling's (`storage.checks.cap_expression` is the same in SQL).
 
     Grades 1-2 always get `caps.primary_low` (0 in the preset), school day or not. Other grades
     get `caps.non_school_day` on a non-school day when it is set, and otherwise their band's
     school-day cap (`NO_CAP` when that is None).
     """
+    own = _own_cap(caps, grade, evening, cal)
+    if caps.ceiling is None:
+        return own
+    return tighter(own, cap_for(caps.ceiling, grade, evening, cal))
+
+
+def _own_cap(caps: Caps, grade: int, evening: date, cal: SchoolCalendar) -> Cap:
     band = band_for_grade(grade)
     if band is GradeBand.PRIMARY_LOW:
         rule = (

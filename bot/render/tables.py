@@ -49,9 +49,12 @@ class TableWriter:
         self.archive = spooled()
         self.csv = CsvZip(self.archive)
 
-    def table(self, name: str, file: str, columns: Sequence[Column]) -> Table:
-        """A sheet titled `name` (cut to Excel's 31 characters) and the CSV member `file`."""
-        rows = self.book.add_sheet(name, columns)
+    def table(
+        self, name: str, file: str, columns: Sequence[Column], note: str | None = None
+    ) -> Table:
+        """A sheet titled `name` (cut to Excel's 31 characters), `note` above its header, and
+        the CSV member `file`."""
+        rows = self.book.add_sheet(name, columns, note)
         return Table(rows, self.csv.add_file(file, [c.header for c in columns]))
 
     def finish(self) -> TableFiles:

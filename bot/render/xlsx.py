@@ -182,7 +182,9 @@ class XlsxBook:
         self.book = Workbook(write_only=True)
         self.sheets: list[SheetRows] = []
 
-    def add_sheet(self, name: str, columns: Sequence[Column]) -> SheetRows:
+    def add_sheet(self, name: str, columns: Sequence[Column], note: str | None = None) -> SheetRows:
+        """A sheet with a bold header row (frozen); `note`, when given, is a first row above
+        it (what the sheet holds and leaves out)."""
         from openpyxl.cell import WriteOnlyCell  # lazy: see the module's docstring
         from openpyxl.styles import Font
         from openpyxl.utils import get_column_letter
@@ -192,15 +194,19 @@ class XlsxBook:
         for i, column in enumerate(columns, start=1):
             width = max(column.width, display_width(column.header) + 2)
             sheet.column_dimensions[get_column_letter(i)].width = min(width, MAX_COLUMN_WIDTH)
-        sheet.freeze_panes = "A2"
+        sheet.freeze_panes = "A3" if note else "A2"
         bold = Font(bold=True)
+        if note:
+            remark = WriteOnlyCell(sheet, value=note)
+            remark.font = Font(italic=True)
+            sheet.append([remark])
         header = []
         for column in columns:
             cell = WriteOnlyCell(sheet, value=column.header)
             cell.font = bold
             header.append(cell)
         sheet.append(header)
-        rows = SheetRows(sheet)
+        rows = SheetRows(sheet, first_row=3 if note else 2)
         self.sheets.append(rows)
         return rows
 

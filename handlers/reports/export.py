@@ -130,17 +130,17 @@ def evening_row(names: dict[int, str]) -> Convert:
     return evening
 
 
-def report_row() -> Convert:
-    outcomes = {"done": _outcome_label("done")}
-
-    def report(row: Sequence[Any]) -> list[Any]:
-        school, klass, day, minutes, outcome = row
-        label = outcomes.get(outcome)
-        if label is None:
-            label = outcomes[outcome] = _outcome_label(outcome)
-        return [school, klass, day, minutes, label]
-
-    return report
+def report_row(row: Sequence[Any]) -> list[Any]:
+    school, klass, day, reports, median, over, unfinished = row
+    return [
+        school,
+        klass,
+        day,
+        reports,
+        None if median is None else round(float(median), 1),
+        over,
+        unfinished,
+    ]
 
 
 def complaint_row(c: analytics_complaints.ComplaintRow) -> list[Any]:
@@ -236,9 +236,9 @@ async def write_export(
         "evenings",
     )
     await out.write(
-        table(_("Parents' reports"), "reports.csv", report_columns()),
+        table(_("Parents' reports"), "reports.csv", report_columns(), note=reports_note()),
         exports.reports_batches(session, scope, start, end),
-        report_row(),
+        report_row,
         "reports",
     )
     await out.write(
@@ -281,13 +281,22 @@ def load_columns() -> list[Column]:
     ]
 
 
+def reports_note() -> str:
+    return _(
+        "Class-day figures only, never a single report, a child or a parent; with fewer than "
+        "3 reporting families a class-day shows only its number of reports."
+    )
+
+
 def report_columns() -> list[Column]:
     return [
         Column(_("School"), 20),
         Column(_("Class"), 8),
         Column(_("Evening"), 12),
-        Column(_("Minutes"), 8),
-        Column(_("Outcome"), 16),
+        Column(_("Reports"), 8),
+        Column(_("Median reported"), 8),
+        Column(_("Over the limit"), 8),
+        Column(_("Unfinished"), 8),
     ]
 
 

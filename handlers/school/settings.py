@@ -16,6 +16,7 @@ from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
 from handlers.kit.replies import Rows, answer, refuse_stale, say
 from handlers.kit.router import admin_dialog_for, dialog_for
+from handlers.school import limits
 from storage import dialogs, repo
 from storage import school as school_store
 from storage.models import Dialog, School
@@ -53,7 +54,8 @@ class SettingsAction(enum.StrEnum):
     DONE = "done"
 
 
-CAP_FIELDS = ("cap_primary_low", "cap_primary", "cap_junior", "cap_senior", "cap_non_school_day")
+CAP_FIELDS = ("cap_primary", "cap_junior", "cap_senior", "cap_non_school_day")
+"""The limits a school sets (under its district's); grades 1-2 are always none."""
 NULLABLE_CAPS = ("cap_senior", "cap_non_school_day")
 TIME_FIELDS = ("cutoff_time", "notice_time", "evening_time", "check_time")
 MODES = list(OverCapMode)
@@ -74,7 +76,6 @@ class SettingsButton(CallbackData, prefix="st.a"):
 
 def cap_field_label(field: str) -> str:
     labels = {
-        "cap_primary_low": _("Grades 1-2"),
         "cap_primary": _("Grades 3-6"),
         "cap_junior": _("Grades 7-9"),
         "cap_senior": _("Grades 10-12"),
@@ -127,6 +128,7 @@ async def settings_text(context: Ctx, school: School) -> str:
             school=school.name, timezone=school.timezone
         ),
         _("Written homework limits per evening:"),
+        "• " + _("Grades 1-2: no written homework (policy)"),
     ]
     lines += [f"• {cap_field_label(f)}: {cap_value(school, f)}" for f in CAP_FIELDS]
     lines.append(_("Over the limit: {mode}").format(mode=mode_label(school.over_cap_mode)))
@@ -279,9 +281,12 @@ async def on_cap_none(update: Update, context: Ctx, data: SettingsButton) -> Non
     if dialog.data.get("field") not in NULLABLE_CAPS:
         await refuse_stale(update)
         return
+    field = dialog.data["field"]
+    if (refusal := limits.refused_limit_text(school, field, None)) is not None:
+        await answer(update, refusal, alert=True)
+        return
     await answer(update)
-    setattr(school, dialog.data["field"], None)
-    await context.session.commit()
+    await limits.set_school_value(context, dialog.user_id, school, field, None)
     await show_menu(update, context, dialog, school)
 
 
@@ -310,9 +315,12 @@ async def on_set_mode(update: Update, context: Ctx, data: SettingsButton) -> Non
     if not 0 <= data.value < len(MODES):
         await refuse_stale(update)
         return
+    mode = MODES[data.value]
+    if (refusal := limits.refused_mode_text(school, mode)) is not None:
+        await answer(update, refusal, alert=True)
+        return
     await answer(update)
-    school.over_cap_mode = MODES[data.value].value
-    await context.session.commit()
+    await limits.set_school_value(context, dialog.user_id, school, "over_cap_mode", mode.value)
     await show_menu(update, context, dialog, school)
 
 
@@ -383,8 +391,11 @@ async def on_cap_text(update: Update, context: Ctx, dialog: Dialog) -> None:
             _("Please type a whole number of minutes from 0 to {max}.").format(max=MAX_CAP),
         )
         return
-    setattr(school, dialog.data["field"], minutes)
-    await context.session.commit()
+    field = dialog.data["field"]
+    if (refusal := limits.refused_limit_text(school, field, minutes)) is not None:
+        await say(update, refusal)
+        return
+    await limits.set_school_value(context, dialog.user_id, school, field, minutes)
     await show_menu(update, context, dialog, school)
 
 
@@ -395,8 +406,7 @@ async def on_time_text(update: Update, context: Ctx, dialog: Dialog) -> None:
     if value is None:
         await say(update, _("Please type a time like 17:30."))
         return
-    setattr(school, dialog.data["field"], value)
-    await context.session.commit()
+    await limits.set_school_value(context, dialog.user_id, school, dialog.data["field"], value)
     await show_menu(update, context, dialog, school)
 
 

@@ -1,5 +1,5 @@
 """The rows of an export besides complaints (`storage.analytics.complaints`): homework pieces
-and parents' reports without identities, and the size of the largest sheet."""
+and parents' reports as class-day aggregates, and the size of the largest sheet."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ from collections.abc import AsyncIterator, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.periods import Scope
+from storage.analytics.loads import cap_on
 from storage.analytics.scopes import scope_condition
 from storage.analytics.streams import batches
+from storage.checks import MIN_REPORTS, class_evening_query
 from storage.models import (
     Assignment,
     AssignmentLoad,
@@ -60,21 +62,32 @@ async def pieces_batches(
 async def reports_batches(
     session: AsyncSession, scope: Scope, start: date, end: date
 ) -> AsyncIterator[Sequence[Sequence[Any]]]:
-    """Parents' reports WITHOUT identities: school, class, evening, minutes, outcome. No child,
-    no parent, no note (free text may name someone)."""
+    """Parents' reports as class-day aggregates only: school, class, evening, reports, median,
+    over the limit, unfinished; never a single report, a child or a parent. A class-day with
+    fewer than `MIN_REPORTS` reports shows its count and nothing else (None in the rest)."""
+    dialect = session.get_bind().dialect.name
+    condition = scope_condition(scope)
+    c = (
+        class_evening_query(
+            dialect, lambda day: and_(condition, day.between(start, end)), cap_on(dialect)
+        )
+        .subquery()
+        .c
+    )
+    shown = c.reports >= MIN_REPORTS
     query = (
         select(
             School.name,
-            SchoolClass.name,
-            DailyReport.day,
-            DailyReport.minutes,
-            DailyReport.outcome,
+            c.class_name,
+            c.day,
+            c.reports,
+            case((and_(shown, c.timed >= MIN_REPORTS), c.median), else_=None),
+            case((shown, c.over), else_=None),
+            case((shown, c.unfinished), else_=None),
         )
-        .join(Child, Child.id == DailyReport.child_id)
-        .join(SchoolClass, SchoolClass.id == Child.class_id)
-        .join(School, School.id == SchoolClass.school_id)
-        .where(scope_condition(scope), DailyReport.day.between(start, end))
-        .order_by(School.name, SchoolClass.grade, SchoolClass.name, DailyReport.day)
+        .join(School, School.id == c.school_id)
+        .where(c.reports > 0)
+        .order_by(School.name, c.grade, c.class_name, c.day)
     )
     async for rows in batches(session, query):
         yield rows

@@ -43,6 +43,7 @@ from storage.models import (
     SchoolClass,
     Subject,
 )
+from storage.policy import cap_expression
 
 # ---------------------------------------------------------------- the cap on any day
 
@@ -73,22 +74,13 @@ def non_school_day(dialect: str, day: Any) -> ColumnElement[bool]:
 
 
 def cap_on(dialect: str) -> Any:
-    """The cap of a class on a day over the joined `SchoolClass` and `School` (mirrors
-    `bot.load.cap_for`: grades 1-2 their own cap always; others the non-school-day cap on a
-    non-school day when the school set one, else their band's)."""
+    """The cap of a class on a day over the joined `SchoolClass`, `School` and `District`
+    (mirrors `bot.load.cap_for`: the tighter of the school's and the district's; grades 1-2
+    none; others the non-school-day cap on a non-school day when one is set, else their
+    band's)."""
 
     def cap(day: Any) -> Any:
-        k, s = SchoolClass, School
-        return case(
-            (k.grade <= 2, s.cap_primary_low),
-            (
-                and_(s.cap_non_school_day.is_not(None), non_school_day(dialect, day)),
-                s.cap_non_school_day,
-            ),
-            (k.grade <= 6, s.cap_primary),
-            (k.grade <= 9, s.cap_junior),
-            else_=s.cap_senior,
-        )
+        return cap_expression(non_school_day(dialect, day))
 
     return cap
 

@@ -232,8 +232,8 @@ async def test_export_xlsx_and_csv_match_the_database(bot: Harness) -> None:
     assert docs[0].document_bytes is not None and docs[1].document_bytes is not None
     book = openpyxl.load_workbook(io.BytesIO(docs[0].document_bytes))
     assert book.sheetnames == ["Homework", "Evening loads", "Parents' reports", "Complaints"]
-    for sheet in book.worksheets:
-        assert sheet.freeze_panes == "A2"
+    for sheet in book.worksheets:  # the reports sheet has its privacy note above the header
+        assert sheet.freeze_panes == ("A3" if sheet.title == "Parents' reports" else "A2")
     homework = list(book["Homework"].iter_rows(values_only=True))
     assert homework[0][:4] == ("School", "Class", "Subject", "Teacher")
     async with bot.session() as session:
@@ -266,9 +266,20 @@ async def test_export_xlsx_and_csv_match_the_database(bot: Harness) -> None:
         ("5A", LAST_MON, 60, 60, 4, 77.5, "yes"),
         ("5A", LAST_MON + timedelta(days=1), 70, 60, 4, 77.5, "yes"),
     ]
+    # Issue 12: class-day aggregates only, never a single report (the note says so).
     rows = list(book["Parents' reports"].iter_rows(values_only=True))
-    assert len(rows) - 1 == reports == 20
-    assert rows[0] == ("School", "Class", "Evening", "Minutes", "Outcome")
+    assert (rows[0][0] or "").startswith("Class-day figures only, never a single report")
+    assert rows[1] == (
+        "School",
+        "Class",
+        "Evening",
+        "Reports",
+        "Median reported",
+        "Over the limit",
+        "Unfinished",
+    )
+    assert sum(r[3] for r in rows[2:]) == reports == 20
+    assert all(r[3] >= 3 and r[4] is not None for r in rows[2:])
     complaints = list(book["Complaints"].iter_rows(values_only=True))
     by_code = {r[0]: r for r in complaints[1:]}
     assert by_code["C-AAAA-1111"][6] == "anonymous"

@@ -1,0 +1,167 @@
+"""The policy a school works under: its own limits held under its district's (one function,
+`caps_of`, in Python; `cap_expression` the same in SQL), the mode at least the district's
+minimum, and the record of every change of a limit, mode or time."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, literal, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.load import Caps, OverCapMode
+from storage.models import District, PolicyChange, School, SchoolClass
+
+
+def district_caps(district: District) -> Caps:
+    """The district's preset (grades 1-2: always none)."""
+    return Caps(
+        primary_low=0,
+        primary=district.cap_primary,
+        junior=district.cap_junior,
+        senior=district.cap_senior,
+        non_school_day=district.cap_non_school_day,
+    )
+
+
+def own_caps(school: School) -> Caps:
+    """The school's own settings, as stored (may be above the district's: see `caps_of`)."""
+    return Caps(
+        primary_low=school.cap_primary_low,
+        primary=school.cap_primary,
+        junior=school.cap_junior,
+        senior=school.cap_senior,
+        non_school_day=school.cap_non_school_day,
+    )
+
+
+def parse_mode(value: str) -> OverCapMode:
+    try:
+        return OverCapMode(value)
+    except ValueError:
+        return OverCapMode.WARN
+
+
+def caps_of(school: School) -> Caps:
+    """The caps every reader uses: the school's own under its district's (the tighter wins).
+    `School.district` is loaded with the school."""
+    return own_caps(school).within(district_caps(school.district))
+
+
+def minimum_mode(district: District) -> OverCapMode:
+    return parse_mode(district.min_over_cap_mode)
+
+
+def mode_of(school: School) -> OverCapMode:
+    """The school's over-limit mode, at least the district's minimum."""
+    return parse_mode(school.over_cap_mode).at_least(minimum_mode(school.district))
+
+
+# ---------------------------------------------------------------- the same cap in SQL
+
+
+def _tighter(a: Any, b: Any) -> Any:
+    """The lower of two nullable caps (NULL: no cap), as `bot.domain.load.tighter`."""
+    return case((a.is_(None), b), (b.is_(None), a), (a < b, a), else_=b)
+
+
+def _band_cap(
+    grade: Any, low: Any, primary: Any, junior: Any, senior: Any, weekend: Any, off: Any
+) -> Any:
+    whens: list[tuple[Any, Any]] = [(grade <= 2, low)]
+    if off is not None:
+        whens.append((and_(weekend.is_not(None), off), weekend))
+    whens += [(grade <= 6, primary), (grade <= 9, junior)]
+    return case(*whens, else_=senior)
+
+
+def cap_expression(non_school_day: ColumnElement[bool] | None = None) -> Any:
+    """The cap of the joined `SchoolClass` under the joined `School` and `District` (mirrors
+    `bot.domain.load.cap_for` with the district's ceiling); `non_school_day` the condition
+    that the day is a weekend or holiday (None: a school day)."""
+    k, s, d = SchoolClass, School, District
+    school = _band_cap(
+        k.grade,
+        s.cap_primary_low,
+        s.cap_primary,
+        s.cap_junior,
+        s.cap_senior,
+        s.cap_non_school_day,
+        non_school_day,
+    )
+    district = _band_cap(
+        k.grade,
+        literal(0),
+        d.cap_primary,
+        d.cap_junior,
+        d.cap_senior,
+        d.cap_non_school_day,
+        non_school_day,
+    )
+    return _tighter(school, district)
+
+
+# ---------------------------------------------------------------- changes
+
+
+def as_text(value: object) -> str | None:
+    """A setting's value as recorded: minutes as digits, times as HH:MM, None as None."""
+    if value is None:
+        return None
+    if hasattr(value, "strftime"):
+        return str(value.strftime("%H:%M"))
+    return str(value)
+
+
+def record_change(
+    session: AsyncSession,
+    *,
+    user_id: int | None,
+    district_id: int,
+    school_id: int | None,
+    field: str,
+    old: object,
+    new: object,
+    now: datetime,
+) -> PolicyChange | None:
+    """Record a change (None when the value did not change). Not committed."""
+    if as_text(old) == as_text(new):
+        return None
+    change = PolicyChange(
+        at=now,
+        user_id=user_id,
+        district_id=district_id,
+        school_id=school_id,
+        field=field,
+        old=as_text(old),
+        new=as_text(new),
+    )
+    session.add(change)
+    return change
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    at: datetime
+    school: str | None
+    """None: the district's own preset."""
+    field: str
+    old: str | None
+    new: str | None
+
+
+async def recent_changes(
+    session: AsyncSession, district_id: int, limit: int = 15
+) -> Sequence[ChangeRow]:
+    """The district's and its schools' latest changes, newest first."""
+    rows = await session.execute(
+        select(PolicyChange.at, School.name, PolicyChange.field, PolicyChange.old, PolicyChange.new)
+        .outerjoin(School, School.id == PolicyChange.school_id)
+        .where(PolicyChange.district_id == district_id)
+        .order_by(PolicyChange.at.desc(), PolicyChange.id.desc())
+        .limit(limit)
+    )
+    return [ChangeRow(*row) for row in rows]
