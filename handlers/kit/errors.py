@@ -15,6 +15,7 @@ from telegram.error import TelegramError
 from bot.i18n import _
 from handlers.kit.context import Ctx
 from handlers.kit.replies import answer
+from storage import updates
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ async def on_error(update: object, context: Ctx) -> None:
         await session.rollback()
     except RuntimeError:
         session_note = " (no session)"
-    if isinstance(update, Update) and _already_processed(context.error):
+    if isinstance(update, Update) and updates.is_duplicate_marker(context.error):
         # The same update was handled at the same moment by another process (a redelivery):
         # that one committed; this one's work was rolled back. Nothing to tell anyone.
         log.info("update %s was processed concurrently elsewhere; skipped", update.update_id)
@@ -53,7 +54,3 @@ async def on_error(update: object, context: Ctx) -> None:
                 )
     else:
         log.error("error outside an update%s", session_note, exc_info=context.error)
-
-
-def _already_processed(error: BaseException | None) -> bool:
-    return isinstance(error, IntegrityError) and "processed_updates" in str(error)
