@@ -32,6 +32,7 @@ from telegram.error import (
     TimedOut,
 )
 
+from bot.domain.limits import MAX_CAPTION, split_text, text_length
 from storage import repo
 from storage.models import User
 from storage.notifications import SendStatus
@@ -86,7 +87,35 @@ async def send(
 ) -> Outcome:
     """Send one message (a photo with `text` as its caption when `photo` is given); never
     raises a Telegram error: the outcome says what happened. Marks nobody: the caller does,
-    when it suits its transaction (`mark_unreachable`)."""
+    when it suits its transaction (`mark_unreachable`).
+
+    Telegram's limits hold: a caption over 1,024 characters follows the photo as text, and a
+    text over 4,096 goes as several messages (split between lines), the keyboard under the
+    last; the outcome is the first failure's, else the last message's."""
+    parts = split_text(text) if text else [text]
+    if photo is not None and text_length(text) > MAX_CAPTION:
+        outcome = await _send_one(bot, chat_id, "", None, photo)
+        if outcome.status is not SendStatus.SENT:
+            return outcome
+        photo = None
+    elif photo is not None:
+        parts = [text]
+    outcome = Outcome(SendStatus.SENT)
+    for n, part in enumerate(parts):
+        last = n == len(parts) - 1
+        outcome = await _send_one(bot, chat_id, part, markup if last else None, photo)
+        if outcome.status is not SendStatus.SENT:
+            return outcome
+    return outcome
+
+
+async def _send_one(
+    bot: Bot,
+    chat_id: int,
+    text: str,
+    markup: InlineKeyboardMarkup | None,
+    photo: str | bytes | None,
+) -> Outcome:
     try:
         if photo is not None:
             sent = await bot.send_photo(chat_id, photo, caption=text or None, reply_markup=markup)
