@@ -10,7 +10,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType
-from telegram.error import TelegramError
+from telegram.error import BadRequest, NetworkError, TelegramError
 
 from bot.i18n import _
 from handlers.kit.context import Ctx
@@ -33,6 +33,11 @@ async def on_error(update: object, context: Ctx) -> None:
         # that one committed; this one's work was rolled back. Nothing to tell anyone.
         log.info("update %s was processed concurrently elsewhere; skipped", update.update_id)
         return
+    error = context.error
+    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+        # Expected now and then (a 502 from Telegram, a timeout): one line, no traceback.
+        log.warning("network error handling update %s: %s", _update_id(update), error)
+        return
     if isinstance(update, Update):
         user = update.effective_user
         log.error(
@@ -54,3 +59,7 @@ async def on_error(update: object, context: Ctx) -> None:
                 )
     else:
         log.error("error outside an update%s", session_note, exc_info=context.error)
+
+
+def _update_id(update: object) -> object:
+    return update.update_id if isinstance(update, Update) else "-"

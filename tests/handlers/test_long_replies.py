@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+
+from handlers.kit import replies
 from bot.domain.limits import MAX_TEXT, text_length
 from storage import school as school_store
 from storage.models import SchoolClass
@@ -40,3 +45,25 @@ async def test_a_class_list_over_4096_characters_is_split_and_opens(bot: Harness
     new = [text(m) for m in admin.messages[before:]]
     assert len(new) >= 3 and all(text_length(t) <= MAX_TEXT for t in new)
     assert "between 1 and 80 names" in new[0]
+
+
+async def test_a_reply_is_retried_after_502s(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(replies, "RETRY_DELAYS", (0.01, 0.01, 0.01))
+    bob = bot.user(612, "Bob")
+    bot.api.fail_next("sendMessage", status=502, times=2, description="Bad Gateway")
+    await bot.send(bob, "/help")
+    assert len(bob.messages) == 1  # the third try went through
+    assert [c.status for c in bot.api.calls_to("sendMessage")][-3:] == [502, 502, 200]
+    assert bot.errors == []
+    # Past the retries: one clear WARNING line, no traceback, no error to handle.
+    bot.api.fail_next("sendMessage", status=502, times=4, description="Bad Gateway")
+    before = len(bob.messages)
+    with caplog.at_level(logging.WARNING):
+        bob.send("/help")
+        await bot.deliver()
+    assert len(bob.messages) == before
+    warnings = [r for r in caplog.records if "failed after 4 tries" in r.getMessage()]
+    assert len(warnings) == 1 and warnings[0].exc_info is None
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
