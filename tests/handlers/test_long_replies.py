@@ -6,8 +6,8 @@ import logging
 
 import pytest
 
-from handlers.kit import replies
 from bot.domain.limits import MAX_TEXT, text_length
+from handlers.kit import replies
 from storage import school as school_store
 from storage.models import SchoolClass
 from tests.handlers.onboarding_kit import admin_school, rows, text
