@@ -61,3 +61,8 @@ async def finish(session: AsyncSession) -> None:
 def is_duplicate_marker(error: BaseException | None) -> bool:
     """The error of a second commit of the same update (another process committed it)."""
     return isinstance(error, IntegrityError) and "processed_updates" in str(error)
+
+
+def is_unique_violation(error: BaseException | None) -> bool:
+    """Two writers raced for the same unique row (the first one won)."""
+    return isinstance(error, IntegrityError)

@@ -7,12 +7,12 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot
 
 from bot.domain.complaints import ComplaintActor, ComplaintLevel, ComplaintStatus
 from bot.i18n import _
 from handlers.complaints.notify import tell_complainant, tell_staff
+from handlers.kit.context import AsyncSession
 from storage import complaints as store
 from storage.models import Complaint
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import logging
 
-from sqlalchemy.exc import IntegrityError
 from telegram import (
     Update,
 )
@@ -47,7 +46,7 @@ async def on_error(update: object, context: Ctx) -> None:
             session_note,
             exc_info=context.error,
         )
-        if isinstance(context.error, IntegrityError) and update.callback_query is not None:
+        if updates.is_unique_violation(context.error) and update.callback_query is not None:
             # Two taps raced for the same unique row: the first one won; nothing to report.
             await answer(update, _("Done."))
             return

@@ -24,7 +24,6 @@ from collections.abc import Awaitable, Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy.orm.exc import StaleDataError
 from telegram import Update
 
 from bot.i18n import _
@@ -220,7 +219,7 @@ async def _stale_writer_refused(update: Update, context: Ctx, step: Awaitable[No
     the user gets the polite refusal instead of an error."""
     try:
         await step
-    except StaleDataError:
+    except dialogs.StaleDialog:
         await context.session.rollback()
         log.info("update %s lost a race for its dialog; refused", update.update_id)
         if await handled_elsewhere(context, update):

@@ -25,7 +25,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy.exc import SQLAlchemyError
 from telegram.ext import Application
 
 from bot.domain.calendar import SchoolCalendar
@@ -44,7 +43,7 @@ from handlers.scheduler.outbox import Outgoing, message_key
 from handlers.scheduler.weekly import run_weekly_reports
 from storage import homework as hw
 from storage import jobs
-from storage.db import SessionMaker
+from storage.db import DatabaseError, SessionMaker
 from storage.homework import calendar_of
 from storage.notices import class_evenings, families_of
 
@@ -95,7 +94,7 @@ async def stop_scheduler(app: QingfuApp) -> None:
     try:
         async with data.sessionmaker() as session:
             await jobs.release_lease(session, LEASE, holder_of(app), data.clock())
-    except SQLAlchemyError as error:  # the lease then simply expires
+    except DatabaseError as error:  # the lease then simply expires
         log.warning("could not release the scheduler lease: %s", type(error).__name__)
 
 
