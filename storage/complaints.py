@@ -42,6 +42,11 @@ class CodeCollision(RuntimeError):
     """No unused complaint code after several attempts (practically impossible)."""
 
 
+class AlreadyFiled(RuntimeError):
+    """The dialog already filed its complaint (a double tap, or the same update handled by
+    another process)."""
+
+
 async def create_complaint(
     session: AsyncSession,
     *,
@@ -56,13 +61,18 @@ async def create_complaint(
     deadline_at: datetime,
     remind_at: datetime | None,
     level: ComplaintLevel = ComplaintLevel.SCHOOL,
+    dialog_token: str | None = None,
     code_factory: Callable[[], str] = new_code,
 ) -> Complaint:
     """A new complaint (status new, at `level`) with its `filed` event; a code that is
-    already taken is drawn again (inside a savepoint, so the caller's work is kept)."""
+    already taken is drawn again (inside a savepoint, so the caller's work is kept).
+
+    `dialog_token` (the /complain dialog's) is unique: a second complaint from the same dialog
+    raises `AlreadyFiled`, even from another process at the same moment."""
     for _attempt in range(CODE_ATTEMPTS):
         complaint = Complaint(
             code=code_factory(),
+            dialog_token=dialog_token,
             school_id=school_id,
             class_id=class_id,
             complainant_id=complainant_id,
@@ -83,6 +93,8 @@ async def create_complaint(
                 session.add(complaint)
                 await session.flush()
         except IntegrityError:
+            if dialog_token is not None and await filed_from(session, dialog_token):
+                raise AlreadyFiled(dialog_token) from None
             continue
         await add_event(
             session,
@@ -95,6 +107,11 @@ async def create_complaint(
         )
         return complaint
     raise CodeCollision("no free complaint code")
+
+
+async def filed_from(session: AsyncSession, dialog_token: str) -> bool:
+    found = await session.scalar(select(Complaint.id).where(Complaint.dialog_token == dialog_token))
+    return found is not None
 
 
 async def add_event(

@@ -10,6 +10,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -20,6 +21,10 @@ from sqlalchemy.ext.asyncio import (
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 SessionMaker = async_sessionmaker[AsyncSession]
+
+
+DatabaseError = SQLAlchemyError
+"""Any database failure (for callers that may not import SQLAlchemy: handlers)."""
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.exc import StaleDataError
 
 from storage.models import Dialog
 from storage.sql import dialect_insert
@@ -32,6 +33,11 @@ async def lock_dialog(session: AsyncSession, user_id: int) -> Dialog | None:
         .with_for_update()
         .execution_options(populate_existing=True)
     )
+
+
+StaleDialog = StaleDataError
+"""Raised by a step's commit when another process changed or closed its dialog since it was
+read (the version check; only where there are no row locks, i.e. SQLite)."""
 
 
 def expired(dialog: Dialog, now: datetime, ttl: timedelta) -> bool:

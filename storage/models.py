@@ -131,9 +131,11 @@ class PolicyChange(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
-    user_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
+    user_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"), index=True)
     district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"))
-    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"))  # None: the district
+    school_id: Mapped[int | None] = mapped_column(
+        ForeignKey("schools.id"), index=True
+    )  # None: the district
     field: Mapped[str] = mapped_column(String(32))
     old: Mapped[str | None] = mapped_column(String(32))
     new: Mapped[str | None] = mapped_column(String(32))
@@ -207,7 +209,7 @@ class Membership(Base):
     district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True)
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
     grade: Mapped[int | None] = mapped_column(Integer)
-    invite_id: Mapped[int | None] = mapped_column(ForeignKey("invites.id"))
+    invite_id: Mapped[int | None] = mapped_column(ForeignKey("invites.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -220,7 +222,7 @@ class Teaching(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"), index=True)
     class_id: Mapped[int] = mapped_column(ForeignKey("classes.id"), index=True)
-    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id"))
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id"), index=True)
 
 
 class TeacherDefault(Base):
@@ -231,7 +233,7 @@ class TeacherDefault(Base):
     user_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("users.id"), primary_key=True, autoincrement=False
     )
-    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id"), primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id"), primary_key=True, index=True)
     kind: Mapped[str] = mapped_column(String(16))
     minutes: Mapped[int] = mapped_column(Integer)
     class_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
@@ -271,12 +273,12 @@ class Invite(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     role: Mapped[str] = mapped_column(String(24))
-    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"))
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True)
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
     grade: Mapped[int | None] = mapped_column(Integer)
-    class_id: Mapped[int | None] = mapped_column(ForeignKey("classes.id"))
+    class_id: Mapped[int | None] = mapped_column(ForeignKey("classes.id"), index=True)
     child_id: Mapped[int | None] = mapped_column(  # a parent's link for a child's other parent
-        BigInteger().with_variant(Integer(), "sqlite"), ForeignKey("children.id")
+        BigInteger().with_variant(Integer(), "sqlite"), ForeignKey("children.id"), index=True
     )
     teaching: Mapped[list[Any]] = mapped_column(default=list)  # [[class_id, subject_id], ...]
     created_by: Mapped[int] = mapped_column(BigInteger)
@@ -332,7 +334,7 @@ class Assignment(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     class_id: Mapped[int] = mapped_column(ForeignKey("classes.id"))
-    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id"))
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id"), index=True)
     teacher_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"), index=True)
     text: Mapped[str] = mapped_column(Text)
     photo_file_id: Mapped[str | None] = mapped_column(String(256))
@@ -360,7 +362,7 @@ class AssignmentLoad(Base):
         primary_key=True,
     )
     day: Mapped[date] = mapped_column(Date, primary_key=True)
-    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id"))
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id"), index=True)
     minutes: Mapped[int] = mapped_column(Integer)
 
 
@@ -393,7 +395,7 @@ class HomeworkChange(Base):
         BigInteger().with_variant(Integer(), "sqlite"), ForeignKey("assignments.id")
     )
     event_id: Mapped[int] = mapped_column(BigInteger)  # the assignment event it reports
-    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id"))
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id"), index=True)
     day: Mapped[date] = mapped_column(Date)
     kind: Mapped[str] = mapped_column(String(16))  # posted | edited | cancelled
     changes: Mapped[dict[str, Any]] = mapped_column(default=dict)  # field -> [before, after]
@@ -454,8 +456,11 @@ class Complaint(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     code: Mapped[str] = mapped_column(String(16), unique=True)
+    dialog_token: Mapped[str | None] = mapped_column(String(16), unique=True)
+    """The /complain dialog it was filed from: one dialog files one complaint, whichever
+    process (or redelivery) sends it first."""
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
-    class_id: Mapped[int | None] = mapped_column(ForeignKey("classes.id"))
+    class_id: Mapped[int | None] = mapped_column(ForeignKey("classes.id"), index=True)
     complainant_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
     anonymous: Mapped[bool] = mapped_column(Boolean, default=True)
     category: Mapped[str] = mapped_column(String(32))

@@ -11,6 +11,7 @@ from bot.domain.validate import (
     clean_text,
     parse_int,
     parse_range,
+    strip_invisible,
 )
 
 
@@ -38,13 +39,36 @@ def test_clean_text_accepts(raw: str, expected: str) -> None:
         ("x", TextError.TOO_SHORT, 2),
         (" x ", TextError.TOO_SHORT, 2),
         ("x" * 21, TextError.TOO_LONG, 20),
-        ("a\x00b", TextError.BAD_CHARS, 0),
-        ("ab\x7f", TextError.BAD_CHARS, 0),
-        ("a\x08b", TextError.BAD_CHARS, 0),
     ],
 )
 def test_clean_text_refuses(raw: str | None, error: TextError, limit: int) -> None:
     assert clean_text(raw, min_len=2, max_len=20) == Checked(None, error, limit)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected", "removed"),
+    [
+        # Controls are no longer refused (issue 16): removed, and the user is told which.
+        ("a\x00b", "ab", ("U+0000",)),
+        ("ab\x7f", "ab", ("U+007F",)),
+        ("a\x08b", "ab", ("U+0008",)),
+        ("5A\u202e", "5A", ("U+202E",)),
+        ("\u2066Maths\u2069", "Maths", ("U+2066", "U+2069")),
+        ("No.\u200b1\u200b School\ufeff", "No.1 School", ("U+200B", "U+FEFF")),
+        ("a\u200db\u200fc\x85", "abc", ("U+200D", "U+200F", "U+0085")),
+        ("Jos\u0065\u0301", "Jos\u00e9", ()),  # NFC
+    ],
+)
+def test_clean_text_removes_invisible_characters(
+    raw: str, expected: str, removed: tuple[str, ...]
+) -> None:
+    assert clean_text(raw) == Checked(expected, removed=removed)
+    assert strip_invisible(raw)[1] == removed
+
+
+def test_only_invisible_characters_are_empty() -> None:
+    assert clean_text("\u202e\u200b") == Checked(None, TextError.EMPTY, 1, ("U+202E", "U+200B"))
+    assert clean_person_name("Lena\u202e") == Checked("Lena", removed=("U+202E",))
 
 
 @pytest.mark.parametrize(

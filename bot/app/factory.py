@@ -23,6 +23,7 @@ from handlers.kit.context import BotData, Ctx, QingfuApp, _session
 from handlers.kit.menus import set_default_menus
 from handlers.registry import register_handlers
 from handlers.scheduler.tick import start_scheduler, stop_scheduler
+from storage import updates
 from storage.db import SessionMaker
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
             token = _session.set(session)
             try:
                 await coroutine
+                await updates.finish(session)
             finally:
                 _session.reset(token)
 

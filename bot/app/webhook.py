@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import logging
+from http import HTTPStatus
 from typing import Any
 
+import tornado.web
 from telegram import Update
 from telegram.ext import Updater
+
+# PTB's tornado handler (private module; the dependency stays below 23, and
+# tests/e2e/test_webhook_e2e.py posts malformed bodies to check this still holds).
+from telegram.ext._utils.webhookhandler import TelegramHandler
 
 from bot.config import Settings
 from handlers.kit.context import QingfuApp
@@ -25,8 +32,8 @@ def run_webhook(app: QingfuApp, settings: Settings) -> None:
     secret = settings.webhook_secret
     if secret is None:  # the settings refuse webhook mode without it
         raise RuntimeError("WEBHOOK_SECRET is required in webhook mode")
-    if not settings.webhook_set:
-        app.updater = ListeningUpdater(bot=app.bot, update_queue=app.update_queue)
+    updater = WebhookUpdater if settings.webhook_set else ListeningUpdater
+    app.updater = updater(bot=app.bot, update_queue=app.update_queue)
     log.info(
         "webhook mode: Telegram posts to %s, served on %s:%d%s%s",
         settings.webhook_url,
@@ -46,7 +53,42 @@ def run_webhook(app: QingfuApp, settings: Settings) -> None:
     )
 
 
-class ListeningUpdater(Updater):
+class StrictTelegramHandler(TelegramHandler):
+    """PTB's webhook handler, except that a body that is not a JSON object gets 400 Bad
+    Request (PTB answers malformed JSON with 500 and a logged exception)."""
+
+    async def post(self) -> None:
+        self._validate_post()  # the content type and the secret first: 403 without them
+        try:
+            data = json.loads(self.request.body)
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            log.warning("webhook: a request with a malformed body was refused (400)")
+            raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST, reason="Malformed update")
+        await super().post()
+
+
+class WebhookUpdater(Updater):
+    """PTB's Updater whose webhook server refuses malformed bodies with 400."""
+
+    async def start_webhook(self, *args: Any, **kwargs: Any) -> Any:
+        queue = await super().start_webhook(*args, **kwargs)
+        # `_httpd` is the WebhookServer PTB just made; its tornado application routes our
+        # handler first (rules added with add_handlers come before the constructor's).
+        server = self._httpd
+        assert server is not None
+        web_app = server._http_server.request_callback
+        assert isinstance(web_app, tornado.web.Application)
+        path = kwargs.get("url_path", "")
+        web_app.add_handlers(
+            r".*",
+            [(rf"/{path.strip('/')}/?", StrictTelegramHandler, web_app.shared_objects)],  # type: ignore[attr-defined]
+        )
+        return queue
+
+
+class ListeningUpdater(WebhookUpdater):
     """PTB's Updater, except that starting the webhook does not call setWebhook.
 
     `Updater.start_webhook` always registers the URL in its bootstrap step (and PTB has no

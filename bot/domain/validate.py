@@ -21,24 +21,45 @@ class Checked:
     value: str | None
     error: TextError | None = None
     limit: int = 0
+    removed: tuple[str, ...] = ()
+    """Invisible characters taken out of the text, as code points ("U+202E"), in order."""
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # C0 and C1 controls (not tab or newlines)
+    "\u200b-\u200f"  # zero-width space, (non-)joiners, LRM/RLM
+    "\u202a-\u202e"  # bidi embeddings and overrides (U+202E turns text around)
+    "\u2060-\u2064\u2066-\u2069"  # word joiner, invisible operators, bidi isolates
+    "\ufeff]"  # zero-width no-break space (BOM)
+)
+
+
+def strip_invisible(text: str) -> tuple[str, tuple[str, ...]]:
+    """`text` NFC-normalised without control, bidi-override and zero-width characters, and
+    the code points removed (each once, in order of appearance)."""
+    normal = unicodedata.normalize("NFC", text)
+    found = dict.fromkeys(f"U+{ord(ch):04X}" for ch in _INVISIBLE.findall(normal))
+    return _INVISIBLE.sub("", normal), tuple(found)
 
 
 def clean_text(raw: str | None, *, min_len: int = 1, max_len: int = 120) -> Checked:
-    """Trimmed, whitespace-folded single-line text within the length limits."""
-    text = unicodedata.normalize("NFC", (raw or "")).strip()
-    text = re.sub(r"\s+", " ", text)
+    """Trimmed, whitespace-folded single-line text within the length limits, NFC, without
+    invisible characters (`removed` lists them)."""
+    text, removed = strip_invisible(raw or "")
+    text = re.sub(r"\s+", " ", text.strip())
     if not text:
-        return Checked(None, TextError.EMPTY, min_len)
-    if _CONTROL.search(text):
-        return Checked(None, TextError.BAD_CHARS)
+        return Checked(None, TextError.EMPTY, min_len, removed)
     if len(text) > max_len:
-        return Checked(None, TextError.TOO_LONG, max_len)
+        return Checked(None, TextError.TOO_LONG, max_len, removed)
     if len(text) < min_len:
-        return Checked(None, TextError.TOO_SHORT, min_len)
-    return Checked(text)
+        return Checked(None, TextError.TOO_SHORT, min_len, removed)
+    return Checked(text, removed=removed)
+
+
+def clean_free_text(raw: str | None) -> str:
+    """A free text (a note, a complaint): NFC, lines kept, stray controls removed."""
+    text, _removed = strip_invisible(raw or "")
+    return text.strip()
 
 
 def clean_person_name(raw: str | None, max_len: int = 64) -> Checked:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot
 
+from handlers.kit.context import AsyncSession
 from handlers.kit.replies import Keyboard, keyboard, pack_lines
 from handlers.kit.sending import mark_unreachable, send, send_to_user
 from storage.models import User

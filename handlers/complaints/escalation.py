@@ -10,7 +10,6 @@ import enum
 import logging
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot
 
 from bot.domain.complaints import (
@@ -23,6 +22,7 @@ from bot.domain.complaints import (
 from bot.i18n import _
 from handlers.complaints.notify import tell_complainant, tell_staff
 from handlers.complaints.render import format_when
+from handlers.kit.context import AsyncSession
 from storage import complaints as store
 from storage import homework as hw
 from storage.models import Complaint, School

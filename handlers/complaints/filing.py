@@ -487,20 +487,27 @@ async def send(update: Update, context: Ctx, dialog: Dialog) -> None:
     level = filing_level(d["category"])
     calendar = await hw.calendar_of(session, school)
     deadline = deadline_for(now, school.timezone, calendar, deadline_days(school, level))
-    complaint = await store.create_complaint(
-        session,
-        school_id=school.id,
-        class_id=int(class_id) if await class_shown(context, dialog, anonymous) else None,
-        complainant_id=dialog.user_id,
-        anonymous=anonymous,
-        category=d["category"],
-        text=d["text"],
-        photos=list(d.get("photos", [])),
-        now=now,
-        deadline_at=deadline,
-        remind_at=reminder_for(deadline, school.timezone, now),
-        level=level,
-    )
+    try:
+        complaint = await store.create_complaint(
+            session,
+            school_id=school.id,
+            class_id=int(class_id) if await class_shown(context, dialog, anonymous) else None,
+            complainant_id=dialog.user_id,
+            anonymous=anonymous,
+            category=d["category"],
+            text=d["text"],
+            photos=list(d.get("photos", [])),
+            now=now,
+            deadline_at=deadline,
+            remind_at=reminder_for(deadline, school.timezone, now),
+            level=level,
+            dialog_token=dialog.token,
+        )
+    except store.AlreadyFiled:
+        # Another process (or a redelivery) filed it and told the parent: nothing to add.
+        await session.rollback()
+        log.info("complaint of update %s was already filed; skipped", update.update_id)
+        return
     await dialogs.end_dialog(session, dialog.user_id)
     await session.commit()
     log.info("complaint %s filed at school %s (%s level)", complaint.code, school.id, level)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
 from bot.domain.complaints import ComplaintStatus, normalize_code
@@ -33,7 +32,7 @@ from handlers.complaints.render import (
     staff_rows,
     status_label,
 )
-from handlers.kit.context import Ctx
+from handlers.kit.context import AsyncSession, Ctx
 from handlers.kit.gate import current_user, roles_of
 from handlers.kit.labels import category_label
 from handlers.kit.replies import Button, Rows, answer, refuse_stale, say

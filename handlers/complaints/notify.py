@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot
 
 from bot.domain.complaints import ComplaintActor, ComplaintLevel
@@ -21,6 +20,7 @@ from handlers.complaints.render import (
     staff_rows,
     status_line,
 )
+from handlers.kit.context import AsyncSession
 from handlers.kit.gate import user_locale
 from storage import complaints as store
 from storage.models import Complaint, School, User

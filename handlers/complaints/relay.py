@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot
 
 from bot.domain.complaints import (
@@ -24,7 +23,7 @@ from bot.i18n import _, use_locale
 from handlers.complaints.delivery import deliver_photos
 from handlers.complaints.escalation import Why, announce_escalation
 from handlers.complaints.notify import audience, tell_complainant, tell_staff
-from handlers.kit.context import Ctx
+from handlers.kit.context import AsyncSession, Ctx
 from handlers.kit.gate import user_locale
 from storage import complaints as store
 from storage.models import Complaint, School

@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.domain.complaints import (
     MAX_TEXT,
     MIN_REASON,
@@ -24,6 +22,7 @@ from bot.domain.complaints import (
 )
 from bot.i18n import _, format_date, format_time
 from handlers.complaints.payloads import ComplaintCardAction, ComplaintCardButton
+from handlers.kit.context import AsyncSession
 from handlers.kit.labels import category_label
 from handlers.kit.replies import Button, Rows
 from storage import complaints as store

@@ -5,16 +5,16 @@ from __future__ import annotations
 import contextlib
 import logging
 
-from sqlalchemy.exc import IntegrityError
 from telegram import (
     Update,
 )
 from telegram.constants import ChatType
-from telegram.error import TelegramError
+from telegram.error import BadRequest, NetworkError, TelegramError
 
 from bot.i18n import _
 from handlers.kit.context import Ctx
 from handlers.kit.replies import answer
+from storage import updates
 
 log = logging.getLogger(__name__)
 
@@ -27,10 +27,15 @@ async def on_error(update: object, context: Ctx) -> None:
         await session.rollback()
     except RuntimeError:
         session_note = " (no session)"
-    if isinstance(update, Update) and _already_processed(context.error):
+    if isinstance(update, Update) and updates.is_duplicate_marker(context.error):
         # The same update was handled at the same moment by another process (a redelivery):
         # that one committed; this one's work was rolled back. Nothing to tell anyone.
         log.info("update %s was processed concurrently elsewhere; skipped", update.update_id)
+        return
+    error = context.error
+    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+        # Expected now and then (a 502 from Telegram, a timeout): one line, no traceback.
+        log.warning("network error handling update %s: %s", _update_id(update), error)
         return
     if isinstance(update, Update):
         user = update.effective_user
@@ -41,7 +46,7 @@ async def on_error(update: object, context: Ctx) -> None:
             session_note,
             exc_info=context.error,
         )
-        if isinstance(context.error, IntegrityError) and update.callback_query is not None:
+        if updates.is_unique_violation(context.error) and update.callback_query is not None:
             # Two taps raced for the same unique row: the first one won; nothing to report.
             await answer(update, _("Done."))
             return
@@ -55,5 +60,5 @@ async def on_error(update: object, context: Ctx) -> None:
         log.error("error outside an update%s", session_note, exc_info=context.error)
 
 
-def _already_processed(error: BaseException | None) -> bool:
-    return isinstance(error, IntegrityError) and "processed_updates" in str(error)
+def _update_id(update: object) -> object:
+    return update.update_id if isinstance(update, Update) else "-"

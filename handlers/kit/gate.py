@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
 from telegram import (
     Update,
 )
@@ -15,8 +13,8 @@ from telegram.ext import ApplicationHandlerStop
 from bot.domain.roles import Roles
 from bot.i18n import negotiate, set_locale
 from handlers.kit.context import Ctx
-from storage import repo
-from storage.models import ProcessedUpdate, User
+from storage import repo, updates
+from storage.models import User
 
 log = logging.getLogger(__name__)
 
@@ -24,21 +22,10 @@ CAME_BACK = "came_back"
 """Session info key: the update's user was unreachable until this update."""
 
 
-@event.listens_for(Session, "before_commit")
-def _mark_update_processed(session: Session) -> None:
-    """The first commit of an update also records its id, so a redelivery is skipped."""
-    update_id = session.info.pop("update_id", None)
-    if update_id is not None:
-        session.add(ProcessedUpdate(update_id=update_id))
-
-
 async def gate(update: Update, context: Ctx) -> None:
     """First in line: skip redelivered updates, keep the user row fresh, set the locale."""
     session = context.session
-    seen = await session.scalar(
-        select(ProcessedUpdate.update_id).where(ProcessedUpdate.update_id == update.update_id)
-    )
-    if seen is not None:
+    if await updates.was_processed(session, update.update_id):
         log.info("update %s was already processed; skipped", update.update_id)
         raise ApplicationHandlerStop
     tg_user = update.effective_user
@@ -78,7 +65,9 @@ async def gate(update: Update, context: Ctx) -> None:
     if chat is not None and chat.type != ChatType.PRIVATE:
         # The bot never publishes anything in groups (policy: no child data in chat groups).
         raise ApplicationHandlerStop
-    session.info["update_id"] = update.update_id
+    # The update's first commit records its id (storage/updates.py), or its end if it commits
+    # nothing: a redelivery is skipped above.
+    updates.mark_on_commit(session, update.update_id)
     # Hold the row for the update: the identity map keeps clean objects only weakly, so
     # without this `current_user` would read the same row again.
     session.info["user"] = user

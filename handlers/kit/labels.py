@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.domain.load import Cap, CapRule, HomeworkKind
 from bot.domain.policy import ComplaintCategory, NegativeItem
-from bot.i18n import _, format_minutes
+from bot.i18n import _, format_list, format_minutes
 
 
 def kind_label(kind: HomeworkKind | str) -> str:
@@ -103,3 +103,12 @@ def category_short_label(category: ComplaintCategory | str) -> str:
         ComplaintCategory.OTHER: _("Other"),
     }
     return labels.get(str(category), str(category))
+
+
+def removed_note(removed: tuple[str, ...]) -> str:
+    """What was taken out of a typed name (invisible or direction-changing characters), or ""."""
+    if not removed:
+        return ""
+    return _("Invisible characters were removed from the name: {chars}.").format(
+        chars=format_list(list(removed))
+    )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import logging
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import (
     Bot,
     BotCommand,
@@ -15,7 +14,7 @@ from telegram.error import TelegramError
 
 from bot.domain.menus import commands_for
 from bot.i18n import LOCALES, _, use_locale
-from handlers.kit.context import Ctx
+from handlers.kit.context import AsyncSession, Ctx
 from handlers.kit.gate import user_locale
 from storage import repo
 from storage.models import User

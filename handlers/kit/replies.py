@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
 
 from telegram import (
     InlineKeyboardButton,
@@ -12,8 +14,9 @@ from telegram import (
     Message,
     Update,
 )
-from telegram.error import BadRequest
+from telegram.error import BadRequest, NetworkError, TimedOut
 
+from bot.domain.message_limits import MAX_BUTTONS, pack_lines, split_text, text_length
 from bot.i18n import _
 from handlers.kit.callbacks import CallbackData
 from handlers.kit.context import Ctx
@@ -27,8 +30,49 @@ Button = tuple[str, CallbackData | str]
 Rows = list[list[Button]]  # a keyboard being built
 
 
+RETRY_DELAYS = (0.5, 1.0, 2.0)
+"""Seconds between tries of a reply after a 5xx or a network error (a few seconds in all)."""
+
+T = TypeVar("T")
+
+
+async def with_retries(what: str, call: Callable[[], Awaitable[T]]) -> T | None:
+    """`call`, tried again after a 5xx or a network error; None (and one WARNING line) when
+    it never went through. A timeout is not retried: the reply may have arrived."""
+    for attempt, delay in enumerate((*RETRY_DELAYS, None), 1):
+        try:
+            return await call()
+        except (BadRequest, TimedOut):
+            raise
+        except NetworkError as error:
+            if delay is None:
+                log.warning("%s failed after %d tries: %s", what, attempt, error)
+                return None
+            await asyncio.sleep(delay)
+    return None
+
+
+def fit_rows(rows: Keyboard) -> Keyboard:
+    """At most Telegram's 100 buttons: rows are dropped from before the last one (which holds
+    the way back or on) until the rest fits."""
+    if sum(len(row) for row in rows) <= MAX_BUTTONS:
+        return rows
+    last = list(rows[-1])
+    kept: list[Sequence[Button]] = []
+    room = MAX_BUTTONS - len(last)
+    for row in rows[:-1]:
+        if len(row) > room:
+            break
+        kept.append(row)
+        room -= len(row)
+    log.warning("a keyboard of %d rows was cut to %d buttons", len(rows), MAX_BUTTONS)
+    return [*kept, last]
+
+
 def keyboard(rows: Keyboard) -> InlineKeyboardMarkup:
-    """Inline keyboard from (label, payload) rows; payloads are packed typed callback data."""
+    """Inline keyboard from (label, payload) rows; payloads are packed typed callback data
+    (each at most 64 bytes: `CallbackData.pack` checks), at most 100 buttons."""
+    rows = fit_rows(rows)
     return InlineKeyboardMarkup(
         [
             [
@@ -49,12 +93,29 @@ async def say(
     *,
     edit: bool = False,
 ) -> Message | None:
-    """Answer the user: edit the pressed button's message when `edit`, else send a new one."""
+    """Answer the user: edit the pressed button's message when `edit`, else send a new one.
+
+    A text over Telegram's 4,096 characters goes as several messages, split between lines
+    (then words), the keyboard under the last; a 5xx or a network error is retried."""
     markup = keyboard(rows) if rows else None
+    parts = split_text(text)
+    last: Message | None = None
+    for n, part in enumerate(parts):
+        part_markup = markup if n == len(parts) - 1 else None
+        last = await _say_one(update, part, part_markup, edit=edit and n == 0)
+    return last
+
+
+async def _say_one(
+    update: Update, text: str, markup: InlineKeyboardMarkup | None, *, edit: bool
+) -> Message | None:
     query = update.callback_query
     if edit and query is not None and isinstance(query.message, Message):
+        message = query.message
         try:
-            result = await query.message.edit_text(text, reply_markup=markup)
+            result = await with_retries(
+                "editing a reply", lambda: message.edit_text(text, reply_markup=markup)
+            )
             return result if isinstance(result, Message) else None
         except BadRequest as error:
             if "not modified" in str(error).lower():
@@ -63,30 +124,10 @@ async def say(
     chat = update.effective_chat
     if chat is None:
         return None
-    return await chat.send_message(text, reply_markup=markup, link_preview_options=None)
-
-
-MAX_TEXT = 4096  # Telegram's limit for a message text, in UTF-16 code units
-
-
-def text_length(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-def pack_lines(lines: Sequence[str], limit: int = MAX_TEXT) -> list[list[str]]:
-    """Consecutive lines grouped into messages of at most `limit` (an over-long line is cut)."""
-    chunks: list[list[str]] = []
-    size = 0
-    for line in lines:
-        if text_length(line) > limit:
-            line = line[: limit // 2 - 1] + "…"
-        if not chunks or size + 1 + text_length(line) > limit:
-            chunks.append([line])
-            size = text_length(line)
-        else:
-            chunks[-1].append(line)
-            size += 1 + text_length(line)
-    return chunks
+    return await with_retries(
+        f"a reply to update {update.update_id}",
+        lambda: chat.send_message(text, reply_markup=markup, link_preview_options=None),
+    )
 
 
 async def say_lines(update: Update, lines: Sequence[str], *, edit: bool = False) -> None:
@@ -95,13 +136,19 @@ async def say_lines(update: Update, lines: Sequence[str], *, edit: bool = False)
         await say(update, "\n".join(chunk), edit=edit and n == 0)
 
 
+MAX_ALERT = 200
+"""A button answer's text (an alert), in characters."""
+
+
 async def answer(update: Update, text: str | None = None, *, alert: bool = False) -> None:
     """Answer a button press (stops the client's spinner); harmless when it is too late."""
     query = update.callback_query
     if query is None:
         return
+    if text is not None and text_length(text) > MAX_ALERT:
+        text = split_text(text, MAX_ALERT - 1)[0] + "…"  # Telegram refuses a longer one
     try:
-        await query.answer(text, show_alert=alert)
+        await with_retries("answering a button", lambda: query.answer(text, show_alert=alert))
     except BadRequest as error:
         log.debug("callback answer failed: %s", error)
 

@@ -24,7 +24,6 @@ from collections.abc import Awaitable, Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy.orm.exc import StaleDataError
 from telegram import Update
 
 from bot.i18n import _
@@ -32,7 +31,7 @@ from handlers.kit.callbacks import CallbackData, unpack
 from handlers.kit.context import Ctx
 from handlers.kit.gate import roles_of
 from handlers.kit.replies import refuse_stale, say
-from storage import dialogs
+from storage import dialogs, updates
 from storage.models import Dialog, School
 
 log = logging.getLogger(__name__)
@@ -220,13 +219,21 @@ async def _stale_writer_refused(update: Update, context: Ctx, step: Awaitable[No
     the user gets the polite refusal instead of an error."""
     try:
         await step
-    except StaleDataError:
+    except dialogs.StaleDialog:
         await context.session.rollback()
         log.info("update %s lost a race for its dialog; refused", update.update_id)
+        if await handled_elsewhere(context, update):
+            return
         if update.callback_query is not None:
             await refuse_stale(update)
         else:
             await say(update, _("This is no longer available."))
+
+
+async def handled_elsewhere(context: Ctx, update: Update) -> bool:
+    """True when another process already handled this very update (a redelivery), whose
+    dialog step this one then found closed: the user got their answer there."""
+    return await updates.committed_elsewhere(context.session, update.update_id)
 
 
 async def dialog_for(context: Ctx, update: Update, name: str, token: str) -> Dialog | None:
@@ -235,7 +242,8 @@ async def dialog_for(context: Ctx, update: Update, name: str, token: str) -> Dia
     assert update.effective_user is not None
     dialog = await live_dialog(context, update.effective_user.id)
     if dialog is None or dialog.name != name or dialog.token != token:
-        await refuse_stale(update)
+        if not await handled_elsewhere(context, update):
+            await refuse_stale(update)
         return None
     dialogs.touch(dialog, context.now())
     return dialog

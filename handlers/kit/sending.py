@@ -32,6 +32,7 @@ from telegram.error import (
     TimedOut,
 )
 
+from bot.domain.message_limits import MAX_CAPTION, split_text, text_length
 from storage import repo
 from storage.models import User
 from storage.notifications import SendStatus
@@ -85,31 +86,68 @@ async def send(
     photo: str | bytes | None = None,
     album: Sequence[tuple[str, str]] = (),
 ) -> Outcome:
-    """Send one message (a photo with `text` as its caption when `photo` is given; an album of
-    2-10 (file id, caption) photos when `album` is given, `text` and `markup` unused: Telegram's
-    media groups take no keyboard); never raises a Telegram error: the outcome says what
+    """Send one message: a photo with `text` as its caption when `photo` is given; an album of
+    2-10 (file id, caption) photos when `album` is given (`text` and `markup` unused: Telegram's
+    media groups take no keyboard). Never raises a Telegram error: the outcome says what
     happened (for an album, the first message's id). Marks nobody: the caller does, when it
-    suits its transaction (`mark_unreachable`)."""
+    suits its transaction (`mark_unreachable`).
+
+    Telegram's limits hold: a caption over 1,024 characters follows the photo as text, and a
+    text over 4,096 goes as several messages (split between lines), the keyboard under the
+    last; the outcome is the first failure's, else the last message's."""
+    if album:
+        return await _send_album(bot, chat_id, album)
+    parts = split_text(text) if text else [text]
+    if photo is not None and text_length(text) > MAX_CAPTION:
+        outcome = await _send_one(bot, chat_id, "", None, photo)
+        if outcome.status is not SendStatus.SENT:
+            return outcome
+        photo = None
+    elif photo is not None:
+        parts = [text]
+    outcome = Outcome(SendStatus.SENT)
+    for n, part in enumerate(parts):
+        last = n == len(parts) - 1
+        outcome = await _send_one(bot, chat_id, part, markup if last else None, photo)
+        if outcome.status is not SendStatus.SENT:
+            return outcome
+    return outcome
+
+
+async def _send_album(bot: Bot, chat_id: int, album: Sequence[tuple[str, str]]) -> Outcome:
+    media = [InputMediaPhoto(file_id, caption=caption or None) for file_id, caption in album]
     try:
-        if album:
-            media = [
-                InputMediaPhoto(file_id, caption=caption or None) for file_id, caption in album
-            ]
-            group = await bot.send_media_group(chat_id, media)
-            return Outcome(SendStatus.SENT, group[0].message_id if group else None)
+        group = await bot.send_media_group(chat_id, media)
+    except TelegramError as error:
+        return _failed(error)
+    return Outcome(SendStatus.SENT, group[0].message_id if group else None)
+
+
+async def _send_one(
+    bot: Bot,
+    chat_id: int,
+    text: str,
+    markup: InlineKeyboardMarkup | None,
+    photo: str | bytes | None,
+) -> Outcome:
+    try:
         if photo is not None:
             sent = await bot.send_photo(chat_id, photo, caption=text or None, reply_markup=markup)
         else:
             sent = await bot.send_message(chat_id, text, reply_markup=markup)
     except TelegramError as error:
-        status = classify(error)
-        wait = 0.0
-        if isinstance(error, RetryAfter):
-            wait = _seconds(error.retry_after)
-        elif status is SendStatus.RETRY:
-            wait = NETWORK_PAUSE
-        return Outcome(status, error=error, retry_after=wait)
+        return _failed(error)
     return Outcome(SendStatus.SENT, sent.message_id)
+
+
+def _failed(error: TelegramError) -> Outcome:
+    status = classify(error)
+    wait = 0.0
+    if isinstance(error, RetryAfter):
+        wait = _seconds(error.retry_after)
+    elif status is SendStatus.RETRY:
+        wait = NETWORK_PAUSE
+    return Outcome(status, error=error, retry_after=wait)
 
 
 async def mark_unreachable(session: AsyncSession, user_id: int) -> None:

@@ -17,6 +17,7 @@ from bot.i18n import _
 from handlers.kit.callbacks import CallbackData
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
+from handlers.kit.labels import removed_note
 from handlers.kit.replies import answer, refuse_stale, say
 from handlers.kit.router import dialog_for
 from handlers.onboarding.links import invite_link
@@ -155,7 +156,8 @@ async def on_district_name(update: Update, context: Ctx, dialog: Dialog) -> None
         dialog, NewSchoolStep.NAME, district_id=district_id, district_name=district_name
     )
     await context.session.commit()
-    await say(update, school_name_question())
+    note = removed_note(checked.removed)
+    await say(update, "\n\n".join(t for t in (note, school_name_question()) if t))
 
 
 async def on_school_name(update: Update, context: Ctx, dialog: Dialog) -> None:
@@ -166,6 +168,8 @@ async def on_school_name(update: Update, context: Ctx, dialog: Dialog) -> None:
         return
     dialogs.update_dialog(dialog, NewSchoolStep.TIMEZONE, name=checked.value)
     await context.session.commit()
+    if checked.removed:
+        await say(update, removed_note(checked.removed))
     await ask_timezone(update, context, dialog)
 
 

@@ -19,7 +19,6 @@ from datetime import date, datetime
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Message, Update
 from telegram.error import BadRequest
 
@@ -28,7 +27,7 @@ from bot.i18n import _, format_number
 from bot.render.tables import Table, TableWriter
 from bot.render.xlsx import Column
 from handlers.complaints.render import level_label, status_label
-from handlers.kit.context import Ctx
+from handlers.kit.context import AsyncSession, Ctx
 from handlers.kit.labels import category_label, kind_label
 from storage.analytics import complaints as analytics_complaints
 from storage.analytics import exports, loads, scopes

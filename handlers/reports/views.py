@@ -17,7 +17,6 @@ from datetime import date, datetime
 from typing import Any
 
 from babel.dates import format_interval, format_skeleton
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.calendar import SchoolCalendar
 from bot.domain.calibration import Calibration, calibrate, window
@@ -25,6 +24,7 @@ from bot.domain.load import cap_for
 from bot.domain.periods import Scope, days_of, week_of
 from bot.i18n import _, babel_locale, format_minutes, ngettext
 from bot.render import charts
+from handlers.kit.context import AsyncSession
 from storage import report_queries
 from storage.analytics import complaints as analytics_complaints
 from storage.analytics import loads, scopes

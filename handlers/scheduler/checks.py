@@ -10,14 +10,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.domain.calendar import SchoolCalendar
 from bot.domain.load import Cap
 from bot.domain.roles import Role
 from bot.domain.schedule import DueRun
 from bot.i18n import _, format_day, format_minutes, ngettext, use_locale
-from handlers.kit.context import QingfuApp
+from handlers.kit.context import AsyncSession, QingfuApp
 from handlers.kit.gate import user_locale
 from handlers.kit.labels import rule_label
 from handlers.scheduler import outbox as delivery

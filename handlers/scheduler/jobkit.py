@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.domain.calendar import SchoolCalendar
 from bot.domain.load import Cap, cap_for
+from handlers.kit.context import AsyncSession
 from storage import repo
 from storage.homework import caps_of
 from storage.models import School

@@ -27,8 +27,9 @@ from datetime import datetime
 from telegram import Bot
 from telegram.error import RetryAfter
 
+from bot.domain.message_limits import MAX_TEXT, pack_lines, text_length
 from handlers.kit import sending
-from handlers.kit.replies import MAX_TEXT, Keyboard, keyboard, pack_lines, text_length
+from handlers.kit.replies import Keyboard, keyboard
 from storage import notifications
 from storage.db import SessionMaker
 from storage.notifications import NotificationKey, SendStatus

@@ -26,7 +26,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy.exc import SQLAlchemyError
 from telegram.ext import Application
 
 from bot.domain.calendar import SchoolCalendar
@@ -41,7 +40,7 @@ from handlers.scheduler.updates import send_settled_updates
 from handlers.scheduler.weekly import run_weekly_reports
 from storage import homework as hw
 from storage import jobs
-from storage.db import SessionMaker
+from storage.db import DatabaseError, SessionMaker
 from storage.notices import class_evenings, families_of, last_event, record_change
 
 log = logging.getLogger(__name__)
@@ -91,7 +90,7 @@ async def stop_scheduler(app: QingfuApp) -> None:
     try:
         async with data.sessionmaker() as session:
             await jobs.release_lease(session, LEASE, holder_of(app), data.clock())
-    except SQLAlchemyError as error:  # the lease then simply expires
+    except DatabaseError as error:  # the lease then simply expires
         log.warning("could not release the scheduler lease: %s", type(error).__name__)
 
 

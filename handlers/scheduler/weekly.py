@@ -15,14 +15,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.domain.calendar import SchoolCalendar
 from bot.domain.periods import Scope, last_week, last_weeks
 from bot.domain.roles import Role
 from bot.domain.schedule import DueRun
 from bot.i18n import _, use_locale
-from handlers.kit.context import QingfuApp
+from handlers.kit.context import AsyncSession, QingfuApp
 from handlers.kit.gate import user_locale
 from handlers.reports import views as report_views
 from handlers.reports.views import Picture, caption_of

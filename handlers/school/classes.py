@@ -9,6 +9,7 @@ from bot.domain.naming import class_names
 from bot.domain.validate import clean_text, parse_int, parse_range
 from bot.i18n import _, current_locale, ngettext
 from handlers.kit.context import Ctx
+from handlers.kit.labels import removed_note
 from handlers.kit.replies import answer, refuse_stale, say
 from handlers.school.setup import (
     SetupAction,
@@ -29,15 +30,16 @@ GRADE_PRESETS = ((1, 6), (7, 9), (1, 9), (10, 12))
 BULK_STEPS = (SetupStep.MENU, SetupStep.GRADES, SetupStep.PER_GRADE, SetupStep.CONFIRM)
 
 
-def parse_class_line(raw: str | None) -> tuple[int, str] | None:
-    """'5 5E' or '5, 5E' -> (5, '5E'): a grade 1-12 and a name."""
+def parse_class_line(raw: str | None) -> tuple[int, str, tuple[str, ...]] | None:
+    """'5 5E' or '5, 5E' -> (5, '5E', ()): a grade 1-12, a name and the invisible characters
+    removed from it."""
     text = (raw or "").strip()
     head, _sep, name = text.replace(",", " ").replace("，", " ").partition(" ")
     grade = parse_int(head, 1, 12)
     checked = clean_text(name, max_len=32)
     if grade is None or checked.value is None:
         return None
-    return grade, checked.value
+    return grade, checked.value, checked.removed
 
 
 def one_class_question() -> str:
@@ -201,7 +203,9 @@ async def on_one_class_text(update: Update, context: Ctx, dialog: Dialog) -> Non
         )
         await say(update, error + "\n\n" + one_class_question())
         return
-    created = await repo.add_classes(context.session, school.id, [parsed])
+    grade, name, removed = parsed
+    created = await repo.add_classes(context.session, school.id, [(grade, name)])
     await context.session.commit()
-    note = "" if created else _("{name} already exists.").format(name=parsed[1])
+    note = "" if created else _("{name} already exists.").format(name=name)
+    note = "\n".join(n for n in (removed_note(removed), note) if n)
     await show_menu(update, context, dialog, school, edit=False, note=note)

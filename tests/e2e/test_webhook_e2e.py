@@ -379,6 +379,10 @@ async def test_webhook_mode(
     async with db() as s:
         assert await s.get(User, eve.id) is None
         assert await s.get(ProcessedUpdate, 990001) is None
+    # A malformed body with the right secret is the sender's fault: 400, not a server error.
+    assert await telegram.post_raw('{"update_id": 990002, "message": {', secret=SECRET) == 400
+    assert await telegram.post_raw('["not", "an", "update"]', secret=SECRET) == 400
+    assert await telegram.post_raw("{}", secret="not-the-secret-0123456789") == 403
     # ... while the same update with the secret is handled (so it was only the secret).
     assert await telegram.post(copy.deepcopy(forged), secret=SECRET) == 200
     await eve.wait_for(lambda m: True)

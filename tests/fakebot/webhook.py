@@ -105,6 +105,12 @@ class WebhookDelivery:
         assert target, "the bot has not set a webhook"
         return await self._post(str(target), payload, secret)
 
+    async def post_raw(self, body: str, *, secret: str | None) -> int:
+        """POST any body (malformed JSON too) to the registered webhook; the HTTP status."""
+        target = (self.registration or {}).get("url")
+        assert target, "the bot has not set a webhook"
+        return await self._post(str(target), body, secret)
+
     async def _run(self) -> None:
         while True:
             registration = self.registration
@@ -138,13 +144,17 @@ class WebhookDelivery:
         with api._lock:
             api._updates = [u for u in api._updates if u["update_id"] != update_id]
 
-    async def _post(self, url: str, payload: JSON, secret: str | None) -> int:
+    async def _post(self, url: str, payload: JSON | str, secret: str | None) -> int:
         assert self._session is not None, "start() first"
         headers = {"Content-Type": "application/json"}
         if secret is not None:
             headers[SECRET_HEADER] = secret
         try:
-            async with self._session.post(url, data=json.dumps(payload), headers=headers) as resp:
+            async with self._session.post(
+                url,
+                data=payload if isinstance(payload, str) else json.dumps(payload),
+                headers=headers,
+            ) as resp:
                 await resp.read()
                 return resp.status
         except (aiohttp.ClientError, TimeoutError):

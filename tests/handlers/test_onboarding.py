@@ -112,10 +112,12 @@ async def test_bad_district_and_school_names_are_asked_again(bot: Harness) -> No
         assert error in text(reply)
         assert "Type the district's name" in text(reply)
     await bot.send(owner, "Haidian")
-    reply = await bot.send(owner, "S\x01chool")
-    assert "characters I cannot use" in text(reply)
-    assert "Type the school's name:" in text(reply)
-    assert (await one(bot, Dialog)).data == {"district_id": 0, "district_name": "Haidian"}
+    # Issue 16: a control character is no longer refused; it is removed, and the owner told.
+    owner.send("S\x01chool")
+    await bot.deliver()
+    told = [text(m) for m in owner.messages[-3:]]
+    assert any("removed from the name: U+0001." in t for t in told), told
+    assert (await one(bot, Dialog)).data["name"] == "School"
     assert await rows(bot, District) == []
 
 

@@ -355,3 +355,13 @@ async def test_buttons_of_a_replaced_setup_dialog_are_refused(bot: Harness) -> N
     assert await rows(bot, Dialog) == []
     await assert_refused(bot, admin, preset_button)
     assert await rows(bot, Subject, Subject.school_id == school.id) == []
+
+
+async def test_a_class_name_with_a_bidi_override_is_cleaned_and_told(bot: Harness) -> None:
+    admin, school = await admin_school(bot)
+    await bot.send(admin, "/classes")
+    await bot.tap(admin, "Add one class")
+    reply = await bot.send(admin, "5 5\u202eE\u200b")
+    assert "Invisible characters were removed from the name: U+202E and U+200B." in text(reply)
+    assert "Grade 5: 5E" in text(reply)
+    assert await class_list(bot, school.id) == [(5, "5E")]
