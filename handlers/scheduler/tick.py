@@ -1,9 +1,10 @@
 """The scheduler: one repeating tick runs every school's daily jobs, derived from the database.
 
 Each tick (on PTB's JobQueue, every `settings.scheduler_tick_seconds`: at most 30 s, and a
-quarter of SCHEDULER_LEASE_SECONDS) takes the `scheduler` lease so one process of several
-does the work (another takes over when the holder stops, or a lease's length after it died),
-works out for every school in its own time zone and calendar which jobs are due today
+quarter of SCHEDULER_LEASE_SECONDS) takes the `scheduler` lease, for a lease's length less one
+tick, so one process of several does the work: another takes over at its next tick when the
+holder stops, and within SCHEDULER_LEASE_SECONDS when it dies, resuming at once the runs the
+dead holder left unfinished. It works out for every school in its own time zone and calendar which jobs are due today
 (missed ones included, `bot.schedule`), claims each run atomically
 (`storage.jobs.claim_runs`) and runs the claimed ones in job order: the homework
 notice, the evening question, the daily check (`handlers.scheduler.checks`), the weekly
@@ -17,6 +18,8 @@ edited or cancelled: parents who already had that evening's notice get a short u
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import os
 import secrets
@@ -28,6 +31,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import SQLAlchemyError
 from telegram.ext import Application
 
+from bot.config import Settings
 from bot.domain.calendar import SchoolCalendar
 from bot.domain.load import evening_load
 from bot.domain.schedule import ALL_JOBS, DueRun, Job, SchoolTimes, due_runs
@@ -38,7 +42,7 @@ from handlers.kit.labels import kind_label
 from handlers.scheduler import outbox as delivery
 from handlers.scheduler.checks import run_checks
 from handlers.scheduler.deadlines import check_complaint_deadlines
-from handlers.scheduler.jobkit import Clock, cap_of, schools_by_id
+from handlers.scheduler.jobkit import Clock, cap_of, claim_ttl, lease_hold, schools_by_id
 from handlers.scheduler.notices import notice_messages, question_messages, total_line
 from handlers.scheduler.outbox import Outgoing, message_key
 from handlers.scheduler.weekly import run_weekly_reports
@@ -51,10 +55,7 @@ from storage.notices import class_evenings, families_of
 log = logging.getLogger(__name__)
 
 LEASE = "scheduler"
-STALE_AFTER = timedelta(minutes=5)
-"""A claimed, unfinished run without a heartbeat for this long is resumed (its process died)."""
 PROCESSED_UPDATES_KEPT = timedelta(days=7)  # far longer than Telegram keeps unacknowledged ones
-HEARTBEAT = timedelta(seconds=30)
 
 
 # ---------------------------------------------------------------- the tick
@@ -113,7 +114,9 @@ class TickReport:
 
 
 class Heartbeat:
-    """Called between delivery batches: renews the lease and marks the runs alive."""
+    """While jobs run: renews the lease and marks the runs alive every tick's length, in the
+    background (a send held up by a flood limit or timeouts does not stop it), and when
+    awaited between delivery batches."""
 
     def __init__(
         self,
@@ -121,12 +124,13 @@ class Heartbeat:
         holder: str,
         clock: Clock,
         runs: Sequence[DueRun],
-        ttl: timedelta,
+        settings: Settings,
     ) -> None:
         self.sessionmaker, self.holder, self.clock, self.runs = sessionmaker, holder, clock, runs
-        self.ttl = ttl
-        self.every = min(HEARTBEAT, ttl / 4)  # renewed well before it ends
+        self.hold = lease_hold(settings)
+        self.every = timedelta(seconds=settings.scheduler_tick_seconds)
         self.last = clock()
+        self._task: asyncio.Task[None] | None = None
 
     async def __call__(self) -> None:
         now = self.clock()
@@ -134,9 +138,31 @@ class Heartbeat:
             return
         self.last = now
         async with self.sessionmaker() as session:
-            if not await jobs.acquire_lease(session, LEASE, self.holder, now, self.ttl):
+            if not await jobs.acquire_lease(session, LEASE, self.holder, now, self.hold):
                 log.warning("scheduler lease taken over while running; finishing this run")
             await jobs.touch_runs(session, self.runs, now)
+
+    async def _beat(self) -> None:
+        while True:
+            await asyncio.sleep(self.every.total_seconds())
+            try:
+                await self()
+            except SQLAlchemyError as error:  # the next beat tries again
+                log.warning("scheduler heartbeat failed: %s", type(error).__name__)
+
+    async def __aenter__(self) -> Heartbeat:
+        self._task = asyncio.create_task(self._beat(), name="scheduler-heartbeat")
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+
+_LEADING: set[str] = set()
+"""Holders (of this process) that held the scheduler lease at their last tick."""
 
 
 async def tick(
@@ -147,10 +173,17 @@ async def tick(
     clock: Clock = (lambda: now) if now is not None else data.clock
     instant = clock()
     holder = holder or holder_of(app)
+    settings = data.settings
     async with data.sessionmaker() as session:
-        lease = data.settings.scheduler_lease
-        if not await jobs.acquire_lease(session, LEASE, holder, instant, lease):
+        if not await jobs.acquire_lease(session, LEASE, holder, instant, lease_hold(settings)):
+            _LEADING.discard(holder)
             return TickReport(leader=False)
+        # Having just taken the lease, resume every unfinished run at once: only the holder
+        # runs jobs, so their process died (or lost the lease: each message's own claim keeps
+        # it from going out twice). The holder itself takes a run untouched for a lease's
+        # length for dead.
+        stale_after = settings.scheduler_lease if holder in _LEADING else timedelta(0)
+        _LEADING.add(holder)
         schedules = await jobs.school_schedules(session, instant.date())
         due: list[DueRun] = []
         for times in schedules:
@@ -160,7 +193,7 @@ async def tick(
                 log.warning(
                     "school %s has an unknown time zone %r", times.school_id, times.timezone
                 )
-        claimed = await jobs.claim_runs(session, due, instant, STALE_AFTER)
+        claimed = await jobs.claim_runs(session, due, instant, stale_after)
     report = TickReport(leader=True, runs=claimed)
     if claimed:
         await run_claimed_jobs(app, report, schedules, claimed, clock, holder)
@@ -181,19 +214,20 @@ async def run_claimed_jobs(
     """Run the claimed jobs in order (notice, evening question, check, weekly report)."""
     data = app.bot_data
     calendars = {t.school_id: t.calendar for t in schedules}
-    heartbeat = Heartbeat(data.sessionmaker, holder, clock, claimed, data.settings.scheduler_lease)
-    for job in ALL_JOBS:
-        runs = [r for r in claimed if r.job is job]
-        if not runs:
-            continue
-        log.info("running %s for %d school(s)", job.value, len(runs))
-        result = await RUNNERS[job](app, runs, calendars, clock, heartbeat)
-        report.sent += result.sent
-        if result.complete:
+    async with Heartbeat(data.sessionmaker, holder, clock, claimed, data.settings) as heartbeat:
+        for job in ALL_JOBS:
+            runs = [r for r in claimed if r.job is job]
+            if not runs:
+                continue
+            log.info("running %s for %d school(s)", job.value, len(runs))
+            result = await RUNNERS[job](app, runs, calendars, clock, heartbeat)
+            report.sent += result.sent
             async with data.sessionmaker() as session:
-                await jobs.finish_runs(session, runs, clock())
-        else:
-            report.complete = False  # resumed after STALE_AFTER; only unsent keys go out
+                if result.complete:
+                    await jobs.finish_runs(session, runs, clock())
+                else:  # resumed at the next tick: only the keys not settled go out
+                    report.complete = False
+                    await jobs.release_runs(session, runs, clock(), data.settings.scheduler_lease)
 
 
 async def run_notices(
@@ -211,7 +245,12 @@ async def run_notices(
         families = await families_of(session, [e.class_id for e in evenings])
     messages = notice_messages(evenings, schools, families, calendars)
     return await delivery.deliver(
-        app.bot, data.sessionmaker, messages, clock, on_progress=heartbeat
+        app.bot,
+        data.sessionmaker,
+        messages,
+        clock,
+        on_progress=heartbeat,
+        claim_ttl=claim_ttl(data.settings),
     )
 
 
@@ -231,7 +270,12 @@ async def run_evening_questions(
         families = await families_of(session, [e.class_id for e in evenings])
     messages = question_messages(evenings, schools, families, calendars)
     return await delivery.deliver(
-        app.bot, data.sessionmaker, messages, clock, on_progress=heartbeat
+        app.bot,
+        data.sessionmaker,
+        messages,
+        clock,
+        on_progress=heartbeat,
+        claim_ttl=claim_ttl(data.settings),
     )
 
 
@@ -314,5 +358,7 @@ async def notify_homework_change(
             subject_key = f"{family.child_id}.{assignment_id}.{event_id or 0}.{kind}"
             key = message_key("update", family.parent.id, subject_key, day)
             messages.append(Outgoing(key, family.parent.id, "update", text))
-    report = await delivery.deliver(app.bot, data.sessionmaker, messages, data.clock)
+    report = await delivery.deliver(
+        app.bot, data.sessionmaker, messages, data.clock, claim_ttl=claim_ttl(data.settings)
+    )
     return report.sent
