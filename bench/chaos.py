@@ -33,7 +33,8 @@ def main() -> int:
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     lines = [line for line in result.stdout.splitlines() if line.startswith("chaos:")]
     print("\n".join(lines) or result.stdout[-3000:])
-    print(result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr[-2000:])
+    out = result.stdout.strip()
+    print(out.splitlines()[-1] if out else result.stderr[-2000:])
     return result.returncode
 
 

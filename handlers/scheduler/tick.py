@@ -4,8 +4,8 @@ Each tick (on PTB's JobQueue, every `settings.scheduler_tick_seconds`: at most 3
 quarter of SCHEDULER_LEASE_SECONDS) takes the `scheduler` lease, for a lease's length less one
 tick, so one process of several does the work: another takes over at its next tick when the
 holder stops, and within SCHEDULER_LEASE_SECONDS when it dies, resuming at once the runs the
-dead holder left unfinished. It works out for every school in its own time zone and calendar which jobs are due today
-(missed ones included, `bot.schedule`), claims each run atomically
+dead holder left unfinished. It works out for every school in its own time zone and calendar
+which jobs are due today (missed ones included, `bot.schedule`), claims each run atomically
 (`storage.jobs.claim_runs`) and runs the claimed ones in job order: the homework
 notice, the evening question, the daily check (`handlers.scheduler.checks`), the weekly
 report (`handlers.scheduler.weekly`). Messages go through `handlers.scheduler.outbox`, which

@@ -59,13 +59,13 @@ FIRST_FAULTS = {2: "500", 4: "timeout after", 6: "429", 8: "timeout", 10: "502"}
 
 
 def fault(kind: str) -> ApiError | CallTimedOut:
-    return {
-        "500": lambda: ApiError(500, "Internal Server Error"),
-        "502": lambda: ApiError(502, "Bad Gateway"),
-        "429": lambda: ApiError(429, "Too Many Requests: retry after 1", retry_after=1),
-        "timeout": lambda: CallTimedOut(delivered=False),
-        "timeout after": lambda: CallTimedOut(delivered=True),
-    }[kind]()
+    if kind == "timeout":
+        return CallTimedOut(delivered=False)
+    if kind == "timeout after":
+        return CallTimedOut(delivered=True)
+    if kind == "429":
+        return ApiError(429, "Too Many Requests: retry after 1", retry_after=1)
+    return ApiError(int(kind), {"500": "Internal Server Error", "502": "Bad Gateway"}[kind])
 
 
 @dataclass
