@@ -24,6 +24,7 @@ import logging
 import os
 import secrets
 import socket
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -161,8 +162,8 @@ class Heartbeat:
                 await self._task
 
 
-_LEADING: set[str] = set()
-"""Holders (of this process) that held the scheduler lease at their last tick."""
+_LEADING: weakref.WeakKeyDictionary[QingfuApp, set[str]] = weakref.WeakKeyDictionary()
+"""By application: the holders that held the scheduler lease at their last tick."""
 
 
 async def tick(
@@ -175,15 +176,16 @@ async def tick(
     holder = holder or holder_of(app)
     settings = data.settings
     async with data.sessionmaker() as session:
+        leading = _LEADING.setdefault(app, set())
         if not await jobs.acquire_lease(session, LEASE, holder, instant, lease_hold(settings)):
-            _LEADING.discard(holder)
+            leading.discard(holder)
             return TickReport(leader=False)
         # Having just taken the lease, resume every unfinished run at once: only the holder
         # runs jobs, so their process died (or lost the lease: each message's own claim keeps
         # it from going out twice). The holder itself takes a run untouched for a lease's
         # length for dead.
-        stale_after = settings.scheduler_lease if holder in _LEADING else timedelta(0)
-        _LEADING.add(holder)
+        stale_after = settings.scheduler_lease if holder in leading else timedelta(0)
+        leading.add(holder)
         schedules = await jobs.school_schedules(session, instant.date())
         due: list[DueRun] = []
         for times in schedules:
