@@ -78,9 +78,10 @@ class Settings(BaseSettings):
         "start; behind one load balancer one process is enough",
     )
     scheduler_lease_seconds: int = Field(
-        default=120,
+        default=60,
         description="Scheduler lease: of several processes one runs the scheduler, another "
-        "takes over this long after it dies; ticks run every min(30, this/4) s",
+        "takes over within this long after it dies (and resumes its runs); ticks run every "
+        "min(30, this/4) s",
     )
     update_quiet_seconds: int = Field(
         default=180,

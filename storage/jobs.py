@@ -229,6 +229,18 @@ async def touch_runs(session: AsyncSession, runs: Sequence[DueRun], now: datetim
     await session.commit()
 
 
+async def release_runs(
+    session: AsyncSession, runs: Sequence[DueRun], now: datetime, stale_after: timedelta
+) -> None:
+    """Leave unfinished runs to the next tick (some messages are still to be sent): they look
+    stale from now on, so `claim_runs` resumes them. Commits."""
+    for chunk in chunks(list(runs)):
+        await session.execute(
+            update(JobRun).where(_run_filter(chunk)).values(claimed_at=now - stale_after)
+        )
+    await session.commit()
+
+
 async def finish_runs(session: AsyncSession, runs: Sequence[DueRun], now: datetime) -> None:
     for chunk in chunks(list(runs)):
         await session.execute(update(JobRun).where(_run_filter(chunk)).values(finished_at=now))

@@ -27,6 +27,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy import true as sa_true
 from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -513,6 +514,15 @@ class Notification(Base):
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column()
+    claimed_until: Mapped[datetime | None] = mapped_column()
+    """While `pending`: the claimer's send is in flight until then; after it, the claimer is
+    taken for dead and the key may be claimed again (flagged `possibly_duplicated`)."""
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    possibly_duplicated: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=sa_false()
+    )
+    """Sent again after an attempt whose outcome is unknown (a timeout, or a claimer that died
+    mid-send): the user may have it twice (Telegram has no idempotency key)."""
 
 
 class JobRun(Base):

@@ -102,29 +102,62 @@ async def test_notification_keys_claimed_once_and_retry_reclaimed(
     sessionmaker: SessionMaker,
 ) -> None:
     keys = [NotificationKey(f"notice:{i}:1:2026-11-19", i, "notice") for i in range(3)]
+    ttl = timedelta(seconds=30)
 
-    async def claim() -> dict[str, int]:
+    async def claim(now: datetime = NOW) -> dict[str, int]:
+        won = {}
         async with sessionmaker() as session:
-            return await notifications.claim_notifications(session, keys, NOW)
+            for key in keys:
+                result = await notifications.claim(session, key, now, ttl)
+                if result.id is not None:
+                    won[key.key] = result.id
+        return won
 
     a, b = await asyncio.gather(claim(), claim())
     assert sorted([*a, *b]) == sorted(k.key for k in keys)
     ids = {**a, **b}
     async with sessionmaker() as session:
-        await notifications.record_sends(
-            session,
-            [
-                (ids[keys[0].key], notifications.SendStatus.SENT, 11),
-                (ids[keys[1].key], notifications.SendStatus.RETRY, None),
-                (ids[keys[2].key], notifications.SendStatus.UNREACHABLE, None),
-            ],
-            NOW,
+        await notifications.record_send(
+            session, ids[keys[0].key], notifications.SendStatus.SENT, NOW, message_id=11
+        )
+        await notifications.record_send(
+            session, ids[keys[1].key], notifications.SendStatus.RETRY, NOW, tries=3
         )
         assert await notifications.unsent_count(session, [k.key for k in keys]) == 1
-    again = await claim()
+    # keys[2] is still in flight (its claimer's claim holds): not claimed again.
+    again = await claim(NOW + timedelta(seconds=5))
     assert list(again) == [keys[1].key]
     async with sessionmaker() as session:
         assert await session.scalar(select(func.count()).select_from(Notification)) == 3
+
+
+async def test_a_claim_left_by_a_dead_sender_is_taken_over_once_flagged(
+    sessionmaker: SessionMaker,
+) -> None:
+    """Claimed, then the process died mid-send: once the claim has expired the key is
+    claimed again (by one of two resumers), flagged possibly duplicated; settled keys never."""
+    ttl = timedelta(seconds=30)
+    dead, done = (NotificationKey(f"notice:{i}:1:2026-11-19", i, "notice") for i in (1, 2))
+    async with sessionmaker() as session:
+        first = await notifications.claim(session, dead, NOW, ttl)
+        settled = await notifications.claim(session, done, NOW, ttl)
+        assert first.result is notifications.ClaimResult.NEW and settled.id is not None
+        await notifications.record_send(session, settled.id, notifications.SendStatus.SENT, NOW)
+        during = await notifications.claim(session, dead, NOW + timedelta(seconds=29), ttl)
+        assert during.result is notifications.ClaimResult.IN_FLIGHT and during.id is None
+
+    async def resume() -> notifications.Claim:
+        async with sessionmaker() as session:
+            return await notifications.claim(session, dead, NOW + timedelta(seconds=31), ttl)
+
+    results = await asyncio.gather(resume(), resume())
+    assert sorted(r.result.value for r in results) == ["in flight", "resumed"]
+    async with sessionmaker() as session:
+        again = await notifications.claim(session, done, NOW + timedelta(minutes=5), ttl)
+        assert again.result is notifications.ClaimResult.DONE
+        row = await session.scalar(select(Notification).where(Notification.key == dead.key))
+        assert row is not None
+        assert (row.status, row.attempts, row.possibly_duplicated) == ("pending", 2, True)
 
 
 # ---------------------------------------------------------------- reports

@@ -37,8 +37,8 @@ def test_polling_by_default() -> None:
     s = settings()
     assert s.webhook_url == "" and s.webhook_secret is None and s.webhook_set
     assert (s.webhook_listen, s.webhook_port) == ("127.0.0.1", 8443)
-    assert s.scheduler_lease == timedelta(minutes=2)
-    assert s.scheduler_tick_seconds == 30.0
+    assert s.scheduler_lease == timedelta(minutes=1)  # issue 16: a takeover within a minute
+    assert s.scheduler_tick_seconds == 15.0
 
 
 def test_webhook_path_is_derived_from_the_url() -> None:

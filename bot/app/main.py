@@ -62,6 +62,17 @@ class RetriesExhausted(logging.Filter):
         return True
 
 
+class BusyTicks(logging.Filter):
+    """While a long run (a notice to thousands of parents) holds the scheduler tick, the ticks
+    due meanwhile are skipped by design (one at a time); APScheduler warns of each."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (
+            record.name.startswith("apscheduler")
+            and "maximum number of running instances reached" in record.getMessage()
+        )
+
+
 def setup_logging(settings: Settings) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(
@@ -72,6 +83,7 @@ def setup_logging(settings: Settings) -> None:
     )
     handler.addFilter(QuietStartFailure())
     handler.addFilter(RetriesExhausted())
+    handler.addFilter(BusyTicks())
     logging.basicConfig(level=settings.log_level, handlers=[handler], force=True)
     # httpx logs every request URL at INFO, and the URL contains the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)

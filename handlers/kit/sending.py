@@ -9,9 +9,10 @@ and the complaints' relay (`deliver_to`). Telegram's answer is read here only:
   found" (they never opened the bot, or deleted the chat) alike. The user is marked unreachable
   and skipped until they write again; then the gate marks them reachable and they get what they
   missed today (`handlers.scheduler.catchup`);
-- retry: 429 Too Many Requests (after the rate limiter's own retries) and network errors, known
-  not to have been delivered;
-- pending: timed out, so it may have been delivered: never sent again;
+- retry: 429 Too Many Requests (after the rate limiter's own retries), 5xx and network errors,
+  known not to have been delivered: send again (the outbox does, with backoff);
+- pending: timed out, so it may have been delivered: the outbox resends it once and records it
+  as possibly duplicated (a lost notice is worse than a rare double);
 - failed: any other refusal (a 400 about the message itself).
 """
 
@@ -66,9 +67,9 @@ def classify(error: TelegramError) -> SendStatus:
         return SendStatus.FAILED
     if isinstance(error, RetryAfter):
         return SendStatus.RETRY
-    if isinstance(error, TimedOut):  # it may have arrived: never risk sending it twice
+    if isinstance(error, TimedOut):  # it may have arrived: the outcome is unknown
         return SendStatus.PENDING
-    if isinstance(error, NetworkError):
+    if isinstance(error, NetworkError):  # 5xx (PTB raises NetworkError), connection errors
         return SendStatus.RETRY
     return SendStatus.FAILED
 

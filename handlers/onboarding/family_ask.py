@@ -5,6 +5,7 @@ keyed notification, so the "send" button cannot be forged for someone who never 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from telegram import Update
 
@@ -23,6 +24,7 @@ from storage.models import Child, ParentLink, SchoolClass, User
 from storage.notifications import NotificationKey, SendStatus
 
 KIND = "family_ask"
+ASK_CLAIM = timedelta(minutes=5)  # the ask is sent within the press that claims it
 
 
 def request_key(child_id: int, requester_id: int) -> str:
@@ -54,13 +56,13 @@ async def on_ask(update: Update, context: Ctx, data: SameNameButton) -> None:
         return
     requester = await current_user(context, update)
     key = request_key(child.id, requester.id)
-    won = await notifications.claim_notifications(
-        session, [NotificationKey(key, parent.id, KIND)], context.now()
+    claimed = await notifications.claim(
+        session, NotificationKey(key, parent.id, KIND), context.now(), ASK_CLAIM
     )
     await dialogs.end_dialog(session, requester.id)
     await session.commit()
     await answer(update)
-    if key not in won:
+    if claimed.id is None:
         text = _("You have already asked {parent}. The family link will come here.")
         await say(update, text.format(parent=parent.display_name), edit=True)
         return
@@ -78,7 +80,7 @@ async def on_ask(update: Update, context: Ctx, data: SameNameButton) -> None:
         context, parent, message, [[(label, FamilySendButton(child.id, requester.id))]]
     )
     status = SendStatus.SENT if sent else SendStatus.UNREACHABLE
-    await notifications.record_sends(session, [(won[key], status, None)], context.now())
+    await notifications.record_send(session, claimed.id, status, context.now())
     if sent:
         text = _("I asked {parent}. When they agree, the family link will come here.")
     else:

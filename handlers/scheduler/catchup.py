@@ -22,6 +22,7 @@ from bot.domain.schedule import Job
 from handlers.kit.context import Ctx, QingfuApp
 from handlers.kit.gate import came_back
 from handlers.scheduler import outbox as delivery
+from handlers.scheduler.jobkit import claim_ttl
 from handlers.scheduler.notices import notice_messages, question_messages
 from handlers.scheduler.outbox import Outgoing
 from storage import jobs, missed
@@ -79,7 +80,9 @@ async def deliver_missed_today(app: QingfuApp, parent_id: int) -> int:
         return 0
     async with data.sessionmaker() as session:
         await missed.reopen_unreachable(session, [m.key for m in messages])
-    report = await delivery.deliver(app.bot, data.sessionmaker, messages, data.clock)
+    report = await delivery.deliver(
+        app.bot, data.sessionmaker, messages, data.clock, claim_ttl=claim_ttl(data.settings)
+    )
     return report.sent
 
 

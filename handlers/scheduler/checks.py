@@ -19,7 +19,7 @@ from handlers.kit.context import AsyncSession, QingfuApp
 from handlers.kit.gate import user_locale
 from handlers.kit.labels import rule_label
 from handlers.scheduler import outbox as delivery
-from handlers.scheduler.jobkit import Clock, Progress, cap_of, schools_by_id
+from handlers.scheduler.jobkit import Clock, Progress, cap_of, claim_ttl, schools_by_id
 from handlers.scheduler.outbox import Outgoing, message_key
 from storage import checks as store
 from storage import repo
@@ -127,7 +127,12 @@ async def run_checks(
         check = await load_check(session, runs, calendars)
     messages = [*teacher_warnings(check), *grade_warnings(check), *school_summaries(check)]
     return await delivery.deliver(
-        app.bot, data.sessionmaker, messages, clock, on_progress=heartbeat
+        app.bot,
+        data.sessionmaker,
+        messages,
+        clock,
+        on_progress=heartbeat,
+        claim_ttl=claim_ttl(data.settings),
     )
 
 

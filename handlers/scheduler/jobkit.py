@@ -4,8 +4,9 @@ class's cap on a day."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+from bot.config import Settings
 from bot.domain.calendar import SchoolCalendar
 from bot.domain.load import Cap, cap_for
 from handlers.kit.context import AsyncSession
@@ -15,7 +16,19 @@ from storage.models import School
 
 Clock = Callable[[], datetime]
 Progress = Callable[[], Awaitable[None]]
-"""Awaited between delivery batches (the tick renews its lease and heartbeats its runs)."""
+"""Awaited between delivery batches (the tick heartbeats its runs there too)."""
+
+
+def lease_hold(settings: Settings) -> timedelta:
+    """How far ahead the scheduler lease is taken at each tick: a lease's length less one tick,
+    so another process's tick notices a dead holder within SCHEDULER_LEASE_SECONDS."""
+    return settings.scheduler_lease - timedelta(seconds=settings.scheduler_tick_seconds)
+
+
+def claim_ttl(settings: Settings) -> timedelta:
+    """How long an outbox claim holds: half the lease, so a claim of a holder that died has
+    expired by the time another process takes the lease over (and resends it at once)."""
+    return settings.scheduler_lease / 2
 
 
 async def schools_by_id(session: AsyncSession, ids: set[int]) -> dict[int, School]:

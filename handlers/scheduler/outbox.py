@@ -1,18 +1,16 @@
 """The paced sender for everything the bot sends on its own initiative.
 
 Every message has a unique key (recipient, kind, subject, date) claimed in `notifications`
-before it is sent, so nothing is sent twice, across processes and restarts. Sending is paced
+right before it is sent and settled right after (`storage.notifications.claim`), so nothing is
+sent twice across processes and restarts, and a run cut short (kill -9, a crash) is resumed
+from exactly the keys that were not confirmed. A 5xx or a network error is retried with
+backoff; a timeout, whose outcome is unknown, is resent once and counted as possibly
+duplicated (Telegram has no idempotency key, and a lost notice is worse than a rare double).
+Each run logs one INFO line with its counts. Sending is paced
 under Telegram's bulk limit (about 30 messages per second per bot). Telegram's answers are read
 by `handlers.kit.sending`: a user who blocked the bot (403) or never opened it ("chat not
 found") is marked unreachable and skipped until they write again; a flood limit (429) that
 outlasts the rate limiter's own retries is waited out and the message sent later, never dropped.
-
-One message may take several Telegram messages: its photos first (a teacher's file ids, one
-photo or a media group of up to ten, each with its own caption), then its text, split between
-lines when it is longer than Telegram allows, the keyboard under the last part. They go out
-under the message's one key; after a flood limit only the parts not yet sent are sent again.
-A photo Telegram refuses (400: the file id is no longer valid) is left out and its line in the
-text says so.
 """
 
 from __future__ import annotations
@@ -22,17 +20,17 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from telegram import Bot
 from telegram.error import RetryAfter
 
-from bot.domain.message_limits import MAX_TEXT, pack_lines, text_length
+from bot.domain.message_limits import MAX_CAPTION, MAX_TEXT, pack_lines, text_length
 from handlers.kit import sending
 from handlers.kit.replies import Keyboard, keyboard
 from storage import notifications
 from storage.db import SessionMaker
-from storage.notifications import NotificationKey, SendStatus
+from storage.notifications import Claim, ClaimResult, NotificationKey, SendStatus
 
 log = logging.getLogger(__name__)
 
@@ -41,13 +39,17 @@ RATE = 25.0
 BURST = 4
 """Messages that may go at once after a quiet spell (BURST + RATE stays under 30 in any second)."""
 BATCH = 100
-"""Messages claimed per round trip to the database."""
+"""Messages whose recipients and states are read per round trip to the database."""
+MEDIA_GROUP = 10
+TRIES = 3
+"""Sends of one message on a 5xx or a network error (with backoff) before it is left `retry`
+for a later run; a timeout is resent once only."""
+BACKOFF = 0.5
+"""Seconds before the second try of a message, doubled before each next one."""
+CLAIM_TTL = timedelta(seconds=60)
+"""How long a claim holds by default (the scheduler passes its lease)."""
 MAX_ROUNDS = 8
 """Passes over messages that hit a flood limit before the run is left for a later tick."""
-MEDIA_GROUP = 10
-"""Telegram's most photos in one media group (and its least is two)."""
-MAX_CAPTION = 1024
-"""Telegram's longest caption, in UTF-16 code units."""
 
 
 class Pacer:
@@ -112,19 +114,48 @@ def message_key(kind: str, recipient_id: int, subject: str | int, day: object) -
 
 @dataclass
 class Report:
+    """What one `deliver` did, message by message (logged as one INFO line)."""
+
     sent: int = 0
-    duplicates: int = 0  # already sent (or being sent) by someone else
+    duplicates: int = 0  # settled before (sent, unreachable or refused): skipped
     unreachable: int = 0
     failed: int = 0
-    left_for_later: int = 0  # still flood-limited after MAX_ROUNDS: a later run resends
+    retries: int = 0  # sends repeated after a 5xx, a network error or a timeout
+    possibly_duplicated: int = 0  # sent again after an unknown outcome (timeout, dead claimer)
+    resumed: int = 0  # taken over from a claimer that died mid-send
+    in_flight: int = 0  # another claimer's send is under way: a later run checks again
+    left_for_later: int = 0  # still failing (flood limit, 5xx, network): left `retry`
     keys_sent: list[str] = field(default_factory=list)
+    last_error: str = ""
 
     @property
     def complete(self) -> bool:
-        return self.left_for_later == 0
+        """Every message settled: nothing left for a later run to send."""
+        return self.left_for_later == 0 and self.in_flight == 0
+
+    def add(self, other: Report) -> None:
+        for name in COUNTS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.keys_sent += other.keys_sent
+        self.last_error = other.last_error or self.last_error
+
+    def line(self) -> str:
+        return " ".join(f"{name}={getattr(self, name)}" for name in COUNTS)
 
 
 Progress = Callable[[], Awaitable[None]]
+
+COUNTS = (
+    "sent",
+    "duplicates",
+    "unreachable",
+    "failed",
+    "retries",
+    "possibly_duplicated",
+    "resumed",
+    "in_flight",
+    "left_for_later",
+)
 
 
 async def deliver(
@@ -135,30 +166,45 @@ async def deliver(
     *,
     pacer: Pacer | None = None,
     on_progress: Progress | None = None,
+    claim_ttl: timedelta = CLAIM_TTL,
 ) -> Report:
-    """Send each message at most once, paced; returns what happened.
+    """Send each message at most once (but for a counted `possibly_duplicated`), paced;
+    returns what happened. Each message is claimed right before its send and settled right
+    after it, so a process dying mid-run leaves everything else to a resumer: unclaimed keys,
+    and the one in flight once its claim (`claim_ttl`, the scheduler's lease) has expired.
 
-    `on_progress` is awaited between batches (the scheduler renews its lease and heartbeats
-    its runs there).
+    `on_progress` is awaited between batches (the scheduler heartbeats its runs there).
     """
     pacer = pacer or PACER
     report = Report()
-    pending = list(messages)
     dead: set[str] = set()  # file ids Telegram refused: not tried again for the next parent
+    pending = list(messages)
     for round_ in range(MAX_ROUNDS):
-        deferred: list[Outgoing] = []
+        flooded: list[Outgoing] = []
         for start in range(0, len(pending), BATCH):
             batch = pending[start : start + BATCH]
-            deferred += await _send_batch(bot, sessionmaker, batch, now, pacer, report, dead)
+            flooded += await _send_batch(
+                bot, sessionmaker, batch, now, pacer, claim_ttl, report, dead
+            )
             if on_progress is not None:
                 await on_progress()
-        if not deferred:
-            return report
-        pending = deferred
-        log.info("%d messages hit a flood limit; retrying (pass %d)", len(pending), round_ + 2)
-        await asyncio.sleep(pacer.ready_in())
-    report.left_for_later = len(pending)
-    log.warning("%d messages left for a later run after repeated flood limits", len(pending))
+        pending = flooded
+        if not pending:
+            break
+        if round_ + 1 < MAX_ROUNDS:
+            log.info("%d messages hit a flood limit; retrying (pass %d)", len(pending), round_ + 2)
+            await asyncio.sleep(pacer.ready_in())
+    if pending:
+        report.left_for_later += len(pending)
+        report.last_error = FLOOD
+    if messages:
+        log.info("outbox: %d message(s): %s", len(messages), report.line())
+    if report.left_for_later:
+        log.warning(
+            "%d message(s) left for a later run (last error: %s)",
+            report.left_for_later,
+            report.last_error,
+        )
     return report
 
 
@@ -168,55 +214,136 @@ async def _send_batch(
     batch: Sequence[Outgoing],
     now: Callable[[], datetime],
     pacer: Pacer,
+    claim_ttl: timedelta,
     report: Report,
     dead: set[str],
 ) -> list[Outgoing]:
-    """Claim and send one batch; returns what is left to try again (flood limit)."""
+    """Send one batch, message by message; returns those that hit a flood limit (to send
+    again in this run)."""
     async with sessionmaker() as session:
-        recipients = {m.recipient_id for m in batch}
-        reachable = await notifications.reachable_among(session, recipients)
-        sendable = [m for m in batch if m.recipient_id in reachable]
-        report.unreachable += len(batch) - len(sendable)
-        claimed = await notifications.claim_notifications(
-            session,
-            [NotificationKey(m.key, m.recipient_id, m.kind) for m in sendable],
-            now(),
-        )
-        report.duplicates += len(sendable) - len(claimed)
-        outcomes: list[tuple[int, SendStatus, int | None]] = []
-        deferred: list[Outgoing] = []
-        blocked: list[int] = []
-        for message in sendable:
-            nid = claimed.get(message.key)
-            if nid is None:
-                continue
-            if message.recipient_id in blocked:
-                outcomes.append((nid, SendStatus.UNREACHABLE, None))
-                report.unreachable += 1
-                continue
-            status, message_id, rest = await _send_one(bot, message, pacer, dead)
-            outcomes.append((nid, status, message_id))
-            if status is SendStatus.SENT:
-                report.sent += 1
-                report.keys_sent.append(message.key)
-            elif status is SendStatus.RETRY:
-                deferred.append(rest)  # what was sent is not sent again
-            elif status is SendStatus.UNREACHABLE:
-                report.unreachable += 1
-                blocked.append(message.recipient_id)
+        reachable = await notifications.reachable_among(session, {m.recipient_id for m in batch})
+        known = await notifications.states(session, [m.key for m in batch])
+    flooded: list[Outgoing] = []
+    for message in batch:
+        if message.recipient_id not in reachable:
+            report.unreachable += 1
+            continue
+        state = known.get(message.key)
+        if state is not None and state[0] in notifications.DONE:
+            report.duplicates += 1
+            continue
+        async with sessionmaker() as session:
+            item = NotificationKey(message.key, message.recipient_id, message.kind)
+            claim = await notifications.claim(session, item, now(), claim_ttl)
+        if claim.id is None:
+            if claim.result is ClaimResult.IN_FLIGHT:
+                report.in_flight += 1
             else:
-                report.failed += 1
-        for user_id in blocked:  # marked after the sends: no write lock held while sending
-            await sending.mark_unreachable(session, user_id)
-        await notifications.record_sends(session, outcomes, now())
-    return deferred
+                report.duplicates += 1
+            continue
+        attempt = await _send_claimed(bot, sessionmaker, message, claim, now, pacer, report, dead)
+        if attempt.status is SendStatus.UNREACHABLE:
+            reachable.discard(message.recipient_id)
+        elif attempt.error == FLOOD:
+            flooded.append(attempt.rest or message)  # what was sent is not sent again
+    return flooded
 
 
-async def _send_one(
+async def _send_claimed(
+    bot: Bot,
+    sessionmaker: SessionMaker,
+    message: Outgoing,
+    claim: Claim,
+    now: Callable[[], datetime],
+    pacer: Pacer,
+    report: Report,
+    dead: set[str],
+) -> Attempt:
+    """Send a claimed message and record its outcome at once."""
+    assert claim.id is not None
+    resumed = claim.result is ClaimResult.RESUMED
+    attempt = await _send_one(bot, message, pacer, dead)
+    doubtful = resumed or attempt.doubtful
+    async with sessionmaker() as session:
+        if attempt.status is SendStatus.UNREACHABLE:
+            await sending.mark_unreachable(session, message.recipient_id)
+        await notifications.record_send(
+            session,
+            claim.id,
+            attempt.status,
+            now(),
+            message_id=attempt.message_id,
+            tries=attempt.tries,
+            possibly_duplicated=attempt.doubtful,
+        )
+    report.resumed += int(resumed)
+    report.possibly_duplicated += int(doubtful)
+    report.retries += attempt.tries - 1
+    if attempt.status is SendStatus.SENT:
+        report.sent += 1
+        report.keys_sent.append(message.key)
+    elif attempt.status is SendStatus.UNREACHABLE:
+        report.unreachable += 1
+    elif attempt.status is SendStatus.FAILED:
+        report.failed += 1
+        log.warning("Telegram refused %s: %s", message.key, attempt.error)
+    elif attempt.error != FLOOD:
+        report.left_for_later += 1
+        report.last_error = attempt.error
+    return attempt
+
+
+FLOOD = "flood limit"
+
+
+@dataclass(frozen=True)
+class Attempt:
+    status: SendStatus
+    message_id: int | None = None
+    tries: int = 1
+    doubtful: bool = False
+    """A send timed out before another went: the user may have the message twice."""
+    error: str = ""
+    rest: Outgoing | None = None
+    """After a flood limit: what is left of the message (its sent parts are not sent again)."""
+
+
+async def _send_one(bot: Bot, message: Outgoing, pacer: Pacer, dead: set[str]) -> Attempt:
+    """Send (photos, then the text in as many parts as it needs), retrying a 5xx or a network
+    error with backoff (TRIES in all) and a timeout once (flagged: it may have arrived); a retry
+    sends only what is left. A flood limit pauses every sender and is left to the caller's next
+    pass, with what is left of the message."""
+    timeouts = 0
+    tries = 0
+    error = ""
+    first: int | None = None
+    while True:
+        tries += 1
+        outcome, sent_id, message = await _send_parts(bot, message, pacer, dead)
+        first = first or sent_id
+        status = outcome.status
+        if isinstance(outcome.error, RetryAfter):
+            # A flood limit the rate limiter's own retries did not cover: hold every sender back.
+            pacer.pause(outcome.retry_after)
+            return Attempt(SendStatus.RETRY, None, tries, timeouts > 0, FLOOD, message)
+        if outcome.error is not None:
+            error = f"{type(outcome.error).__name__}: {outcome.error}"
+        if status is SendStatus.PENDING:  # timed out: it may have arrived; resent once
+            timeouts += 1
+            if timeouts > 1:
+                return Attempt(SendStatus.RETRY, None, tries, True, error)
+        elif status is not SendStatus.RETRY:
+            return Attempt(status, first, tries, timeouts > 0, error)
+        if tries >= TRIES:
+            return Attempt(SendStatus.RETRY, None, tries, timeouts > 0, error)
+        await asyncio.sleep(BACKOFF * 2 ** (tries - 1))  # each call is paced in `_call`
+
+
+async def _send_parts(
     bot: Bot, message: Outgoing, pacer: Pacer, dead: set[str]
-) -> tuple[SendStatus, int | None, Outgoing]:
-    """Send the message's photos, then its text; returns its status, the first message id and,
-    after a flood limit or network error, what is left to send."""
+) -> tuple[sending.Outcome, int | None, Outgoing]:
+    """Send the message's photos, then its text; returns the outcome that stopped it (else the
+    last one), the first message id, and what is left to send (all of it once sent)."""
     first: int | None = None
     photos = [p for p in message.photos if p.file_id not in dead]
     lost = [p for p in message.photos if p.file_id in dead]
@@ -231,13 +358,13 @@ async def _send_one(
                     lost.append(photo)
                     dead.add(photo.file_id)
                 elif single.status is not SendStatus.SENT:
-                    return _stopped(message, pacer, single, first, lost, photos[n:])
+                    return _stopped(message, single, first, lost, photos[n:])
                 first = first or single.message_id
         elif outcome.status is SendStatus.FAILED:  # 400: Telegram no longer has this file
             lost += chunk
             dead.update(p.file_id for p in chunk)
         elif outcome.status is not SendStatus.SENT:
-            return _stopped(message, pacer, outcome, first, lost, photos)
+            return _stopped(message, outcome, first, lost, photos)
         else:
             first = first or outcome.message_id
         photos = photos[len(chunk) :]
@@ -247,22 +374,20 @@ async def _send_one(
 
 def _stopped(
     message: Outgoing,
-    pacer: Pacer,
     outcome: sending.Outcome,
     first: int | None,
     lost: Sequence[Photo],
     photos: Sequence[Photo],
-) -> tuple[SendStatus, int | None, Outgoing]:
+) -> tuple[sending.Outcome, int | None, Outgoing]:
     """A photo could not go now: the message as it is left to send (its text already says
     which photos were refused)."""
-    _held(message, pacer, outcome)
     rest = replace(message, photos=tuple(photos), text=_with_lost(message.text, lost))
-    return outcome.status, first, rest
+    return outcome, first, rest
 
 
 async def _send_text(
     bot: Bot, message: Outgoing, pacer: Pacer, first: int | None
-) -> tuple[SendStatus, int | None, Outgoing]:
+) -> tuple[sending.Outcome, int | None, Outgoing]:
     """The text, in as many messages as it needs (split between lines), the keyboard under
     the last; a PNG `photo` with the text as its caption."""
     parts = (
@@ -274,11 +399,10 @@ async def _send_text(
         last = n == len(parts) - 1
         outcome = await _call(bot, message, pacer, text=part, rows=message.rows if last else None)
         if outcome.status is not SendStatus.SENT:
-            _held(message, pacer, outcome)
             rest = replace(message, photos=(), text="\n".join(parts[n:]))
-            return outcome.status, first, rest
+            return outcome, first, rest
         first = first or outcome.message_id
-    return SendStatus.SENT, first, message
+    return outcome, first, message
 
 
 async def _call(
@@ -302,20 +426,6 @@ async def _call(
         return await sending.send(bot, message.recipient_id, "", album=pairs)
     markup = keyboard(rows) if rows else None
     return await sending.send(bot, message.recipient_id, text, markup, photo=message.photo)
-
-
-def _held(message: Outgoing, pacer: Pacer, outcome: sending.Outcome) -> None:
-    """Log a send that did not go; after a flood limit (one the rate limiter's own retries did
-    not cover) or a network error, hold every sender back."""
-    status, error = outcome.status, outcome.error
-    if status is SendStatus.RETRY:
-        pacer.pause(outcome.retry_after)
-        if not isinstance(error, RetryAfter):
-            log.warning("network error sending %s: %s; will retry", message.key, error)
-    elif status is SendStatus.PENDING:
-        log.warning("timed out sending %s; not resent", message.key)
-    elif status is SendStatus.FAILED:
-        log.warning("Telegram refused %s: %s", message.key, error)
 
 
 def _with_lost(text: str, lost: Sequence[Photo]) -> str:

@@ -1,10 +1,11 @@
 """The scheduler: one repeating tick runs every school's daily jobs, derived from the database.
 
 Each tick (on PTB's JobQueue, every `settings.scheduler_tick_seconds`: at most 30 s, and a
-quarter of SCHEDULER_LEASE_SECONDS) takes the `scheduler` lease so one process of several
-does the work (another takes over when the holder stops, or a lease's length after it died),
-works out for every school in its own time zone and calendar which jobs are due today
-(missed ones included, `bot.schedule`), claims each run atomically
+quarter of SCHEDULER_LEASE_SECONDS) takes the `scheduler` lease, for a lease's length less one
+tick, so one process of several does the work: another takes over at its next tick when the
+holder stops, and within SCHEDULER_LEASE_SECONDS when it dies, resuming at once the runs the
+dead holder left unfinished. It works out for every school in its own time zone and calendar
+which jobs are due today (missed ones included, `bot.schedule`), claims each run atomically
 (`storage.jobs.claim_runs`) and runs the claimed ones in job order: the homework
 notice, the evening question, the daily check (`handlers.scheduler.checks`), the weekly
 report (`handlers.scheduler.weekly`). Messages go through `handlers.scheduler.outbox`, which
@@ -18,23 +19,27 @@ class-day for the changes of a few minutes (`handlers.scheduler.updates`), sent 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import os
 import secrets
 import socket
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from telegram.ext import Application
 
+from bot.config import Settings
 from bot.domain.calendar import SchoolCalendar
 from bot.domain.schedule import ALL_JOBS, DueRun, Job, SchoolTimes, due_runs
 from handlers.kit.context import Ctx, QingfuApp
 from handlers.scheduler import outbox as delivery
 from handlers.scheduler.checks import run_checks
 from handlers.scheduler.deadlines import check_complaint_deadlines
-from handlers.scheduler.jobkit import Clock, schools_by_id
+from handlers.scheduler.jobkit import Clock, claim_ttl, lease_hold, schools_by_id
 from handlers.scheduler.notices import notice_messages, question_messages
 from handlers.scheduler.updates import send_settled_updates
 from handlers.scheduler.weekly import run_weekly_reports
@@ -46,10 +51,7 @@ from storage.notices import class_evenings, families_of, last_event, record_chan
 log = logging.getLogger(__name__)
 
 LEASE = "scheduler"
-STALE_AFTER = timedelta(minutes=5)
-"""A claimed, unfinished run without a heartbeat for this long is resumed (its process died)."""
 PROCESSED_UPDATES_KEPT = timedelta(days=7)  # far longer than Telegram keeps unacknowledged ones
-HEARTBEAT = timedelta(seconds=30)
 
 
 # ---------------------------------------------------------------- the tick
@@ -108,7 +110,9 @@ class TickReport:
 
 
 class Heartbeat:
-    """Called between delivery batches: renews the lease and marks the runs alive."""
+    """While jobs run: renews the lease and marks the runs alive every tick's length, in the
+    background (a send held up by a flood limit or timeouts does not stop it), and when
+    awaited between delivery batches."""
 
     def __init__(
         self,
@@ -116,12 +120,13 @@ class Heartbeat:
         holder: str,
         clock: Clock,
         runs: Sequence[DueRun],
-        ttl: timedelta,
+        settings: Settings,
     ) -> None:
         self.sessionmaker, self.holder, self.clock, self.runs = sessionmaker, holder, clock, runs
-        self.ttl = ttl
-        self.every = min(HEARTBEAT, ttl / 4)  # renewed well before it ends
+        self.hold = lease_hold(settings)
+        self.every = timedelta(seconds=settings.scheduler_tick_seconds)
         self.last = clock()
+        self._task: asyncio.Task[None] | None = None
 
     async def __call__(self) -> None:
         now = self.clock()
@@ -129,9 +134,31 @@ class Heartbeat:
             return
         self.last = now
         async with self.sessionmaker() as session:
-            if not await jobs.acquire_lease(session, LEASE, self.holder, now, self.ttl):
+            if not await jobs.acquire_lease(session, LEASE, self.holder, now, self.hold):
                 log.warning("scheduler lease taken over while running; finishing this run")
             await jobs.touch_runs(session, self.runs, now)
+
+    async def _beat(self) -> None:
+        while True:
+            await asyncio.sleep(self.every.total_seconds())
+            try:
+                await self()
+            except DatabaseError as error:  # the next beat tries again
+                log.warning("scheduler heartbeat failed: %s", type(error).__name__)
+
+    async def __aenter__(self) -> Heartbeat:
+        self._task = asyncio.create_task(self._beat(), name="scheduler-heartbeat")
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+
+_LEADING: weakref.WeakKeyDictionary[QingfuApp, set[str]] = weakref.WeakKeyDictionary()
+"""By application: the holders that held the scheduler lease at their last tick."""
 
 
 async def tick(
@@ -142,10 +169,18 @@ async def tick(
     clock: Clock = (lambda: now) if now is not None else data.clock
     instant = clock()
     holder = holder or holder_of(app)
+    settings = data.settings
     async with data.sessionmaker() as session:
-        lease = data.settings.scheduler_lease
-        if not await jobs.acquire_lease(session, LEASE, holder, instant, lease):
+        leading = _LEADING.setdefault(app, set())
+        if not await jobs.acquire_lease(session, LEASE, holder, instant, lease_hold(settings)):
+            leading.discard(holder)
             return TickReport(leader=False)
+        # Having just taken the lease, resume every unfinished run at once: only the holder
+        # runs jobs, so their process died (or lost the lease: each message's own claim keeps
+        # it from going out twice). The holder itself takes a run untouched for a lease's
+        # length for dead.
+        stale_after = settings.scheduler_lease if holder in leading else timedelta(0)
+        leading.add(holder)
         schedules = await jobs.school_schedules(session, instant.date())
         due: list[DueRun] = []
         for times in schedules:
@@ -155,7 +190,7 @@ async def tick(
                 log.warning(
                     "school %s has an unknown time zone %r", times.school_id, times.timezone
                 )
-        claimed = await jobs.claim_runs(session, due, instant, STALE_AFTER)
+        claimed = await jobs.claim_runs(session, due, instant, stale_after)
     report = TickReport(leader=True, runs=claimed)
     if claimed:
         await run_claimed_jobs(app, report, schedules, claimed, clock, holder)
@@ -177,19 +212,20 @@ async def run_claimed_jobs(
     """Run the claimed jobs in order (notice, evening question, check, weekly report)."""
     data = app.bot_data
     calendars = {t.school_id: t.calendar for t in schedules}
-    heartbeat = Heartbeat(data.sessionmaker, holder, clock, claimed, data.settings.scheduler_lease)
-    for job in ALL_JOBS:
-        runs = [r for r in claimed if r.job is job]
-        if not runs:
-            continue
-        log.info("running %s for %d school(s)", job.value, len(runs))
-        result = await RUNNERS[job](app, runs, calendars, clock, heartbeat)
-        report.sent += result.sent
-        if result.complete:
+    async with Heartbeat(data.sessionmaker, holder, clock, claimed, data.settings) as heartbeat:
+        for job in ALL_JOBS:
+            runs = [r for r in claimed if r.job is job]
+            if not runs:
+                continue
+            log.info("running %s for %d school(s)", job.value, len(runs))
+            result = await RUNNERS[job](app, runs, calendars, clock, heartbeat)
+            report.sent += result.sent
             async with data.sessionmaker() as session:
-                await jobs.finish_runs(session, runs, clock())
-        else:
-            report.complete = False  # resumed after STALE_AFTER; only unsent keys go out
+                if result.complete:
+                    await jobs.finish_runs(session, runs, clock())
+                else:  # resumed at the next tick: only the keys not settled go out
+                    report.complete = False
+                    await jobs.release_runs(session, runs, clock(), data.settings.scheduler_lease)
 
 
 async def run_notices(
@@ -207,7 +243,12 @@ async def run_notices(
         families = await families_of(session, [e.class_id for e in evenings])
     messages = notice_messages(evenings, schools, families, calendars)
     return await delivery.deliver(
-        app.bot, data.sessionmaker, messages, clock, on_progress=heartbeat
+        app.bot,
+        data.sessionmaker,
+        messages,
+        clock,
+        on_progress=heartbeat,
+        claim_ttl=claim_ttl(data.settings),
     )
 
 
@@ -227,7 +268,12 @@ async def run_evening_questions(
         families = await families_of(session, [e.class_id for e in evenings])
     messages = question_messages(evenings, schools, families, calendars)
     return await delivery.deliver(
-        app.bot, data.sessionmaker, messages, clock, on_progress=heartbeat
+        app.bot,
+        data.sessionmaker,
+        messages,
+        clock,
+        on_progress=heartbeat,
+        claim_ttl=claim_ttl(data.settings),
     )
 
 

@@ -24,7 +24,7 @@ from handlers.kit.context import QingfuApp
 from handlers.kit.gate import user_locale
 from handlers.kit.labels import kind_label
 from handlers.scheduler import outbox as delivery
-from handlers.scheduler.jobkit import cap_of
+from handlers.scheduler.jobkit import cap_of, claim_ttl
 from handlers.scheduler.notices import photo_missing, total_line
 from handlers.scheduler.outbox import Outgoing, Photo, message_key
 from storage import homework as hw
@@ -134,7 +134,9 @@ async def send_settled_updates(app: QingfuApp, now: datetime) -> int:
     for (class_id, day), changes in sorted(groups.items()):
         found = await load_class_day(app, class_id, day, changes)
         messages = update_messages(found, max(c.id for c in changes)) if found else []
-        report = await delivery.deliver(app.bot, data.sessionmaker, messages, data.clock)
+        report = await delivery.deliver(
+            app.bot, data.sessionmaker, messages, data.clock, claim_ttl=claim_ttl(data.settings)
+        )
         sent += report.sent
         if report.complete:
             async with data.sessionmaker() as session:

@@ -25,7 +25,7 @@ from handlers.kit.gate import user_locale
 from handlers.reports import views as report_views
 from handlers.reports.views import Picture, caption_of
 from handlers.scheduler import outbox as delivery
-from handlers.scheduler.jobkit import Clock, Progress
+from handlers.scheduler.jobkit import Clock, Progress, claim_ttl
 from handlers.scheduler.outbox import Outgoing, message_key
 from storage import notifications
 from storage.models import User
@@ -47,14 +47,14 @@ async def run_weekly_reports(
         async with data.sessionmaker() as session:
             messages = await school_messages(session, run, clock())
         report = await delivery.deliver(
-            app.bot, data.sessionmaker, messages, clock, on_progress=heartbeat
+            app.bot,
+            data.sessionmaker,
+            messages,
+            clock,
+            on_progress=heartbeat,
+            claim_ttl=claim_ttl(data.settings),
         )
-        total.sent += report.sent
-        total.duplicates += report.duplicates
-        total.unreachable += report.unreachable
-        total.failed += report.failed
-        total.left_for_later += report.left_for_later
-        total.keys_sent += report.keys_sent
+        total.add(report)
         await heartbeat()
     return total
 

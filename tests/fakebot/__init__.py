@@ -9,6 +9,7 @@ from .core import (
     ApiError,
     Call,
     CallbackAnswer,
+    CallTimedOut,
     FakeBotAPI,
     FakeUser,
     SentMessage,
@@ -22,6 +23,7 @@ from .server import FakeBotServer, ThreadedFakeBotServer
 __all__ = [
     "ApiError",
     "Call",
+    "CallTimedOut",
     "CallbackAnswer",
     "FakeBotAPI",
     "FakeBotServer",

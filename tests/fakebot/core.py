@@ -80,6 +80,25 @@ class ApiError(Exception):
         return out
 
 
+class CallTimedOut(Exception):
+    """The answer to a call never reaches the client in time (it times out). `delivered`: the
+    call took effect first (the message is in the chat) and only the answer was lost. The
+    transports turn it into a client-side timeout: `FakeRequest` raises PTB's TimedOut, the
+    HTTP server answers only after `FakeBotAPI.timeout_delay` seconds."""
+
+    def __init__(self, delivered: bool) -> None:
+        super().__init__("timed out after delivery" if delivered else "timed out")
+        self.delivered = delivered
+
+
+TIMED_OUT = 504
+"""`Call.status` of a call whose answer timed out."""
+
+Fault = ApiError | CallTimedOut
+Chaos = Callable[[str, Mapping[str, Any]], Fault | None]
+"""Decides a fault (or none) for each call but getUpdates: `api.chaos = policy`."""
+
+
 @dataclass(frozen=True)
 class UploadedFile:
     """A file part of a multipart request."""
@@ -284,7 +303,9 @@ class FakeBotAPI:
         self._ids = itertools.count(1)  # file ids, callback query ids
         self._next_message_id: dict[int, int] = {}
         self._seq = 0
-        self._faults: dict[str, list[ApiError]] = {}
+        self._faults: dict[str, list[Fault]] = {}
+        self.chaos: Chaos | None = None
+        self.timeout_delay = 6.0  # longer than PTB's default read timeout (5 s)
         self._send_times: deque[float] = deque()
         self._queries: dict[str, _Query] = {}
         self._allowed_updates: frozenset[str] | None = None
@@ -351,6 +372,12 @@ class FakeBotAPI:
         with self._lock:
             self._faults.setdefault(method.lower(), []).extend([error] * times)
 
+    def time_out_next(self, method: str, *, delivered: bool, times: int = 1) -> None:
+        """The next `times` calls of `method` time out, before taking effect or (`delivered`)
+        after it: the client cannot tell which."""
+        with self._lock:
+            self._faults.setdefault(method.lower(), []).extend([CallTimedOut(delivered)] * times)
+
     def push_update(self, payload: JSON) -> int:
         """Enqueue a raw update (without update_id); returns its update_id."""
         with self._lock:
@@ -409,15 +436,22 @@ class FakeBotAPI:
                 result: Any = await self._get_updates(params)
             else:
                 with self._lock:
-                    self._check_faults(name)
+                    fault = self._fault(name, params)
+                    if isinstance(fault, ApiError) or (fault is not None and not fault.delivered):
+                        raise fault
                     if name in _CHAT_METHODS:
                         self._check_chat(name, params)
                     result = getattr(self, f"_api_{name.lower()}")(params)
                     if name in _RATED_METHODS:
                         self._send_times.append(time.monotonic())
+                    if fault is not None:
+                        raise fault
         except ApiError as error:
             call.status = error.status
             return error.status, error.body()
+        except CallTimedOut:
+            call.status = TIMED_OUT
+            raise
         call.status = 200
         return 200, {"ok": True, "result": result}
 
@@ -426,6 +460,13 @@ class FakeBotAPI:
             queue = self._faults.get(name.lower())
             if queue:
                 raise queue.pop(0)
+
+    def _fault(self, name: str, params: Mapping[str, Any]) -> Fault | None:
+        """The queued fault for this call, else the chaos policy's."""
+        queue = self._faults.get(name.lower())
+        if queue:
+            return queue.pop(0)
+        return self.chaos(name, params) if self.chaos is not None else None
 
     def _check_chat(self, name: str, params: Mapping[str, Any]) -> None:
         chat_id = self._chat_id(params)

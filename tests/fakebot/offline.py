@@ -13,10 +13,11 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from telegram import Update
+from telegram.error import TimedOut
 from telegram.ext import Application, ApplicationBuilder
 from telegram.request import BaseRequest, RequestData
 
-from .core import FakeBotAPI, UploadedFile, decode_params
+from .core import CallTimedOut, FakeBotAPI, UploadedFile, decode_params
 
 _API_PATH = re.compile(r"/bot(?P<token>[^/]+)/(?P<method>[^/]+)$")
 _FILE_PATH = re.compile(r"/file/bot(?P<token>[^/]+)/(?P<path>.+)$")
@@ -65,7 +66,10 @@ class FakeRequest(BaseRequest):
             for name, (filename, data, mime_type) in request_data.multipart_data.items():
                 blob = data if isinstance(data, bytes) else data.read()
                 raw[name] = UploadedFile(filename, blob, mime_type)
-        status, body = await self.api.handle(api_match["method"], decode_params(raw))
+        try:
+            status, body = await self.api.handle(api_match["method"], decode_params(raw))
+        except CallTimedOut:
+            raise TimedOut from None  # as PTB's HTTPXRequest raises on a read timeout
         return status, json.dumps(body).encode()
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 
-from .core import FakeBotAPI, UploadedFile, decode_params
+from .core import TIMED_OUT, CallTimedOut, FakeBotAPI, UploadedFile, decode_params
 
 
 class FakeBotServer:
@@ -79,7 +79,15 @@ class FakeBotServer:
         try:
             self.api.tokens_seen.add(request.match_info["token"])
             params = decode_params({**request.query, **await _read_body(request)})
-            status, body = await self.api.handle(request.match_info["method"], params)
+            try:
+                status, body = await self.api.handle(request.match_info["method"], params)
+            except CallTimedOut as timeout:
+                # Answer too late: the client's read timeout fires first (and, having closed
+                # the connection, cancels this handler).
+                await asyncio.sleep(self.api.timeout_delay)
+                return web.json_response(
+                    {"ok": False, "description": str(timeout)}, status=TIMED_OUT
+                )
             return web.json_response(body, status=status)
         finally:
             self._inflight.discard(task)
