@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, delete, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.calendar import SchoolCalendar, parse_school_days
-from bot.domain.schedule import DueRun, Job, SchoolTimes
+from bot.domain.schedule import DueRun, Job, SchoolTimes, reminder_time
 from storage.models import CalendarDay, JobRun, Lease, ProcessedUpdate, School
 from storage.sql import chunks, dialect_insert
 
@@ -64,6 +64,7 @@ async def school_schedules(session: AsyncSession, around: date) -> list[SchoolTi
                 School.school_days,
                 School.weekly_report_weekday,
                 School.weekly_report_time,
+                School.reminder_delay,
             ).order_by(School.id)
         )
     ).all()
@@ -76,7 +77,7 @@ async def school_schedules(session: AsyncSession, around: date) -> list[SchoolTi
     for school_id, day, kind in rows:
         exceptions[school_id][kind].add(day)
     result = []
-    for school_id, tz, notice, evening, check, days, weekly_day, weekly_time in schools:
+    for school_id, tz, notice, evening, check, days, weekly_day, weekly_time, delay in schools:
         try:
             weekdays = parse_school_days(days)
         except ValueError:
@@ -86,8 +87,11 @@ async def school_schedules(session: AsyncSession, around: date) -> list[SchoolTi
             holidays=frozenset(exceptions[school_id]["holiday"]),
             makeup_days=frozenset(exceptions[school_id]["makeup"]),
         )
+        reminder = reminder_time(evening, delay, check)
         result.append(
-            SchoolTimes(school_id, tz, notice, evening, check, cal, weekly_day, weekly_time)
+            SchoolTimes(
+                school_id, tz, notice, evening, check, cal, weekly_day, weekly_time, reminder
+            )
         )
     return result
 

@@ -134,11 +134,11 @@ def report_row() -> Convert:
     outcomes = {"done": _outcome_label("done")}
 
     def report(row: Sequence[Any]) -> list[Any]:
-        school, klass, day, minutes, outcome = row
+        school, klass, day, minutes, low, high, outcome, note = row
         label = outcomes.get(outcome)
         if label is None:
             label = outcomes[outcome] = _outcome_label(outcome)
-        return [school, klass, day, minutes, label]
+        return [school, klass, day, minutes, low, high, label, note]
 
     return report
 
@@ -287,7 +287,10 @@ def report_columns() -> list[Column]:
         Column(_("Class"), 8),
         Column(_("Evening"), 12),
         Column(_("Minutes"), 8),
+        Column(_("Range from"), 8),
+        Column(_("Range to"), 8),
         Column(_("Outcome"), 16),
+        Column(_("Note"), 40),
     ]
 
 

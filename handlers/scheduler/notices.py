@@ -14,7 +14,7 @@ from bot.domain.load import Cap, Piece, evening_load
 from bot.i18n import _, format_day, format_minutes, use_locale
 from handlers.kit.gate import user_locale
 from handlers.kit.labels import kind_label, rule_label
-from handlers.parents.reports import answer_rows, question_text
+from handlers.parents.question import answer_rows, question_text
 from handlers.scheduler.jobkit import cap_of
 from handlers.scheduler.outbox import Outgoing, message_key
 from storage.models import School

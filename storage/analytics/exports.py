@@ -7,10 +7,11 @@ from collections.abc import AsyncIterator, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.periods import Scope
+from bot.domain.reporting import MIN_FAMILIES
 from storage.analytics.scopes import scope_condition
 from storage.analytics.streams import batches
 from storage.models import (
@@ -60,15 +61,21 @@ async def pieces_batches(
 async def reports_batches(
     session: AsyncSession, scope: Scope, start: date, end: date
 ) -> AsyncIterator[Sequence[Sequence[Any]]]:
-    """Parents' reports WITHOUT identities: school, class, evening, minutes, outcome. No child,
-    no parent, no note (free text may name someone)."""
+    """Parents' reports WITHOUT identities: school, class, evening, minutes, range (low,
+    high), outcome, note. No child, no parent; a note only on an evening with at least
+    MIN_FAMILIES reports in the class (the summaries' rule; held notes reach staff there)."""
+    families = func.count().over(partition_by=(Child.class_id, DailyReport.day))
+    note = case((families >= MIN_FAMILIES, DailyReport.note), else_=None)
     query = (
         select(
             School.name,
             SchoolClass.name,
             DailyReport.day,
             DailyReport.minutes,
+            DailyReport.minutes_low,
+            DailyReport.minutes_high,
             DailyReport.outcome,
+            note,
         )
         .join(Child, Child.id == DailyReport.child_id)
         .join(SchoolClass, SchoolClass.id == Child.class_id)

@@ -268,7 +268,16 @@ async def test_export_xlsx_and_csv_match_the_database(bot: Harness) -> None:
     ]
     rows = list(book["Parents' reports"].iter_rows(values_only=True))
     assert len(rows) - 1 == reports == 20
-    assert rows[0] == ("School", "Class", "Evening", "Minutes", "Outcome")
+    assert rows[0] == (
+        "School",
+        "Class",
+        "Evening",
+        "Minutes",
+        "Range from",
+        "Range to",
+        "Outcome",
+        "Note",
+    )
     complaints = list(book["Complaints"].iter_rows(values_only=True))
     by_code = {r[0]: r for r in complaints[1:]}
     assert by_code["C-AAAA-1111"][6] == "anonymous"
