@@ -1,8 +1,9 @@
 """The evening reminder, a scheduler job (`Job.REMINDER`, the school's `reminder_delay` after
 the evening question): one message per parent, child and day, with the question's buttons
 and one to turn reminders off, to parents whose child has no report yet, who were asked at
-least the delay ago (after downtime the question and the reminder never arrive together), and
-who have not turned reminders off."""
+least half the delay ago (ticks are late by seconds; after downtime the question and the
+reminder never arrive together: a question sent late gets no reminder that day), and who
+have not turned reminders off."""
 
 from __future__ import annotations
 
@@ -81,7 +82,7 @@ async def run_reminders(
                 if e.school_id == school.id
                 for f in families.get(e.class_id, [])
             ]
-            before = now - timedelta(minutes=school.reminder_delay)
+            before = now - timedelta(minutes=school.reminder_delay / 2)
             asked |= await reports.sent_before(session, keys, before)
     due = {
         (f.parent.id, f.child_id, e.day)
