@@ -16,7 +16,7 @@ THU, WED, SAT, SUN = date(2026, 11, 19), date(2026, 11, 18), date(2026, 11, 21),
 CAL = SchoolCalendar(holidays=frozenset({WED}), makeup_days=frozenset({SAT}))
 
 
-def times(tz: str, **overrides: time) -> SchoolTimes:
+def times(tz: str, **overrides: time | None) -> SchoolTimes:
     values: dict[str, Any] = {
         "notice": time(17, 30),
         "evening": time(20, 30),
@@ -32,7 +32,7 @@ def at(tz: str, day: date, hh: int, mm: int = 0) -> datetime:
     return datetime(day.year, day.month, day.day, hh, mm, tzinfo=ZoneInfo(tz)).astimezone(UTC)
 
 
-def jobs(tz: str, day: date, hh: int, mm: int = 0, **overrides: time) -> list[Job]:
+def jobs(tz: str, day: date, hh: int, mm: int = 0, **overrides: time | None) -> list[Job]:
     return [run.job for run in due_runs(times(tz, **overrides), at(tz, day, hh, mm))]
 
 
@@ -119,4 +119,4 @@ def test_reminder_time(evening: time, delay: int, check: time, expected: time | 
 
 
 def test_no_reminder_time_no_reminder() -> None:
-    assert jobs("Asia/Shanghai", THU, 22, reminder=None) == [Job.NOTICE, Job.EVENING, Job.CHECK]  # type: ignore[arg-type]
+    assert jobs("Asia/Shanghai", THU, 22, reminder=None) == [Job.NOTICE, Job.EVENING, Job.CHECK]
