@@ -34,7 +34,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.homework import HomeworkStatus
 from bot.domain.load import HomeworkKind
-from bot.domain.reporting import MIN_FAMILIES, ReportOutcome, unfinished_warned
+from bot.domain.reporting import (
+    DEFAULT_UNFINISHED_SHARE,
+    MIN_FAMILIES,
+    ReportOutcome,
+    unfinished_warned,
+)
 from storage.models import (
     Assignment,
     AssignmentLoad,
@@ -99,7 +104,7 @@ class ClassCheck(OverCap):
     median: float | None
     over: int | None  # reports above the cap, every unfinished one included
     unfinished: int | None
-    unfinished_share: int = 20  # the school's warning share, percent
+    unfinished_share: int = DEFAULT_UNFINISHED_SHARE  # the school's warning share, percent
 
     @property
     def unfinished_over(self) -> bool:

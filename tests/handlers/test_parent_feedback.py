@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from bot.domain.periods import Scope
 from bot.domain.reporting import ReportOutcome
 from bot.i18n import format_day, format_minutes, use_locale
 from handlers.parents.question import (
@@ -21,8 +22,9 @@ from handlers.parents.question import (
 from handlers.parents.reports import NoteSkipButton
 from handlers.scheduler.tick import tick
 from storage import reports
+from storage.analytics import exports
 from storage.checks import daily_check
-from storage.models import DailyReport, SchoolClass, User
+from storage.models import DailyReport, SchoolClass, Subject, User
 from tests import world
 from tests.e2e.helpers import find_button, t, tn
 from tests.fakebot import FakeUser, SentMessage
@@ -313,3 +315,49 @@ async def test_notes_are_held_below_three_families(bot: Harness) -> None:
     for staff in (TEACHER, TEACHER2, LEADER):
         assert not any("Too much copying" in (m.text or "") for m in bot.user(staff).messages)
     assert "Too much copying" not in await load_4a(bot)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_as_estimated_records_the_estimate_when_pressed(bot: Harness, lang: str) -> None:
+    kit = await evening(bot, lang, LENA_MUM)
+    async with bot.session() as session:
+        a = await session.get(SchoolClass, kit.class_id)
+        maths = await session.get(Subject, kit.maths_id)
+        assert a is not None and maths is not None
+        await world.homework(session, a, maths, TEACHER, 15)  # after the question: 65
+        await session.commit()
+    mum = bot.user(LENA_MUM)
+    await press(bot, mum, EveningAnswerButton, answer=EveningAnswer.ESTIMATE, minutes=50)
+    changed = t(
+        LOCALE[lang],
+        "The estimate changed since the question: {was} then, {now} now.",
+        was=rendered(lang, format_minutes, 50),
+        now=rendered(lang, format_minutes, 65),
+    )
+    assert any(m.text == changed for m in mum.messages)
+    assert (await report_of(bot, kit.lena)).minutes == 65
+
+
+async def test_export_has_notes_only_with_three_reports(bot: Harness) -> None:
+    kit = await evening(bot, "en", LENA_MUM)
+    mum = bot.user(LENA_MUM)
+    await press(bot, mum, EveningAnswerButton, answer=EveningAnswer.MINUTES, minutes=60)
+    await bot.send(mum, "Too much copying")
+    scope = Scope.of_class(kit.class_id)
+
+    async def exported() -> list[tuple[Any, ...]]:
+        async with bot.session() as session:
+            return [
+                tuple(row[3:])
+                async for rows in exports.reports_batches(session, scope, THU, THU)
+                for row in rows
+            ]
+
+    assert await exported() == [(None, 60, 90, "done", None)]  # one report: the note is held
+    await add_reports(bot, kit, [(40, ""), (45, "")])
+    expected = [
+        (None, 60, 90, "done", "Too much copying"),
+        (40, None, None, "done", None),
+        (45, None, None, "done", None),
+    ]
+    assert sorted(await exported(), key=repr) == sorted(expected, key=repr)
