@@ -56,8 +56,10 @@ from handlers.onboarding import (
     start,
 )
 from handlers.parents import freetext
+from handlers.parents import history as parent_history
 from handlers.parents import lookup as parent_lookup
 from handlers.parents import payloads as parent_views
+from handlers.parents import question as parent_question
 from handlers.parents import reports as parents
 from handlers.reports import commands as reports
 from handlers.scheduler import catchup
@@ -82,27 +84,34 @@ def build_router() -> Router:
     route_school(router)  # /classes, /subjects, /settings
     # -- homework: the /assign dialog, its preview's buttons, approval, /homework, /load
     route_homework(router)
-    # -- parents: the evening question, typed minutes, notes, /report
+    # -- parents: the evening question (and its reminder), typed minutes, time worked,
+    #    notes, replacing the other parent's answer, /report
     router.buttons(
-        parents.EveningAnswerButton,
+        parent_question.EveningAnswerButton,
         lambda d: d.answer,
         {
-            parents.EveningAnswer.ESTIMATE: parents.on_estimate,
-            parents.EveningAnswer.MINUTES: parents.on_range,
-            parents.EveningAnswer.TYPE: parents.on_type,
-            parents.EveningAnswer.UNFINISHED: parents.on_unfinished,
+            parent_question.EveningAnswer.ESTIMATE: parents.on_estimate,
+            parent_question.EveningAnswer.MINUTES: parents.on_range,
+            parent_question.EveningAnswer.TYPE: parents.on_type,
+            parent_question.EveningAnswer.UNFINISHED: parents.on_unfinished,
         },
     )
-    router.button(parents.ReportChildButton, parents.on_child)
-    router.button(parents.ReportDayButton, parents.on_day)
+    router.button(parent_question.KeepAnswerButton, parents.on_keep)
+    router.button(parent_question.RemindersButton, parents.on_reminders)
+    router.button(parent_history.ReportChildButton, parent_history.on_child)
+    router.button(parent_history.ReportDayButton, parent_history.on_day)
     router.button(parents.NoteSkipButton, parents.on_skip)
     router.dialog(
         parents.DIALOG,
         {
             parents.EveningReportStep.MINUTES: parents.on_minutes,
+            parents.EveningReportStep.WORKED: parents.on_worked,
             parents.EveningReportStep.NOTE: parents.on_note,
         },
-        optional={parents.EveningReportStep.NOTE: parents.takes_note},
+        optional={
+            parents.EveningReportStep.WORKED: parents.takes_note,
+            parents.EveningReportStep.NOTE: parents.takes_note,
+        },
     )
     # -- parents: homework look-up (/homework, the notice's button)
     router.button(parent_views.ParentHomeworkButton, parent_lookup.on_homework_button)
@@ -462,7 +471,7 @@ def register_handlers(app: QingfuApp) -> None:
         "reports": reports.reports_command,
         "export": reports.export_command,
         # parents: report or correct how long homework took
-        "report": parents.report_command,
+        "report": parent_history.report_command,
     }
     for name, callback in commands.items():
         app.add_handler(CommandHandler(name, callback, filters=private), group=FEATURES)

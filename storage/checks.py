@@ -2,6 +2,12 @@
 and what parents reported (count, median, over the cap, unfinished), for any set of
 class-evenings, in one statement on SQLite and PostgreSQL alike; and the teachers' shares of
 an evening over the cap. `storage.analytics.loads` reuses the statement over a date range.
+
+What a report counts as (docs/FIGURES.md): exact minutes as they are; a range as its midpoint
+(the open top range as its lower bound: `bot.domain.reporting.range_figure`); "went to bed
+unfinished" as the time worked but at least the cap, and always in the over-the-cap count.
+Every report with a figure is in the median's base `timed` (an unfinished report without the
+time worked counts as the cap; only with no cap at all does it lack a figure).
 """
 
 from __future__ import annotations
@@ -28,6 +34,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.homework import HomeworkStatus
 from bot.domain.load import HomeworkKind
+from bot.domain.reporting import (
+    DEFAULT_UNFINISHED_SHARE,
+    MIN_FAMILIES,
+    ReportOutcome,
+    unfinished_warned,
+)
 from storage.models import (
     Assignment,
     AssignmentLoad,
@@ -41,7 +53,7 @@ from storage.models import (
 from storage.policy import cap_expression
 from storage.sql import chunks
 
-MIN_REPORTS = 3
+MIN_REPORTS = MIN_FAMILIES
 """A class's report figures are shown only with at least this many reports (privacy)."""
 
 DayCondition = Callable[[Any], ColumnElement[bool]]
@@ -67,8 +79,12 @@ class OverCap:
         return self.cap is not None and self.median is not None and self.median > self.cap
 
     @property
+    def unfinished_over(self) -> bool:
+        return False
+
+    @property
     def is_over(self) -> bool:
-        return self.estimate_over or self.median_over
+        return self.estimate_over or self.median_over or self.unfinished_over
 
 
 @dataclass(frozen=True)
@@ -89,12 +105,44 @@ class ClassCheck(OverCap):
     reports: int
     timed: int  # reports with minutes (the median's base)
     median: float | None
-    over: int | None  # timed reports above the cap
+    over: int | None  # reports above the cap, every unfinished one included
     unfinished: int | None
+    unfinished_share: int = DEFAULT_UNFINISHED_SHARE  # the school's warning share, percent
+
+    @property
+    def unfinished_over(self) -> bool:
+        """At least the school's share of the reports went to bed unfinished."""
+        return unfinished_warned(self.unfinished or 0, self.reports, self.unfinished_share)
 
 
 def _targets(by_day: dict[date, list[int]], school_col: Any, day_col: Any) -> ColumnElement[bool]:
     return or_(*(and_(day_col == d, school_col.in_(ids)) for d, ids in sorted(by_day.items())))
+
+
+def reported_minutes(r: Any = DailyReport) -> Any:
+    """A report's minutes as the figures count them, before the unfinished rule: exact
+    minutes, else a range's midpoint, else an open range's lower bound."""
+    return func.coalesce(r.minutes, (r.minutes_low + r.minutes_high) / 2.0, r.minutes_low)
+
+
+def report_figure(cap: Any, r: Any = DailyReport) -> Any:
+    """What a report counts as in the median: `reported_minutes`, and an unfinished report
+    at least the cap (the time worked when more; the time worked when there is no cap)."""
+    minutes = reported_minutes(r)
+    unfinished = r.outcome == ReportOutcome.UNFINISHED.value
+    return case(
+        (and_(unfinished, cap.is_not(None), or_(minutes.is_(None), minutes < cap)), cap),
+        else_=minutes,
+    )
+
+
+def report_over(cap: Any, r: Any = DailyReport) -> Any:
+    """1 when a report is over the cap: its figure above it, or unfinished (always over)."""
+    return case(
+        (r.outcome == ReportOutcome.UNFINISHED.value, 1),
+        (and_(cap.is_not(None), reported_minutes(r) > cap), 1),
+        else_=0,
+    )
 
 
 def cap_column() -> Any:
@@ -170,6 +218,7 @@ def class_evening_query(dialect: str, where: DayCondition, cap_on: CapOfDay | No
             rep.c.median.label("median"),
             func.coalesce(rep.c.over, 0).label("over"),
             func.coalesce(rep.c.unfinished, 0).label("unfinished"),
+            s.unfinished_share.label("unfinished_share"),
         )
         .select_from(keys)
         .join(k, k.id == keys.c.class_id)
@@ -209,10 +258,11 @@ def _reports_postgresql(where: DayCondition, cap_of_day: CapOfDay) -> Any:
     """CTE `rep`: per class-evening the report aggregates; the median by `percentile_cont`."""
     r = DailyReport
     cap = cap_of_day(r.day)
+    figure = report_figure(cap)
     median: Any = case(
         (
-            func.count(r.minutes) >= literal(MIN_REPORTS),
-            func.percentile_cont(0.5).within_group(r.minutes),
+            func.count(figure) >= literal(MIN_REPORTS),
+            func.percentile_cont(0.5).within_group(figure),
         ),
         else_=None,
     )
@@ -221,9 +271,9 @@ def _reports_postgresql(where: DayCondition, cap_of_day: CapOfDay) -> Any:
             Child.class_id.label("class_id"),
             r.day.label("day"),
             func.count().label("reports"),
-            func.count(r.minutes).label("timed"),
+            func.count(figure).label("timed"),
             median.label("median"),
-            func.sum(case((and_(cap.is_not(None), r.minutes > cap), 1), else_=0)).label("over"),
+            func.sum(report_over(cap)).label("over"),
             func.sum(case((r.outcome == "unfinished", 1), else_=0)).label("unfinished"),
         )
         .join(Child, Child.id == r.child_id)
@@ -241,17 +291,19 @@ def _reports_sqlite(where: DayCondition, cap_of_day: CapOfDay) -> Any:
     timed reports ranked by `ROW_NUMBER` (CTE `ranked`)."""
     r = DailyReport
     part = (Child.class_id, r.day)
+    cap = cap_of_day(r.day)
+    figure = report_figure(cap)
     ranked = (
         select(
             Child.class_id.label("class_id"),
             r.day.label("day"),
-            r.minutes.label("minutes"),
+            figure.label("minutes"),
             r.outcome.label("outcome"),
-            cap_of_day(r.day).label("cap"),
+            report_over(cap).label("over"),
             func.row_number()
-            .over(partition_by=part, order_by=(r.minutes.is_(None), r.minutes))
+            .over(partition_by=part, order_by=(figure.is_(None), figure))
             .label("rn"),
-            func.count(r.minutes).over(partition_by=part).label("timed"),
+            func.count(figure).over(partition_by=part).label("timed"),
         )
         .join(Child, Child.id == r.child_id)
         .join(SchoolClass, SchoolClass.id == Child.class_id)
@@ -273,7 +325,7 @@ def _reports_sqlite(where: DayCondition, cap_of_day: CapOfDay) -> Any:
             func.count().label("reports"),
             func.count(q.minutes).label("timed"),
             func.avg(case((middle, q.minutes), else_=None)).label("median"),
-            func.sum(case((and_(q.cap.is_not(None), q.minutes > q.cap), 1), else_=0)).label("over"),
+            func.sum(q.over).label("over"),
             func.sum(case((q.outcome == "unfinished", 1), else_=0)).label("unfinished"),
         )
         .group_by(q.class_id, q.day)
@@ -294,7 +346,7 @@ async def daily_check(
     result = []
     for row in await session.execute(query):
         (school_id, class_id, name, grade, day, written, pieces, cap) = row[:8]
-        reports, timed, median, over, unfinished = row[8:]
+        reports, timed, median, over, unfinished, share = row[8:]
         shown = reports >= MIN_REPORTS
         result.append(
             ClassCheck(
@@ -311,6 +363,7 @@ async def daily_check(
                 median=float(median) if median is not None else None,
                 over=int(over) if shown else None,
                 unfinished=int(unfinished) if shown else None,
+                unfinished_share=int(share),
             )
         )
     return result

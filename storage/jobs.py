@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.calendar import SchoolCalendar, parse_school_days
 from bot.domain.homework import HomeworkStatus
-from bot.domain.schedule import DueRun, Job, SchoolTimes
+from bot.domain.schedule import DueRun, Job, SchoolTimes, reminder_time
 from storage.models import (
     Assignment,
     AssignmentLoad,
@@ -74,6 +74,7 @@ async def school_schedules(session: AsyncSession, around: date) -> list[SchoolTi
                 School.school_days,
                 School.weekly_report_weekday,
                 School.weekly_report_time,
+                School.reminder_delay,
             ).order_by(School.id)
         )
     ).all()
@@ -100,7 +101,7 @@ async def school_schedules(session: AsyncSession, around: date) -> list[SchoolTi
     for school_id, day in loaded:
         homework[school_id].add(day)
     result = []
-    for school_id, tz, notice, evening, check, days, weekly_day, weekly_time in schools:
+    for school_id, tz, notice, evening, check, days, weekly_day, weekly_time, delay in schools:
         try:
             weekdays = parse_school_days(days)
         except ValueError:
@@ -110,6 +111,7 @@ async def school_schedules(session: AsyncSession, around: date) -> list[SchoolTi
             holidays=frozenset(exceptions[school_id]["holiday"]),
             makeup_days=frozenset(exceptions[school_id]["makeup"]),
         )
+        reminder = reminder_time(evening, delay, check)
         result.append(
             SchoolTimes(
                 school_id,
@@ -120,7 +122,8 @@ async def school_schedules(session: AsyncSession, around: date) -> list[SchoolTi
                 cal,
                 weekly_day,
                 weekly_time,
-                frozenset(homework[school_id]),
+                reminder=reminder,
+                homework_days=frozenset(homework[school_id]),
             )
         )
     return result

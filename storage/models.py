@@ -117,6 +117,10 @@ class School(Base):
     complaint_deadline_days: Mapped[int] = mapped_column(default=3)
     complaint_daily_cap: Mapped[int] = mapped_column(default=5)
     daily_all_clear: Mapped[bool] = mapped_column(Boolean, default=False)
+    unfinished_share: Mapped[int] = mapped_column(Integer, default=20, server_default="20")
+    """A class is warned when at least this percentage of its reports went to bed unfinished."""
+    reminder_delay: Mapped[int] = mapped_column(Integer, default=45, server_default="45")
+    """Minutes after the evening question that parents who have not answered are reminded."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -189,6 +193,7 @@ class User(Base):
     locale: Mapped[str | None] = mapped_column(String(16))  # chosen with /language
     reachable: Mapped[bool] = mapped_column(Boolean, default=True)
     menu_signature: Mapped[str | None] = mapped_column(String(64))
+    reminders_off: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -419,6 +424,10 @@ class DailyReport(Base):
     )
     day: Mapped[date] = mapped_column(Date)
     minutes: Mapped[int | None] = mapped_column(Integer)
+    """Exact minutes; for an unfinished evening the time worked (optional); None for a range."""
+    minutes_low: Mapped[int | None] = mapped_column(Integer)
+    """A range answer's bounds (high None: 'over low'); see `storage.checks.reported_minutes`."""
+    minutes_high: Mapped[int | None] = mapped_column(Integer)
     outcome: Mapped[str] = mapped_column(String(16))  # done | unfinished
     note: Mapped[str | None] = mapped_column(String(500))
     reporter_id: Mapped[int | None] = mapped_column(BigInteger)
@@ -435,6 +444,8 @@ class ReportEvent(Base):
     )
     reporter_id: Mapped[int | None] = mapped_column(BigInteger)
     minutes: Mapped[int | None] = mapped_column(Integer)
+    minutes_low: Mapped[int | None] = mapped_column(Integer)
+    minutes_high: Mapped[int | None] = mapped_column(Integer)
     outcome: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

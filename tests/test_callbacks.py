@@ -210,7 +210,7 @@ def test_date_fields_round_trip_and_refuse_impossible_dates() -> None:
     from handlers.parents.reports import EveningAnswer, EveningAnswerButton
 
     tap = EveningAnswerButton(7, date(2026, 11, 19), EveningAnswer.ESTIMATE)
-    assert tap.pack() == "pr.a:7:20261119:e:0"
+    assert tap.pack() == "pr.a:7:20261119:e:0::0"
     assert unpack(tap.pack()) == tap
     assert unpack("pr.a:7:20261399:e:0") is None
     assert unpack("pr.a:7:2026-11-19:e:0") is None

@@ -9,18 +9,19 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain.calendar import SchoolCalendar
-from bot.domain.schedule import JOB_ORDER, DueRun, Job, SchoolTimes, due_runs
+from bot.domain.schedule import JOB_ORDER, DueRun, Job, SchoolTimes, due_runs, reminder_time
 
 # November 2026: Wed 18 is a holiday here, Sat 21 a make-up school day.
 THU, WED, SAT, SUN = date(2026, 11, 19), date(2026, 11, 18), date(2026, 11, 21), date(2026, 11, 22)
 CAL = SchoolCalendar(holidays=frozenset({WED}), makeup_days=frozenset({SAT}))
 
 
-def times(tz: str, **overrides: time) -> SchoolTimes:
+def times(tz: str, **overrides: time | None) -> SchoolTimes:
     values: dict[str, Any] = {
         "notice": time(17, 30),
         "evening": time(20, 30),
         "check": time(21, 30),
+        "reminder": time(21, 15),
     }
     values.update(overrides)
     return SchoolTimes(school_id=1, timezone=tz, calendar=CAL, **values)
@@ -31,7 +32,7 @@ def at(tz: str, day: date, hh: int, mm: int = 0) -> datetime:
     return datetime(day.year, day.month, day.day, hh, mm, tzinfo=ZoneInfo(tz)).astimezone(UTC)
 
 
-def jobs(tz: str, day: date, hh: int, mm: int = 0, **overrides: time) -> list[Job]:
+def jobs(tz: str, day: date, hh: int, mm: int = 0, **overrides: time | None) -> list[Job]:
     return [run.job for run in due_runs(times(tz, **overrides), at(tz, day, hh, mm))]
 
 
@@ -44,8 +45,9 @@ def jobs(tz: str, day: date, hh: int, mm: int = 0, **overrides: time) -> list[Jo
         (17, 30, [Job.NOTICE]),
         (20, 29, [Job.NOTICE]),
         (20, 30, [Job.NOTICE, Job.EVENING]),
-        (21, 30, [Job.NOTICE, Job.EVENING, Job.CHECK]),
-        (23, 59, [Job.NOTICE, Job.EVENING, Job.CHECK]),
+        (21, 15, [Job.NOTICE, Job.EVENING, Job.REMINDER]),
+        (21, 30, [Job.NOTICE, Job.EVENING, Job.REMINDER, Job.CHECK]),
+        (23, 59, [Job.NOTICE, Job.EVENING, Job.REMINDER, Job.CHECK]),
     ],
 )
 def test_jobs_due_by_local_time(tz: str, hh: int, mm: int, expected: list[Job]) -> None:
@@ -61,7 +63,7 @@ def test_same_instant_differs_by_time_zone() -> None:
     # and Thursday's are never due again (only today's missed jobs run after downtime).
     late = at("Europe/Moscow", THU, 21, 30)
     assert due_runs(times("Asia/Shanghai"), late) == []
-    assert [r.local_date for r in due_runs(times("Europe/Moscow"), late)] == [THU] * 3
+    assert [r.local_date for r in due_runs(times("Europe/Moscow"), late)] == [THU] * 4
 
 
 def test_local_date_is_the_school_date() -> None:
@@ -112,7 +114,7 @@ def test_saturday_with_homework_has_the_daily_jobs(tz: str) -> None:
     plain = times(tz)
     with_homework = SchoolTimes(
         1, tz, time(17, 30), time(20, 30), time(21, 30), CAL,
-        homework_days=frozenset({NEXT_SAT, WED}),
+        reminder=time(21, 15), homework_days=frozenset({NEXT_SAT, WED}),
     )  # fmt: skip
     assert due_runs(plain, at(tz, NEXT_SAT, 22)) == []
     assert [r.job for r in due_runs(with_homework, at(tz, NEXT_SAT, 22))] == list(JOB_ORDER)
@@ -130,3 +132,20 @@ def test_has_daily_jobs() -> None:
     assert t.has_daily_jobs(THU) and t.has_daily_jobs(SAT)  # a school day, a make-up Saturday
     assert t.has_daily_jobs(SUN)  # homework
     assert not t.has_daily_jobs(WED) and not t.has_daily_jobs(NEXT_SUN)
+
+
+@pytest.mark.parametrize(
+    ("evening", "delay", "check", "expected"),
+    [
+        (time(20, 30), 45, time(21, 30), time(21, 15)),
+        (time(20, 30), 60, time(21, 30), None),  # not before the check
+        (time(23, 30), 45, time(23, 59), None),  # past midnight
+        (time(20, 30), 0, time(21, 30), None),  # turned off
+    ],
+)
+def test_reminder_time(evening: time, delay: int, check: time, expected: time | None) -> None:
+    assert reminder_time(evening, delay, check) == expected
+
+
+def test_no_reminder_time_no_reminder() -> None:
+    assert jobs("Asia/Shanghai", THU, 22, reminder=None) == [Job.NOTICE, Job.EVENING, Job.CHECK]

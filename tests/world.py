@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,6 +26,8 @@ from storage.models import (
 
 # Thu 19 Nov 2026, the harness clock's date.
 THU = date(2026, 11, 19)
+LINKED = datetime(2026, 9, 1, tzinfo=UTC)
+"""When the families of these worlds joined (before any test day: /report offers days since)."""
 
 
 async def school(
@@ -96,7 +98,7 @@ async def child(session: AsyncSession, klass_: SchoolClass, name: str, parents: 
     await session.flush()
     for parent in parents:
         await user(session, parent, f"Parent {parent}")
-        session.add(ParentLink(parent_id=parent, child_id=found.id))
+        session.add(ParentLink(parent_id=parent, child_id=found.id, created_at=LINKED))
     await session.flush()
     return found
 

@@ -1,14 +1,18 @@
-"""The evening question (pure): its one-tap ranges around the cap, and what passes as a note.
+"""The evening question (pure): its one-tap ranges around the cap, what a report counts as in
+the class's figures, what passes as a note, and when notes may be shown (docs/FIGURES.md).
 
-A range answer is stored as its middle, so the class median stays meaningful; the open top
-range is stored a quarter of the base above its lower bound.
+A range answer is stored as the range (low and high); the class median counts it as its
+midpoint (`range_figure`), the open top range ("over 90") as its lower bound. A "went to bed
+unfinished" report counts as at least the time worked and always as over the limit.
 """
 
 from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 
 class ReportOutcome(enum.StrEnum):
@@ -22,13 +26,68 @@ MAX_NOTE = 500
 """A note on a report is at most this many characters."""
 
 
+MIN_FAMILIES = 3
+"""Class figures and parents' notes are shown only with at least this many reports (privacy)."""
+DEFAULT_UNFINISHED_SHARE = 20
+"""Percent of a class's reports that went to bed unfinished from which the class is warned."""
+
+
 @dataclass(frozen=True)
 class RangeChoice:
-    """'low-high minutes' (low 0: 'under high'; high None: 'over low'), stored as `value`."""
+    """'low-high minutes' (low 0: 'under high'; high None: 'over low'), stored as the range."""
 
     low: int
     high: int | None
-    value: int
+
+    @property
+    def figure(self) -> float:
+        return range_figure(self.low, self.high)
+
+
+def range_figure(low: int, high: int | None) -> float:
+    """What a range counts as in the class median: its midpoint; the open top range ("over
+    low") its lower bound, the least the child needed (it is over the limit anyway)."""
+    return low if high is None else (low + high) / 2
+
+
+def valid_range(low: int, high: int | None) -> bool:
+    """A range a button may carry: 0 <= low < high <= MAX_MINUTES, or an open 'over low'."""
+    if high is None:
+        return MIN_MINUTES <= low <= MAX_MINUTES
+    return 0 <= low < high <= MAX_MINUTES
+
+
+def term_start(today: date) -> date:
+    """The first day of the current school term, roughly (the bot keeps no term dates): the
+    autumn term from August 1 (through January), the spring term from February 1."""
+    if today.month >= 8:
+        return date(today.year, 8, 1)
+    if today.month == 1:
+        return date(today.year - 1, 8, 1)
+    return date(today.year, 2, 1)
+
+
+def unfinished_warned(unfinished: int, reports: int, share_percent: int) -> bool:
+    """Whether a class's unfinished reports reach the school's share (reports >= MIN_FAMILIES)."""
+    return (
+        reports >= MIN_FAMILIES and unfinished > 0 and unfinished * 100 >= share_percent * reports
+    )
+
+
+def release_notes(
+    families: Mapping[date, int], notes: Mapping[date, Sequence[str]]
+) -> dict[date, list[str]]:
+    """Which notes are shown on which day: a day's notes on that day when the class had at
+    least MIN_FAMILIES reporting families; otherwise held to the next day with reports that
+    has (shown there among that day's notes, without their own day), or held still."""
+    shown: dict[date, list[str]] = {}
+    held: list[str] = []
+    for day in sorted(set(families) | set(notes)):
+        held += list(notes.get(day, ()))
+        if families.get(day, 0) >= MIN_FAMILIES and held:
+            shown[day] = sorted(held)  # sorted: the order gives no hint of who wrote which
+            held = []
+    return shown
 
 
 def _round5(value: float) -> int:
@@ -42,12 +101,11 @@ def range_choices(estimate: int, cap: int | None) -> list[RangeChoice]:
     half, cap_, one_half = _round5(base / 2), _round5(base), _round5(base * 1.5)
     if not half < cap_ < one_half:
         half, cap_, one_half = 15, 30, 45
-    quarter = max(5, (cap_ - half) // 2)
     return [
-        RangeChoice(0, half, _round5(half / 2)),
-        RangeChoice(half, cap_, (half + cap_) // 2),
-        RangeChoice(cap_, one_half, (cap_ + one_half) // 2),
-        RangeChoice(one_half, None, min(MAX_MINUTES, one_half + quarter)),
+        RangeChoice(0, half),
+        RangeChoice(half, cap_),
+        RangeChoice(cap_, one_half),
+        RangeChoice(one_half, None),
     ]
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from bot.domain.calendar import SchoolCalendar, local_now
 
@@ -22,12 +22,14 @@ class Job(enum.StrEnum):
 
     NOTICE = "notice"
     EVENING = "evening"
+    REMINDER = "reminder"
+    """One reminder to parents who have not answered the evening question."""
     CHECK = "check"
     WEEKLY = "weekly"
     """The weekly report on the school's report weekday, about the week before."""
 
 
-JOB_ORDER: tuple[Job, ...] = (Job.NOTICE, Job.EVENING, Job.CHECK)
+JOB_ORDER: tuple[Job, ...] = (Job.NOTICE, Job.EVENING, Job.REMINDER, Job.CHECK)
 """The daily jobs (school days, and other days that have homework)."""
 ALL_JOBS: tuple[Job, ...] = (*JOB_ORDER, Job.WEEKLY)
 
@@ -45,6 +47,8 @@ class SchoolTimes:
     weekly_weekday: int = 1
     """ISO weekday of the weekly report (1 = Monday)."""
     weekly: time = time(8, 0)
+    reminder: time | None = None
+    """None: no reminder (`reminder_time`)."""
     homework_days: frozenset[date] = frozenset()
     """Days around now on which some class of the school has homework: a weekend or holiday
     among them gets the daily jobs too (a weekend piece is noticed, asked about, checked)."""
@@ -53,13 +57,24 @@ class SchoolTimes:
         """A school day, or any other day that has homework."""
         return self.calendar.is_school_day(day) or day in self.homework_days
 
-    def time_of(self, job: Job) -> time:
+    def time_of(self, job: Job) -> time | None:
         return {
             Job.NOTICE: self.notice,
             Job.EVENING: self.evening,
+            Job.REMINDER: self.reminder,
             Job.CHECK: self.check,
             Job.WEEKLY: self.weekly,
         }[job]
+
+
+def reminder_time(evening: time, delay_minutes: int, check: time) -> time | None:
+    """The reminder's local time, `delay_minutes` after the evening question; None when that
+    is not before the daily check (a report after the check no longer counts that evening)
+    or past midnight."""
+    at = datetime.combine(date(2000, 1, 1), evening) + timedelta(minutes=max(0, delay_minutes))
+    if at.date() != date(2000, 1, 1) or at.time() >= check or delay_minutes <= 0:
+        return None
+    return at.time()
 
 
 @dataclass(frozen=True)
@@ -86,7 +101,8 @@ def due_runs(times: SchoolTimes, now_utc: datetime) -> list[DueRun]:
     return [
         DueRun(times.school_id, job, today)
         for job in ALL_JOBS
-        if wall >= times.time_of(job)
+        if (at := times.time_of(job)) is not None
+        and wall >= at
         and (daily if job in JOB_ORDER else today.isoweekday() == times.weekly_weekday)
     ]
 

@@ -1,15 +1,18 @@
-"""/load: a class's written homework today and this week, by subject, against the cap."""
+"""/load: a class's written homework today and this week, by subject, against the cap, and
+the parents' notes of the week's evenings (without names; an evening's notes only when enough
+families reported, else held to the next such evening: `bot.domain.reporting.release_notes`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from telegram import Update
 
 from bot.domain.calendar import local_now
 from bot.domain.load import HomeworkKind, cap_for, evening_load
 from bot.domain.periods import Scope, week_of
+from bot.domain.reporting import release_notes, term_start
 from bot.i18n import _, format_day, format_minutes
 from handlers.homework.schools import SchoolLabels, class_name, labels_for
 from handlers.kit.callbacks import CallbackData
@@ -19,6 +22,7 @@ from handlers.kit.labels import rule_label
 from handlers.kit.replies import Rows, answer, refuse_stale, say
 from handlers.reports import views as report_views
 from storage import homework as hw
+from storage import reports
 from storage.models import School, SchoolClass
 
 MAX_CLASSES = 48
@@ -148,7 +152,22 @@ async def class_week_text(
         lines.append(_("Over the limit on {n} of these evenings.").format(n=over_days))
     else:
         lines.append(_("Within the limit every evening so far."))
+    lines += await week_notes(context, klass, days, today)
     if viewer_id is not None:
         found = await report_views.calibrations(context.session, Scope.of_class(klass.id), today)
         lines += await report_views.calibration_lines(context.session, found, viewer_id)
     return "\n".join(lines)
+
+
+async def week_notes(context: Ctx, klass: SchoolClass, days: list[date], today: date) -> list[str]:
+    """'Parents' notes, <day>:' and the notes shown with each evening of the week so far."""
+    families, notes = await reports.class_notes(
+        context.session, [klass.id], term_start(days[0]), min(today, days[-1])
+    )
+    released = release_notes(families.get(klass.id, {}), notes.get(klass.id, {}))
+    lines: list[str] = []
+    for day in days:
+        if released.get(day):
+            lines.append(_("Parents' notes, {day} (without names):").format(day=format_day(day)))
+            lines += ["• " + " ".join(note.split()) for note in released[day]]
+    return lines

@@ -20,7 +20,6 @@ from telegram import Message, Update
 
 from bot.domain.calendar import local_today
 from bot.domain.intents import complaint_reply, homework_question, typed_minutes
-from bot.domain.reporting import ReportOutcome
 from bot.i18n import _, format_minutes
 from handlers.complaints import filing
 from handlers.complaints import followup as complaint_followup
@@ -28,7 +27,7 @@ from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user
 from handlers.kit.replies import Rows, answer, say
 from handlers.onboarding import help
-from handlers.parents import lookup
+from handlers.parents import history, lookup
 from handlers.parents import reports as parents
 from handlers.parents.payloads import MenuAction, MenuButton, TypedMinutesButton
 from handlers.scheduler.outbox import message_key
@@ -85,9 +84,7 @@ async def on_evening_minutes(update: Update, context: Ctx) -> bool:
         return False
     if len(evenings) == 1:
         child, day = evenings[0]
-        await parents.save_and_ask_note(
-            update, context, child, day, minutes, ReportOutcome.DONE, edit=False
-        )
+        await parents.save_answer(update, context, child, day, parents.Answer(minutes), edit=False)
         return True
     rows: Rows = [
         [(child.name, TypedMinutesButton(child.child_id, day, minutes))] for child, day in evenings
@@ -104,14 +101,12 @@ async def on_evening_minutes(update: Update, context: Ctx) -> bool:
 
 async def on_typed_minutes_for(update: Update, context: Ctx, data: TypedMinutesButton) -> None:
     """The child picked for typed minutes: saved like the question's own answers."""
-    found = await parents.checked(update, context, data.child_id, data.day)
+    found = await history.checked(update, context, data.child_id, data.day)
     if found is None:
         return
     await answer(update)
     child, day, _cal = found
-    await parents.save_and_ask_note(
-        update, context, child, day, data.minutes, ReportOutcome.DONE, edit=True
-    )
+    await parents.save_answer(update, context, child, day, parents.Answer(data.minutes), edit=True)
 
 
 async def on_homework_question(update: Update, context: Ctx) -> bool:
@@ -146,7 +141,7 @@ async def on_menu(update: Update, context: Ctx, data: MenuButton) -> None:
     await answer(update)
     command = {
         MenuAction.HOMEWORK: lookup.homework_command,
-        MenuAction.REPORT: parents.report_command,
+        MenuAction.REPORT: history.report_command,
         MenuAction.COMPLAIN: filing.complain,
         MenuAction.HELP: help.help_command,
     }[data.action]

@@ -1,92 +1,82 @@
 """Parents report how long written homework really took: the evening question's buttons,
-typed minutes, an optional note, and /report to report or correct the last 7 school days.
+typed minutes, the time worked before going to bed unfinished, an optional note, and the
+confirmation before replacing the other parent's answer. /report is in `history`.
 
 Every button carries the child and the day and is re-checked against the presser: only a
-parent of that child may answer, and only for one of the child's last 7 school days.
+parent of that child may answer, and only for a day with homework since the child joined,
+in this term (`history.reportable`).
 
 ```mermaid
 stateDiagram-v2
-    [*] --> Question: evening question / report day
-    Question --> Note: as estimated, a range, did not finish
-    Question --> Minutes: type minutes
-    Minutes --> Minutes: not a whole number 1-600
-    Minutes --> Note: a valid number
+    [*] --> Confirm: another parent answered already
+    Confirm --> [*]: keep theirs
+    [*] --> Note: as estimated, a range
+    Confirm --> Note: replace
+    [*] --> Worked: did not finish
+    Worked --> Note: minutes worked (parsed in the parent's words)
+    Worked --> [*]: a note, or Skip
+    [*] --> Minutes: type minutes
+    Minutes --> Minutes: not minutes 1-600
+    Minutes --> Note: minutes ("45", "45分钟", "四十五", "１小时")
+    Note --> Note: minutes again: a correction, not a note
     Note --> [*]: a note (<= 500 chars) or Skip
     Note --> [*]: anything else (optional step): a command, another button, a question
 ```
 
-The note step is optional: a command, another button, or text that is not plausibly a note
-(a question, or longer than the limit: `bot.domain.reporting.looks_like_note`) closes it, and
-the text goes where text outside a dialog goes; it is never stored as a note.
+The note and worked steps are optional: a command, another button, or text that is not
+plausibly a note (a question: `bot.domain.reporting.looks_like_note`) closes them, and the text
+goes where text outside a dialog goes; it is never stored as a note.
 """
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from telegram import Update
 
-from bot.domain.calendar import SchoolCalendar, local_today
-from bot.domain.load import Cap, cap_for, evening_load
+from bot.domain.parsing.minutes import parse_minutes
+from bot.domain.parsing.result import NotUnderstood, Understood
 from bot.domain.reporting import (
     MAX_MINUTES,
     MAX_NOTE,
     MIN_MINUTES,
     ReportOutcome,
     looks_like_note,
-    range_choices,
+    valid_range,
 )
-from bot.domain.validate import parse_int
-from bot.i18n import _, format_day, format_minutes
+from bot.i18n import _, format_day, format_minutes, use_locale
 from handlers.kit.callbacks import CallbackData
 from handlers.kit.context import Ctx
-from handlers.kit.gate import current_user
-from handlers.kit.replies import Rows, answer, refuse_stale, say
+from handlers.kit.gate import current_user, user_locale
+from handlers.kit.replies import Rows, answer, refuse_stale, say, send_to
 from handlers.kit.router import dialog_for
-from storage import dialogs, repo, reports
-from storage.homework import calendar_of, caps_of, class_pieces
-from storage.models import DailyReport, Dialog, School
+from handlers.parents.history import checked
+from handlers.parents.question import (
+    EveningAnswer,
+    EveningAnswerButton,
+    KeepAnswerButton,
+    RemindersButton,
+    answer_label,
+    evening_of,
+    who_answered,
+)
+from storage import dialogs, reports
+from storage.homework import calendar_of
+from storage.models import Dialog
 from storage.reports import ChildOfParent
 
 DIALOG = "report"
-DAYS_BACK = 7
-"""A parent may report or correct any of the child's last this-many school days."""
+
+__all__ = ["EveningAnswer", "EveningAnswerButton", "NoteSkipButton"]
 
 
 class EveningReportStep(enum.StrEnum):
     MINUTES = "minutes"
+    WORKED = "worked"  # how long a child who went to bed unfinished worked (optional)
     NOTE = "note"
-
-
-class EveningAnswer(enum.StrEnum):
-    ESTIMATE = "e"
-    MINUTES = "m"
-    TYPE = "t"
-    UNFINISHED = "u"
-
-
-@dataclass(frozen=True)
-class EveningAnswerButton(CallbackData, prefix="pr.a"):
-    """An answer to the question for `child_id` on `day`."""
-
-    child_id: int
-    day: date
-    answer: EveningAnswer
-    minutes: int = 0
-
-
-@dataclass(frozen=True)
-class ReportChildButton(CallbackData, prefix="pr.c"):
-    child_id: int
-
-
-@dataclass(frozen=True)
-class ReportDayButton(CallbackData, prefix="pr.d"):
-    child_id: int
-    day: date
 
 
 @dataclass(frozen=True)
@@ -102,188 +92,164 @@ def dialog_day(data: dict[str, Any]) -> date | None:
         return None
 
 
-# ---------------------------------------------------------------- the question
+# ---------------------------------------------------------------- answers
 
 
 @dataclass(frozen=True)
-class Evening:
-    """What the question shows for one child and day: the class's estimate and its cap."""
+class Answer:
+    """What a parent answered: exact minutes, a range (`span`), or unfinished."""
 
-    estimate: int
-    cap: Cap
+    minutes: int | None
+    outcome: ReportOutcome = ReportOutcome.DONE
+    span: tuple[int, int | None] | None = None
 
-
-async def evening_of(context: Ctx, child: ChildOfParent, day: date, cal: SchoolCalendar) -> Evening:
-    pieces = (await class_pieces(context.session, child.class_id, [day])).get(day, [])
-    cap = cap_for(caps_of(child.school), child.grade, day, cal)
-    return Evening(evening_load([p.piece() for p in pieces], cap).written_total, cap)
-
-
-def question_text(child_name: str, day: date, *, today: bool) -> str:
-    if today:
-        return _("How long did {child}'s written homework take today ({day})?").format(
-            child=child_name, day=format_day(day)
-        )
-    return _("How long did {child}'s written homework take on {day}?").format(
-        child=child_name, day=format_day(day)
-    )
-
-
-def answer_rows(child_id: int, day: date, estimate: int, cap: int | None) -> Rows:
-    """The one-tap answers: as estimated, four ranges around the cap, type, did not finish."""
-    rows: Rows = [
-        [
-            (
-                _("As estimated ({minutes})").format(minutes=format_minutes(estimate)),
-                EveningAnswerButton(child_id, day, EveningAnswer.ESTIMATE),
-            )
-        ]
-    ]
-    labels: list[tuple[str, CallbackData | str]] = []
-    for choice in range_choices(estimate, cap):
-        if choice.low == 0:
-            label = _("under {minutes}").format(minutes=format_minutes(choice.high or 0))
-        elif choice.high is None:
-            label = _("over {minutes}").format(minutes=format_minutes(choice.low))
-        else:
-            label = _("{low}–{high}").format(low=choice.low, high=format_minutes(choice.high))
-        labels.append(
-            (label, EveningAnswerButton(child_id, day, EveningAnswer.MINUTES, choice.value))
-        )
-    rows += [labels[:2], labels[2:]]
-    rows.append([(_("Type minutes"), EveningAnswerButton(child_id, day, EveningAnswer.TYPE))])
-    rows.append(
-        [
-            (
-                _("Did not finish, went to bed"),
-                EveningAnswerButton(child_id, day, EveningAnswer.UNFINISHED),
-            )
-        ]
-    )
-    return rows
-
-
-# ---------------------------------------------------------------- checks
-
-
-def reportable_days(context: Ctx, school: School, cal: SchoolCalendar) -> list[date]:
-    """The school's last `DAYS_BACK` school days up to today (school-local), newest first."""
-    day = local_today(school.timezone, context.now())
-    days: list[date] = []
-    for _step in range(DAYS_BACK * 5):
-        if cal.is_school_day(day):
-            days.append(day)
-            if len(days) == DAYS_BACK:
-                break
-        day -= timedelta(days=1)
-    return days
-
-
-async def checked(
-    update: Update, context: Ctx, child_id: int, day: date
-) -> tuple[ChildOfParent, date, SchoolCalendar] | None:
-    """The child, day and school calendar of a button, if the presser is the child's parent
-    and the day reportable; otherwise a polite refusal (a forged or stale button) and None."""
-    assert update.effective_user is not None
-    child = await reports.child_of_parent(context.session, update.effective_user.id, child_id)
-    if child is None:
-        await refuse_stale(update)
-        return None
-    cal = await calendar_of(context.session, child.school)
-    if day not in reportable_days(context, child.school, cal):
-        await refuse_stale(update)
-        return None
-    return child, day, cal
-
-
-def answer_label(minutes: int | None, outcome: ReportOutcome) -> str:
-    if outcome is ReportOutcome.UNFINISHED:
-        return _("did not finish, went to bed")
-    return format_minutes(minutes or 0)
-
-
-# ---------------------------------------------------------------- saving
-
-
-async def save_and_ask_note(
-    update: Update,
-    context: Ctx,
-    child: ChildOfParent,
-    day: date,
-    minutes: int | None,
-    outcome: ReportOutcome,
-    *,
-    edit: bool,
-) -> None:
-    session = context.session
-    user = await current_user(context, update)
-    await reports.save_report(
-        session,
-        child_id=child.child_id,
-        day=day,
-        minutes=minutes,
-        outcome=outcome,
-        reporter_id=user.id,
-        now=context.now(),
-    )
-    dialog = await dialogs.start_dialog(
-        session,
-        user.id,
-        DIALOG,
-        EveningReportStep.NOTE,
-        {"child_id": child.child_id, "day": day.isoformat()},
-        now=context.now(),
-    )
-    await session.commit()
-    text = (
-        _("Saved for {child}, {day}: {answer}. Thank you!").format(
-            child=child.name, day=format_day(day), answer=answer_label(minutes, outcome)
-        )
-        + "\n"
-        + _("Add a short note if you like (up to {n} characters), or tap Skip.").format(n=MAX_NOTE)
-    )
-    await say(update, text, [[(_("Skip"), NoteSkipButton(dialog.token))]], edit=edit)
+    @property
+    def label(self) -> str:
+        return answer_label(self.minutes, self.outcome, self.span or (None, None))
 
 
 async def answered(
     update: Update, context: Ctx, data: EveningAnswerButton
-) -> tuple[ChildOfParent, date, SchoolCalendar] | None:
-    """`checked` for an answer button, and the press answered (stops the client's spinner)."""
+) -> tuple[ChildOfParent, date] | None:
+    """The child and day of an answer button when the presser may answer (the press answered);
+    when another parent answered already, asks first and returns None."""
     found = await checked(update, context, data.child_id, data.day)
-    if found is not None:
-        await answer(update)
-    return found
+    if found is None:
+        return None
+    child, day, _cal = found
+    await answer(update)
+    user = await current_user(context, update)
+    if not data.replace:
+        other = (await reports.answered(context.session, child.child_id, [day])).get(day)
+        if other is not None and other.report.reporter_id not in (None, user.id):
+            await ask_replace(update, child, day, data, who_answered(other, child.school.timezone))
+            return None
+    return child, day
+
+
+async def ask_replace(
+    update: Update, child: ChildOfParent, day: date, data: EveningAnswerButton, who: str
+) -> None:
+    text = _("{who} for {child}, {day}. Replace it with your answer?").format(
+        who=who, child=child.name, day=format_day(day)
+    )
+    confirm = EveningAnswerButton(
+        data.child_id, data.day, data.answer, data.minutes, data.high, replace=True
+    )
+    rows: Rows = [[(_("Replace"), confirm), (_("Keep it"), KeepAnswerButton(child.child_id, day))]]
+    await say(update, text, rows, edit=True)
+
+
+async def on_keep(update: Update, context: Ctx, data: KeepAnswerButton) -> None:
+    found = await checked(update, context, data.child_id, data.day)
+    if found is None:
+        return
+    await answer(update)
+    await say(update, _("Kept. Thank you!"), edit=True)
+
+
+async def save_answer(
+    update: Update, context: Ctx, child: ChildOfParent, day: date, given: Answer, *, edit: bool
+) -> None:
+    """Save the answer, tell the child's other parents, and ask for a note (or, unfinished,
+    for the time worked)."""
+    user = await current_user(context, update)
+    await reports.save_report(
+        context.session,
+        child_id=child.child_id,
+        day=day,
+        minutes=given.minutes,
+        outcome=given.outcome,
+        reporter_id=user.id,
+        now=context.now(),
+        span=given.span,
+    )
+    unfinished = given.outcome is ReportOutcome.UNFINISHED
+    step = EveningReportStep.WORKED if unfinished else EveningReportStep.NOTE
+    dialog = await dialogs.start_dialog(
+        context.session,
+        user.id,
+        DIALOG,
+        step,
+        {"child_id": child.child_id, "day": day.isoformat()},
+        now=context.now(),
+    )
+    await context.session.commit()
+    saved = _("Saved for {child}, {day}: {answer}. Thank you!").format(
+        child=child.name, day=format_day(day), answer=given.label
+    )
+    await say(update, saved + "\n" + next_prompt(step), skip_rows(dialog), edit=edit)
+    await tell_other_parents(context, child, day, user.id)
+
+
+def next_prompt(step: EveningReportStep) -> str:
+    if step is EveningReportStep.WORKED:
+        return _(
+            "If you like, send how long the child worked on it (e.g. 50 or 1 hour), "
+            "or a short note, or tap Skip."
+        )
+    return _("Add a short note if you like (up to {n} characters), or tap Skip.").format(n=MAX_NOTE)
+
+
+def skip_rows(dialog: Dialog) -> Rows:
+    return [[(_("Skip"), NoteSkipButton(dialog.token))]]
+
+
+async def tell_other_parents(context: Ctx, child: ChildOfParent, day: date, me: int) -> None:
+    """The child's other parents see who answered and what."""
+    found = (await reports.answered(context.session, child.child_id, [day])).get(day)
+    if found is None:
+        return
+    for parent in await reports.parents_of(context.session, child.child_id):
+        if parent.id == me:
+            continue
+        with use_locale(user_locale(parent)):
+            text = _("{who} for {child}, {day}.").format(
+                who=who_answered(found, child.school.timezone),
+                child=child.name,
+                day=format_day(day),
+            )
+        await send_to(context, parent, text)
 
 
 async def on_estimate(update: Update, context: Ctx, data: EveningAnswerButton) -> None:
+    """The class's estimate as it stands now, saying so when it changed since the question."""
     found = await answered(update, context, data)
     if found is None:
         return
-    child, day, cal = found
-    # The class's current estimate, not the number on the button (it may have changed).
+    child, day = found
+    cal = await calendar_of(context.session, child.school)
     minutes = (await evening_of(context, child, day, cal)).estimate
-    await save_and_ask_note(update, context, child, day, minutes, ReportOutcome.DONE, edit=True)
+    if minutes != data.minutes:
+        await say(
+            update,
+            _("The estimate changed since the question: {was} then, {now} now.").format(
+                was=format_minutes(data.minutes), now=format_minutes(minutes)
+            ),
+        )
+    await save_answer(update, context, child, day, Answer(minutes), edit=True)
 
 
 async def on_range(update: Update, context: Ctx, data: EveningAnswerButton) -> None:
-    if not MIN_MINUTES <= data.minutes <= MAX_MINUTES:
+    """A range button: stored as the range (low, high), shown as the range."""
+    if not valid_range(data.minutes, data.high):
         await refuse_stale(update)
         return
     found = await answered(update, context, data)
     if found is None:
         return
-    child, day, _cal = found
-    await save_and_ask_note(
-        update, context, child, day, data.minutes, ReportOutcome.DONE, edit=True
-    )
+    child, day = found
+    given = Answer(None, span=(data.minutes, data.high))
+    await save_answer(update, context, child, day, given, edit=True)
 
 
 async def on_unfinished(update: Update, context: Ctx, data: EveningAnswerButton) -> None:
     found = await answered(update, context, data)
     if found is None:
         return
-    child, day, _cal = found
-    await save_and_ask_note(update, context, child, day, None, ReportOutcome.UNFINISHED, edit=True)
+    child, day = found
+    given = Answer(None, ReportOutcome.UNFINISHED)
+    await save_answer(update, context, child, day, given, edit=True)
 
 
 async def on_type(update: Update, context: Ctx, data: EveningAnswerButton) -> None:
@@ -291,7 +257,7 @@ async def on_type(update: Update, context: Ctx, data: EveningAnswerButton) -> No
     found = await answered(update, context, data)
     if found is None:
         return
-    child, day, _cal = found
+    child, day = found
     user = await current_user(context, update)
     await dialogs.start_dialog(
         context.session,
@@ -307,42 +273,81 @@ async def on_type(update: Update, context: Ctx, data: EveningAnswerButton) -> No
 
 def ask_minutes_text(child_name: str, day: date) -> str:
     return _(
-        "How many minutes did {child}'s written homework take on {day}? "
-        "Send a whole number from {low} to {high}."
+        "How long did {child}'s written homework take on {day}? "
+        "Send the minutes, e.g. 45, 45 min or 1 hour ({low} to {high} minutes)."
     ).format(child=child_name, day=format_day(day), low=MIN_MINUTES, high=MAX_MINUTES)
 
 
-async def on_minutes(update: Update, context: Ctx, dialog: Dialog) -> None:
-    """Typed minutes, validated; a bad answer is explained and asked again."""
-    message = update.effective_message
-    minutes = parse_int(message.text if message is not None else None, MIN_MINUTES, MAX_MINUTES)
-    if minutes is None:
-        await say(
-            update,
-            _("Please send the minutes as a whole number from {low} to {high}.").format(
-                low=MIN_MINUTES, high=MAX_MINUTES
-            ),
+def typed_minutes(text: str | None) -> int | str:
+    """Minutes typed in the parent's words, or what to say when they are not."""
+    parsed = parse_minutes(text)
+    if isinstance(parsed, Understood):
+        return parsed.value
+    if isinstance(parsed, NotUnderstood):
+        return _(
+            "I could not read that as minutes. Type them like this: 20, 45 min, 1 hour, 1 h 20 min."
         )
+    return _("Please send between {low} and {high} minutes.").format(
+        low=MIN_MINUTES, high=MAX_MINUTES
+    )
+
+
+async def on_minutes(update: Update, context: Ctx, dialog: Dialog) -> None:
+    """Typed minutes in the parent's words; a bad answer is explained and asked again."""
+    message = update.effective_message
+    minutes = typed_minutes(message.text if message is not None else None)
+    if isinstance(minutes, str):
+        await say(update, minutes)
         return
     found = await dialog_child(update, context, dialog)
     if found is not None:
-        await save_and_ask_note(
-            update, context, found[0], found[1], minutes, ReportOutcome.DONE, edit=False
-        )
+        await save_answer(update, context, found[0], found[1], Answer(minutes), edit=False)
+
+
+# ---------------------------------------------------------------- worked, note, skip
 
 
 def takes_note(text: str | None) -> bool:
-    """Whether a message at the optional note step is one: a photo without text is answered
-    there (asked again as text); a question is not a note at all."""
+    """Whether a message at an optional step (worked, note) is answered there: a photo
+    without text is (asked again as text); a question is not a note at all."""
     return text is None or looks_like_note(text)
 
 
+async def on_worked(update: Update, context: Ctx, dialog: Dialog) -> None:
+    """Minutes worked before bed (the report stays unfinished), then the note; other text is
+    the note itself."""
+    message = update.effective_message
+    text = (message.text or "").strip() if message is not None else ""
+    minutes = typed_minutes(text)
+    if isinstance(minutes, str):
+        await on_note(update, context, dialog)
+        return
+    found = await dialog_child(update, context, dialog)
+    if found is None:
+        return
+    child, day = found
+    await reports.set_worked(
+        context.session, child.child_id, day, minutes, dialog.user_id, context.now()
+    )
+    dialogs.update_dialog(dialog, EveningReportStep.NOTE)
+    await context.session.commit()
+    answer_text = answer_label(minutes, ReportOutcome.UNFINISHED)
+    saved = _("Saved for {child}, {day}: {answer}. Thank you!").format(
+        child=child.name, day=format_day(day), answer=answer_text
+    )
+    await say(update, saved + "\n" + next_prompt(EveningReportStep.NOTE), skip_rows(dialog))
+
+
 async def on_note(update: Update, context: Ctx, dialog: Dialog) -> None:
-    """The note (the router has already let only plausible notes through: `takes_note`)."""
+    """The note (the router has already let only plausible notes through: `takes_note`).
+    Minutes sent here ("45.5") correct the answer; they are not a note."""
     message = update.effective_message
     note = (message.text or "").strip() if message is not None else ""
     if not note:
         await say(update, _("Please send the note as text, or tap Skip."))
+        return
+    if dialog.step == EveningReportStep.NOTE and isinstance(typed_minutes(note), int):
+        await correct_minutes(update, context, dialog, int(typed_minutes(note)))
         return
     if len(note) > MAX_NOTE:  # a note, only too long: nothing is lost, the step stays open
         await say(
@@ -360,6 +365,37 @@ async def on_note(update: Update, context: Ctx, dialog: Dialog) -> None:
     await dialogs.end_dialog(context.session, dialog.user_id)
     await context.session.commit()
     await say(update, _("Note saved. Thank you!"))
+
+
+async def correct_minutes(update: Update, context: Ctx, dialog: Dialog, minutes: int) -> None:
+    """Minutes at the note step replace the answer (an unfinished one keeps its outcome)."""
+    found = await dialog_child(update, context, dialog)
+    if found is None:
+        return
+    child, day = found
+    current = (await reports.answered(context.session, child.child_id, [day])).get(day)
+    unfinished = current is not None and current.report.outcome == ReportOutcome.UNFINISHED
+    if unfinished:
+        await reports.set_worked(
+            context.session, child.child_id, day, minutes, dialog.user_id, context.now()
+        )
+        given = Answer(minutes, ReportOutcome.UNFINISHED)
+    else:
+        given = Answer(minutes)
+        await reports.save_report(
+            context.session,
+            child_id=child.child_id,
+            day=day,
+            minutes=minutes,
+            outcome=ReportOutcome.DONE,
+            reporter_id=dialog.user_id,
+            now=context.now(),
+        )
+    await context.session.commit()
+    text = _("Changed to {answer} for {child}, {day}.").format(
+        answer=given.label, child=child.name, day=format_day(day)
+    )
+    await say(update, text + "\n" + next_prompt(EveningReportStep.NOTE), skip_rows(dialog))
 
 
 async def dialog_child(
@@ -388,79 +424,14 @@ async def on_skip(update: Update, context: Ctx, data: NoteSkipButton) -> None:
     await say(update, _("Saved. Thank you!"), edit=True)
 
 
-# ---------------------------------------------------------------- /report
-
-
-async def report_command(update: Update, context: Ctx) -> None:
+async def on_reminders(update: Update, context: Ctx, data: RemindersButton) -> None:
+    """Turn the evening reminder off (or on again)."""
     user = await current_user(context, update)
-    children = await repo.children_of(context.session, user.id)
-    if not children:
-        await say(
-            update,
-            _("You have no children linked yet. Open the class link your school gave you."),
-        )
-        return
-    if len(children) == 1:
-        found = await reports.child_of_parent(context.session, user.id, children[0].child_id)
-        if found is not None:
-            await show_days(update, context, found, edit=False)
-        return
-    rows: Rows = [
-        [(f"{c.name} ({c.class_name})", ReportChildButton(c.child_id))] for c in children[:30]
-    ]
-    await say(update, _("For which child?"), rows)
-
-
-async def on_child(update: Update, context: Ctx, data: ReportChildButton) -> None:
-    assert update.effective_user is not None
-    child = await reports.child_of_parent(context.session, update.effective_user.id, data.child_id)
-    if child is None:
-        await refuse_stale(update)
-        return
+    await reports.set_reminders(context.session, user.id, on=data.on)
+    await context.session.commit()
     await answer(update)
-    await show_days(update, context, child, edit=True)
-
-
-def day_status(report: DailyReport | None) -> str:
-    if report is None:
-        return _("not reported")
-    return answer_label(report.minutes, ReportOutcome(report.outcome))
-
-
-async def show_days(update: Update, context: Ctx, child: ChildOfParent, *, edit: bool) -> None:
-    days = reportable_days(context, child.school, await calendar_of(context.session, child.school))
-    if not days:
-        await say(update, _("There are no school days to report yet."), edit=edit)
+    if data.on:
+        await say(update, _("Evening reminders are on again."))
         return
-    known = await reports.reports_for(context.session, child.child_id, days)
-    rows: Rows = [
-        [
-            (
-                f"{format_day(day)} — {day_status(known.get(day))}",
-                ReportDayButton(child.child_id, day),
-            )
-        ]
-        for day in days
-    ]
-    await say(
-        update,
-        _("Which day do you want to report or correct for {child}?").format(child=child.name),
-        rows,
-        edit=edit,
-    )
-
-
-async def on_day(update: Update, context: Ctx, data: ReportDayButton) -> None:
-    found = await checked(update, context, data.child_id, data.day)
-    if found is None:
-        return
-    child, day, cal = found
-    await answer(update)
-    evening = await evening_of(context, child, day, cal)
-    today = local_today(child.school.timezone, context.now())
-    await say(
-        update,
-        question_text(child.name, day, today=day == today),
-        answer_rows(child.child_id, day, evening.estimate, evening.cap.minutes),
-        edit=True,
-    )
+    rows: Rows = [[(_("Turn reminders on"), RemindersButton(on=True))]]
+    await say(update, _("No more evening reminders."), rows)

@@ -130,7 +130,7 @@ def evening_row(names: dict[int, str]) -> Convert:
 
 
 def report_row(row: Sequence[Any]) -> list[Any]:
-    school, klass, day, reports, median, over, unfinished = row
+    school, klass, day, reports, median, over, unfinished, notes = row
     return [
         school,
         klass,
@@ -139,6 +139,7 @@ def report_row(row: Sequence[Any]) -> list[Any]:
         None if median is None else round(float(median), 1),
         over,
         unfinished,
+        notes,
     ]
 
 
@@ -296,6 +297,7 @@ def report_columns() -> list[Column]:
         Column(_("Median reported"), 8),
         Column(_("Over the limit"), 8),
         Column(_("Unfinished"), 8),
+        Column(_("Parents' notes"), 40),
     ]
 
 

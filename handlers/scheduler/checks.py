@@ -1,7 +1,13 @@
 """The daily check, a scheduler job: over all classes of all due schools in one statement,
 warnings to the teachers who set homework over the limit (with their share), one message per
 grade to its grade leaders, and one summary per school to its admins (an all-clear only when
-the school asked for it)."""
+the school asked for it). A class is over when the estimate or the parents' median is over
+the cap, or when at least the school's share of its reports went to bed unfinished.
+
+The parents' notes of the evening reach the class's teachers (who set written homework that
+evening) and its grade leaders, without names, in the warning or, for a class within the
+limit, in a message of their own (`handlers.scheduler.figures`); each reporting parent gets
+the class's figure."""
 
 from __future__ import annotations
 
@@ -12,6 +18,7 @@ from datetime import date
 
 from bot.domain.calendar import SchoolCalendar
 from bot.domain.load import Cap
+from bot.domain.reporting import release_notes, term_start
 from bot.domain.roles import Role
 from bot.domain.schedule import DueRun
 from bot.i18n import _, format_day, format_minutes, ngettext, use_locale
@@ -19,10 +26,11 @@ from handlers.kit.context import AsyncSession, QingfuApp
 from handlers.kit.gate import user_locale
 from handlers.kit.labels import rule_label
 from handlers.scheduler import outbox as delivery
+from handlers.scheduler.figures import note_lines, parent_figures
 from handlers.scheduler.jobkit import Clock, Progress, cap_of, claim_ttl, schools_by_id
 from handlers.scheduler.outbox import Outgoing, message_key
 from storage import checks as store
-from storage import repo
+from storage import repo, reports
 from storage.checks import ClassCheck, TeacherShare
 from storage.models import School, User
 from storage.staff import leaders_and_admins
@@ -76,10 +84,16 @@ def report_figures(check: ClassCheck) -> str:
             check.reports,
         ).format(unfinished=check.unfinished or 0, n=check.reports)
     )
-    return "; ".join(parts) + "."
+    text = "; ".join(parts) + "."
+    if check.unfinished_over:
+        text += "\n" + _(
+            "Warning: at least {share}% of the reporting children went to bed unfinished "
+            "(policy: a child who cannot finish goes to bed on time; the load was too much)."
+        ).format(share=check.unfinished_share)
+    return text
 
 
-def class_figures(check: ClassCheck, cap: Cap) -> str:
+def class_figures(check: ClassCheck, cap: Cap, notes: list[str] | None = None) -> str:
     """'5B: estimated written total 75 min, limit 60 min (rule).' plus the parents' figures."""
     if cap.minutes is None:
         estimate = _("{class_name}: estimated written total {total} ({rule}).").format(
@@ -92,7 +106,7 @@ def class_figures(check: ClassCheck, cap: Cap) -> str:
             cap=format_minutes(cap.minutes),
             rule=rule_label(cap),
         )
-    return estimate + "\n" + report_figures(check)
+    return "\n".join([estimate, report_figures(check), *note_lines(notes or [])])
 
 
 # ---------------------------------------------------------------- the job
@@ -110,6 +124,12 @@ class DailyCheck:
     schools: dict[int, School]
     caps: dict[int, Cap]  # by class
     days: dict[int, date]  # the checked day, by school
+    notes: dict[int, list[str]]  # by class: the notes shown with this evening (no names)
+    reporters: dict[tuple[int, date], set[int]]  # who gave the reports, by class and day
+
+    def noted(self) -> list[ClassCheck]:
+        """Classes within the limit whose evening has notes to show."""
+        return [c for c in self.checks if not c.is_over and self.notes.get(c.class_id)]
 
 
 async def run_checks(
@@ -125,7 +145,12 @@ async def run_checks(
     data = app.bot_data
     async with data.sessionmaker() as session:
         check = await load_check(session, runs, calendars)
-    messages = [*teacher_warnings(check), *grade_warnings(check), *school_summaries(check)]
+    messages = [
+        *teacher_warnings(check),
+        *grade_warnings(check),
+        *school_summaries(check),
+        *parent_figures(check.checks, check.reporters, check.users, check.caps),
+    ]
     return await delivery.deliver(
         app.bot,
         data.sessionmaker,
@@ -148,10 +173,14 @@ async def load_check(
         if not calendars.get(school_id, SchoolCalendar()).is_school_day(day)
     ]
     checks = await store.daily_check(session, targets, non_school)
+    notes = await shown_notes(session, checks)
     over = [c for c in checks if c.is_over]
-    shares = await store.teacher_shares(session, [(c.class_id, c.day) for c in over])
+    told = [c for c in checks if c.is_over or notes.get(c.class_id)]
+    shares = await store.teacher_shares(session, [(c.class_id, c.day) for c in told])
     members = await leaders_and_admins(session, school_ids)
+    reporters = await reports.reporters(session, [(c.class_id, c.day) for c in checks])
     recipients = {m[0] for m in members} | {s.teacher_id for s in shares}
+    recipients |= {p for parents in reporters.values() for p in parents}
     users = await repo.users_by_ids(session, recipients)
     schools = await schools_by_id(session, school_ids)
     caps = {
@@ -159,12 +188,32 @@ async def load_check(
         for c in checks
     }
     days = {r.school_id: r.local_date for r in runs}
-    return DailyCheck(checks, over, shares, members, users, schools, caps, days)
+    return DailyCheck(
+        checks, over, shares, members, users, schools, caps, days, notes, dict(reporters)
+    )
+
+
+async def shown_notes(session: AsyncSession, checks: list[ClassCheck]) -> dict[int, list[str]]:
+    """Per class, the notes shown with its checked evening: that evening's, when enough
+    families reported, and notes held since the term began (`release_notes`)."""
+    if not checks:
+        return {}
+    last = max(c.day for c in checks)
+    families, notes = await reports.class_notes(
+        session, [c.class_id for c in checks], term_start(min(c.day for c in checks)), last
+    )
+    result = {}
+    for c in checks:
+        released = release_notes(families.get(c.class_id, {}), notes.get(c.class_id, {}))
+        if released.get(c.day):
+            result[c.class_id] = released[c.day]
+    return result
 
 
 def teacher_warnings(check: DailyCheck) -> Iterator[Outgoing]:
-    """Per teacher and class over the limit: the class's figures and the teacher's own share."""
-    by_class: dict[int, ClassCheck] = {c.class_id: c for c in check.over}
+    """Per teacher and class over the limit: the class's figures, the notes and the teacher's
+    own share; per teacher and class within the limit with notes: the notes."""
+    by_class: dict[int, ClassCheck] = {c.class_id: c for c in check.checks}
     share_of: dict[tuple[int, int], list[TeacherShare]] = defaultdict(list)
     for share in check.shares:
         share_of[(share.teacher_id, share.class_id)].append(share)
@@ -173,45 +222,68 @@ def teacher_warnings(check: DailyCheck) -> Iterator[Outgoing]:
         found = by_class[class_id]
         if teacher is None:
             continue
+        notes = check.notes.get(class_id, [])
         with use_locale(user_locale(teacher)):
-            text = "\n".join(
-                [
-                    _("Homework load over the limit: {class_name}, {day}.").format(
-                        class_name=found.class_name, day=format_day(found.day)
-                    ),
-                    class_figures(found, check.caps[class_id]),
-                    _("Your share: {items}.").format(
-                        items=", ".join(f"{s.subject} {format_minutes(s.minutes)}" for s in own)
-                    ),
-                ]
-            )
-        key = message_key("check_teacher", teacher_id, class_id, found.day)
-        yield Outgoing(key, teacher_id, "check", text)
+            if not found.is_over:
+                text = notes_text(found, notes)
+                kind = "check_notes"
+            else:
+                text = "\n".join(
+                    [
+                        _("Homework load over the limit: {class_name}, {day}.").format(
+                            class_name=found.class_name, day=format_day(found.day)
+                        ),
+                        class_figures(found, check.caps[class_id], notes),
+                        _("Your share: {items}.").format(
+                            items=", ".join(f"{s.subject} {format_minutes(s.minutes)}" for s in own)
+                        ),
+                    ]
+                )
+                kind = "check_teacher"
+        key = message_key(kind, teacher_id, class_id, found.day)
+        yield Outgoing(key, teacher_id, "check", fit(text.split("\n")))
+
+
+def notes_text(found: ClassCheck, notes: list[str]) -> str:
+    """The notes of a class within the limit."""
+    head = _("{class_name}, {day}: within the limit.").format(
+        class_name=found.class_name, day=format_day(found.day)
+    )
+    return "\n".join([head, *note_lines(notes)])
 
 
 def grade_warnings(check: DailyCheck) -> Iterator[Outgoing]:
-    """One message per grade leader with every over-limit class of their grade."""
+    """One message per grade leader with every over-limit class of their grade (with its
+    notes), and the notes of the grade's classes within the limit."""
     over_by_grade: dict[tuple[int, int], list[ClassCheck]] = defaultdict(list)
+    noted_by_grade: dict[tuple[int, int], list[ClassCheck]] = defaultdict(list)
     for found in check.over:
         over_by_grade[(found.school_id, found.grade)].append(found)
+    for found in check.noted():
+        noted_by_grade[(found.school_id, found.grade)].append(found)
     for user_id, role, school_id, grade in check.members:
         if role != Role.GRADE_LEADER.value or school_id is None or grade is None:
             continue
         leader = check.users.get(user_id)
-        group = over_by_grade.get((school_id, grade))
-        if leader is None or not group:
+        group = over_by_grade.get((school_id, grade), [])
+        noted = noted_by_grade.get((school_id, grade), [])
+        if leader is None or not (group or noted):
             continue
         with use_locale(user_locale(leader)):
+            day = (group or noted)[0].day
             lines = [
                 ngettext(
                     "Daily check, grade {grade}, {day}: {n} class over the limit.",
                     "Daily check, grade {grade}, {day}: {n} classes over the limit.",
                     len(group),
-                ).format(grade=grade, day=format_day(group[0].day), n=len(group))
+                ).format(grade=grade, day=format_day(day), n=len(group))
             ]
-            lines += [class_figures(c, check.caps[c.class_id]) for c in group]
-            text = fit(lines)
-        key = message_key("check_grade", user_id, f"{school_id}.{grade}", group[0].day)
+            lines += [
+                class_figures(c, check.caps[c.class_id], check.notes.get(c.class_id)) for c in group
+            ]
+            lines += [notes_text(c, check.notes[c.class_id]) for c in noted]
+            text = fit("\n".join(lines).split("\n"))
+        key = message_key("check_grade", user_id, f"{school_id}.{grade}", day)
         yield Outgoing(key, user_id, "check", text)
 
 

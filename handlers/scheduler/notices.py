@@ -18,7 +18,7 @@ from handlers.kit.gate import user_locale
 from handlers.kit.labels import kind_label, rule_label
 from handlers.kit.replies import Rows
 from handlers.parents.payloads import ParentHomeworkButton
-from handlers.parents.reports import answer_rows, question_text
+from handlers.parents.question import answer_rows, question_text
 from handlers.scheduler.jobkit import cap_of
 from handlers.scheduler.outbox import Outgoing, Photo, message_key
 from storage.models import School

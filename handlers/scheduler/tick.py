@@ -7,9 +7,10 @@ holder stops, and within SCHEDULER_LEASE_SECONDS when it dies, resuming at once 
 dead holder left unfinished. It works out for every school in its own time zone and calendar
 which jobs are due today (missed ones included, `bot.schedule`), claims each run atomically
 (`storage.jobs.claim_runs`) and runs the claimed ones in job order: the homework
-notice, the evening question, the daily check (`handlers.scheduler.checks`), the weekly
-report (`handlers.scheduler.weekly`). Messages go through `handlers.scheduler.outbox`, which
-sends each unique key once; the parents' messages are built in `handlers.scheduler.notices`.
+notice, the evening question, the reminder (`handlers.scheduler.reminders`), the daily
+check (`handlers.scheduler.checks`), the weekly report (`handlers.scheduler.weekly`).
+Messages go through `handlers.scheduler.outbox`, which sends each unique key once; the
+parents' messages are built in `handlers.scheduler.notices`.
 Tests call `tick(app, now)` directly.
 
 `notify_homework_change` is the hook the homework dialog calls after a piece is posted,
@@ -41,6 +42,7 @@ from handlers.scheduler.checks import run_checks
 from handlers.scheduler.deadlines import check_complaint_deadlines
 from handlers.scheduler.jobkit import Clock, claim_ttl, lease_hold, schools_by_id
 from handlers.scheduler.notices import notice_messages, question_messages
+from handlers.scheduler.reminders import run_reminders
 from handlers.scheduler.updates import send_settled_updates
 from handlers.scheduler.weekly import run_weekly_reports
 from storage import homework as hw
@@ -280,6 +282,7 @@ async def run_evening_questions(
 RUNNERS = {
     Job.NOTICE: run_notices,
     Job.EVENING: run_evening_questions,
+    Job.REMINDER: run_reminders,
     Job.CHECK: run_checks,
     Job.WEEKLY: run_weekly_reports,
 }

@@ -26,6 +26,15 @@ from storage.models import (
     User,
 )
 
+NOTES_SEPARATOR = "\x1f"
+"""Between a class-day's notes as the database joins them (the unit separator: never in a
+note); `note_text` splits them again."""
+
+
+def note_text(notes: str | None) -> str | None:
+    """A class-day's notes from `reports_batches`, sorted, one a line."""
+    return None if not notes else "\n".join(sorted(notes.split(NOTES_SEPARATOR)))
+
 
 async def pieces_batches(
     session: AsyncSession, scope: Scope, start: date, end: date
@@ -63,8 +72,10 @@ async def reports_batches(
     session: AsyncSession, scope: Scope, start: date, end: date
 ) -> AsyncIterator[Sequence[Sequence[Any]]]:
     """Parents' reports as class-day aggregates only: school, class, evening, reports, median,
-    over the limit, unfinished; never a single report, a child or a parent. A class-day with
-    fewer than `MIN_REPORTS` reports shows its count and nothing else (None in the rest)."""
+    over the limit, unfinished, notes; never a single report, a child or a parent. A class-day
+    with fewer than `MIN_REPORTS` reports shows its count and nothing else (None in the rest);
+    its notes, sorted one a line (the order gives no hint of who wrote which), only from
+    `MIN_REPORTS` reports on."""
     dialect = session.get_bind().dialect.name
     condition = scope_condition(scope)
     c = (
@@ -73,6 +84,23 @@ async def reports_batches(
         )
         .subquery()
         .c
+    )
+    notes = (
+        select(
+            Child.class_id.label("class_id"),
+            DailyReport.day.label("day"),
+            func.aggregate_strings(DailyReport.note, NOTES_SEPARATOR).label("notes"),
+        )
+        .join(Child, Child.id == DailyReport.child_id)
+        .join(SchoolClass, SchoolClass.id == Child.class_id)
+        .where(
+            condition,
+            DailyReport.day.between(start, end),
+            DailyReport.note.is_not(None),
+            DailyReport.note != "",
+        )
+        .group_by(Child.class_id, DailyReport.day)
+        .subquery()
     )
     shown = c.reports >= MIN_REPORTS
     query = (
@@ -84,13 +112,15 @@ async def reports_batches(
             case((and_(shown, c.timed >= MIN_REPORTS), c.median), else_=None),
             case((shown, c.over), else_=None),
             case((shown, c.unfinished), else_=None),
+            case((shown, notes.c.notes), else_=None),
         )
         .join(School, School.id == c.school_id)
+        .outerjoin(notes, and_(notes.c.class_id == c.class_id, notes.c.day == c.day))
         .where(c.reports > 0)
         .order_by(School.name, c.grade, c.class_name, c.day)
     )
     async for rows in batches(session, query):
-        yield rows
+        yield [(*row[:-1], note_text(row[-1])) for row in rows]
 
 
 async def largest_table_rows(session: AsyncSession, scope: Scope, start: date, end: date) -> int:

@@ -32,7 +32,7 @@ from bot.domain.load import HomeworkKind
 from bot.domain.periods import Scope
 from storage.analytics.scopes import scope_condition
 from storage.analytics.streams import batches
-from storage.checks import MIN_REPORTS, OverCap, class_evening_query
+from storage.checks import MIN_REPORTS, OverCap, class_evening_query, reported_minutes
 from storage.models import (
     Assignment,
     AssignmentLoad,
@@ -318,14 +318,14 @@ async def calibration_inputs(
     ]
     timed: dict[tuple[int, date], list[int]] = defaultdict(list)
     for class_id, day, minutes in await session.execute(
-        select(Child.class_id, DailyReport.day, DailyReport.minutes)
+        select(Child.class_id, DailyReport.day, reported_minutes())
         .join(Child, Child.id == DailyReport.child_id)
         .join(SchoolClass, SchoolClass.id == Child.class_id)
         .where(
             scope_condition(scope),
             DailyReport.day.between(start, end),
-            DailyReport.minutes.is_not(None),
+            reported_minutes().is_not(None),
         )
     ):
-        timed[(class_id, day)].append(int(minutes or 0))
+        timed[(class_id, day)].append(round(minutes or 0))
     return estimates, [Reports(c, d, tuple(m)) for (c, d), m in timed.items()]

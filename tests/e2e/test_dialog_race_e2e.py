@@ -18,12 +18,12 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from bot.domain.reporting import ReportOutcome
+from handlers.parents.history import ReportDayButton
 from handlers.parents.reports import (
     EveningAnswer,
     EveningAnswerButton,
     EveningReportStep,
     NoteSkipButton,
-    ReportDayButton,
 )
 from storage.db import SessionMaker
 from storage.models import DailyReport, Dialog, ReportEvent

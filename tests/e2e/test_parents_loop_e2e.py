@@ -6,9 +6,12 @@ sends, more often than PTB's rate limiter retries, and nothing is lost; a parent
 the bot is marked unreachable and skipped from then on -> a piece posted after the notice
 reaches the parents as an update -> the bot is restarted between the notice and the evening
 question: nothing is sent twice and the evening question goes out once -> parents answer
-with different taps (two parents of one child count once) -> at the check time the teacher
-(with her share), the grade leader (ru) and the admin (en) are warned, with the parents'
-median.
+with different taps (two parents of one child count once: the second is asked before
+replacing the first's answer; a range is stored as the range) -> the one parent who did not
+answer gets one reminder -> at the check time the teacher (with her share and the parents'
+notes, without names), the grade leader (ru) and the admin (en) are warned, with the parents'
+median (an unfinished report counts as over), and each parent whose report stands gets the
+class's figure (issue 11).
 
 The scheduler's times are the school's settings, set to the current minute of the school's day
 (a job is due once its time has passed today) in the database or by the admin through
@@ -18,6 +21,7 @@ setting), so it ticks every 2 s, and 2 s after it starts. No test-only code path
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -28,11 +32,20 @@ from bot.domain.load import Cap, CapRule, HomeworkKind
 from bot.domain.roles import Role
 from bot.i18n import format_day, format_minutes
 from handlers.kit.labels import kind_label, rule_label
+from handlers.parents.question import range_label
 from handlers.parents.reports import EveningAnswer, EveningAnswerButton, NoteSkipButton
 from handlers.school.settings import TIME_FIELDS, SettingsButton
 from handlers.school.settings import SettingsAction as SettingsAct
 from storage.db import SessionMaker
-from storage.models import DailyReport, JobRun, Lease, Notification, ReportEvent, User
+from storage.models import (
+    DailyReport,
+    JobRun,
+    Lease,
+    Notification,
+    ReportEvent,
+    School,
+    User,
+)
 from tests.e2e.conftest import BotProcess
 from tests.e2e.helpers import has_button, send, t, t_re, tap, tn
 from tests.e2e.stories import (
@@ -42,6 +55,7 @@ from tests.e2e.stories import (
     Seeded,
     add_child,
     add_person,
+    local,
     post_homework,
     render,
     seed_school,
@@ -55,7 +69,7 @@ from tests.fakebot import FakeBotAPI, FakeUser, SentMessage
 pytestmark = pytest.mark.e2e
 
 TEACHER, LEADER, ADMIN = 4101, 4102, 4103
-P1, P1B, P2, P3, P4, P5 = 4201, 4202, 4203, 4204, 4205, 4206
+P1, P1B, P2, P3, P4, P5, P6 = 4201, 4202, 4203, 4204, 4205, 4206, 4207
 MATHS, CHINESE = "数学", "语文"
 MATHS_TASK, CHINESE_TASK = "练习册第5页", "生字每个写两遍"
 SCHOOL = "育英小学"
@@ -104,8 +118,16 @@ def piece(locale: str, subject: str, kind: HomeworkKind, n: int, text: str) -> s
     return f"{line}\n  {text}"
 
 
-def class_figures(locale: str, day: date) -> str:
-    """4A tonight: 50 min estimated; reports 75, 95, 105 and one "did not finish"."""
+NOTE = "Делали до девяти"
+REMINDER = (
+    "A reminder: how long did {child}'s written homework take today ({day})? One tap is enough."
+)
+
+
+def class_figures(locale: str, day: date, *, notes: bool) -> str:
+    """4A tonight: 50 min estimated; reports 60–90 (its midpoint 75), 95, over 90 (90) and one
+    "did not finish" (at least the limit, 60): median 82.5, all 4 over; the one unfinished
+    child is a quarter of the class, over the school's 20%."""
     estimate = t(
         locale,
         "{class_name}: estimated written total {total}, limit {cap} ({rule}).",
@@ -120,10 +142,10 @@ def class_figures(locale: str, day: date) -> str:
                 locale,
                 "Parents' median {median} from {n} report",
                 "Parents' median {median} from {n} reports",
-                3,
-                median=mins(locale, 95),
+                4,
+                median=mins(locale, round(82.5)),
             ),
-            t(locale, "{over} of {n} over the limit", over=3, n=3),
+            t(locale, "{over} of {n} over the limit", over=4, n=4),
             tn(
                 locale,
                 "{unfinished} of {n} went to bed unfinished",
@@ -133,7 +155,16 @@ def class_figures(locale: str, day: date) -> str:
             ),
         ]
     )
-    return estimate + "\n" + parents + "."
+    warning = t(
+        locale,
+        "Warning: at least {share}% of the reporting children went to bed unfinished "
+        "(policy: a child who cannot finish goes to bed on time; the load was too much).",
+        share=20,
+    )
+    lines = [estimate, parents + ".", warning]
+    if notes:
+        lines += [t(locale, "Parents' notes (without names):"), "• " + NOTE]
+    return "\n".join(lines)
 
 
 async def seed(db: SessionMaker) -> Seeded:
@@ -156,6 +187,7 @@ async def seed(db: SessionMaker) -> Seeded:
         (P3, "刘妈妈", "zh-hans"),
         (P4, "Мария", "ru"),
         (P5, "Kate", "en"),
+        (P6, "陈妈妈", "zh-hans"),
     ):
         await add_person(db, seeded, parent, name, language)
     await add_child(db, seeded, "王小明", "4A", [P1, P1B])
@@ -163,6 +195,7 @@ async def seed(db: SessionMaker) -> Seeded:
     await add_child(db, seeded, "刘小刚", "4A", [P3])
     await add_child(db, seeded, "Маша", "4A", [P4])
     await add_child(db, seeded, "Tom", "4A", [P5])
+    await add_child(db, seeded, "陈小东", "4A", [P6])
     return seeded
 
 
@@ -199,6 +232,7 @@ async def test_notice_question_reports_and_check(
         P3: (api.user(P3, "刘妈妈", language_code="zh-hans"), ZH, "刘小刚"),
         P4: (api.user(P4, "Мария", language_code="ru"), RU, "Маша"),
         P5: (api.user(P5, "Kate", language_code="en"), EN, "Tom"),
+        P6: (api.user(P6, "陈妈妈", language_code="zh-hans"), ZH, "陈小东"),
     }
     reachable = [p for p in families if p != P3]
     # A deployment setting: a short scheduler lease, so the scheduler ticks every 2 s.
@@ -323,29 +357,68 @@ async def test_notice_question_reports_and_check(
         families[P1B],
         seeded,
         EveningAnswer.MINUTES,
-        saved=mins(RU, 75),
-        minutes=75,
-        note="Делали до девяти",
+        saved=render(RU, range_label, 60, 90),
+        minutes=60,
+        high=90,
+        note=NOTE,
+        replaces=True,
     )
-    await answer(families[P2], seeded, EveningAnswer.TYPE, saved=mins(ZH, 95), typed="95")
-    await answer(families[P4], seeded, EveningAnswer.MINUTES, saved=mins(RU, 105), minutes=105)
+    await answer(families[P2], seeded, EveningAnswer.TYPE, saved=mins(ZH, 95), typed="95分钟")
+    await answer(
+        families[P4],
+        seeded,
+        EveningAnswer.MINUTES,
+        saved=render(RU, range_label, 90, None),
+        minutes=90,
+    )
     await answer(
         families[P5], seeded, EveningAnswer.UNFINISHED, saved=t(EN, "did not finish, went to bed")
     )
     async with db() as s:
         rows = await s.execute(
-            select(DailyReport.child_id, DailyReport.minutes, DailyReport.outcome, DailyReport.note)
+            select(
+                DailyReport.child_id,
+                DailyReport.minutes,
+                DailyReport.minutes_low,
+                DailyReport.minutes_high,
+                DailyReport.outcome,
+                DailyReport.note,
+            )
         )
-        reports = {child: (m, outcome, note) for child, m, outcome, note in rows}
+        reports = {child: tuple(rest) for child, *rest in rows}
         history = await s.scalar(select(func.count()).select_from(ReportEvent))
     ids = seeded.children
     assert reports == {
-        ids["王小明"]: (75, "done", "Делали до девяти"),  # two parents: one report, the latest
-        ids["张小红"]: (95, "done", None),
-        ids["Маша"]: (105, "done", None),
-        ids["Tom"]: (None, "unfinished", None),
+        ids["王小明"]: (None, 60, 90, "done", NOTE),  # two parents: one report, the latest
+        ids["张小红"]: (95, None, None, "done", None),
+        ids["Маша"]: (None, 90, None, "done", None),  # "over 90": no upper bound
+        ids["Tom"]: (None, None, None, "unfinished", None),
     }
     assert history == 5  # both answers for 王小明 are kept in the history
+
+    # ---- one reminder, to the one parent who has not answered: the school's reminder delay
+    # is set so that it is due at the next minute and the question was sent more than half
+    # the delay before (the reminder never follows the question at once).
+    async with db() as s:
+        asked = await s.scalar(
+            select(Notification.sent_at).where(Notification.key.like(f"evening:{P6}:%"))
+        )
+    assert asked is not None
+    started = datetime.combine(today, await school_evening(db, seeded.school_id))
+    now = local(zone).replace(tzinfo=None)
+    sent = local(zone, asked).replace(tzinfo=None)
+    delay = max(
+        int((now - started).total_seconds() // 60) + 1,
+        math.ceil(2 * (sent - started).total_seconds() / 60),
+    )
+    await update_school(db, seeded.school_id, reminder_delay=delay)
+    chen, _zh, _c = families[P6]
+    reminder = await chen.wait_for(
+        t(ZH, REMINDER, child="陈小东", day=day_of(ZH, today)), timeout=200
+    )
+    assert t(ZH, "No more reminders") in reminder.button_texts
+    await until(lambda: run_finished(db, "reminder"), "the reminder run finished")
+    assert set(await notifications(db, "reminder")) == {P6}
 
     # ---- the admin sets the check time to the current minute through /settings: at the next
     # tick the teacher, the grade leader and the admin are warned.
@@ -389,7 +462,7 @@ async def test_notice_question_reports_and_check(
                 class_name="4A",
                 day=day_of(ZH, today),
             ),
-            class_figures(ZH, today),
+            class_figures(ZH, today, notes=True),
             t(
                 ZH,
                 "Your share: {items}.",
@@ -406,7 +479,7 @@ async def test_notice_question_reports_and_check(
         day=day_of(RU, today),
     )
     grade_warning = await leader.wait_for(head, after=marks[leader])
-    assert grade_warning.text == head + "\n" + class_figures(RU, today)
+    assert grade_warning.text == head + "\n" + class_figures(RU, today, notes=True)
     head = tn(
         EN,
         "Daily check for {school}, {day}: {over} of {n} class with homework over the limit.",
@@ -417,24 +490,45 @@ async def test_notice_question_reports_and_check(
         over=1,
     )
     summary = await admin.wait_for(head, after=marks[admin])
-    assert summary.text == head + "\n" + class_figures(EN, today)
+    assert summary.text == head + "\n" + class_figures(EN, today, notes=False)
     await until(lambda: run_finished(db, "check"), "the check run finished")
-    # Parents get nothing from the check; nobody got anything twice.
+    # Each parent whose report stands gets the class's figure, once; the parent whose answer
+    # was replaced and the one who never answered get nothing; nobody got anything twice.
     await teacher.wait_idle()
+    figured = {families[p][0] for p in (P1B, P2, P4, P5)}
     for user, mark in marks.items():
         if user is not admin:  # (the admin's chat also has the settings dialog)
             news = [m for m in user.messages if m.seq > mark]
-            assert len(news) == (1 if user in (teacher, leader) else 0), user.describe()
+            wanted = 1 if user in (teacher, leader) or user in figured else 0
+            assert len(news) == wanted, user.describe()
+    for parent in (P1B, P2, P4, P5):
+        user, locale, _child = families[parent]
+        where = t(locale, "{class_name}, {day}", class_name="4A", day=day_of(locale, today))
+        line = tn(
+            locale,
+            "{head}: the class's median was {median} from {n} report, over the limit of {cap}.",
+            "{head}: the class's median was {median} from {n} reports, over the limit of {cap}.",
+            4,
+            head=where,
+            median=mins(locale, round(82.5)),
+            cap=mins(locale, 60),
+        )
+        assert user.messages[-1].text == line
     assert only(admin, head) is summary
     async with db() as s:
         runs = list(await s.execute(select(JobRun.job, JobRun.finished_at)))
-    assert sorted(job for job, _f in runs) == ["check", "evening", "notice"]
+    assert sorted(job for job, _f in runs) == ["check", "evening", "notice", "reminder"]
     assert all(finished is not None for _j, finished in runs)
     # PTB's rate limiter gave up once and the bot resent: a warning, not an error.
     log = bot.log().splitlines()
     gave_up = [line for line in log if LIMITER_GAVE_UP in line]
     assert len(gave_up) == 1 and " WARNING " in gave_up[0], gave_up
     assert not [line for line in log if " ERROR " in line or "Traceback" in line]
+
+
+async def school_evening(db: SessionMaker, school_id: int) -> Any:
+    async with db() as s:
+        return await s.scalar(select(School.evening_time).where(School.id == school_id))
 
 
 async def notice_settled(db: SessionMaker) -> bool:
@@ -454,10 +548,13 @@ async def answer(
     *,
     saved: str,
     minutes: int = 0,
+    high: int | None = None,
     typed: str | None = None,
     note: str | None = None,
+    replaces: bool = False,
 ) -> None:
-    """A parent answers the evening question: a tap (and typed minutes), then a note or Skip."""
+    """A parent answers the evening question: a tap (and typed minutes), then a note or Skip;
+    `replaces`: the child's other parent answered first, so the bot asks before replacing."""
     user, locale, child = family
     today = seeded.today
     fields: dict[str, Any] = {
@@ -467,12 +564,17 @@ async def answer(
     }
     if how is EveningAnswer.MINUTES:
         fields["minutes"] = minutes
+        fields["high"] = high
     done = t(locale, SAVED, child=child, day=day_of(locale, today), answer=saved)
+    if replaces:
+        ask = t(locale, "Replace")
+        await tap(user, EveningAnswerButton, lambda m: ask in m.button_texts, **fields)
+        fields["replace"] = True
     if typed is not None:
         ask = t(
             locale,
-            "How many minutes did {child}'s written homework take on {day}? "
-            "Send a whole number from {low} to {high}.",
+            "How long did {child}'s written homework take on {day}? "
+            "Send the minutes, e.g. 45, 45 min or 1 hour ({low} to {high} minutes).",
             child=child,
             day=day_of(locale, today),
             low=1,
@@ -481,12 +583,11 @@ async def answer(
         await tap(user, EveningAnswerButton, ask, **fields)
         await send(
             user,
-            "一个半小时",
+            "很久",
             t(
                 locale,
-                "Please send the minutes as a whole number from {low} to {high}.",
-                low=1,
-                high=600,
+                "I could not read that as minutes. Type them like this: 20, 45 min, 1 hour, "
+                "1 h 20 min.",
             ),
         )
         await send(user, typed, done)

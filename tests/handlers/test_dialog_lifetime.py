@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from handlers.kit.router import Router
-from handlers.parents.reports import ReportDayButton
+from handlers.parents.history import ReportDayButton
 from storage import dialogs, reports
 from storage.models import DailyReport, Dialog
 from tests.handlers.scheduler_kit import LENA_MUM, THU, Kit, build, local
@@ -80,7 +80,7 @@ async def test_each_step_starts_the_lifetime_again(bot: Harness) -> None:
     await bot.tap(mum, mum.last.button_texts[0])
     await bot.tap(mum, "Type minutes")
     bot.clock.advance(minutes=20)
-    assert "whole number" in ((await bot.send(mum, "abc")).text or "")  # asked again
+    assert "could not read that as minutes" in ((await bot.send(mum, "abc")).text or "")  # again
     bot.clock.advance(minutes=11)
     assert DID_NOT_UNDERSTAND in ((await bot.send(mum, "80")).text or "")
 

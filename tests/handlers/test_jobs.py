@@ -136,7 +136,7 @@ async def test_daily_check_warns_teachers_leader_and_admin(bot: Harness) -> None
     kit = await build(bot)
     await answer_reports(bot, kit, [70, 80, 90, 40])
     report = await tick(bot.app, local(21, 30))
-    assert [r.job.value for r in report.runs] == ["notice", "evening", "check"]
+    assert [r.job.value for r in report.runs] == ["notice", "evening", "reminder", "check"]
     [maths_warning] = [t for t in texts(bot, TEACHER) if "over the limit" in t]
     assert "4A" in maths_warning
     assert "Your share: Maths 30 min." in maths_warning

@@ -277,6 +277,7 @@ async def test_export_xlsx_and_csv_match_the_database(bot: Harness) -> None:
         "Median reported",
         "Over the limit",
         "Unfinished",
+        "Parents' notes",
     )
     assert sum(r[3] for r in rows[2:]) == reports == 20
     assert all(r[3] >= 3 and r[4] is not None for r in rows[2:])
