@@ -367,8 +367,8 @@ async def _send_files(
         return
     await message.edit_text(
         _(
-            "Export ready: {pieces} homework pieces, {evenings} class-evenings, {reports} "
-            "reports, {complaints} complaints."
+            "Export ready: {pieces} homework pieces, {evenings} class-days, {reports} "
+            "class-day summaries of parents' reports, {complaints} complaints."
         ).format(
             pieces=format_number(export.counts.pieces),
             evenings=format_number(export.counts.evenings),

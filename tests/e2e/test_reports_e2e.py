@@ -365,14 +365,14 @@ async def test_weekly_report_reaches_every_role_once_and_export_matches_the_data
     ]
     assert book.sheetnames == [name[:31] for name in sheets]
     tables = [list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets]
-    for sheet in book.worksheets:
-        assert sheet.freeze_panes == "A2"
+    # The parents' reports sheet has a privacy note above its header (class-day aggregates only).
+    assert [s.freeze_panes for s in book.worksheets] == ["A2", "A2", "A3", "A2"]
     assert tables[0][0][:4] == tuple(t(RU, h) for h in ("School", "Class", "Subject", "Teacher"))
     expected = await database_tables(db, ids["school"], start, end)
     assert [len(rows) - 1 for rows in tables] == [
         len(expected["pieces"]),
         len(expected["evenings"]),
-        sum(len(v) for v in expected["reports"].values()),
+        len(expected["reports"]) + 1,  # one row per class-day, under the note and the header
         2,
     ]
     # Homework: every piece of the week, with its class, subject, minutes, evening and text.
@@ -381,11 +381,13 @@ async def test_weekly_report_reaches_every_role_once_and_export_matches_the_data
     )
     # Class-evenings: written minutes and pieces per class and evening.
     assert {(r[1], r[3].date()): (r[4], r[5]) for r in tables[1][1:]} == expected["evenings"]
-    # Parents' reports: the minutes reported per class and evening, without identities.
-    reported: dict[tuple[str, date], list[int | None]] = defaultdict(list)
-    for r in tables[2][1:]:
-        reported[(r[1], r[2].date())].append(r[3])
-    assert {k: sorted(v, key=str) for k, v in reported.items()} == expected["reports"]
+    # Parents' reports: one row per class and day with the number of reports, never a single
+    # report; a class-day of fewer than 3 reports shows its count and nothing else.
+    counted = {(r[1], r[2].date()): r[3] for r in tables[2][2:]}
+    assert counted == {k: len(v) for k, v in expected["reports"].items()}
+    for r in tables[2][2:]:
+        if r[3] < 3:
+            assert all(cell in (None, "") for cell in r[4:]), r
     everything = repr(tables)
     assert f"User{DEMO}" in everything  # the named complainant
     by_code = {r[0]: r for r in tables[3][1:]}
@@ -400,15 +402,16 @@ async def test_weekly_report_reaches_every_role_once_and_export_matches_the_data
         raw = archive.read(name)
         assert raw.startswith("\ufeff".encode())
         table = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-        assert len(table) == len(rows)
-        assert table[0] == [str(h) for h in rows[0]]
+        header = 1 if name == "reports.csv" else 0  # the sheet's note row is not in the CSV
+        assert len(table) == len(rows) - header
+        assert table[0] == [str(h) for h in rows[header]]
     ready = t(
         RU,
-        "Export ready: {pieces} homework pieces, {evenings} class-evenings, {reports} "
-        "reports, {complaints} complaints.",
+        "Export ready: {pieces} homework pieces, {evenings} class-days, {reports} "
+        "class-day summaries of parents' reports, {complaints} complaints.",
         pieces=render(RU, format_number, len(expected["pieces"])),
         evenings=render(RU, format_number, len(expected["evenings"])),
-        reports=render(RU, format_number, sum(len(v) for v in expected["reports"].values())),
+        reports=render(RU, format_number, len(expected["reports"])),
         complaints=render(RU, format_number, 2),
     )
     assert [m.text for m in admin.messages if m.text == ready], "no 'export ready' message"
