@@ -26,7 +26,8 @@ from handlers.parents.reports import (
     NoteSkipButton,
 )
 from storage.db import SessionMaker
-from storage.models import DailyReport, Dialog, ReportEvent
+from storage.models import DailyReport, Dialog, ReportEvent, SchoolClass, Subject
+from tests import world
 from tests.conftest import PG_URL
 from tests.e2e import test_webhook_e2e as webhook
 from tests.e2e.helpers import find_button, has_button, send, t, tap, wait_answered
@@ -46,6 +47,7 @@ telegram = webhook.telegram
 
 EN = "en"
 PARENT = 4301
+TEACHER = 4302
 ROUNDS = 3
 NOTE = "Tired, maths was hard"
 SORRY = "Sorry, something went wrong on our side. Please try again in a minute."
@@ -114,9 +116,15 @@ async def test_a_parents_two_answers_at_once_on_two_processes(
 ) -> None:
     if make_url(database_url).get_backend_name() != "postgresql":
         pytest.skip("several processes on one SQLite file are not a deployment")
-    seeded = await seed_school(db, name="Race School", classes=[(4, "4A")])
+    seeded = await seed_school(db, name="Race School", classes=[(4, "4A")], subjects=["Maths"])
     await add_person(db, seeded, PARENT, "Anna", "en")
     child_id = await add_child(db, seeded, "Lena", "4A", [PARENT])
+    async with db() as s:  # /report offers the evenings with written homework
+        klass = await s.get(SchoolClass, seeded.classes["4A"])
+        subject = await s.get(Subject, seeded.subjects["Maths"])
+        assert klass is not None and subject is not None
+        await world.homework(s, klass, subject, TEACHER, 30, seeded.today)
+        await s.commit()
     ports = webhook.free_port(), webhook.free_port()
     async with RoundRobin([f"http://127.0.0.1:{p}/tg" for p in ports], "/tg") as balancer:
         a = fleet.new("a", port=ports[0], url=balancer.url)
@@ -154,9 +162,18 @@ async def two_answers_at_once(race: Race, answers_before: int) -> None:
     await race.replies_after(mark)
     report, history, dialog = await race.stored()
     assert len(history) == answers_before + 2  # every answer is in the history
-    assert {e.minutes for e in history[-2:]} == {0, payload.minutes}  # no homework: 0 min
+    # The estimate as it stood (30 min of homework) and the range stored as a range.
+    assert {(e.minutes, e.minutes_low, e.minutes_high) for e in history[-2:]} == {
+        (30, None, None),
+        (None, payload.minutes, payload.high),
+    }
     last = history[-1]
-    assert (report.minutes, report.outcome) == (last.minutes, last.outcome)  # the last wins
+    assert (report.minutes, report.minutes_low, report.minutes_high, report.outcome) == (
+        last.minutes,
+        last.minutes_low,
+        last.minutes_high,
+        last.outcome,
+    )  # the last wins
     assert report.outcome == ReportOutcome.DONE and report.note is None
     assert dialog is not None and dialog.step == EveningReportStep.NOTE
     assert dialog.data == {"child_id": race.child_id, "day": today.isoformat()}
