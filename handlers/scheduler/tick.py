@@ -27,7 +27,7 @@ import os
 import secrets
 import socket
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -238,20 +238,7 @@ async def run_notices(
     heartbeat: Heartbeat,
 ) -> delivery.Report:
     """Homework notice: one message per parent per child of every class with homework."""
-    data = app.bot_data
-    async with data.sessionmaker() as session:
-        evenings = await class_evenings(session, [(r.school_id, r.local_date) for r in runs])
-        schools = await schools_by_id(session, {e.school_id for e in evenings})
-        families = await families_of(session, [e.class_id for e in evenings])
-    messages = notice_messages(evenings, schools, families, calendars)
-    return await delivery.deliver(
-        app.bot,
-        data.sessionmaker,
-        messages,
-        clock,
-        on_progress=heartbeat,
-        claim_ttl=claim_ttl(data.settings),
-    )
+    return await _to_families(app, runs, calendars, clock, heartbeat, notice_messages)
 
 
 async def run_evening_questions(
@@ -262,13 +249,31 @@ async def run_evening_questions(
     heartbeat: Heartbeat,
 ) -> delivery.Report:
     """Evening question to the parents of children whose class had written homework."""
+    return await _to_families(
+        app, runs, calendars, clock, heartbeat, question_messages, written_only=True
+    )
+
+
+async def _to_families(
+    app: QingfuApp,
+    runs: Sequence[DueRun],
+    calendars: dict[int, SchoolCalendar],
+    clock: Clock,
+    heartbeat: Heartbeat,
+    build: Callable[..., list[delivery.Outgoing]],
+    *,
+    written_only: bool = False,
+) -> delivery.Report:
+    """The runs' class-days with homework (`written_only`: with written homework), their
+    families loaded only for those, `build` into messages, delivered through the outbox."""
     data = app.bot_data
     async with data.sessionmaker() as session:
         evenings = await class_evenings(session, [(r.school_id, r.local_date) for r in runs])
-        evenings = [e for e in evenings if any(p.is_written for p in e.pieces)]
+        if written_only:
+            evenings = [e for e in evenings if any(p.is_written for p in e.pieces)]
         schools = await schools_by_id(session, {e.school_id for e in evenings})
         families = await families_of(session, [e.class_id for e in evenings])
-    messages = question_messages(evenings, schools, families, calendars)
+    messages = build(evenings, schools, families, calendars)
     return await delivery.deliver(
         app.bot,
         data.sessionmaker,
