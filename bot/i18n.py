@@ -24,6 +24,7 @@ from babel.lists import format_list as _babel_format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
+from babel.numbers import format_percent as _babel_format_percent
 from babel.units import format_unit
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
@@ -117,6 +118,16 @@ def format_minutes(minutes: int | float) -> str:
 
 def format_number(value: int | float) -> str:
     return str(format_decimal(value, locale=babel_locale()))
+
+
+def format_percent(percent: int | float) -> str:
+    """A share in percent as the locale writes it: '20%', '20%', '20 %'."""
+    return str(_babel_format_percent(percent / 100, locale=babel_locale()))
+
+
+def weekday_name(iso_day: int) -> str:
+    """A weekday's full name, Monday = 1: 'Monday', '星期一', 'понедельник'."""
+    return str(babel_locale().days["format"]["wide"][iso_day - 1])
 
 
 def format_day(day: date) -> str:

@@ -65,8 +65,8 @@ from handlers.reports import commands as reports
 from handlers.scheduler import catchup
 from handlers.school import calendar as school_calendar
 from handlers.school import classes as school_classes
+from handlers.school import district_settings, reporting_settings, settings
 from handlers.school import roster as school_roster
-from handlers.school import settings
 from handlers.school import setup as school_setup
 from handlers.school import subjects as school_subjects
 
@@ -81,7 +81,8 @@ def build_router() -> Router:
     router = Router()
     router.button(InertButton, on_inert)  # a calendar's labels and days that cannot be chosen
     route_onboarding(router)  # /start, /newschool, /invite, /invites
-    route_school(router)  # /classes, /subjects, /settings
+    route_school(router)  # /classes, /subjects
+    route_settings(router)  # /settings
     # -- homework: the /assign dialog, its preview's buttons, approval, /homework, /load
     route_homework(router)
     # -- parents: the evening question (and its reminder), typed minutes, time worked,
@@ -235,7 +236,11 @@ def route_school(router: Router) -> None:
             ANY_STEP: school_setup.on_other_text,
         },
     )
-    # -- school settings: limits, mode, times, calendar
+
+
+def route_settings(router: Router) -> None:
+    """/settings: a school's limits, mode, times, calendar, reports and hotline; a district's
+    hotline."""
     router.button(settings.SettingsSchoolButton, settings.on_school)
     router.buttons(
         settings.SettingsButton,
@@ -256,6 +261,29 @@ def route_school(router: Router) -> None:
             settings.SettingsAction.ADD_HOLIDAYS: school_calendar.on_add_days,
             settings.SettingsAction.ADD_MAKEUP: school_calendar.on_add_days,
             settings.SettingsAction.REMOVE_DAY: school_calendar.on_remove_day,
+            settings.SettingsAction.REMINDER: settings.on_reminder,
+            settings.SettingsAction.MORE: reporting_settings.on_more,
+            settings.SettingsAction.VALUE: reporting_settings.on_value,
+            settings.SettingsAction.WEEKDAY: reporting_settings.on_weekday,
+            settings.SettingsAction.ALL_CLEAR: reporting_settings.on_all_clear,
+            settings.SettingsAction.NO_HOTLINE: reporting_settings.on_no_hotline,
+        },
+    )
+    router.button(settings.SettingsDistrictButton, district_settings.on_district)
+    router.buttons(
+        district_settings.DistrictButton,
+        lambda d: d.act,
+        {
+            district_settings.DistrictAction.HOTLINE: district_settings.on_hotline,
+            district_settings.DistrictAction.NO_HOTLINE: district_settings.on_no_hotline,
+            district_settings.DistrictAction.DONE: district_settings.on_done,
+        },
+    )
+    router.dialog(
+        district_settings.DIALOG,
+        {
+            district_settings.DistrictStep.HOTLINE: district_settings.on_hotline_text,
+            ANY_STEP: district_settings.on_other_text,
         },
     )
     router.dialog(
@@ -263,6 +291,8 @@ def route_school(router: Router) -> None:
         {
             settings.SettingsStep.CAP: settings.on_cap_text,
             settings.SettingsStep.TIME: settings.on_time_text,
+            settings.SettingsStep.REMINDER: settings.on_reminder_text,
+            settings.SettingsStep.VALUE: reporting_settings.on_value_text,
             settings.SettingsStep.HOLIDAYS: school_calendar.on_dates_text,
             settings.SettingsStep.MAKEUP: school_calendar.on_dates_text,
             ANY_STEP: settings.on_other_text,

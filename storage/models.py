@@ -32,6 +32,8 @@ from sqlalchemy import true as sa_true
 from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from bot.domain.day_times import DEFAULT_TIMES
+
 # Autoincrementing 64-bit keys; SQLite needs INTEGER for its rowid alias.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -87,6 +89,8 @@ class District(Base):
     min_over_cap_mode: Mapped[str] = mapped_column(
         String(16), default="warn", server_default="warn"
     )
+    hotline: Mapped[str | None] = mapped_column(String(32))
+    """The district's supervision hotline, shown with every complaint ticket of its schools."""
 
     schools: Mapped[list[School]] = relationship(back_populates="district")
 
@@ -108,10 +112,12 @@ class School(Base):
     cap_non_school_day: Mapped[int | None] = mapped_column(default=None)
     over_cap_mode: Mapped[str] = mapped_column(String(16), default="warn")
     school_days: Mapped[str] = mapped_column(String(7), default="12345")
-    cutoff_time: Mapped[time] = mapped_column(Time, default=time(18, 0))
-    notice_time: Mapped[time] = mapped_column(Time, default=time(18, 0))  # = the cut-off
-    evening_time: Mapped[time] = mapped_column(Time, default=time(20, 30))
-    check_time: Mapped[time] = mapped_column(Time, default=time(21, 30))
+    # The daily times hold `bot.domain.day_times`' rule: cut-off <= notice < evening question
+    # < reminder (evening + reminder_delay) < daily check.
+    cutoff_time: Mapped[time] = mapped_column(Time, default=DEFAULT_TIMES.cutoff)
+    notice_time: Mapped[time] = mapped_column(Time, default=DEFAULT_TIMES.notice)
+    evening_time: Mapped[time] = mapped_column(Time, default=DEFAULT_TIMES.evening)
+    check_time: Mapped[time] = mapped_column(Time, default=DEFAULT_TIMES.check)
     weekly_report_weekday: Mapped[int] = mapped_column(default=1)
     weekly_report_time: Mapped[time] = mapped_column(Time, default=time(8, 0))
     complaint_deadline_days: Mapped[int] = mapped_column(default=3)
@@ -119,8 +125,13 @@ class School(Base):
     daily_all_clear: Mapped[bool] = mapped_column(Boolean, default=False)
     unfinished_share: Mapped[int] = mapped_column(Integer, default=20, server_default="20")
     """A class is warned when at least this percentage of its reports went to bed unfinished."""
-    reminder_delay: Mapped[int] = mapped_column(Integer, default=45, server_default="45")
-    """Minutes after the evening question that parents who have not answered are reminded."""
+    reminder_delay: Mapped[int] = mapped_column(
+        Integer, default=DEFAULT_TIMES.reminder_delay, server_default="45"
+    )
+    """Minutes after the evening question that parents who have not answered are reminded
+    (0: no reminder)."""
+    hotline: Mapped[str | None] = mapped_column(String(32))
+    """The school's official hotline (监督举报电话), shown with every complaint ticket."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

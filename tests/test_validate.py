@@ -10,6 +10,7 @@ from bot.domain.validate import (
     clean_person_name,
     clean_text,
     parse_int,
+    parse_phone,
     parse_range,
     strip_invisible,
 )
@@ -164,3 +165,26 @@ def test_parse_range_accepts(raw: str, expected: tuple[int, int]) -> None:
 )
 def test_parse_range_refuses(raw: str | None) -> None:
     assert parse_range(raw, 1, 12) is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("12345", "12345"),
+        ("010-12345678", "010-12345678"),
+        ("  (0571)  8765 4321 ", "(0571) 8765 4321"),
+        ("+7 495 123–45–67", "+7 495 123-45-67"),
+        ("０１０－１２３４５６７８", "010-12345678"),
+        ("010-12345678 转 2", "010-12345678 转 2"),
+        ("8 800 100-12-12 доб. 5", "8 800 100-12-12 доб. 5"),
+    ],
+)
+def test_parse_phone_accepts_hotlines_as_written(raw: str, expected: str) -> None:
+    assert parse_phone(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw", [None, "", "12", "call 12345", "12345; DROP", "1" * 21, "+", "--", "12345@x"]
+)
+def test_parse_phone_refuses(raw: str | None) -> None:
+    assert parse_phone(raw) is None

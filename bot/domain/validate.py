@@ -125,3 +125,21 @@ def parse_date_range(raw: str | None, max_days: int = 62) -> tuple[date, date] |
     if last < first or (last - first).days >= max_days:
         return None
     return first, last
+
+
+MAX_PHONE = 32
+_PHONE = re.compile(r"\+?[\d\s()\-‐–—]+(?:\s*(?:ext\.?|доб\.?|转)\s*\d{1,6})?")
+
+
+def parse_phone(raw: str | None) -> str | None:
+    """A hotline number as people write it ('010-12345678', '(0571) 8765 4321', '12345',
+    '+7 495 123-45-67', full-width digits too), tidied (spaces collapsed, dashes as '-'),
+    with 3 to 20 digits; else None."""
+    text = unicodedata.normalize("NFKC", raw or "").strip()
+    if not _PHONE.fullmatch(text):
+        return None
+    tidy = re.sub(r"\s+", " ", re.sub(r"[‐–—]", "-", text))
+    digits = sum(ch.isdigit() for ch in tidy)
+    if not 3 <= digits <= 20 or len(tidy) > MAX_PHONE:
+        return None
+    return tidy

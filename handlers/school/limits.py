@@ -3,11 +3,20 @@ record of each change, and the one-line message to the district's supervisors.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import time
 
 from bot.domain.limits import Ceiling, LimitField, refused_limit, refused_mode
 from bot.domain.load import OverCapMode
-from bot.i18n import _, format_minutes, format_time, use_locale
+from bot.i18n import (
+    _,
+    format_minutes,
+    format_percent,
+    format_time,
+    ngettext,
+    use_locale,
+    weekday_name,
+)
 from handlers.kit.context import Ctx
 from handlers.kit.gate import user_locale
 from handlers.kit.replies import send_to
@@ -49,8 +58,27 @@ def field_label(field: str) -> str:
         "notice_time": _("Homework notice to parents"),
         "evening_time": _("Evening question to parents"),
         "check_time": _("Daily check and warnings"),
+        "reminder_delay": _("Reminder after the evening question"),
+        "weekly_report_weekday": _("Weekly report day"),
+        "weekly_report_time": _("Weekly report time"),
+        "complaint_deadline_days": _("Complaint deadline"),
+        "daily_all_clear": _("Daily all-clear"),
+        "unfinished_share": _("Unfinished share"),
+        "hotline": _("Hotline"),
     }
     return labels.get(field, field)
+
+
+OTHER_VALUES: dict[str, Callable[[str], str]] = {
+    "weekly_report_weekday": lambda v: weekday_name(int(v)),
+    "complaint_deadline_days": lambda v: ngettext(
+        "{n} school day", "{n} school days", int(v)
+    ).format(n=int(v)),
+    "daily_all_clear": lambda v: _("on") if v == "True" else _("off"),
+    "unfinished_share": lambda v: format_percent(int(v)),
+    "hotline": lambda v: v,
+}
+"""How the settings that are neither minutes nor times read."""
 
 
 def mode_name(mode: str) -> str:
@@ -66,10 +94,14 @@ def recorded_value(field: str, value: str | None) -> str:
     """A recorded value as the user reads it."""
     if field.endswith("mode"):
         return mode_name(value or "")
+    if field in OTHER_VALUES and value is not None:
+        return OTHER_VALUES[field](value)
     if field.endswith("_time") and value is not None:
         hours, minutes = value.split(":")
         return format_time(time(int(hours), int(minutes)))
     if value is None:
+        if field == "hotline":
+            return _("not set")
         return _("as on school days") if field == "cap_non_school_day" else _("no limit")
     return format_minutes(int(value))
 

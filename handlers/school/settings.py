@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from telegram import Update
 
 from bot.domain.calendar import local_now, parse_school_days
+from bot.domain.day_times import MAX_REMINDER_DELAY
 from bot.domain.load import OverCapMode
 from bot.domain.validate import parse_int, parse_time
 from bot.i18n import _, babel_locale, format_minutes, format_time, ngettext
@@ -16,7 +17,7 @@ from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
 from handlers.kit.replies import Rows, answer, refuse_stale, say
 from handlers.kit.router import admin_dialog_for, dialog_for
-from handlers.school import limits
+from handlers.school import limits, order
 from storage import dialogs, repo
 from storage import school as school_store
 from storage.models import Dialog, School
@@ -34,6 +35,8 @@ class SettingsStep(enum.StrEnum):
     CALENDAR = "calendar"
     HOLIDAYS = "holidays"
     MAKEUP = "makeup"
+    REMINDER = "reminder"
+    VALUE = "value"
 
 
 class SettingsAction(enum.StrEnum):
@@ -52,6 +55,12 @@ class SettingsAction(enum.StrEnum):
     ADD_MAKEUP = "add_makeup"
     REMOVE_DAY = "remove_day"
     DONE = "done"
+    REMINDER = "reminder"
+    MORE = "more"
+    VALUE = "value"
+    WEEKDAY = "weekday"
+    ALL_CLEAR = "all_clear"
+    NO_HOTLINE = "no_hotline"
 
 
 CAP_FIELDS = ("cap_primary", "cap_junior", "cap_senior", "cap_non_school_day")
@@ -133,6 +142,7 @@ async def settings_text(context: Ctx, school: School) -> str:
     lines += [f"• {cap_field_label(f)}: {cap_value(school, f)}" for f in CAP_FIELDS]
     lines.append(_("Over the limit: {mode}").format(mode=mode_label(school.over_cap_mode)))
     lines += [f"• {time_field_label(f)}: {format_time(getattr(school, f))}" for f in TIME_FIELDS]
+    lines.append("• " + _("Reminder: {when}").format(when=order.reminder_text(school)))
     lines.append(_("School days: {days}").format(days=days))
     lines.append(
         ngettext("{n} upcoming holiday", "{n} upcoming holidays", holidays).format(n=holidays)
@@ -144,11 +154,24 @@ async def settings_text(context: Ctx, school: School) -> str:
     return "\n".join(lines)
 
 
+@dataclass(frozen=True)
+class SettingsDistrictButton(CallbackData, prefix="st.d"):
+    """A district's own settings (its hotline), for its supervisors and the owners."""
+
+    token: str
+    district_id: int
+
+
 async def settings_command(update: Update, context: Ctx) -> None:
     session = context.session
     user = await current_user(context, update)
     roles = await roles_of(context, user.id)
-    if not roles.admin_schools:
+    districts = [
+        d
+        for d in await repo.districts(session)
+        if roles.owner or d.id in roles.supervisor_districts
+    ]
+    if not roles.admin_schools and not districts:
         await say(update, _("Only school administrators can change the school's settings."))
         return
     dialog = await dialogs.start_dialog(
@@ -156,11 +179,15 @@ async def settings_command(update: Update, context: Ctx) -> None:
     )
     await session.commit()
     schools = await repo.schools_by_ids(session, roles.admin_schools)
-    if len(schools) == 1:
+    if len(schools) == 1 and not districts:
         await show_menu(update, context, dialog, schools[0])
         return
     rows: Rows = [[(s.name, SettingsSchoolButton(dialog.token, s.id))] for s in schools[:40]]
-    await say(update, _("For which school?"), rows)
+    rows += [
+        [(_("District: {name}").format(name=d.name), SettingsDistrictButton(dialog.token, d.id))]
+        for d in districts[:20]
+    ]
+    await say(update, _("For which school?") if not districts else _("Settings of what?"), rows)
 
 
 async def on_school(update: Update, context: Ctx, data: SettingsSchoolButton) -> None:
@@ -190,6 +217,7 @@ async def show_menu(update: Update, context: Ctx, dialog: Dialog, school: School
             (_("School days"), SettingsButton(t, SettingsAction.DAYS)),
         ],
         [(_("Holidays and make-up days"), SettingsButton(t, SettingsAction.CALENDAR))],
+        [(_("Reports, complaints and hotline"), SettingsButton(t, SettingsAction.MORE))],
         [(_("Done"), SettingsButton(t, SettingsAction.DONE))],
     ]
     await say(
@@ -338,8 +366,31 @@ async def on_times(update: Update, context: Ctx, data: SettingsButton) -> None:
         ]
         for i, f in enumerate(TIME_FIELDS)
     ]
+    rows.append(
+        [
+            (
+                _("Reminder: {when}").format(when=order.reminder_text(school)),
+                SettingsButton(dialog.token, SettingsAction.REMINDER),
+            )
+        ]
+    )
     rows += back_to(dialog.token)
-    await say(update, _("Which time do you want to change?"), rows, edit=True)
+    text = _("Which time do you want to change?") + "\n" + order.rule_text()
+    await say(update, text, rows, edit=True)
+
+
+async def on_reminder(update: Update, context: Ctx, data: SettingsButton) -> None:
+    if (found := await pressed(update, context, data)) is None:
+        return
+    dialog, _school = found
+    await answer(update)
+    dialogs.update_dialog(dialog, SettingsStep.REMINDER, field="reminder_delay")
+    await context.session.commit()
+    text = _(
+        "Parents who have not answered the evening question are reminded once. Type how many "
+        "minutes after the question (1-{max}), or 0 for no reminder."
+    ).format(max=MAX_REMINDER_DELAY)
+    await say(update, text + "\n" + order.rule_text(), back_to(dialog.token), edit=True)
 
 
 async def on_time(update: Update, context: Ctx, data: SettingsButton) -> None:
@@ -406,7 +457,30 @@ async def on_time_text(update: Update, context: Ctx, dialog: Dialog) -> None:
     if value is None:
         await say(update, _("Please type a time like 17:30."))
         return
-    await limits.set_school_value(context, dialog.user_id, school, dialog.data["field"], value)
+    field = dialog.data["field"]
+    if (refusal := order.refused_order_text(school, field, value)) is not None:
+        await say(update, refusal)
+        return
+    await limits.set_school_value(context, dialog.user_id, school, field, value)
+    await show_menu(update, context, dialog, school)
+
+
+async def on_reminder_text(update: Update, context: Ctx, dialog: Dialog) -> None:
+    if (school := await typed_for(update, context, dialog)) is None:
+        return
+    delay = parse_int(typed_text(update), 0, MAX_REMINDER_DELAY)
+    if delay is None:
+        await say(
+            update,
+            _("Please type a whole number of minutes from 0 to {max}.").format(
+                max=MAX_REMINDER_DELAY
+            ),
+        )
+        return
+    if (refusal := order.refused_order_text(school, "reminder_delay", delay)) is not None:
+        await say(update, refusal)
+        return
+    await limits.set_school_value(context, dialog.user_id, school, "reminder_delay", delay)
     await show_menu(update, context, dialog, school)
 
 

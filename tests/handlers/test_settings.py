@@ -51,7 +51,7 @@ async def test_change_cap_mode_times_days_and_calendar(bot: Harness) -> None:
     await bot.tap(admin, "Homework notice")
     reply = await bot.send(admin, "25:00")
     assert reply is not None and "17:30" in (reply.text or "")
-    await bot.send(admin, "16:45")
+    await bot.send(admin, "18:45")
     await bot.tap(admin, "School days")
     await bot.tap(admin, "Sat")
     await bot.tap(admin, "Back")
@@ -69,7 +69,7 @@ async def test_change_cap_mode_times_days_and_calendar(bot: Harness) -> None:
     assert saved.cap_primary == 45
     assert saved.cap_non_school_day == 30
     assert saved.over_cap_mode == "strict"
-    assert saved.notice_time == time(16, 45)
+    assert saved.notice_time == time(18, 45)
     assert saved.school_days == "123456"
     async with bot.session() as session:
         days = (await session.execute(select(CalendarDay.day, CalendarDay.kind))).all()
