@@ -11,9 +11,10 @@ import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _babel_format_date
@@ -157,6 +158,75 @@ def format_time(value: time | datetime, fmt: str = "short") -> str:
 
 def format_datetime(value: datetime, fmt: str = "short") -> str:
     return str(_babel_format_datetime(value, format=fmt, locale=babel_locale()))
+
+
+BEIJING_ZONES = frozenset(
+    {"Asia/Shanghai", "Asia/Chongqing", "Asia/Chungking", "Asia/Harbin", "PRC"}
+)
+MOSCOW_ZONES = frozenset({"Europe/Moscow", "W-SU", "Europe/Simferopol", "Europe/Kirov"})
+RUSSIAN_ZONES = frozenset(
+    {
+        "Europe/Kaliningrad", "Europe/Samara", "Europe/Volgograd", "Europe/Astrakhan",
+        "Europe/Saratov", "Europe/Ulyanovsk", "Asia/Yekaterinburg", "Asia/Omsk",
+        "Asia/Novosibirsk", "Asia/Barnaul", "Asia/Tomsk", "Asia/Novokuznetsk",
+        "Asia/Krasnoyarsk", "Asia/Irkutsk", "Asia/Chita", "Asia/Yakutsk", "Asia/Khandyga",
+        "Asia/Vladivostok", "Asia/Ust-Nera", "Asia/Magadan", "Asia/Sakhalin",
+        "Asia/Srednekolymsk", "Asia/Kamchatka", "Asia/Anadyr",
+    }
+)  # fmt: skip
+"""Russian zones other than Moscow's: named from Moscow's, 'МСК+4', as timetables there do."""
+
+
+def _offset_text(offset: timedelta) -> str:
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "−"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def zone_name(zone: str, at: datetime) -> str:
+    """A time zone as people say it: 北京时间 / Beijing time / пекинское время, МСК / Moscow
+    time / 莫斯科时间, 'МСК+4' for a Russian zone in Russian, otherwise its UTC offset at
+    `at` ('UTC+5', 'UTC−3:30'), never an IANA name."""
+    if zone in BEIJING_ZONES:
+        return _("Beijing time")
+    if zone in MOSCOW_ZONES:
+        return _("Moscow time")
+    offset = at.astimezone(ZoneInfo(zone)).utcoffset() or timedelta(0)
+    if zone in RUSSIAN_ZONES and current_locale() == "ru":
+        moscow = at.astimezone(ZoneInfo("Europe/Moscow")).utcoffset() or timedelta(0)
+        return "МСК" + _offset_text(offset - moscow)
+    return "UTC" + (_offset_text(offset) if offset else "")
+
+
+def same_clock(zone: str, other: str | None, at: datetime) -> bool:
+    """Whether both zones show the same wall-clock time at `at` (None: unknown, taken as the
+    same, so nothing is named)."""
+    if other is None or other == zone:
+        return True
+    return at.astimezone(ZoneInfo(zone)).utcoffset() == at.astimezone(ZoneInfo(other)).utcoffset()
+
+
+def format_local_datetime(
+    moment: datetime,
+    zone: str,
+    user_zone: str | None = None,
+    *,
+    weekday: bool = True,
+    year: bool = True,
+) -> str:
+    """A UTC moment as the clock in `zone` shows it, in the current locale: 'Thu, Feb 25,
+    2027, 9:19 PM', '2027年2月25日周四 21:19', 'чт, 25 февр. 2027 г., 21:19'. The zone is named
+    only when its clock differs from the user's usual zone (`user_zone`), as people say it:
+    '... 21:19（莫斯科时间）', '... 4:19 PM (Beijing time)'."""
+    local = moment.astimezone(ZoneInfo(zone))
+    skeleton = ("y" if year else "") + ("MMMEd" if weekday else "MMMd")
+    day = str(format_skeleton(skeleton, local.date(), locale=babel_locale()))
+    clock = format_time(local)
+    text = str(babel_locale().datetime_formats["medium"]).replace("{1}", day).replace("{0}", clock)
+    if same_clock(zone, user_zone, moment):
+        return text
+    return _("{when} ({zone})").format(when=text, zone=zone_name(zone, moment))
 
 
 def format_list(items: list[str]) -> str:

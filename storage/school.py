@@ -15,6 +15,8 @@ from storage.models import (
     Complaint,
     Invite,
     InviteUse,
+    ParentLink,
+    School,
     SchoolClass,
     Subject,
     Teaching,
@@ -143,3 +145,32 @@ async def drop_from_invites(
                 if not pairs and invite.revoked_at is None:
                     invite.revoked_at = now
     await session.flush()
+
+
+async def usual_zone(
+    session: AsyncSession,
+    school_ids: frozenset[int] | set[int],
+    district_ids: frozenset[int] | set[int],
+    parent_id: int | None,
+) -> str | None:
+    """The time zone most of a user's schools keep: those they work in, their districts'
+    and their children's (None: no school at all)."""
+    children_schools = (
+        select(SchoolClass.school_id)
+        .join(Child, Child.class_id == SchoolClass.id)
+        .join(ParentLink, ParentLink.child_id == Child.id)
+        .where(ParentLink.parent_id == parent_id)
+    )
+    mine = (
+        School.id.in_(school_ids)
+        | School.district_id.in_(district_ids)
+        | School.id.in_(children_schools)
+    )
+    found = await session.execute(
+        select(School.timezone)
+        .where(mine)
+        .group_by(School.timezone)
+        .order_by(func.count().desc(), School.timezone)
+        .limit(1)
+    )
+    return found.scalar()

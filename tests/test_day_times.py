@@ -96,3 +96,27 @@ def test_reminder_past_midnight_sorts_last() -> None:
 )
 def test_with_value_changes_one_setting(field: str, value: object, expected: DayTimes) -> None:
     assert times().with_value(field, value) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("given", "changed", "broken"),
+    [
+        # an old break (notice before the cut-off) does not block fixing another time
+        (times(notice="17:30"), "check_time", None),
+        (times(notice="17:30"), "notice_time", OrderBreak(Slot.CUTOFF, Slot.NOTICE, False)),
+        # ...and the changed time is held against every other one, not only its neighbours
+        (
+            times(notice="17:00", evening="17:30"),
+            "evening_time",
+            OrderBreak(Slot.CUTOFF, Slot.EVENING, strict=True),
+        ),
+        # the evening question moves the reminder with it
+        (times(evening="21:00"), "evening_time", OrderBreak(Slot.REMINDER, Slot.CHECK, True)),
+        (times(delay=60), "reminder_delay", OrderBreak(Slot.REMINDER, Slot.CHECK, True)),
+        (times(delay=60), "cutoff_time", None),
+    ],
+)
+def test_a_changed_setting_is_held_against_the_times_it_moves(
+    given: DayTimes, changed: str, broken: OrderBreak | None
+) -> None:
+    assert order_break(given, changed) == broken

@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
-from itertools import pairwise
+from itertools import combinations
 from typing import Any
 
 MAX_REMINDER_DELAY = 180
@@ -76,8 +76,21 @@ def reminder_at(evening: time, delay_minutes: int) -> time | None:
     return at.time() if at.date() == date(2000, 1, 1) else _NEXT_DAY
 
 
-def order_break(times: DayTimes) -> OrderBreak | None:
-    """The first pair of neighbouring times that breaks the rule, or None when they hold."""
+AFFECTS: dict[str, frozenset[Slot]] = {
+    "cutoff_time": frozenset({Slot.CUTOFF}),
+    "notice_time": frozenset({Slot.NOTICE}),
+    "evening_time": frozenset({Slot.EVENING, Slot.REMINDER}),  # the reminder moves with it
+    "check_time": frozenset({Slot.CHECK}),
+    "reminder_delay": frozenset({Slot.REMINDER}),
+}
+"""The times a setting moves."""
+
+
+def order_break(times: DayTimes, changed: str | None = None) -> OrderBreak | None:
+    """A pair of times that breaks the rule, or None when they hold: with `changed` (a
+    setting's name, as in `AFFECTS`) only pairs with a time that setting moves, so a school
+    whose times were already out of order can still put them right one at a time. The
+    nearest broken pair is named (a check at 07:00 breaks against the reminder first)."""
     values: dict[Slot, time | None] = {
         Slot.CUTOFF: times.cutoff,
         Slot.NOTICE: times.notice,
@@ -85,12 +98,16 @@ def order_break(times: DayTimes) -> OrderBreak | None:
         Slot.REMINDER: reminder_at(times.evening, times.reminder_delay),
         Slot.CHECK: times.check,
     }
+    moved = AFFECTS[changed] if changed is not None else frozenset(ORDER)
     present = [(slot, at) for slot in ORDER if (at := values[slot]) is not None]
-    for (earlier, first), (later, second) in pairwise(present):
-        strict = earlier != Slot.CUTOFF
+    broken: list[tuple[int, int, OrderBreak]] = []
+    for (i, (earlier, first)), (j, (later, second)) in combinations(enumerate(present), 2):
+        if earlier not in moved and later not in moved:
+            continue
+        strict = (earlier, later) != (Slot.CUTOFF, Slot.NOTICE)
         if first > second or (strict and first == second):
-            return OrderBreak(earlier, later, strict)
-    return None
+            broken.append((j - i, i, OrderBreak(earlier, later, strict)))
+    return min(broken, key=lambda b: b[:2])[2] if broken else None
 
 
 DEFAULT_TIMES = DayTimes(

@@ -41,6 +41,7 @@ from handlers.complaints.privacy import class_shown, who_sentence
 from handlers.complaints.render import (
     complainant_rows,
     format_when,
+    hotlines_line,
     respond_by_line,
     status_label,
 )
@@ -523,6 +524,8 @@ async def send(update: Update, context: Ctx, dialog: Dialog) -> None:
         ).format(deadline=due),
         _("You will get every reply and status change here. /tickets shows your complaints."),
     ]
+    if (hotlines := hotlines_line(school)) is not None:
+        lines.append(hotlines)
     await say(update, "\n".join(lines), complainant_rows(complaint), edit=True)
     await announce_new(context.bot, session, complaint)
     await session.commit()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from bot.domain.complaints import (
     MAX_TEXT,
@@ -20,7 +19,7 @@ from bot.domain.complaints import (
     allowed_actions,
     is_open,
 )
-from bot.i18n import _, format_date, format_time
+from bot.i18n import _, format_list, format_local_datetime
 from handlers.complaints.payloads import ComplaintCardAction, ComplaintCardButton
 from handlers.kit.context import AsyncSession
 from handlers.kit.labels import category_label
@@ -61,13 +60,12 @@ def actor_label(role: str) -> str:
     return labels.get(role, role)
 
 
-def format_when(moment: datetime, tz_name: str) -> str:
-    """A moment in the school's time zone, with the zone named: 'Nov 25, 2026, 11:59 PM
-    (Asia/Shanghai)'."""
-    local = moment.astimezone(ZoneInfo(tz_name))
-    return _("{date}, {time} ({zone})").format(
-        date=format_date(local.date()), time=format_time(local), zone=tz_name
-    )
+def format_when(moment: datetime, tz_name: str, user_zone: str | None = None) -> str:
+    """A moment on the school's clock with its weekday: 'Thu, Nov 26, 11:59 PM'; the zone is
+    named only for a reader whose usual zone differs (`user_zone`), as people say it
+    ('... (Beijing time)'). A ticket's readers are its school's and district's people and the
+    complainant, so by default it is not."""
+    return format_local_datetime(moment, tz_name, user_zone, year=False)
 
 
 def event_line(event: ComplaintEvent, tz_name: str) -> str:
@@ -92,10 +90,22 @@ def event_line(event: ComplaintEvent, tz_name: str) -> str:
         "reminded": _("reminded the handlers of the deadline"),
     }
     body = what.get(event.kind, event.kind).format(text=event.text or "")
-    local = event.created_at.astimezone(ZoneInfo(tz_name))
-    return f"{format_date(local.date(), 'short')} {format_time(local)} · " + _(
-        "{who}: {what}"
-    ).format(who=actor_label(event.actor_role), what=body)
+    return f"{format_when(event.created_at, tz_name)} · " + _("{who}: {what}").format(
+        who=actor_label(event.actor_role), what=body
+    )
+
+
+def hotlines_line(school: School) -> str | None:
+    """The official hotlines beside the bot's ticket (the school's 监督举报电话 and its
+    district's), or None when neither is set (/settings)."""
+    numbers = []
+    if school.hotline:
+        numbers.append(_("school {number}").format(number=school.hotline))
+    if school.district.hotline:
+        numbers.append(_("district {number}").format(number=school.district.hotline))
+    if not numbers:
+        return None
+    return _("Official hotlines: {numbers}").format(numbers=format_list(numbers))
 
 
 def status_line(c: Complaint) -> str:
@@ -233,6 +243,8 @@ def staff_card(v: ComplaintView, *, history: bool = False) -> str:
     lines += ["", c.text]
     if c.photos:
         lines.append(_("Photos: {n}").format(n=len(c.photos)))
+    if (hotlines := hotlines_line(v.school)) is not None:
+        lines.append(hotlines)
     if history and v.events:
         lines += ["", _("History:")]
         lines += [event_line(e, v.school.timezone) for e in v.events]
@@ -256,6 +268,8 @@ def complainant_card(v: ComplaintView, *, history: bool = False) -> str:
         if c.anonymous
         else _("Named: the school sees your name.")
     )
+    if (hotlines := hotlines_line(v.school)) is not None:
+        lines.append(hotlines)
     if history and v.events:
         lines += ["", _("Thread:")]
         lines += [event_line(e, v.school.timezone) for e in v.events]

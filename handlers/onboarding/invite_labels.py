@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from bot.domain.roles import InviteRole
-from bot.i18n import _, format_datetime, ngettext
+from bot.i18n import _, ngettext
 from handlers.kit.context import Ctx
+from handlers.kit.zones import local_when
 from handlers.onboarding.links import teaching_summary
 from storage.models import District, Invite, School, SchoolClass
 
@@ -66,7 +66,11 @@ async def scope_label(context: Ctx, inv: Invite) -> str:
     return ", ".join(parts)
 
 
-def expiry_label(expires_at: datetime | None) -> str:
-    if expires_at is None:
+async def expiry_label(context: Ctx, user_id: int, inv: Invite) -> str:
+    """'until Thu, Feb 25, 2027, 9:19 PM' on the clock of the invite's school (the reader's
+    usual one for a district's link), the zone named only when it is not the reader's."""
+    if inv.expires_at is None:
         return _("no expiry")
-    return _("until {when} UTC").format(when=format_datetime(expires_at))
+    school = await context.session.get(School, inv.school_id) if inv.school_id else None
+    zone = school.timezone if school is not None else None
+    return _("until {when}").format(when=await local_when(context, user_id, inv.expires_at, zone))

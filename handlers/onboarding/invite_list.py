@@ -44,9 +44,10 @@ async def invites_command(update: Update, context: Ctx) -> None:
         scope = await scope_label(context, inv)
         if len(scope) > MAX_SCOPE_CHARS:
             scope = scope[: MAX_SCOPE_CHARS - 1] + "…"
+        expiry = await expiry_label(context, user.id, inv)
         line = (
             f"{n}. {role_label(inv.role)} — {scope}; {uses}; "
-            f"{expiry_label(inv.expires_at)}\n   {invite_link(context, inv.code)}"
+            f"{expiry}\n   {invite_link(context, inv.code)}"
         )
         entries.append((line, (_("Revoke {n}").format(n=n), InviteRevokeButton(inv.id))))
     # Long lists go out in several messages, each with the revoke buttons of its own links.

@@ -64,7 +64,7 @@ def _slot_time(times: DayTimes, slot: Slot) -> str:
 def refused_order_text(school: School, field: str, value: time | int) -> str | None:
     """Why `field` may not be set to `value` (None: the times still hold), with the rule."""
     times = school_times(school).with_value(field, value)
-    broken = order_break(times)
+    broken = order_break(times, changed=field)
     if broken is None:
         return None
     values = {

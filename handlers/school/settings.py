@@ -11,7 +11,7 @@ from bot.domain.calendar import local_now, parse_school_days
 from bot.domain.day_times import MAX_REMINDER_DELAY
 from bot.domain.load import OverCapMode
 from bot.domain.validate import parse_int, parse_time
-from bot.i18n import _, babel_locale, format_minutes, format_time, ngettext
+from bot.i18n import _, babel_locale, format_minutes, format_time, ngettext, zone_name
 from handlers.kit.callbacks import CallbackData
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
@@ -134,7 +134,7 @@ async def settings_text(context: Ctx, school: School) -> str:
     makeup = sum(1 for c in upcoming if c.kind == "makeup")
     lines = [
         _("Settings of {school} (time zone {timezone})").format(
-            school=school.name, timezone=school.timezone
+            school=school.name, timezone=zone_name(school.timezone, context.now())
         ),
         _("Written homework limits per evening:"),
         "• " + _("Grades 1-2: no written homework (policy)"),
@@ -407,7 +407,7 @@ async def on_time(update: Update, context: Ctx, data: SettingsButton) -> None:
     await say(
         update,
         _("{field}: type the time as HH:MM (school time, {timezone}).").format(
-            field=time_field_label(field), timezone=school.timezone
+            field=time_field_label(field), timezone=zone_name(school.timezone, context.now())
         ),
         back_to(dialog.token),
         edit=True,

@@ -30,7 +30,7 @@ from sqlalchemy import func, select
 
 from bot.domain.load import Cap, CapRule, HomeworkKind
 from bot.domain.roles import Role
-from bot.i18n import format_day, format_minutes
+from bot.i18n import format_day, format_minutes, zone_name
 from handlers.kit.labels import kind_label, rule_label
 from handlers.parents.question import range_label
 from handlers.parents.reports import EveningAnswer, EveningAnswerButton, NoteSkipButton
@@ -255,7 +255,8 @@ async def test_notice_question_reports_and_check(
     # parent has blocked the bot, and the server answers the first sends with 429.
     api.block(P3)
     api.fail_next("sendMessage", status=429, retry_after=1, times=FLOOD)
-    await update_school(db, seeded.school_id, notice_time=this_minute(zone))
+    notice_at = this_minute(zone)
+    await update_school(db, seeded.school_id, notice_time=notice_at)
     for parent in reachable:
         user, locale, child = families[parent]
         notice = await user.wait_for(
@@ -421,7 +422,10 @@ async def test_notice_question_reports_and_check(
     assert set(await notifications(db, "reminder")) == {P6}
 
     # ---- the admin sets the check time to the current minute through /settings: at the next
-    # tick the teacher, the grade leader and the admin are warned.
+    # tick the teacher, the grade leader and the admin are warned. /settings holds the times
+    # together (cut-off <= notice < evening question < reminder < daily check): the cut-off is
+    # the notice's minute and the reminder, sent, is switched off, so this minute is a check time.
+    await update_school(db, seeded.school_id, cutoff_time=notice_at, reminder_delay=0)
     marks = {u: u.mark() for u in (teacher, leader, admin, *(f[0] for f in families.values()))}
     await send(admin, "/settings", has_button(SettingsButton, act=SettingsAct.TIMES))
     await tap(
@@ -434,7 +438,7 @@ async def test_notice_question_reports_and_check(
             EN,
             "{field}: type the time as HH:MM (school time, {timezone}).",
             field=t(EN, "Daily check and warnings"),
-            timezone=zone,
+            timezone=zone_name(zone, datetime.now(UTC)),  # as people say it (issue 13)
         ),
         act=SettingsAct.TIME,
         value=TIME_FIELDS.index("check_time"),
@@ -442,7 +446,12 @@ async def test_notice_question_reports_and_check(
     await send(
         admin,
         this_minute(zone).strftime("%H:%M"),
-        t_re(EN, "Settings of {school} (time zone {timezone})", school=SCHOOL, timezone=zone),
+        t_re(
+            EN,
+            "Settings of {school} (time zone {timezone})",
+            school=SCHOOL,
+            timezone=zone_name(zone, datetime.now(UTC)),
+        ),
     )
     await tap(admin, SettingsButton, t(EN, "Saved."), act=SettingsAct.DONE)
     warning = await teacher.wait_for(

@@ -146,8 +146,10 @@ async def test_full_life_of_a_complaint(bot: Harness) -> None:
     c = await stored_complaint(bot)
     assert f"Ticket number: {c.code}" in confirmation
     assert "Status: new" in confirmation
-    # Thu 19 Nov 16:00 Shanghai + 3 school days = Tue 24 Nov, end of day, zone stated.
-    assert "Nov 24, 2026, 11:59\u202fPM (Asia/Shanghai)" in confirmation
+    # Thu 19 Nov 16:00 Shanghai + 3 school days = Tue 24 Nov, end of day, on the school's clock
+    # with its weekday; the zone is the parent's own, so it is not named (issue 13).
+    assert "by Tue, Nov 24, 11:59\u202fPM;" in confirmation
+    assert "Asia/Shanghai" not in confirmation and "UTC" not in confirmation
     assert (c.status, c.level, c.anonymous, c.class_id is not None) == ("new", "school", True, True)
     assert c.photos == ["homework-photo"]
 
@@ -621,7 +623,7 @@ async def test_deadline_reminder_and_escalation_once_across_weekend_and_holiday(
     mei = parent(bot)
     # Thu 19 Nov 16:00 Shanghai. Fri 20, (Sat, Sun, Mon holiday), Tue 24, Wed 25.
     confirmation = await file(bot, mei)
-    assert "Nov 25, 2026, 11:59\u202fPM (Asia/Shanghai)" in confirmation
+    assert "by Wed, Nov 25, 11:59\u202fPM;" in confirmation
     c = await stored_complaint(bot)
     assert c.deadline_at == datetime(2026, 11, 25, 15, 59, tzinfo=UTC)
     assert c.remind_at == datetime(2026, 11, 25, 0, 0, tzinfo=UTC)
@@ -642,7 +644,8 @@ async def test_deadline_reminder_and_escalation_once_across_weekend_and_holiday(
     assert sorted(both) == [0, 1]
     reminders = [m for m in handler.messages[before:] if "Reminder" in text(m)]
     assert len(reminders) == 1
-    assert c.code in text(reminders[0]) and "(Asia/Shanghai)" in text(reminders[0])
+    assert c.code in text(reminders[0]) and "Wed, Nov 25, 11:59\u202fPM" in text(reminders[0])
+    assert "Asia/Shanghai" not in text(reminders[0])
     assert await run(datetime(2026, 11, 25, 10, 0, tzinfo=UTC)) == 0
     assert await run(datetime(2026, 11, 25, 15, 58, tzinfo=UTC)) == 0
     assert not sup.messages
