@@ -20,11 +20,13 @@ from handlers.homework.payloads import DIALOG, HomeworkActionButton, HomeworkSte
 from handlers.homework.preview import (
     ClassCheck,
     EveningCheck,
-    all_days,
     check_draft,
+    class_outcome,
+    doubt_line,
+    draft_outcome,
+    kind_doubt,
     load_line,
     show_preview,
-    worst,
 )
 from handlers.homework.rights import leaders_of, may_change
 from handlers.kit.context import Ctx
@@ -87,27 +89,33 @@ async def publish(
         await refuse_stale(update)
         return
     checks = await check_draft(context, draft)
-    outcome = worst(all_days(checks))
+    outcome = draft_outcome(draft, checks)
     if outcome not in allowed:
         # The class's load changed since the preview (someone else posted): show it again.
         await answer(update, _("The class's load has changed; please check again."), alert=True)
         await show_preview(update, context, draft)
         return
     await answer(update)
-    status = (
-        HomeworkStatus.PENDING
-        if outcome == PostingOutcome.OVER_NEEDS_APPROVAL
-        else HomeworkStatus.POSTED
-    )
     posted = [
-        (check, await save_draft(context, draft, check.klass, assignment, status))
+        (check, await save_draft(context, draft, check.klass, assignment, status_of(draft, check)))
         for check in checks
     ]
     if not draft.editing:
         await remember(context, draft)
     await dialogs.end_dialog(context.session, draft.dialog.user_id)
     await context.session.commit()
-    await tell_author(update, context, draft, posted, status)
+    await tell_author(update, context, draft, posted)
+
+
+def status_of(draft: Draft, check: ClassCheck) -> HomeworkStatus:
+    """Each class's piece waits for approval when its own outcome asks for it."""
+    if class_outcome(draft, check) == PostingOutcome.OVER_NEEDS_APPROVAL:
+        return HomeworkStatus.PENDING
+    return HomeworkStatus.POSTED
+
+
+def over_days(check: ClassCheck) -> list[EveningCheck]:
+    return [c for c in check.days if c.verdict.load.is_over]
 
 
 async def tell_author(
@@ -115,34 +123,39 @@ async def tell_author(
     context: Ctx,
     draft: Draft,
     posted: list[tuple[ClassCheck, Assignment]],
-    status: HomeworkStatus,
 ) -> None:
-    """The author's confirmation; then the grade leaders hear of what went over the limit."""
-    if status == HomeworkStatus.PENDING:
-        await say(
-            update,
-            _("Sent to the grade leader for approval. I will tell you the decision."),
-            edit=True,
-        )
-        for check, piece in posted:
-            over = [c for c in check.days if c.verdict.load.is_over]
-            if over:
-                await ask_approval(context, draft, check.klass, piece, over)
-        return
+    """The author's confirmation (why a piece waits, when it does); then the grade leaders are
+    asked to decide on what waits and hear of what was posted over the limit."""
+    held = [(c, p) for c, p in posted if p.status == HomeworkStatus.PENDING]
+    done = [(c, p) for c, p in posted if p.status != HomeworkStatus.PENDING]
     loads = draft_loads(draft)
-    lines = [_("Saved.") if draft.editing else _("Posted.")]
-    for check, _piece in posted:
+    lines: list[str] = []
+    if done:
+        lines.append(_("Saved.") if draft.editing else _("Posted."))
+    for check, _piece in done:
         lines += [
             load_line(
-                check.klass.name, c, loads[c.day], draft.data["kind"], required=draft.required
+                check.klass.name,
+                c,
+                loads[c.day],
+                draft.data["kind"],
+                required=draft.required,
             )
             for c in check.days
         ]
+    if held:
+        lines.append(_("Sent to the grade leader for approval. I will tell you the decision."))
+        doubt = next((d for c, _p in held if (d := kind_doubt(draft, c.klass))), None)
+        if doubt and not any(over_days(c) for c, _p in held):
+            lines.append(doubt_line(draft, doubt))
     await say(update, "\n".join(lines), edit=True)
-    for check, piece in posted:
-        over = [c for c in check.days if c.verdict.load.is_over]
-        if over:
-            await warn_over_cap(context, draft, check.klass, piece, over)
+    for check, piece in held:
+        await ask_approval(
+            context, draft, check.klass, piece, over_days(check), kind_doubt(draft, check.klass)
+        )
+    for check, piece in done:
+        if over_days(check):
+            await warn_over_cap(context, draft, check.klass, piece, over_days(check))
         await notify_homework_change(context, piece.id, "edited" if draft.editing else "posted")
 
 
