@@ -385,6 +385,23 @@ class AssignmentEvent(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class AssignmentHint(Base):
+    """A hint computed when a piece was saved: a negative-list item its text seems to touch
+    (`item`, 1..10) or, for a piece declared other than written, wording that reads like
+    written work (`kind` "kind", no item). Replaced when the piece is edited."""
+
+    __tablename__ = "assignment_hints"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), ForeignKey("assignments.id"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))  # negative | kind
+    item: Mapped[int | None] = mapped_column(Integer)
+    fragment: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class HomeworkChange(Base):
     """A piece posted, changed or cancelled after its class-day's notice went out. The
     scheduler sends the parents one update per class-day once its changes have settled

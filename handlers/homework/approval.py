@@ -18,10 +18,10 @@ from handlers.homework.preview import EveningCheck, load_line
 from handlers.homework.rights import leaders_of, may_decide
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, user_locale
-from handlers.kit.labels import kind_label, rule_label
+from handlers.kit.labels import hint_line, kind_label, rule_label
 from handlers.kit.replies import Rows, answer, refuse_stale, say, send_to
 from handlers.scheduler.tick import notify_homework_change
-from storage import dialogs
+from storage import dialogs, hints
 from storage import homework as hw
 from storage.models import Assignment, Dialog, SchoolClass, Subject, User
 
@@ -41,6 +41,7 @@ async def ask_approval(
     subject = await context.session.get(Subject, assignment.subject_id)
     assert teacher is not None and subject is not None
     loads = draft_loads(draft)
+    stored = await hints.hints_of(context.session, assignment.id)
     for user in await leaders_of(context, klass, admins=False):
         with use_locale(user_locale(user)):
             if over:
@@ -69,6 +70,7 @@ async def ask_approval(
                         "Grades 1-2: no written homework at home."
                     ).format(kind=kind_label(assignment.kind), fragment=doubt)
                 )
+            lines += [hint_line(h, assignment.kind) for h in stored if h.item or not doubt]
             rows: Rows = [
                 [
                     (_("✅ Approve"), HomeworkDecisionButton(assignment.id, True)),

@@ -13,6 +13,7 @@ from telegram import Update
 
 from bot.domain.homework import HomeworkStatus
 from bot.domain.load import HomeworkKind, PostingOutcome
+from bot.domain.textcheck import piece_hints
 from bot.i18n import _, format_minutes, use_locale
 from handlers.homework.approval import ask_approval
 from handlers.homework.draft import Draft, draft_loads, load_draft
@@ -31,11 +32,11 @@ from handlers.homework.preview import (
 from handlers.homework.rights import leaders_of, may_change
 from handlers.kit.context import Ctx
 from handlers.kit.gate import user_locale
-from handlers.kit.labels import rule_label
+from handlers.kit.labels import hint_line, rule_label
 from handlers.kit.replies import answer, refuse_stale, say, send_to
 from handlers.kit.router import dialog_for
 from handlers.scheduler.tick import notify_homework_change
-from storage import dialogs
+from storage import dialogs, hints
 from storage import homework as hw
 from storage.models import Assignment, SchoolClass, Subject, User
 
@@ -227,7 +228,17 @@ async def save_draft(
             "required": draft.required,
         }
         await hw.edit_assignment(context.session, assignment, draft.dialog.user_id, changes, loads)
-        return assignment
+    else:
+        assignment = await new_piece(context, draft, klass, status)
+    await hints.replace_hints(context.session, assignment.id, piece_hints(d["kind"], d["text"]))
+    return assignment
+
+
+async def new_piece(
+    context: Ctx, draft: Draft, klass: SchoolClass, status: HomeworkStatus
+) -> Assignment:
+    d = draft.data
+    due = date.fromisoformat(d["due"]) if d.get("due") else None
     return await hw.create_assignment(
         context.session,
         klass=klass,
@@ -237,9 +248,9 @@ async def save_draft(
         photo_file_id=d.get("photo"),
         kind=HomeworkKind(d["kind"]),
         minutes=int(d["minutes"]),
-        evening=evening,
+        evening=date.fromisoformat(d["evening"]),
         due=due,
-        loads=loads,
+        loads=draft_loads(draft),
         status=status,
         draft_token=f"{draft.dialog.token}-{klass.id}",
         required=draft.required,
@@ -258,6 +269,7 @@ async def warn_over_cap(
     subject = await context.session.get(Subject, assignment.subject_id)
     assert teacher is not None and subject is not None
     loads = draft_loads(draft)
+    stored = await hints.hints_of(context.session, assignment.id)
     for user in await leaders_of(context, klass, admins=True):
         if user.id == teacher.id:
             continue
@@ -277,5 +289,6 @@ async def warn_over_cap(
                     minutes=format_minutes(assignment.minutes),
                 )
             )
+            lines += [hint_line(h, assignment.kind) for h in stored]
             await send_to(context, user, "\n".join(lines))
     await context.session.commit()
