@@ -24,9 +24,9 @@ WANG, ZHAO = 2201, 2202
 NEGATIVE = "Copy the text 10 times, parents must sign it"
 
 
-async def seed(bot: Harness, language: str = "en", **settings: object) -> None:
+async def seed(bot: Harness, language: str = "en") -> None:
     async with bot.session() as session:
-        setup = await make_school(session, **settings)
+        setup = await make_school(session)
         await make_teacher(
             session, setup, WANG, "Wang", [("2A", "Maths"), ("5A", "Maths")], language
         )
