@@ -372,6 +372,25 @@ class AssignmentLoad(Base):
     minutes: Mapped[int] = mapped_column(Integer)
 
 
+class LoadCorrection(Base):
+    """A piece's minutes on a class-day changed after the daily check ran for it: the figures
+    keep `checked_minutes` (what the check saw); `corrected_minutes` is the latest edit."""
+
+    __tablename__ = "load_corrections"
+
+    assignment_id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"),
+        ForeignKey("assignments.id"),
+        primary_key=True,
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id"), index=True)
+    checked_minutes: Mapped[int] = mapped_column(Integer)
+    corrected_minutes: Mapped[int] = mapped_column(Integer)
+    actor_id: Mapped[int | None] = mapped_column(BigInteger)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class AssignmentEvent(Base):
     __tablename__ = "assignment_events"
 

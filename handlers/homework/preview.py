@@ -31,7 +31,7 @@ from handlers.kit.context import Ctx
 from handlers.kit.labels import kind_label, negative_item_label, rule_label
 from handlers.kit.replies import Rows, say
 from handlers.reports import views as report_views
-from storage import dialogs
+from storage import corrections, dialogs
 from storage import homework as hw
 from storage.models import Assignment, SchoolClass, Subject
 
@@ -212,7 +212,28 @@ async def preview_text(context: Ctx, draft: Draft, checks: list[ClassCheck]) -> 
         if calibrated:
             lines.append(calibrated)
     lines += negative_list_lines(d["text"])
+    if draft.editing:
+        lines += await correction_lines(context, int(d["edit_id"]))
     return "\n".join(lines)
+
+
+async def correction_lines(context: Ctx, assignment_id: int) -> list[str]:
+    """The piece's history of minutes changed after the daily check (the checked value stays
+    in the figures)."""
+    found = await corrections.corrections_of(context.session, assignment_id)
+    if not found:
+        return []
+    lines = ["", _("Corrected after the daily check (the figures keep the checked minutes):")]
+    lines += [
+        "• "
+        + _("{day}: {checked} checked, corrected to {minutes}").format(
+            day=format_day(c.day),
+            checked=format_minutes(c.checked_minutes),
+            minutes=format_minutes(c.corrected_minutes),
+        )
+        for c in found
+    ]
+    return lines
 
 
 def days_line(draft: Draft, loads: dict[date, int]) -> str:

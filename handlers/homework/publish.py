@@ -7,6 +7,7 @@ leaders and the school's admins.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from telegram import Update
@@ -14,7 +15,7 @@ from telegram import Update
 from bot.domain.homework import HomeworkStatus
 from bot.domain.load import HomeworkKind, PostingOutcome
 from bot.domain.textcheck import piece_hints
-from bot.i18n import _, format_minutes, use_locale
+from bot.i18n import _, format_day, format_minutes, use_locale
 from handlers.homework.approval import ask_approval
 from handlers.homework.draft import Draft, draft_loads, load_draft
 from handlers.homework.payloads import DIALOG, HomeworkActionButton, HomeworkStep
@@ -36,9 +37,9 @@ from handlers.kit.labels import hint_line, rule_label
 from handlers.kit.replies import answer, refuse_stale, say, send_to
 from handlers.kit.router import dialog_for
 from handlers.scheduler.tick import notify_homework_change
-from storage import dialogs, hints
+from storage import corrections, dialogs, hints
 from storage import homework as hw
-from storage.models import Assignment, SchoolClass, Subject, User
+from storage.models import Assignment, LoadCorrection, SchoolClass, Subject, User
 
 
 async def on_cancel(update: Update, context: Ctx, data: HomeworkActionButton) -> None:
@@ -97,15 +98,19 @@ async def publish(
         await show_preview(update, context, draft)
         return
     await answer(update)
-    posted = [
-        (check, await save_draft(context, draft, check.klass, assignment, status_of(draft, check)))
-        for check in checks
-    ]
+    posted: list[tuple[ClassCheck, Assignment]] = []
+    fixed: list[LoadCorrection] = []
+    for check in checks:
+        piece, touched = await save_draft(
+            context, draft, check.klass, assignment, status_of(draft, check)
+        )
+        posted.append((check, piece))
+        fixed += touched
     if not draft.editing:
         await remember(context, draft)
     await dialogs.end_dialog(context.session, draft.dialog.user_id)
     await context.session.commit()
-    await tell_author(update, context, draft, posted)
+    await tell_author(update, context, draft, posted, fixed)
 
 
 def status_of(draft: Draft, check: ClassCheck) -> HomeworkStatus:
@@ -124,9 +129,11 @@ async def tell_author(
     context: Ctx,
     draft: Draft,
     posted: list[tuple[ClassCheck, Assignment]],
+    fixed: Sequence[LoadCorrection] = (),
 ) -> None:
-    """The author's confirmation (why a piece waits, when it does); then the grade leaders are
-    asked to decide on what waits and hear of what was posted over the limit."""
+    """The author's confirmation (why a piece waits, when it does; minutes changed on a day
+    already checked, recorded as a correction); then the grade leaders are asked to decide on
+    what waits and hear of what was posted over the limit."""
     held = [(c, p) for c, p in posted if p.status == HomeworkStatus.PENDING]
     done = [(c, p) for c, p in posted if p.status != HomeworkStatus.PENDING]
     loads = draft_loads(draft)
@@ -149,6 +156,7 @@ async def tell_author(
         doubt = next((d for c, _p in held if (d := kind_doubt(draft, c.klass))), None)
         if doubt and not any(over_days(c) for c, _p in held):
             lines.append(doubt_line(draft, doubt))
+    lines += [correction_note(c) for c in fixed]
     await say(update, "\n".join(lines), edit=True)
     for check, piece in held:
         await ask_approval(
@@ -158,6 +166,17 @@ async def tell_author(
         if over_days(check):
             await warn_over_cap(context, draft, check.klass, piece, over_days(check))
         await notify_homework_change(context, piece.id, "edited" if draft.editing else "posted")
+
+
+def correction_note(fixed: LoadCorrection) -> str:
+    return _(
+        "{day} was already checked: the figures keep the {checked} the check saw; "
+        "{minutes} is recorded as a correction."
+    ).format(
+        day=format_day(fixed.day),
+        checked=format_minutes(fixed.checked_minutes),
+        minutes=format_minutes(fixed.corrected_minutes),
+    )
 
 
 async def remember(context: Ctx, draft: Draft) -> None:
@@ -209,9 +228,10 @@ async def save_draft(
     klass: SchoolClass,
     assignment: Assignment | None,
     status: HomeworkStatus,
-) -> Assignment:
-    """Writes the draft over `assignment`, or as a new piece for `klass` when it is None (its
-    own draft token per class, so a second press posts nothing twice; caller commits)."""
+) -> tuple[Assignment, list[LoadCorrection]]:
+    """Writes the draft over `assignment` (its minutes on days already checked recorded as
+    corrections, returned), or as a new piece for `klass` when it is None (its own draft token
+    per class, so a second press posts nothing twice); then its hints. Caller commits."""
     d = draft.data
     evening = date.fromisoformat(d["evening"])
     due = date.fromisoformat(d["due"]) if d.get("due") else None
@@ -227,11 +247,16 @@ async def save_draft(
             "status": status.value,
             "required": draft.required,
         }
-        await hw.edit_assignment(context.session, assignment, draft.dialog.user_id, changes, loads)
+        before = await hw.loads_of(context.session, assignment.id)
+        user_id = draft.dialog.user_id
+        await hw.edit_assignment(context.session, assignment, user_id, changes, loads)
+        fixed = await corrections.record_corrections(
+            context.session, assignment, before, loads, user_id, context.now()
+        )
     else:
-        assignment = await new_piece(context, draft, klass, status)
+        assignment, fixed = await new_piece(context, draft, klass, status), []
     await hints.replace_hints(context.session, assignment.id, piece_hints(d["kind"], d["text"]))
-    return assignment
+    return assignment, fixed
 
 
 async def new_piece(

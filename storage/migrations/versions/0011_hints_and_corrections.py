@@ -1,4 +1,5 @@
-"""hints kept with each piece (negative-list items, written-like wording)
+"""hints kept with each piece (negative-list items, written-like wording); estimates frozen
+once the daily check ran: corrections beside the checked minutes
 
 Revision ID: 0011
 Revises: 0010
@@ -40,9 +41,35 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_assignment_hints_assignment_id"), ["assignment_id"], unique=False
         )
+    op.create_table(
+        "load_corrections",
+        sa.Column("assignment_id", BIG_ID, nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("class_id", sa.Integer(), nullable=False),
+        sa.Column("checked_minutes", sa.Integer(), nullable=False),
+        sa.Column("corrected_minutes", sa.Integer(), nullable=False),
+        sa.Column("actor_id", sa.BigInteger(), nullable=True),
+        sa.Column("at", storage.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["assignment_id"],
+            ["assignments.id"],
+            name=op.f("fk_load_corrections_assignment_id_assignments"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["class_id"], ["classes.id"], name=op.f("fk_load_corrections_class_id_classes")
+        ),
+        sa.PrimaryKeyConstraint("assignment_id", "day", name=op.f("pk_load_corrections")),
+    )
+    with op.batch_alter_table("load_corrections", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_load_corrections_class_id"), ["class_id"], unique=False
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("load_corrections", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_load_corrections_class_id"))
+    op.drop_table("load_corrections")
     with op.batch_alter_table("assignment_hints", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_assignment_hints_assignment_id"))
     op.drop_table("assignment_hints")
