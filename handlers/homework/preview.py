@@ -95,8 +95,9 @@ def worst(checks: list[EveningCheck]) -> PostingOutcome:
 
 def kind_doubt(draft: Draft, klass: SchoolClass) -> str | None:
     """For grades 1-2 (no written homework at home), the fragment that makes a piece declared
-    reading, oral, practical or other read like written work: it waits for the grade leader."""
-    if klass.grade > 2:
+    reading, oral, practical or other read like written work: it waits for the grade leader.
+    An edit of a posted piece that keeps its text and kind is not held again (`posted_as`)."""
+    if klass.grade > 2 or draft.data.get("posted_as") == [draft.data["text"], draft.kind.value]:
         return None
     return kind_hint(draft.kind, draft.data["text"])
 

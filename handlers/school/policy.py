@@ -65,9 +65,10 @@ async def policy_command(update: Update, context: Ctx) -> None:
         if len(districts) == 1:
             await show_district(update, context, districts[0], 0)
             return
-        rows: Rows = [[(d.name, PolicyViewButton(d.id))] for d in districts]
-        await say(update, _("Which district?"), rows)
-        return
+        if districts:
+            rows: Rows = [[(d.name, PolicyViewButton(d.id))] for d in districts]
+            await say(update, _("Which district?"), rows)
+            return
     schools = await repo.schools_by_ids(session, school_ids(roles))
     if not schools:
         await say(

@@ -128,3 +128,31 @@ async def test_held_in_russian(bot: Harness) -> None:
     leader = bot.user(LEADER2, "Zhao", language_code="ru")
     assert "похожее на письменное" in (leader.last.text or "")
     assert "«Переписать»" in (leader.last.text or "")
+
+
+async def test_an_approved_piece_is_held_again_only_when_its_text_or_kind_changes(
+    bot: Harness,
+) -> None:
+    await seed(bot)
+    await draft(bot, "en", "2A", "Copy the new characters", "Reading")
+    teacher = bot.user(TEACHER, "Wang")
+    await bot.tap(teacher, "Send for approval")
+    await bot.tap(bot.user(LEADER2, "Zhao"), "Approve")
+    cards = len(bot.user(LEADER2, "Zhao").messages)
+    # The minutes change: the approved text and kind stay, so it is saved at once.
+    await bot.send(teacher, "/homework")
+    await bot.tap(teacher, "✏ Edit 1")
+    await bot.tap(teacher, "Minutes")
+    await bot.send(teacher, "10")
+    assert "✅ Save changes" in teacher.last.button_texts
+    await bot.tap(teacher, "✅ Save changes")
+    assert await statuses(bot) == ["posted"]
+    assert len(bot.user(LEADER2, "Zhao").messages) == cards
+    # A new text that reads like written work waits again.
+    await bot.send(teacher, "/homework")
+    await bot.tap(teacher, "✏ Edit 1")
+    await bot.tap(teacher, "Text")
+    await bot.send(teacher, "Copy the new characters twice")
+    await bot.tap(teacher, "Send for approval")
+    assert await statuses(bot) == ["pending"]
+    assert "Copy the new characters twice" in (bot.user(LEADER2, "Zhao").last.text or "")
