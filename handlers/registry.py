@@ -66,6 +66,7 @@ from handlers.scheduler import catchup
 from handlers.school import calendar as school_calendar
 from handlers.school import classes as school_classes
 from handlers.school import district_settings, reporting_settings, settings
+from handlers.school import policy as school_policy
 from handlers.school import roster as school_roster
 from handlers.school import setup as school_setup
 from handlers.school import subjects as school_subjects
@@ -298,6 +299,8 @@ def route_settings(router: Router) -> None:
             ANY_STEP: settings.on_other_text,
         },
     )
+    # -- the district's view (/policy): a district's or a school's limits and changes
+    router.button(school_policy.PolicyViewButton, school_policy.on_view)
 
 
 def route_homework(router: Router) -> None:
@@ -490,6 +493,7 @@ def register_handlers(app: QingfuApp) -> None:
         "classes": school_setup.classes_command,
         "subjects": school_setup.subjects_command,
         "settings": settings.settings_command,
+        "policy": school_policy.policy_command,  # inspectors, school offices, grade leaders
         # teachers, grade leaders, admins: homework
         "assign": homework_dialog.assign,
         "homework": parent_lookup.homework_command,  # teachers' list, then a parent's view

@@ -40,9 +40,9 @@ from bot.domain.reporting import (
     ReportOutcome,
     unfinished_warned,
 )
+from storage.corrections import checked_loads
 from storage.models import (
     Assignment,
-    AssignmentLoad,
     Child,
     DailyReport,
     District,
@@ -231,25 +231,25 @@ def class_evening_query(dialect: str, where: DayCondition, cap_on: CapOfDay | No
 
 
 def _estimates(where: DayCondition) -> Any:
-    """CTE `est`: per class-evening, the posted written minutes and the pieces."""
+    """CTE `est`: per class-evening, the posted written minutes (as the daily check saw them:
+    `storage.corrections.checked_loads`) and the pieces."""
+    load = checked_loads()
     return (
         select(
-            AssignmentLoad.class_id.label("class_id"),
-            AssignmentLoad.day.label("day"),
+            load.c.class_id.label("class_id"),
+            load.c.day.label("day"),
             func.sum(
-                case(
-                    (Assignment.kind == HomeworkKind.WRITTEN.value, AssignmentLoad.minutes), else_=0
-                )
+                case((Assignment.kind == HomeworkKind.WRITTEN.value, load.c.minutes), else_=0)
             ).label("written"),
             func.count().label("pieces"),
         )
-        .join(Assignment, Assignment.id == AssignmentLoad.assignment_id)
-        .join(SchoolClass, SchoolClass.id == AssignmentLoad.class_id)
+        .join(Assignment, Assignment.id == load.c.assignment_id)
+        .join(SchoolClass, SchoolClass.id == load.c.class_id)
         .where(
             Assignment.status == HomeworkStatus.POSTED.value,
-            where(AssignmentLoad.day),
+            where(load.c.day),
         )
-        .group_by(AssignmentLoad.class_id, AssignmentLoad.day)
+        .group_by(load.c.class_id, load.c.day)
         .cte("est")
     )
 
@@ -386,25 +386,26 @@ async def teacher_shares(
     by_day: dict[date, list[int]] = defaultdict(list)
     for class_id, day in sorted(set(pairs)):
         by_day[day].append(class_id)
+    load = checked_loads()
     for day, class_ids in sorted(by_day.items()):
         for chunk in chunks(class_ids):
             rows = await session.execute(
                 select(
-                    AssignmentLoad.class_id,
+                    load.c.class_id,
                     Assignment.teacher_id,
                     Subject.name,
-                    cast(func.sum(AssignmentLoad.minutes), Integer),
+                    cast(func.sum(load.c.minutes), Integer),
                 )
-                .join(Assignment, Assignment.id == AssignmentLoad.assignment_id)
+                .join(Assignment, Assignment.id == load.c.assignment_id)
                 .join(Subject, Subject.id == Assignment.subject_id)
                 .where(
-                    AssignmentLoad.day == day,
-                    AssignmentLoad.class_id.in_(chunk),
+                    load.c.day == day,
+                    load.c.class_id.in_(chunk),
                     Assignment.status == HomeworkStatus.POSTED.value,
                     Assignment.kind == HomeworkKind.WRITTEN.value,
                 )
-                .group_by(AssignmentLoad.class_id, Assignment.teacher_id, Subject.name)
-                .order_by(AssignmentLoad.class_id, Assignment.teacher_id, Subject.name)
+                .group_by(load.c.class_id, Assignment.teacher_id, Subject.name)
+                .order_by(load.c.class_id, Assignment.teacher_id, Subject.name)
             )
             result.extend(TeacherShare(c, day, t, name, int(m)) for c, t, name, m in rows)
     return result

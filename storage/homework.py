@@ -15,6 +15,7 @@ from bot.domain.calendar import SchoolCalendar, parse_school_days
 from bot.domain.homework import HomeworkEventKind, HomeworkStatus
 from bot.domain.load import HomeworkKind, Piece
 from bot.domain.roles import Roles
+from storage.corrections import checked_loads
 from storage.models import (
     Assignment,
     AssignmentEvent,
@@ -69,31 +70,34 @@ async def class_pieces(
     *,
     exclude_assignment: int | None = None,
     statuses: Sequence[HomeworkStatus] = (HomeworkStatus.POSTED,),
+    as_checked: bool = False,
 ) -> dict[date, list[LoadedPiece]]:
-    """The class's pieces on each of `days` (one query), in posting order."""
+    """The class's pieces on each of `days` (one query), in posting order; `as_checked`: with
+    the minutes the daily check saw on the days it ran for (`storage.corrections`)."""
     if not days:
         return {}
+    load = checked_loads() if as_checked else AssignmentLoad.__table__
     query = (
         select(
-            AssignmentLoad.assignment_id,
-            AssignmentLoad.day,
+            load.c.assignment_id,
+            load.c.day,
             Subject.name,
             Assignment.kind,
-            AssignmentLoad.minutes,
+            load.c.minutes,
             Assignment.teacher_id,
             Assignment.required,
         )
-        .join(Assignment, Assignment.id == AssignmentLoad.assignment_id)
+        .join(Assignment, Assignment.id == load.c.assignment_id)
         .join(Subject, Subject.id == Assignment.subject_id)
         .where(
-            AssignmentLoad.class_id == class_id,
-            AssignmentLoad.day.in_(list(days)),
+            load.c.class_id == class_id,
+            load.c.day.in_(list(days)),
             Assignment.status.in_([s.value for s in statuses]),
         )
-        .order_by(AssignmentLoad.day, Assignment.created_at, Assignment.id)
+        .order_by(load.c.day, Assignment.created_at, Assignment.id)
     )
     if exclude_assignment is not None:
-        query = query.where(AssignmentLoad.assignment_id != exclude_assignment)
+        query = query.where(load.c.assignment_id != exclude_assignment)
     result: dict[date, list[LoadedPiece]] = defaultdict(list)
     for aid, day, subject, kind, minutes, teacher, required in (await session.execute(query)).all():
         result[day].append(

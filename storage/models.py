@@ -383,6 +383,25 @@ class AssignmentLoad(Base):
     minutes: Mapped[int] = mapped_column(Integer)
 
 
+class LoadCorrection(Base):
+    """A piece's minutes on a class-day changed after the daily check ran for it: the figures
+    keep `checked_minutes` (what the check saw); `corrected_minutes` is the latest edit."""
+
+    __tablename__ = "load_corrections"
+
+    assignment_id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"),
+        ForeignKey("assignments.id"),
+        primary_key=True,
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id"), index=True)
+    checked_minutes: Mapped[int] = mapped_column(Integer)
+    corrected_minutes: Mapped[int] = mapped_column(Integer)
+    actor_id: Mapped[int | None] = mapped_column(BigInteger)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class AssignmentEvent(Base):
     __tablename__ = "assignment_events"
 
@@ -393,6 +412,23 @@ class AssignmentEvent(Base):
     actor_id: Mapped[int | None] = mapped_column(BigInteger)
     kind: Mapped[str] = mapped_column(String(24))
     changes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AssignmentHint(Base):
+    """A hint computed when a piece was saved: a negative-list item its text seems to touch
+    (`item`, 1..10) or, for a piece declared other than written, wording that reads like
+    written work (`kind` "kind", no item). Replaced when the piece is edited."""
+
+    __tablename__ = "assignment_hints"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), ForeignKey("assignments.id"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))  # negative | kind
+    item: Mapped[int | None] = mapped_column(Integer)
+    fragment: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, and_, case, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.load import Caps, OverCapMode
-from storage.models import District, PolicyChange, School, SchoolClass
+from storage.models import District, PolicyChange, School, SchoolClass, User
 
 
 def district_caps(district: District) -> Caps:
@@ -151,17 +151,57 @@ class ChangeRow:
     field: str
     old: str | None
     new: str | None
+    who: str | None = None
+    """The display name of the person who changed it (None: unknown or forgotten)."""
+    timezone: str | None = None
+    """The school's time zone (None for the district's own changes)."""
+
+
+def _change_query(district_id: int) -> Any:
+    return (
+        select(
+            PolicyChange.at,
+            School.name,
+            PolicyChange.field,
+            PolicyChange.old,
+            PolicyChange.new,
+            User.first_name,
+            User.last_name,
+            School.timezone,
+        )
+        .outerjoin(School, School.id == PolicyChange.school_id)
+        .outerjoin(User, User.id == PolicyChange.user_id)
+        .where(PolicyChange.district_id == district_id)
+        .order_by(PolicyChange.at.desc(), PolicyChange.id.desc())
+    )
+
+
+def _change_row(row: Any) -> ChangeRow:
+    at, school, field, old, new, first, last, timezone = row
+    who = " ".join(part for part in (first, last) if part) or None
+    return ChangeRow(at, school, field, old, new, who, timezone)
 
 
 async def recent_changes(
     session: AsyncSession, district_id: int, limit: int = 15
 ) -> Sequence[ChangeRow]:
     """The district's and its schools' latest changes, newest first."""
-    rows = await session.execute(
-        select(PolicyChange.at, School.name, PolicyChange.field, PolicyChange.old, PolicyChange.new)
-        .outerjoin(School, School.id == PolicyChange.school_id)
-        .where(PolicyChange.district_id == district_id)
-        .order_by(PolicyChange.at.desc(), PolicyChange.id.desc())
-        .limit(limit)
+    rows = await session.execute(_change_query(district_id).limit(limit))
+    return [_change_row(row) for row in rows]
+
+
+async def school_changes(
+    session: AsyncSession, school: School, limit: int = 200
+) -> Sequence[ChangeRow]:
+    """One school's own changes (limits, mode, times), newest first."""
+    query = _change_query(school.district_id).where(PolicyChange.school_id == school.id)
+    return [_change_row(row) for row in await session.execute(query.limit(limit))]
+
+
+async def district_schools(session: AsyncSession, district_id: int) -> Sequence[School]:
+    """The district's schools by name."""
+    return list(
+        await session.scalars(
+            select(School).where(School.district_id == district_id).order_by(School.name)
+        )
     )
-    return [ChangeRow(*row) for row in rows]

@@ -24,8 +24,10 @@ BY_CAPABILITY: dict[Capability, tuple[tuple[str, str], ...]] = {
         ("newschool", N_("Create a district and a school")),
         ("invite", N_("Create an invite link")),
         ("invites", N_("List and revoke invite links")),
+        ("policy", N_("The district's limits and their changes")),
     ),
     Capability.SUPERVISOR: (
+        ("policy", N_("The district's limits and their changes")),
         ("tickets", N_("Complaints: open tickets by deadline")),
         ("reports", N_("Charts and summaries of a period")),
         ("export", N_("Export a period as a spreadsheet")),
@@ -34,6 +36,7 @@ BY_CAPABILITY: dict[Capability, tuple[tuple[str, str], ...]] = {
         ("classes", N_("Set up grades and classes")),
         ("subjects", N_("Set up subjects")),
         ("settings", N_("School settings: limits, times, holidays")),
+        ("policy", N_("The district's limits and their changes")),
         ("load", N_("Homework load of my classes")),
         ("reports", N_("Charts and summaries of a period")),
         ("export", N_("Export a period as a spreadsheet")),
@@ -45,6 +48,7 @@ BY_CAPABILITY: dict[Capability, tuple[tuple[str, str], ...]] = {
     Capability.GRADE_LEADER: (
         ("load", N_("Homework load of my classes")),
         ("homework", N_("Homework: list, edit, cancel")),
+        ("policy", N_("The district's limits and their changes")),
     ),
     Capability.TEACHER: (
         ("assign", N_("Post homework")),

@@ -18,10 +18,10 @@ from handlers.homework.preview import EveningCheck, load_line
 from handlers.homework.rights import leaders_of, may_decide
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, user_locale
-from handlers.kit.labels import kind_label, rule_label
+from handlers.kit.labels import hint_line, kind_label, rule_label
 from handlers.kit.replies import Rows, answer, refuse_stale, say, send_to
 from handlers.scheduler.tick import notify_homework_change
-from storage import dialogs
+from storage import dialogs, hints
 from storage import homework as hw
 from storage.models import Assignment, Dialog, SchoolClass, Subject, User
 
@@ -32,27 +32,45 @@ async def ask_approval(
     klass: SchoolClass,
     assignment: Assignment,
     over: list[EveningCheck],
+    doubt: str | None = None,
 ) -> None:
-    """Each grade leader of the class (the admins if none) gets the piece with two buttons."""
+    """Each grade leader of the class (the admins if none) gets the piece with two buttons:
+    over the limit (`over`, its evenings), or for grades 1-2 declared other than written but
+    reading like written work (`doubt`, the fragment that shows it)."""
     teacher = await context.session.get(User, assignment.teacher_id)
     subject = await context.session.get(Subject, assignment.subject_id)
     assert teacher is not None and subject is not None
     loads = draft_loads(draft)
+    stored = await hints.hints_of(context.session, assignment.id)
     for user in await leaders_of(context, klass, admins=False):
         with use_locale(user_locale(user)):
+            if over:
+                head = _("{teacher} asks to post homework over the limit for {klass}:")
+            else:
+                head = _(
+                    "{teacher} asks to post homework for {klass} that reads like written work:"
+                )
             lines = [
-                _("{teacher} asks to post homework over the limit for {klass}:").format(
-                    teacher=teacher.display_name, klass=klass.name
-                ),
+                head.format(teacher=teacher.display_name, klass=klass.name),
                 f"{subject.name}: {assignment.text}",
                 _("Kind: {kind}; {minutes} for a typical student").format(
                     kind=kind_label(assignment.kind), minutes=format_minutes(assignment.minutes)
                 ),
-                _("Limit: {rule}").format(rule=rule_label(over[0].cap)),
             ]
+            if over:
+                lines.append(_("Limit: {rule}").format(rule=rule_label(over[0].cap)))
             lines += [
                 load_line(klass.name, c, loads[c.day], assignment.kind, subject.name) for c in over
             ]
+            if doubt:
+                lines.append(
+                    "⚠ "
+                    + _(
+                        "Declared as {kind}, but it reads like written work: “{fragment}”. "
+                        "Grades 1-2: no written homework at home."
+                    ).format(kind=kind_label(assignment.kind), fragment=doubt)
+                )
+            lines += [hint_line(h, assignment.kind) for h in stored if h.item or not doubt]
             rows: Rows = [
                 [
                     (_("✅ Approve"), HomeworkDecisionButton(assignment.id, True)),

@@ -118,7 +118,7 @@ async def class_week_text(
     today = local_now(school.timezone, context.now()).date()
     monday = today - timedelta(days=today.weekday())
     days = [monday + timedelta(days=i) for i in range(7)]
-    pieces = await hw.class_pieces(context.session, klass.id, days)
+    pieces = await hw.class_pieces(context.session, klass.id, days, as_checked=True)
     lines = [
         _("{klass}: written homework this week (limit: {rule})").format(
             klass=class_name(klass, schools or {}),

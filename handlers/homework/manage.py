@@ -310,6 +310,10 @@ async def on_edit(update: Update, context: Ctx, data: HomeworkManageButton) -> N
             "minutes": assignment.minutes,
             "evening": assignment.evening.isoformat(),
             "due": assignment.due.isoformat() if assignment.due else None,
+            # A posted piece's text and kind: keeping them is not held for approval again.
+            "posted_as": [assignment.text, assignment.kind]
+            if assignment.status == HomeworkStatus.POSTED
+            else None,
         },
         now=context.now(),
     )

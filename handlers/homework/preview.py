@@ -18,7 +18,7 @@ from bot.domain.load import (
     check_new_piece,
 )
 from bot.domain.periods import Scope
-from bot.domain.textcheck import find_hints
+from bot.domain.textcheck import find_hints, kind_hint
 from bot.i18n import _, format_day, format_list, format_minutes
 from handlers.homework.draft import Draft, draft_loads, school_today
 from handlers.homework.payloads import (
@@ -31,7 +31,7 @@ from handlers.kit.context import Ctx
 from handlers.kit.labels import kind_label, negative_item_label, rule_label
 from handlers.kit.replies import Rows, say
 from handlers.reports import views as report_views
-from storage import dialogs
+from storage import corrections, dialogs
 from storage import homework as hw
 from storage.models import Assignment, SchoolClass, Subject
 
@@ -91,6 +91,44 @@ def all_days(checks: list[ClassCheck]) -> list[EveningCheck]:
 def worst(checks: list[EveningCheck]) -> PostingOutcome:
     outcomes = {c.verdict.outcome for c in checks}
     return next(o for o in WORST_FIRST if o in outcomes)
+
+
+def kind_doubt(draft: Draft, klass: SchoolClass) -> str | None:
+    """For grades 1-2 (no written homework at home), the fragment that makes a piece declared
+    reading, oral, practical or other read like written work: it waits for the grade leader.
+    An edit of a posted piece that keeps its text and kind is not held again (`posted_as`)."""
+    if klass.grade > 2 or draft.data.get("posted_as") == [draft.data["text"], draft.kind.value]:
+        return None
+    return kind_hint(draft.kind, draft.data["text"])
+
+
+def class_outcome(draft: Draft, check: ClassCheck) -> PostingOutcome:
+    """The class's outcome; a piece within the cap that `kind_doubt` flags needs approval."""
+    outcome = worst(check.days)
+    if outcome == PostingOutcome.OK and kind_doubt(draft, check.klass):
+        return PostingOutcome.OVER_NEEDS_APPROVAL
+    return outcome
+
+
+def draft_outcome(draft: Draft, checks: list[ClassCheck]) -> PostingOutcome:
+    """The worst outcome over the chosen classes (what the preview's buttons allow)."""
+    outcomes = {class_outcome(draft, check) for check in checks}
+    return next(o for o in WORST_FIRST if o in outcomes)
+
+
+def doubt_of(draft: Draft, checks: list[ClassCheck]) -> str | None:
+    """The kind doubt that holds the draft, when no evening over the cap does."""
+    if worst(all_days(checks)) == PostingOutcome.OVER_NEEDS_APPROVAL:
+        return None
+    return next((d for c in checks if (d := kind_doubt(draft, c.klass))), None)
+
+
+def doubt_line(draft: Draft, fragment: str) -> str:
+    """Why a grade 1-2 piece waits for the grade leader, for its author."""
+    return _(
+        "Declared as {kind}, but it reads like written work (“{fragment}”). Grades 1-2 have no "
+        "written homework at home, so the grade leader looks at it before parents see it."
+    ).format(kind=kind_label(draft.kind), fragment=fragment)
 
 
 def load_line(
@@ -175,7 +213,28 @@ async def preview_text(context: Ctx, draft: Draft, checks: list[ClassCheck]) -> 
         if calibrated:
             lines.append(calibrated)
     lines += negative_list_lines(d["text"])
+    if draft.editing:
+        lines += await correction_lines(context, int(d["edit_id"]))
     return "\n".join(lines)
+
+
+async def correction_lines(context: Ctx, assignment_id: int) -> list[str]:
+    """The piece's history of minutes changed after the daily check (the checked value stays
+    in the figures)."""
+    found = await corrections.corrections_of(context.session, assignment_id)
+    if not found:
+        return []
+    lines = ["", _("Corrected after the daily check (the figures keep the checked minutes):")]
+    lines += [
+        "• "
+        + _("{day}: {checked} checked, corrected to {minutes}").format(
+            day=format_day(c.day),
+            checked=format_minutes(c.checked_minutes),
+            minutes=format_minutes(c.corrected_minutes),
+        )
+        for c in found
+    ]
+    return lines
 
 
 def days_line(draft: Draft, loads: dict[date, int]) -> str:
@@ -271,8 +330,8 @@ async def show_preview(update: Update, context: Ctx, draft: Draft) -> None:
     checks = await check_draft(context, draft)
     text = await preview_text(context, draft, checks)
     days = all_days(checks)
-    outcome = worst(days)
-    note, rows = outcome_note_and_rows(draft, outcome, days)
+    outcome = draft_outcome(draft, checks)
+    note, rows = outcome_note_and_rows(draft, outcome, days, doubt_of(draft, checks))
     if note:
         text += "\n\n" + note
     rows += field_rows(draft)
@@ -311,9 +370,10 @@ def field_rows(draft: Draft) -> Rows:
 
 
 def outcome_note_and_rows(
-    draft: Draft, outcome: PostingOutcome, checks: list[EveningCheck]
+    draft: Draft, outcome: PostingOutcome, checks: list[EveningCheck], doubt: str | None = None
 ) -> tuple[str, Rows]:
-    """What the outcome means for the author, and the post/save/submit button it allows."""
+    """What the outcome means for the author, and the post/save/submit button it allows
+    (`doubt`: a grade 1-2 piece that reads like written work, held for approval)."""
     t = draft.dialog.token
     if outcome == PostingOutcome.OK:
         label = _("✅ Save changes") if draft.editing else _("✅ Post")
@@ -331,9 +391,13 @@ def outcome_note_and_rows(
         )
         return note, [[(label, HomeworkActionButton(t, HomeworkAction.POST_OVER))]]
     if outcome == PostingOutcome.OVER_NEEDS_APPROVAL:
-        note = _(
-            "This is over the limit. Your school requires the grade leader's approval; parents "
-            "see it only once approved."
+        note = (
+            doubt_line(draft, doubt)
+            if doubt
+            else _(
+                "This is over the limit. Your school requires the grade leader's approval; parents "
+                "see it only once approved."
+            )
         )
         return note, [[(_("Send for approval"), HomeworkActionButton(t, HomeworkAction.SUBMIT))]]
     if outcome == PostingOutcome.OVER_REFUSED:

@@ -7,35 +7,39 @@ leaders and the school's admins.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from telegram import Update
 
 from bot.domain.homework import HomeworkStatus
 from bot.domain.load import HomeworkKind, PostingOutcome
-from bot.i18n import _, format_minutes, use_locale
+from bot.domain.textcheck import piece_hints
+from bot.i18n import _, format_day, format_minutes, use_locale
 from handlers.homework.approval import ask_approval
 from handlers.homework.draft import Draft, draft_loads, load_draft
 from handlers.homework.payloads import DIALOG, HomeworkActionButton, HomeworkStep
 from handlers.homework.preview import (
     ClassCheck,
     EveningCheck,
-    all_days,
     check_draft,
+    class_outcome,
+    doubt_line,
+    draft_outcome,
+    kind_doubt,
     load_line,
     show_preview,
-    worst,
 )
 from handlers.homework.rights import leaders_of, may_change
 from handlers.kit.context import Ctx
 from handlers.kit.gate import user_locale
-from handlers.kit.labels import rule_label
+from handlers.kit.labels import hint_line, rule_label
 from handlers.kit.replies import answer, refuse_stale, say, send_to
 from handlers.kit.router import dialog_for
 from handlers.scheduler.tick import notify_homework_change
-from storage import dialogs
+from storage import corrections, dialogs, hints
 from storage import homework as hw
-from storage.models import Assignment, SchoolClass, Subject, User
+from storage.models import Assignment, LoadCorrection, SchoolClass, Subject, User
 
 
 async def on_cancel(update: Update, context: Ctx, data: HomeworkActionButton) -> None:
@@ -87,27 +91,37 @@ async def publish(
         await refuse_stale(update)
         return
     checks = await check_draft(context, draft)
-    outcome = worst(all_days(checks))
+    outcome = draft_outcome(draft, checks)
     if outcome not in allowed:
         # The class's load changed since the preview (someone else posted): show it again.
         await answer(update, _("The class's load has changed; please check again."), alert=True)
         await show_preview(update, context, draft)
         return
     await answer(update)
-    status = (
-        HomeworkStatus.PENDING
-        if outcome == PostingOutcome.OVER_NEEDS_APPROVAL
-        else HomeworkStatus.POSTED
-    )
-    posted = [
-        (check, await save_draft(context, draft, check.klass, assignment, status))
-        for check in checks
-    ]
+    posted: list[tuple[ClassCheck, Assignment]] = []
+    fixed: list[LoadCorrection] = []
+    for check in checks:
+        piece, touched = await save_draft(
+            context, draft, check.klass, assignment, status_of(draft, check)
+        )
+        posted.append((check, piece))
+        fixed += touched
     if not draft.editing:
         await remember(context, draft)
     await dialogs.end_dialog(context.session, draft.dialog.user_id)
     await context.session.commit()
-    await tell_author(update, context, draft, posted, status)
+    await tell_author(update, context, draft, posted, fixed)
+
+
+def status_of(draft: Draft, check: ClassCheck) -> HomeworkStatus:
+    """Each class's piece waits for approval when its own outcome asks for it."""
+    if class_outcome(draft, check) == PostingOutcome.OVER_NEEDS_APPROVAL:
+        return HomeworkStatus.PENDING
+    return HomeworkStatus.POSTED
+
+
+def over_days(check: ClassCheck) -> list[EveningCheck]:
+    return [c for c in check.days if c.verdict.load.is_over]
 
 
 async def tell_author(
@@ -115,35 +129,54 @@ async def tell_author(
     context: Ctx,
     draft: Draft,
     posted: list[tuple[ClassCheck, Assignment]],
-    status: HomeworkStatus,
+    fixed: Sequence[LoadCorrection] = (),
 ) -> None:
-    """The author's confirmation; then the grade leaders hear of what went over the limit."""
-    if status == HomeworkStatus.PENDING:
-        await say(
-            update,
-            _("Sent to the grade leader for approval. I will tell you the decision."),
-            edit=True,
-        )
-        for check, piece in posted:
-            over = [c for c in check.days if c.verdict.load.is_over]
-            if over:
-                await ask_approval(context, draft, check.klass, piece, over)
-        return
+    """The author's confirmation (why a piece waits, when it does; minutes changed on a day
+    already checked, recorded as a correction); then the grade leaders are asked to decide on
+    what waits and hear of what was posted over the limit."""
+    held = [(c, p) for c, p in posted if p.status == HomeworkStatus.PENDING]
+    done = [(c, p) for c, p in posted if p.status != HomeworkStatus.PENDING]
     loads = draft_loads(draft)
-    lines = [_("Saved.") if draft.editing else _("Posted.")]
-    for check, _piece in posted:
+    lines: list[str] = []
+    if done:
+        lines.append(_("Saved.") if draft.editing else _("Posted."))
+    for check, _piece in done:
         lines += [
             load_line(
-                check.klass.name, c, loads[c.day], draft.data["kind"], required=draft.required
+                check.klass.name,
+                c,
+                loads[c.day],
+                draft.data["kind"],
+                required=draft.required,
             )
             for c in check.days
         ]
+    if held:
+        lines.append(_("Sent to the grade leader for approval. I will tell you the decision."))
+        doubt = next((d for c, _p in held if (d := kind_doubt(draft, c.klass))), None)
+        if doubt and not any(over_days(c) for c, _p in held):
+            lines.append(doubt_line(draft, doubt))
+    lines += [correction_note(c) for c in fixed]
     await say(update, "\n".join(lines), edit=True)
-    for check, piece in posted:
-        over = [c for c in check.days if c.verdict.load.is_over]
-        if over:
-            await warn_over_cap(context, draft, check.klass, piece, over)
+    for check, piece in held:
+        await ask_approval(
+            context, draft, check.klass, piece, over_days(check), kind_doubt(draft, check.klass)
+        )
+    for check, piece in done:
+        if over_days(check):
+            await warn_over_cap(context, draft, check.klass, piece, over_days(check))
         await notify_homework_change(context, piece.id, "edited" if draft.editing else "posted")
+
+
+def correction_note(fixed: LoadCorrection) -> str:
+    return _(
+        "{day} was already checked: the figures keep the {checked} the check saw; "
+        "{minutes} is recorded as a correction."
+    ).format(
+        day=format_day(fixed.day),
+        checked=format_minutes(fixed.checked_minutes),
+        minutes=format_minutes(fixed.corrected_minutes),
+    )
 
 
 async def remember(context: Ctx, draft: Draft) -> None:
@@ -195,9 +228,10 @@ async def save_draft(
     klass: SchoolClass,
     assignment: Assignment | None,
     status: HomeworkStatus,
-) -> Assignment:
-    """Writes the draft over `assignment`, or as a new piece for `klass` when it is None (its
-    own draft token per class, so a second press posts nothing twice; caller commits)."""
+) -> tuple[Assignment, list[LoadCorrection]]:
+    """Writes the draft over `assignment` (its minutes on days already checked recorded as
+    corrections, returned), or as a new piece for `klass` when it is None (its own draft token
+    per class, so a second press posts nothing twice); then its hints. Caller commits."""
     d = draft.data
     evening = date.fromisoformat(d["evening"])
     due = date.fromisoformat(d["due"]) if d.get("due") else None
@@ -213,8 +247,23 @@ async def save_draft(
             "status": status.value,
             "required": draft.required,
         }
-        await hw.edit_assignment(context.session, assignment, draft.dialog.user_id, changes, loads)
-        return assignment
+        before = await hw.loads_of(context.session, assignment.id)
+        user_id = draft.dialog.user_id
+        await hw.edit_assignment(context.session, assignment, user_id, changes, loads)
+        fixed = await corrections.record_corrections(
+            context.session, assignment, before, loads, user_id, context.now()
+        )
+    else:
+        assignment, fixed = await new_piece(context, draft, klass, status), []
+    await hints.replace_hints(context.session, assignment.id, piece_hints(d["kind"], d["text"]))
+    return assignment, fixed
+
+
+async def new_piece(
+    context: Ctx, draft: Draft, klass: SchoolClass, status: HomeworkStatus
+) -> Assignment:
+    d = draft.data
+    due = date.fromisoformat(d["due"]) if d.get("due") else None
     return await hw.create_assignment(
         context.session,
         klass=klass,
@@ -224,9 +273,9 @@ async def save_draft(
         photo_file_id=d.get("photo"),
         kind=HomeworkKind(d["kind"]),
         minutes=int(d["minutes"]),
-        evening=evening,
+        evening=date.fromisoformat(d["evening"]),
         due=due,
-        loads=loads,
+        loads=draft_loads(draft),
         status=status,
         draft_token=f"{draft.dialog.token}-{klass.id}",
         required=draft.required,
@@ -245,6 +294,7 @@ async def warn_over_cap(
     subject = await context.session.get(Subject, assignment.subject_id)
     assert teacher is not None and subject is not None
     loads = draft_loads(draft)
+    stored = await hints.hints_of(context.session, assignment.id)
     for user in await leaders_of(context, klass, admins=True):
         if user.id == teacher.id:
             continue
@@ -264,5 +314,6 @@ async def warn_over_cap(
                     minutes=format_minutes(assignment.minutes),
                 )
             )
+            lines += [hint_line(h, assignment.kind) for h in stored]
             await send_to(context, user, "\n".join(lines))
     await context.session.commit()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.domain.load import Cap, CapRule, HomeworkKind
 from bot.domain.policy import ComplaintCategory, NegativeItem
+from bot.domain.textcheck import PieceHint
 from bot.i18n import _, format_list, format_minutes
 
 
@@ -65,6 +66,18 @@ def negative_item_label(item: NegativeItem | str) -> str:
         NegativeItem.NOT_MARKED: _("homework the teacher does not mark, or marks carelessly"),
     }
     return labels.get(str(item), str(item))
+
+
+def hint_line(hint: PieceHint, kind: HomeworkKind | str) -> str:
+    """A stored hint of a piece declared as `kind`, for the grade leader and school office."""
+    if hint.item is not None and 1 <= hint.item <= len(NegativeItem):
+        item = list(NegativeItem)[hint.item - 1]
+        return "⚠ " + _('"{quote}" — item {n}: {item}').format(
+            quote=hint.fragment, n=hint.item, item=negative_item_label(item)
+        )
+    return "⚠ " + _("“{quote}” reads like written work, though declared as {kind}").format(
+        quote=hint.fragment, kind=kind_label(kind)
+    )
 
 
 def category_label(category: ComplaintCategory | str) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from bot.domain.calendar import SchoolCalendar
@@ -24,14 +24,15 @@ from bot.domain.schedule import DueRun
 from bot.i18n import _, format_day, format_minutes, ngettext, use_locale
 from handlers.kit.context import AsyncSession, QingfuApp
 from handlers.kit.gate import user_locale
-from handlers.kit.labels import rule_label
+from handlers.kit.labels import hint_line, rule_label
 from handlers.scheduler import outbox as delivery
 from handlers.scheduler.figures import note_lines, parent_figures
 from handlers.scheduler.jobkit import Clock, Progress, cap_of, claim_ttl, schools_by_id
 from handlers.scheduler.outbox import Outgoing, message_key
 from storage import checks as store
-from storage import repo, reports
+from storage import hints, repo, reports
 from storage.checks import ClassCheck, TeacherShare
+from storage.hints import DayHint
 from storage.models import School, User
 from storage.staff import leaders_and_admins
 
@@ -126,6 +127,14 @@ class DailyCheck:
     days: dict[int, date]  # the checked day, by school
     notes: dict[int, list[str]]  # by class: the notes shown with this evening (no names)
     reporters: dict[tuple[int, date], set[int]]  # who gave the reports, by class and day
+    hints: list[DayHint] = field(default_factory=list)  # of the day's pieces, by class
+
+    def hints_of(self, school_id: int, grade: int | None = None) -> list[DayHint]:
+        return [
+            h
+            for h in self.hints
+            if h.school_id == school_id and (grade is None or h.grade == grade)
+        ]
 
     def noted(self) -> list[ClassCheck]:
         """Classes within the limit whose evening has notes to show."""
@@ -188,8 +197,9 @@ async def load_check(
         for c in checks
     }
     days = {r.school_id: r.local_date for r in runs}
+    found = await hints.day_hints(session, targets)
     return DailyCheck(
-        checks, over, shares, members, users, schools, caps, days, notes, dict(reporters)
+        checks, over, shares, members, users, schools, caps, days, notes, dict(reporters), found
     )
 
 
@@ -267,10 +277,11 @@ def grade_warnings(check: DailyCheck) -> Iterator[Outgoing]:
         leader = check.users.get(user_id)
         group = over_by_grade.get((school_id, grade), [])
         noted = noted_by_grade.get((school_id, grade), [])
-        if leader is None or not (group or noted):
+        flagged = check.hints_of(school_id, grade)
+        if leader is None or not (group or noted or flagged):
             continue
         with use_locale(user_locale(leader)):
-            day = (group or noted)[0].day
+            day = check.days[school_id]
             lines = [
                 ngettext(
                     "Daily check, grade {grade}, {day}: {n} class over the limit.",
@@ -282,6 +293,7 @@ def grade_warnings(check: DailyCheck) -> Iterator[Outgoing]:
                 class_figures(c, check.caps[c.class_id], check.notes.get(c.class_id)) for c in group
             ]
             lines += [notes_text(c, check.notes[c.class_id]) for c in noted]
+            lines += day_hint_lines(flagged)
             text = fit("\n".join(lines).split("\n"))
         key = message_key("check_grade", user_id, f"{school_id}.{grade}", day)
         yield Outgoing(key, user_id, "check", text)
@@ -300,10 +312,12 @@ def school_summaries(check: DailyCheck) -> Iterator[Outgoing]:
         if school is None or admin is None:
             continue
         all_checks = by_school.get(school_id, [])
-        if not school.daily_all_clear and not any(c.is_over for c in all_checks):
+        flagged = check.hints_of(school_id)
+        if not (school.daily_all_clear or flagged or any(c.is_over for c in all_checks)):
             continue
         with use_locale(user_locale(admin)):
             text = school_summary(school, check.days[school_id], all_checks, check.caps)
+            text = fit([text, *day_hint_lines(flagged)])
         key = message_key("check_school", user_id, school_id, check.days[school_id])
         yield Outgoing(key, user_id, "check", text)
 
@@ -331,3 +345,20 @@ def school_summary(
     ]
     lines += [class_figures(c, caps[c.class_id]) for c in school_over]
     return fit(lines)
+
+
+def day_hint_lines(found: list[DayHint]) -> list[str]:
+    """'Hints on the day's homework:' and one line per hint: class, subject, teacher, hint."""
+    if not found:
+        return []
+    lines = [_("Hints on the day's homework (negative list, kind):")]
+    for h in found:
+        lines.append(
+            _("{klass}, {subject} ({teacher}): {hint}").format(
+                klass=h.class_name,
+                subject=h.subject,
+                teacher=h.teacher,
+                hint=hint_line(h.hint, h.kind),
+            )
+        )
+    return lines

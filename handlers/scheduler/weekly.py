@@ -17,17 +17,20 @@ from datetime import date, datetime
 
 from bot.domain.calendar import SchoolCalendar
 from bot.domain.periods import Scope, last_week, last_weeks
+from bot.domain.policy import NegativeItem
 from bot.domain.roles import Role
 from bot.domain.schedule import DueRun
-from bot.i18n import _, use_locale
+from bot.i18n import _, ngettext, use_locale
 from handlers.kit.context import AsyncSession, QingfuApp
 from handlers.kit.gate import user_locale
+from handlers.kit.labels import negative_item_label
 from handlers.reports import views as report_views
 from handlers.reports.views import Picture, caption_of
 from handlers.scheduler import outbox as delivery
 from handlers.scheduler.jobkit import Clock, Progress, claim_ttl
 from handlers.scheduler.outbox import Outgoing, message_key
-from storage import notifications
+from storage import hints, notifications
+from storage.hints import HintCounts
 from storage.models import User
 from storage.staff import WeeklyAudience, weekly_audience
 
@@ -167,7 +170,8 @@ async def admin_messages(
             if locale not in school_pictures:
                 school_pictures[locale] = (
                     await report_views.heat_picture(session, scope, start, end),
-                    await report_views.school_summary(session, scope, start, end, now),
+                    await report_views.school_summary(session, scope, start, end, now)
+                    + week_hint_lines(await hints.week_counts(session, school.id, start, end)),
                 )
             picture, summary = school_pictures[locale]
             head = _("Weekly report for {school}, {period}.").format(
@@ -226,3 +230,38 @@ async def district_messages(
             )
         )
     return messages
+
+
+def week_hint_lines(counts: HintCounts) -> list[str]:
+    """The week's hints on the school's homework, per teacher and per negative-list item."""
+    if not counts.total:
+        return []
+    lines = [
+        ngettext(
+            "Hints on last week's homework: {n} on {pieces} piece.",
+            "Hints on last week's homework: {n} on {pieces} pieces.",
+            counts.pieces,
+        ).format(n=counts.total, pieces=counts.pieces),
+        _("By teacher:"),
+    ]
+    for teacher, n in sorted(counts.by_teacher.items(), key=lambda t: (-t[1], t[0])):
+        lines.append(
+            "• "
+            + ngettext("{teacher}: {n} hint", "{teacher}: {n} hints", n).format(
+                teacher=teacher, n=n
+            )
+        )
+    lines.append(_("By item:"))
+    for number, n in sorted(counts.by_item.items(), key=lambda t: (t[0] is None, t[0] or 0)):
+        if number is None:
+            line = ngettext(
+                "Reads like written work, declared otherwise: {n} hint",
+                "Reads like written work, declared otherwise: {n} hints",
+                n,
+            ).format(n=n)
+        else:
+            line = ngettext(
+                "Item {number} ({item}): {n} hint", "Item {number} ({item}): {n} hints", n
+            ).format(number=number, item=negative_item_label(list(NegativeItem)[number - 1]), n=n)
+        lines.append("• " + line)
+    return lines

@@ -33,9 +33,9 @@ from bot.domain.periods import Scope
 from storage.analytics.scopes import scope_condition
 from storage.analytics.streams import batches
 from storage.checks import MIN_REPORTS, OverCap, class_evening_query, reported_minutes
+from storage.corrections import checked_loads
 from storage.models import (
     Assignment,
-    AssignmentLoad,
     CalendarDay,
     Child,
     DailyReport,
@@ -239,25 +239,27 @@ class SubjectDay:
 async def subject_minutes(
     session: AsyncSession, scope: Scope, start: date, end: date
 ) -> list[SubjectDay]:
-    """Posted written minutes per class, evening and subject (subjects in the school's order)."""
+    """Posted written minutes per class, evening and subject (subjects in the school's order),
+    as the daily check saw them."""
+    load = checked_loads()
     rows = await session.execute(
         select(
-            AssignmentLoad.class_id,
-            AssignmentLoad.day,
+            load.c.class_id,
+            load.c.day,
             Subject.name,
-            cast(func.sum(AssignmentLoad.minutes), Integer),
+            cast(func.sum(load.c.minutes), Integer),
         )
-        .join(Assignment, Assignment.id == AssignmentLoad.assignment_id)
+        .join(Assignment, Assignment.id == load.c.assignment_id)
         .join(Subject, Subject.id == Assignment.subject_id)
-        .join(SchoolClass, SchoolClass.id == AssignmentLoad.class_id)
+        .join(SchoolClass, SchoolClass.id == load.c.class_id)
         .where(
             scope_condition(scope),
-            AssignmentLoad.day.between(start, end),
+            load.c.day.between(start, end),
             Assignment.status == HomeworkStatus.POSTED.value,
             Assignment.kind == HomeworkKind.WRITTEN.value,
         )
-        .group_by(AssignmentLoad.class_id, AssignmentLoad.day, Subject.name, Subject.position)
-        .order_by(AssignmentLoad.class_id, AssignmentLoad.day, Subject.position, Subject.name)
+        .group_by(load.c.class_id, load.c.day, Subject.name, Subject.position)
+        .order_by(load.c.class_id, load.c.day, Subject.position, Subject.name)
     )
     return [SubjectDay(c, d, s, int(m)) for c, d, s, m in rows]
 
@@ -266,15 +268,16 @@ async def subject_totals(
     session: AsyncSession, scope: Scope, start: date, end: date
 ) -> list[tuple[str, int]]:
     """Written minutes per subject over the scope and range, largest first."""
-    total = func.sum(AssignmentLoad.minutes)
+    load = checked_loads()
+    total = func.sum(load.c.minutes)
     rows = await session.execute(
         select(Subject.name, cast(total, Integer))
         .join(Assignment, Assignment.subject_id == Subject.id)
-        .join(AssignmentLoad, AssignmentLoad.assignment_id == Assignment.id)
-        .join(SchoolClass, SchoolClass.id == AssignmentLoad.class_id)
+        .join(load, load.c.assignment_id == Assignment.id)
+        .join(SchoolClass, SchoolClass.id == load.c.class_id)
         .where(
             scope_condition(scope),
-            AssignmentLoad.day.between(start, end),
+            load.c.day.between(start, end),
             Assignment.status == HomeworkStatus.POSTED.value,
             Assignment.kind == HomeworkKind.WRITTEN.value,
         )
@@ -292,28 +295,27 @@ async def calibration_inputs(
 ) -> tuple[list[Estimate], list[Reports]]:
     """Written estimates per class, evening, teacher and subject, and the timed reports per
     class-evening, of the scope's classes over the range (two statements)."""
+    load = checked_loads()
     estimates = [
         Estimate(c, d, t, s, int(m))
         for c, d, t, s, m in await session.execute(
             select(
-                AssignmentLoad.class_id,
-                AssignmentLoad.day,
+                load.c.class_id,
+                load.c.day,
                 Assignment.teacher_id,
                 Subject.name,
-                func.sum(AssignmentLoad.minutes),
+                func.sum(load.c.minutes),
             )
-            .join(Assignment, Assignment.id == AssignmentLoad.assignment_id)
+            .join(Assignment, Assignment.id == load.c.assignment_id)
             .join(Subject, Subject.id == Assignment.subject_id)
-            .join(SchoolClass, SchoolClass.id == AssignmentLoad.class_id)
+            .join(SchoolClass, SchoolClass.id == load.c.class_id)
             .where(
                 scope_condition(scope),
-                AssignmentLoad.day.between(start, end),
+                load.c.day.between(start, end),
                 Assignment.status == HomeworkStatus.POSTED.value,
                 Assignment.kind == HomeworkKind.WRITTEN.value,
             )
-            .group_by(
-                AssignmentLoad.class_id, AssignmentLoad.day, Assignment.teacher_id, Subject.name
-            )
+            .group_by(load.c.class_id, load.c.day, Assignment.teacher_id, Subject.name)
         )
     ]
     timed: dict[tuple[int, date], list[int]] = defaultdict(list)

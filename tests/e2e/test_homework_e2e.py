@@ -479,7 +479,8 @@ async def test_posting_with_the_cap_edits_load_and_approvals(
     async with db() as s:
         dialog = await s.get(Dialog, T_LOW)
         assert dialog is not None and dialog.step == HomeworkStep.KIND and "kind" not in dialog.data
-    # Reading is fine: it does not count against the limit.
+    # Declared as reading, copybook work (прописи) still reads like written work: it waits for
+    # the grade leader (issue 12), and it does not count against the limit.
     await tap(
         olga,
         HomeworkPickButton,
@@ -494,9 +495,14 @@ async def test_posting_with_the_cap_edits_load_and_approvals(
         step=HomeworkStep.MINUTES,
         value=15,
     )
-    assert preview_actions(reading) == {HomeworkAction.POST, HomeworkAction.CANCEL}
-    await tap(olga, HomeworkActionButton, t(RU, "Posted."), action=HomeworkAction.POST)
-    assert [(m, s) for _t, m, s in await statuses(db)][-1] == (15, "posted")
+    assert preview_actions(reading) == {HomeworkAction.SUBMIT, HomeworkAction.CANCEL}
+    await tap(
+        olga,
+        HomeworkActionButton,
+        t(RU, "Sent to the grade leader for approval. I will tell you the decision."),
+        action=HomeworkAction.SUBMIT,
+    )
+    assert [(m, s) for _t, m, s in await statuses(db)][-1] == (15, "pending")
 
 
 async def check_week(msg: SentMessage, locale: str, seeded: Seeded, sums: str, total: int) -> None:

@@ -20,6 +20,7 @@ from bot.domain.textcheck.check import (
     written_signal,
 )
 from bot.domain.textcheck.phrase import MIN_REPETITIONS, Language, Phrase
+from bot.domain.textcheck.record import HintKind, PieceHint, piece_hints
 from bot.domain.textcheck.text import chinese_numeral_to_int, normalize
 
 __all__ = [
@@ -27,12 +28,15 @@ __all__ = [
     "LANGUAGES",
     "MIN_REPETITIONS",
     "Hint",
+    "HintKind",
     "Language",
     "Phrase",
+    "PieceHint",
     "chinese_numeral_to_int",
     "find_hints",
     "kind_hint",
     "looks_written",
     "normalize",
+    "piece_hints",
     "written_signal",
 ]
