@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import delete, func, select
@@ -80,6 +81,30 @@ async def add_to_roster(session: AsyncSession, class_id: int, names: Sequence[st
 
 
 # ---------------------------------------------------------------- deleting classes and subjects
+
+
+@dataclass(frozen=True)
+class ClassHistory:
+    """What a class has gathered: children on its list, homework, complaints."""
+
+    children: int
+    homework: int
+    complaints: int
+
+    @property
+    def empty(self) -> bool:
+        return not (self.children or self.homework or self.complaints)
+
+
+async def class_history(session: AsyncSession, class_id: int) -> ClassHistory:
+    counts = [
+        await session.scalar(
+            select(func.count()).select_from(model).where(model.class_id == class_id)
+        )
+        or 0
+        for model in (Child, Assignment, Complaint)
+    ]
+    return ClassHistory(*counts)
 
 
 async def class_in_use(session: AsyncSession, class_id: int) -> bool:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from telegram import Update
 
-from bot.i18n import _
+from bot.i18n import _, format_list, ngettext
 from handlers.kit.callbacks import CallbackData
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
@@ -30,8 +30,11 @@ class SetupStep(enum.StrEnum):
     PER_GRADE = "per_grade"
     CONFIRM = "confirm"
     ONE_CLASS = "one_class"
+    ONE_CONFIRM = "one_confirm"
     SUBJECTS = "subjects"
     ROSTER = "roster"
+    ROSTER_PICK = "roster_pick"
+    ROSTER_CONFIRM = "roster_confirm"
 
 
 class SetupTopic(enum.StrEnum):
@@ -43,12 +46,14 @@ class SetupAction(enum.StrEnum):
     BULK = "bulk"
     ONE = "one"
     DELETE = "delete"
+    DELETE_YES = "delete_yes"
     PRESET = "preset"
     TYPE = "type"
     CREATE = "create"
     DONE = "done"
     MENU = "menu"
     ROSTER = "roster"
+    SAVE_ROSTER = "save_roster"
 
 
 @dataclass(frozen=True)
@@ -196,7 +201,7 @@ async def on_delete(update: Update, context: Ctx, data: SetupButton) -> None:
         await answer(update)
         await ask_delete(update, context, dialog, school)
     elif setting_up_classes(dialog):
-        await delete_class(update, context, dialog, school, data.value)
+        await ask_delete_class(update, context, dialog, school, data.value)
     else:
         await delete_subject(update, context, dialog, school, data.value)
 
@@ -217,25 +222,75 @@ async def ask_delete(update: Update, context: Ctx, dialog: Dialog, school: Schoo
     await say(update, prompt, rows, edit=True)
 
 
-async def delete_class(
+def history_text(name: str, history: school_store.ClassHistory) -> str:
+    parts = [
+        ngettext("{n} child on its class list", "{n} children on its class list", n).format(n=n)
+        for n in [history.children]
+        if n
+    ]
+    parts += [
+        ngettext("{n} piece of homework", "{n} pieces of homework", n).format(n=n)
+        for n in [history.homework]
+        if n
+    ]
+    parts += [
+        ngettext("{n} complaint", "{n} complaints", n).format(n=n)
+        for n in [history.complaints]
+        if n
+    ]
+    return _("{name} has {history}; a class with history is kept.").format(
+        name=name, history=format_list(parts)
+    )
+
+
+async def ask_delete_class(
     update: Update, context: Ctx, dialog: Dialog, school: School, class_id: int
 ) -> None:
-    """Delete an unused class; refuse with the reason when it is in use."""
+    """Delete which class: what it has gathered; without history, a question to confirm."""
     session = context.session
     klass = await session.get(SchoolClass, class_id)
     if klass is None or klass.school_id != school.id:
         await refuse_stale(update)
         return
+    await answer(update)
+    history = await school_store.class_history(session, klass.id)
+    t = dialog.token
+    back = (_("✖ Back"), SetupButton(t, SetupAction.DELETE))
+    if not history.empty:
+        await say(update, history_text(klass.name, history), [[back]], edit=True)
+        return
+    text = _("Delete {name}? It has no class list, homework or complaints yet.").format(
+        name=klass.name
+    )
+    rows: Rows = [
+        [
+            (
+                _("🗑 Delete {name}").format(name=klass.name),
+                SetupButton(t, SetupAction.DELETE_YES, klass.id),
+            )
+        ],
+        [back],
+    ]
+    await say(update, text, rows, edit=True)
+
+
+async def on_delete_yes(update: Update, context: Ctx, data: SetupButton) -> None:
+    """Delete the class the administrator confirmed, if it still has no history."""
+    if (found := await pressed(update, context, data)) is None:
+        return
+    dialog, school = found
+    session = context.session
+    klass = await session.get(SchoolClass, data.value)
+    if klass is None or klass.school_id != school.id or not setting_up_classes(dialog):
+        await refuse_stale(update)
+        return
     if await school_store.class_in_use(session, klass.id):
-        await answer(
-            update,
-            _("{name} has children or homework; it cannot be deleted.").format(name=klass.name),
-            alert=True,
-        )
+        history = await school_store.class_history(session, klass.id)
+        await answer(update, history_text(klass.name, history), alert=True)
         return
     await school_store.delete_class(session, klass, context.now())
     await session.commit()
-    await answer(update)
+    await answer(update, _("{name} deleted.").format(name=klass.name))
     await show_menu(update, context, dialog, school, edit=True)
 
 

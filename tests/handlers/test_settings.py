@@ -126,8 +126,12 @@ async def test_class_list_then_parent_picks_the_child(bot: Harness) -> None:
     reply = await bot.tap(admin, "5A")
     assert "Class list of 5A: nobody yet" in (reply.text or "")
     reply = await bot.send(admin, "Lena\nMax, 小明\n12345")
-    assert "These are not names I can use: 12345." in (reply.text or "")
-    reply = await bot.send(admin, "Lena\nMax、小明\nLena")
+    assert reply.text == "3 names for 5A: Lena, Max, and 小明\nLeft out: 12345"
+    await bot.tap(admin, "✖ Back")  # back to the classes: nothing saved
+    await bot.tap(admin, "5A")
+    reply = await bot.send(admin, "1\tLena\n2\tMax\n3\t小明")  # pasted from a spreadsheet
+    assert reply.text == "3 names for 5A: Lena, Max, and 小明"
+    reply = await bot.tap(admin, "✅ Save")
     assert "3 children added to the class list of 5A." in (reply.text or "")
     async with bot.session() as session:
         klass = await session.scalar(
