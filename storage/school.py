@@ -44,14 +44,29 @@ async def remove_calendar_day(session: AsyncSession, school_id: int, day: date) 
     )
 
 
-async def set_calendar_days(
-    session: AsyncSession, school_id: int, days: Sequence[date], kind: str
+async def remove_calendar_days(
+    session: AsyncSession, school_id: int, first: date, last: date
 ) -> None:
-    """Mark `days` as `kind` ("holiday" or "makeup"), replacing what they were."""
+    """Remove the holidays and make-up days from `first` to `last` (a period)."""
+    await session.execute(
+        delete(CalendarDay).where(
+            CalendarDay.school_id == school_id, CalendarDay.day.between(first, last)
+        )
+    )
+
+
+async def set_calendar_days(
+    session: AsyncSession,
+    school_id: int,
+    days: Sequence[date],
+    kind: str,
+    name: str | None = None,
+) -> None:
+    """Mark `days` as `kind` ("holiday" or "makeup") of that name, replacing what they were."""
     await session.execute(
         delete(CalendarDay).where(CalendarDay.school_id == school_id, CalendarDay.day.in_(days))
     )
-    session.add_all(CalendarDay(school_id=school_id, day=d, kind=kind) for d in days)
+    session.add_all(CalendarDay(school_id=school_id, day=d, kind=kind, name=name) for d in days)
 
 
 # ---------------------------------------------------------------- class lists

@@ -9,7 +9,9 @@ from telegram import Update
 
 from bot.domain.calendar import local_now, parse_school_days
 from bot.domain.load import OverCapMode
-from bot.domain.validate import parse_int, parse_time
+from bot.domain.parsing.result import Understood
+from bot.domain.parsing.times import parse_time
+from bot.domain.validate import parse_int
 from bot.i18n import _, babel_locale, format_minutes, format_time, ngettext
 from handlers.kit.callbacks import CallbackData
 from handlers.kit.context import Ctx
@@ -17,6 +19,7 @@ from handlers.kit.gate import current_user, roles_of
 from handlers.kit.replies import Rows, answer, refuse_stale, say
 from handlers.kit.router import admin_dialog_for, dialog_for
 from handlers.school import limits
+from handlers.school.wording import time_problem
 from storage import dialogs, repo
 from storage import school as school_store
 from storage.models import Dialog, School
@@ -402,11 +405,12 @@ async def on_cap_text(update: Update, context: Ctx, dialog: Dialog) -> None:
 async def on_time_text(update: Update, context: Ctx, dialog: Dialog) -> None:
     if (school := await typed_for(update, context, dialog)) is None:
         return
-    value = parse_time(typed_text(update))
-    if value is None:
-        await say(update, _("Please type a time like 17:30."))
+    parsed = parse_time(typed_text(update))
+    if not isinstance(parsed, Understood):
+        await say(update, time_problem(parsed))
         return
-    await limits.set_school_value(context, dialog.user_id, school, dialog.data["field"], value)
+    field = dialog.data["field"]
+    await limits.set_school_value(context, dialog.user_id, school, field, parsed.value)
     await show_menu(update, context, dialog, school)
 
 

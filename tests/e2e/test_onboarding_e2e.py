@@ -81,10 +81,9 @@ COMMON = ["help", "me", "privacy", "language", "cancel"]
 # The bot's messages (msgids), named for readability.
 TOO_LONG = "That is too long: at most {limit} characters. Please try again."
 TOO_SHORT = "That is too short: at least {limit} characters. Please try again."
-BAD_TZ = (
-    '"{name}" is not a time zone I know. Type a name like Asia/Shanghai or '
-    "Europe/Moscow, or pick one of the buttons."
-)
+TZ_EXAMPLES = "For example: London, Europe/Moscow, Asia/Shanghai, UTC+8"
+BAD_TZ = "That is not a time zone I know."
+TZ_NOT_WHOLE = "Please name a city of that time zone instead of the offset."
 NAME_TOO_LONG = "That name is too long: at most {limit} characters. Please try again."
 NAME_BAD_CHARS = "A name may contain only letters, spaces and hyphens. Please try again."
 ADD_CHILD = (
@@ -137,7 +136,7 @@ async def new_school(owner_user: FakeUser, bot: BotProcess, db: SessionMaker) ->
     await send(o, "/newschool", has_button(NewSchoolDistrictButton, district_id=0))
     ask_district = t(EN, 'Type the district\'s name (e.g. "Haidian District"):')
     ask_school = t(EN, "Type the school's name:")
-    ask_tz = t(EN, "Which time zone is the school in? Pick one, or type its IANA name:")
+    ask_tz = t(EN, "Which time zone is the school in? Pick one, or type it or a city in it:")
     await tap(o, NewSchoolDistrictButton, ask_district, district_id=0)
     # District name: too long, too short, then right.
     await send_bad(o, "D" * 121, t(EN, TOO_LONG, limit=120), ask_district)
@@ -152,8 +151,9 @@ async def new_school(owner_user: FakeUser, bot: BotProcess, db: SessionMaker) ->
     await o.wait_for(ask_tz, after=mark)
     assert labels(o, NewSchoolTimezoneButton)[0] == "Asia/Shanghai"  # DEFAULT_TIMEZONE comes first
     # Time zone: unknown names, then typed right.
-    await send_bad(o, "Mars/Olympus_Mons", t(EN, BAD_TZ, name="Mars/Olympus_Mons"), ask_tz)
-    await send_bad(o, "UTC+8", t(EN, BAD_TZ, name="UTC+8"), ask_tz)
+    examples = t(EN, TZ_EXAMPLES)
+    await send_bad(o, "Mars/Olympus_Mons", t(EN, BAD_TZ) + "\n" + examples, ask_tz)
+    await send_bad(o, "UTC+5:30", t(EN, TZ_NOT_WHOLE) + "\n" + examples, ask_tz)
     check = await send(
         o, "Asia/Shanghai", has_button(NewSchoolConfirmButton, action=owner.NewSchoolAction.CREATE)
     )
