@@ -219,6 +219,7 @@ def route_school(router: Router) -> None:
             school_setup.SetupAction.DELETE: school_setup.on_delete,
             school_setup.SetupAction.DELETE_YES: school_setup.on_delete_yes,
             school_setup.SetupAction.SAVE_ROSTER: school_roster.on_save_roster,
+            school_setup.SetupAction.PICK_GRADE: school_setup.on_pick_grade,
             school_setup.SetupAction.BULK: school_classes.on_bulk,
             school_setup.SetupAction.CREATE: school_classes.on_create,
             school_setup.SetupAction.ONE: school_classes.on_one,

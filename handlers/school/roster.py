@@ -13,7 +13,7 @@ from bot.domain.parsing.result import Understood
 from bot.domain.parsing.roster import MAX_NAMES, Roster, parse_roster
 from bot.i18n import _, format_list, ngettext
 from handlers.kit.context import Ctx
-from handlers.kit.replies import Button, Rows, answer, refuse_stale, say
+from handlers.kit.replies import Rows, answer, refuse_stale, say
 from handlers.school.classes import class_key
 from handlers.school.setup import (
     SetupAction,
@@ -21,6 +21,7 @@ from handlers.school.setup import (
     SetupStep,
     pressed,
     setting_up_classes,
+    show_class_picker,
     show_menu,
     typed_for,
     typed_text,
@@ -57,18 +58,7 @@ async def on_roster(update: Update, context: Ctx, data: SetupButton) -> None:
     if data.value == 0:
         await answer(update)
         dialogs.update_dialog(dialog, SetupStep.ROSTER_PICK)
-        await session.commit()
-        classes = await repo.classes_of(session, school.id)
-        buttons: list[Button] = [
-            (k.name, SetupButton(dialog.token, SetupAction.ROSTER, k.id)) for k in classes
-        ]
-        rows: Rows = [buttons[i : i + 4] for i in range(0, min(len(buttons), 96), 4)]
-        rows.append([(_("✖ Back"), SetupButton(dialog.token, SetupAction.MENU))])
-        text = _(
-            "The class list of which class? Pick it, type its name, or paste the list with "
-            "the class's name on the first line."
-        )
-        await say(update, text, rows, edit=True)
+        await show_class_picker(update, context, dialog, school, SetupAction.ROSTER)
         return
     klass = await session.get(SchoolClass, data.value)
     if klass is None or klass.school_id != school.id:

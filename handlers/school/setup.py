@@ -14,7 +14,8 @@ from bot.i18n import _, format_list, ngettext
 from handlers.kit.callbacks import CallbackData
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
-from handlers.kit.replies import Rows, answer, refuse_stale, say
+from handlers.kit.paging import numbered_rows
+from handlers.kit.replies import Button, Rows, answer, refuse_stale, say
 from handlers.kit.router import admin_dialog_for, dialog_for
 from storage import dialogs, repo
 from storage import school as school_store
@@ -54,6 +55,7 @@ class SetupAction(enum.StrEnum):
     MENU = "menu"
     ROSTER = "roster"
     SAVE_ROSTER = "save_roster"
+    PICK_GRADE = "pick_grade"
 
 
 @dataclass(frozen=True)
@@ -206,14 +208,78 @@ async def on_delete(update: Update, context: Ctx, data: SetupButton) -> None:
         await delete_subject(update, context, dialog, school, data.value)
 
 
+MAX_FLAT_CLASSES = 48
+"""A school with more classes picks the grade first, then the class."""
+
+
+def class_picker(
+    token: str, classes: list[SchoolClass], act: SetupAction, grade: int | None = None
+) -> Rows:
+    """Buttons (act, class id), four a row: every class, or the classes of `grade`; a school
+    with more than MAX_FLAT_CLASSES classes gets its grades first (PICK_GRADE, grade)."""
+    if grade is None and len(classes) > MAX_FLAT_CLASSES:
+        grades = sorted({c.grade for c in classes})
+        buttons: list[Button] = [
+            (_("Grade {n}").format(n=g), SetupButton(token, SetupAction.PICK_GRADE, g))
+            for g in grades
+        ]
+    else:
+        buttons = [
+            (c.name, SetupButton(token, act, c.id))
+            for c in classes
+            if grade is None or c.grade == grade
+        ]
+    return numbered_rows(buttons[:96], 4)
+
+
+def picker_question(act: SetupAction) -> str:
+    if act == SetupAction.ROSTER:
+        return _(
+            "The class list of which class? Pick it, type its name, or paste the list with "
+            "the class's name on the first line."
+        )
+    return _("Which class do you want to delete?")
+
+
+async def show_class_picker(
+    update: Update, context: Ctx, dialog: Dialog, school: School, act: SetupAction
+) -> None:
+    """Which class, for a class list or for deleting (the act its buttons carry)."""
+    dialogs.update_dialog(dialog, dialog.step, picking=act.value)
+    await context.session.commit()
+    classes = await repo.classes_of(context.session, school.id)
+    rows = class_picker(dialog.token, classes, act)
+    rows.append([(_("✖ Back"), SetupButton(dialog.token, SetupAction.MENU))])
+    await say(update, picker_question(act), rows, edit=True)
+
+
+async def on_pick_grade(update: Update, context: Ctx, data: SetupButton) -> None:
+    """A grade picked in a long class picker: its classes."""
+    if (found := await pressed(update, context, data)) is None:
+        return
+    dialog, school = found
+    picking = dialog.data.get("picking")
+    if picking not in (SetupAction.ROSTER, SetupAction.DELETE) or not setting_up_classes(dialog):
+        await refuse_stale(update)
+        return
+    act = SetupAction(picking)
+    classes = await repo.classes_of(context.session, school.id)
+    rows = class_picker(dialog.token, classes, act, grade=data.value)
+    if not rows:
+        await refuse_stale(update)
+        return
+    await answer(update)
+    rows.append([(_("✖ Back"), SetupButton(dialog.token, act))])
+    await say(update, picker_question(act), rows, edit=True)
+
+
 async def ask_delete(update: Update, context: Ctx, dialog: Dialog, school: School) -> None:
     t = dialog.token
     if dialog.data["what"] == SetupTopic.CLASSES:
-        items = [(c.id, c.name) for c in await repo.classes_of(context.session, school.id)]
-        prompt = _("Which class do you want to delete?")
-    else:
-        items = [(s.id, s.name) for s in await repo.subjects_of(context.session, school.id)]
-        prompt = _("Which subject do you want to delete?")
+        await show_class_picker(update, context, dialog, school, SetupAction.DELETE)
+        return
+    items = [(s.id, s.name) for s in await repo.subjects_of(context.session, school.id)]
+    prompt = _("Which subject do you want to delete?")
     rows = [
         [(name, SetupButton(t, SetupAction.DELETE, item_id)) for item_id, name in items[i : i + 4]]
         for i in range(0, min(len(items), 96), 4)

@@ -405,3 +405,36 @@ async def test_times_typed_in_words(bot: Harness, language_code: str, locale: st
         await bot.send(admin, typed)
         saved = await one(bot, School, School.id == school.id)
         assert saved.notice_time == expected, typed
+
+
+async def test_a_school_with_many_classes_picks_the_grade_first(bot: Harness) -> None:
+    admin, school = await admin_school(bot, language_code="zh-hans")
+    await bot.send(admin, "/classes")
+    await bot.send(admin, "1-6年级 每级10个班")
+    await bot.tap(admin, t("zh_Hans", "✅ Create"))
+    grades = [t("zh_Hans", "Grade {n}", n=g) for g in range(1, 7)]
+    # Class lists: the grade, then its classes (all of them, past the first 96 of the school).
+    reply = await bot.tap(admin, t("zh_Hans", "Class lists (parents pick their child)"))
+    assert reply.button_texts == [*grades, t("zh_Hans", "✖ Back")]
+    reply = await bot.tap(admin, grades[5])
+    assert reply.button_texts == [
+        *(f"6年级{n}班" for n in range(1, 11)),
+        t("zh_Hans", "✖ Back"),
+    ]
+    reply = await bot.tap(admin, "6年级10班")
+    assert text(reply).startswith(
+        t("zh_Hans", "Class list of {klass}: {names}", klass="6年级10班", names="暂无")
+    )
+    await bot.send(admin, "张伟、李娜")
+    await bot.tap(admin, t("zh_Hans", "✅ Save"))
+    assert await children_of(bot, school.id, "6年级10班") == ["张伟", "李娜"]
+    # Deleting: the same two steps; back from a grade's classes to the grades.
+    await bot.tap(admin, t("zh_Hans", "Delete a class"))
+    await bot.tap(admin, grades[2])
+    reply = await bot.tap(admin, t("zh_Hans", "✖ Back"))
+    assert reply.button_texts == [*grades, t("zh_Hans", "✖ Back")]
+    await bot.tap(admin, grades[2])
+    await bot.tap(admin, "3年级7班")
+    await bot.tap(admin, t("zh_Hans", "🗑 Delete {name}", name="3年级7班"))
+    assert "3年级7班" not in await class_names(bot, school.id)
+    assert len(await class_names(bot, school.id)) == 59
