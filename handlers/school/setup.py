@@ -118,7 +118,7 @@ def classes_overview(classes: list[SchoolClass]) -> str:
     for klass in classes:
         by_grade.setdefault(klass.grade, []).append(klass.name)
     return "\n".join(
-        _("Grade {n}: {classes}").format(n=grade, classes=", ".join(names))
+        _("Grade {n}: {classes}").format(n=grade, classes=format_list(names))
         for grade, names in sorted(by_grade.items())
     )
 
@@ -152,7 +152,7 @@ async def show_menu(
             rows.append([(_("Delete a class"), SetupButton(t, SetupAction.DELETE))])
     else:
         subjects = await repo.subjects_of(session, school.id)
-        names = ", ".join(s.name for s in subjects) or _("none yet")
+        names = format_list([s.name for s in subjects]) or _("none yet")
         text = _("Subjects of {school}: {subjects}").format(school=school.name, subjects=names)
         rows = [
             [(_("Add the usual subjects"), SetupButton(t, SetupAction.PRESET))],

@@ -184,6 +184,11 @@ async def new_school(owner_user: FakeUser, bot: BotProcess, db: SessionMaker) ->
     return code
 
 
+def en_list(items: list[str]) -> str:
+    with use_locale(EN):
+        return format_list(items)
+
+
 async def set_up_subjects(a: FakeUser) -> None:
     none_yet = t(EN, "Subjects of {school}: {subjects}", school=SCHOOL, subjects=t(EN, "none yet"))
     await send(a, "/subjects", none_yet)
@@ -191,7 +196,7 @@ async def set_up_subjects(a: FakeUser) -> None:
     await tap(
         a,
         SetupButton,
-        t(EN, "Subjects of {school}: {subjects}", school=SCHOOL, subjects=", ".join(preset)),
+        t(EN, "Subjects of {school}: {subjects}", school=SCHOOL, subjects=en_list(preset)),
         act=SetupAction.PRESET,
     )
     ask = t(EN, 'Type the subjects to add, separated by commas or one a line (e.g. "Music, Art"):')
@@ -212,7 +217,7 @@ async def set_up_subjects(a: FakeUser) -> None:
             EN,
             "Subjects of {school}: {subjects}",
             school=SCHOOL,
-            subjects=", ".join([*preset, "Music", "Art"]),
+            subjects=en_list([*preset, "Music", "Art"]),
         ),
     )
     await tap(a, SetupButton, t(EN, "Saved."), act=SetupAction.DONE)
@@ -264,7 +269,9 @@ async def set_up_classes(a: FakeUser, db: SessionMaker) -> None:
         act=SetupAction.CREATE,
         value=2,
     )
-    grade_lines = [t(EN, "Grade {n}: {classes}", n=g, classes=f"{g}A, {g}B") for g in range(1, 7)]
+    grade_lines = [
+        t(EN, "Grade {n}: {classes}", n=g, classes=f"{g}A and {g}B") for g in range(1, 7)
+    ]
     created = tn(EN, "{n} class created.", "{n} classes created.", 12)
     await tap(
         a, SetupButton, "\n".join(grade_lines), toast=created, act=SetupAction.CREATE, value=0
@@ -279,7 +286,7 @@ async def set_up_classes(a: FakeUser, db: SessionMaker) -> None:
     await tap(
         a,
         SetupButton,
-        t(EN, "Grade {n}: {classes}", n=6, classes="6A, 6B, 6C"),
+        t(EN, "Grade {n}: {classes}", n=6, classes="6A, 6B, and 6C"),
         act=SetupAction.CREATE,
     )
     await tap(a, SetupButton, t(EN, "Saved."), act=SetupAction.DONE)
