@@ -438,3 +438,45 @@ async def test_a_school_with_many_classes_picks_the_grade_first(bot: Harness) ->
     await bot.tap(admin, t("zh_Hans", "🗑 Delete {name}", name="3年级7班"))
     assert "3年级7班" not in await class_names(bot, school.id)
     assert len(await class_names(bot, school.id)) == 59
+
+
+TIME_ZONES = {
+    "zh_Hans": [("北京时间", "Asia/Shanghai"), ("上海", "Asia/Shanghai")],
+    "ru": [("МСК", "Europe/Moscow"), ("Новосибирск", "Asia/Novosibirsk")],
+    "en": [("Moscow", "Europe/Moscow"), ("asia/shanghai", "Asia/Shanghai")],
+}
+
+
+@pytest.mark.parametrize(("language_code", "locale"), LANGUAGES)
+async def test_a_new_schools_time_zone_typed_by_name(
+    bot: Harness, language_code: str, locale: str
+) -> None:
+    from tests.harness import OWNER_ID
+
+    owner = bot.user(OWNER_ID, "Owner", language_code=language_code)
+    examples = t(locale, "For example: London, Europe/Moscow, Asia/Shanghai, UTC+8")
+    for typed, zone in TIME_ZONES[locale]:
+        await bot.send(owner, "/newschool")
+        await bot.tap(owner, data=owner.last.reply_markup[-1][0]["callback_data"])
+        await bot.send(owner, "District")
+        await bot.send(owner, "School")
+        reply = await bot.send(owner, "Атлантида" if locale == "ru" else "亚特兰蒂斯")
+        assert text(reply).startswith(
+            t(locale, "That is not a time zone I know.") + "\n" + examples
+        )
+        reply = await bot.send(owner, typed)
+        assert f"{zone}" in text(reply), typed
+        assert reply.button_texts[0] == t(locale, "✅ Create the school")
+        await bot.tap(owner, t(locale, "✖ Cancel"))
+
+
+@pytest.mark.parametrize(("language_code", "locale"), LANGUAGES)
+async def test_make_up_days_typed_in_words(bot: Harness, language_code: str, locale: str) -> None:
+    admin, school = await admin_school(bot, language_code=language_code)
+    typed = {"zh_Hans": "下周六", "ru": "в следующую субботу", "en": "next Saturday"}[locale]
+    await open_calendar(bot, admin, locale)
+    await bot.tap(admin, t(locale, "Add make-up days"))
+    await bot.send(admin, typed)
+    days = await rows(bot, CalendarDay, CalendarDay.school_id == school.id)
+    # The harness's today is Thursday 19 November 2026: next week's Saturday is the 28th.
+    assert [(d.day, d.kind, d.name) for d in days] == [(date(2026, 11, 28), "makeup", None)]
