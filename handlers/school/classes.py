@@ -5,6 +5,8 @@ before anything is saved; a class that is already there under another name ('7�
 
 from __future__ import annotations
 
+import re
+
 from telegram import Update
 
 from bot.domain.naming import class_names
@@ -38,6 +40,7 @@ GRADE_PRESETS = ((1, 6), (7, 9), (1, 9), (10, 12))
 # Where the bulk buttons ("✖ Back" and the grade presets) may be pressed from.
 BULK_STEPS = (SetupStep.MENU, SetupStep.GRADES, SetupStep.PER_GRADE, SetupStep.CONFIRM)
 PREVIEW_NAMES = 6
+SEVERAL_SEPARATORS = re.compile(r"[、,，;；\n]")
 
 
 def class_key(name: str) -> tuple[int, str] | None:
@@ -71,6 +74,16 @@ def parse_class_line(raw: str | None) -> tuple[int, str, tuple[str, ...]] | None
     if grade is None or checked.value is None:
         return None
     return grade, checked.value, checked.removed
+
+
+def parse_several(raw: str | None) -> list[tuple[int, str]] | None:
+    """Several classes in one message ('七年级1班、七年级2班', '5А, 5Б', one a line): each
+    part a class name schools write; None unless there are two or more and all are."""
+    parts = [part.strip() for part in SEVERAL_SEPARATORS.split(raw or "") if part.strip()]
+    if len(parts) < 2 or not all(isinstance(parse_class_name(p), Understood) for p in parts):
+        return None
+    found = [parse_class_line(part) for part in parts]
+    return [(f[0], f[1]) for f in found if f is not None] if all(found) else None
 
 
 def one_class_question() -> str:
@@ -117,8 +130,7 @@ async def on_create(update: Update, context: Ctx, data: SetupButton) -> None:
     if dialog.step == SetupStep.CONFIRM:
         names = await new_bulk_names(context, dialog, school)
     elif dialog.step == SetupStep.ONE_CONFIRM:
-        grade, name = dialog.data["one"]
-        names = [(grade, name)]
+        names = [(grade, name) for grade, name in dialog.data["adding"]]
     else:
         await refuse_stale(update)
         return
@@ -251,7 +263,7 @@ async def confirm_one(
         note = "\n".join(n for n in (note, _("{name} already exists.").format(name=name)) if n)
         await show_menu(update, context, dialog, school, edit=False, note=note)
         return
-    dialogs.update_dialog(dialog, SetupStep.ONE_CONFIRM, one=[grade, name])
+    dialogs.update_dialog(dialog, SetupStep.ONE_CONFIRM, adding=[[grade, name]])
     await context.session.commit()
     t = dialog.token
     same = known.get(key) if (key := class_key(name)) is not None else None
@@ -270,6 +282,41 @@ async def confirm_one(
             ]
         ]
     await say(update, f"{note}\n\n{text}" if note else text, rows)
+
+
+async def confirm_several(
+    update: Update, context: Ctx, dialog: Dialog, school: School, typed: list[tuple[int, str]]
+) -> None:
+    """Several typed classes: those to add, and those the school has already (under this or
+    another name), before anything is saved."""
+    known = known_classes(await repo.classes_of(context.session, school.id))
+    new: list[tuple[int, str]] = []
+    there: list[str] = []
+    for grade, name in typed:
+        key = class_key(name)
+        same = known.get(name) or (known.get(key) if key is not None else None)
+        if same is not None:
+            there.append(
+                name if same == name else _("{name} (as {same})").format(name=name, same=same)
+            )
+            continue
+        new.append((grade, name))
+        known[name] = name
+        if key is not None:
+            known[key] = name
+    dialogs.update_dialog(dialog, SetupStep.ONE_CONFIRM, adding=[list(n) for n in new])
+    await context.session.commit()
+    lines = []
+    if new:
+        lines.append(
+            ngettext("{n} class to add:", "{n} classes to add:", len(new)).format(n=len(new))
+        )
+        lines.append(names_preview(new))
+    if there:
+        lines.append(_("Already here, not added again: {names}").format(names=format_list(there)))
+    t = dialog.token
+    add = [(_("✅ Add"), SetupButton(t, SetupAction.CREATE))] if new else []
+    await say(update, "\n".join(lines), [[*add, (_("✖ Back"), SetupButton(t, SetupAction.MENU))]])
 
 
 # -- text, by the dialog's step
@@ -318,6 +365,9 @@ async def on_one_class_text(update: Update, context: Ctx, dialog: Dialog) -> Non
     if (school := await typed_for(update, context, dialog)) is None:
         return
     text = typed_text(update)
+    if (several := parse_several(text)) is not None:
+        await confirm_several(update, context, dialog, school, several)
+        return
     parsed = parse_class_line(text)
     if parsed is None:
         grade = parse_class_name(text)
@@ -334,6 +384,9 @@ async def on_classes_text(update: Update, context: Ctx, dialog: Dialog, school: 
     grades = parse_grade_range(text)
     if isinstance(grades, Understood):
         await use_grades(update, context, dialog, school, grades.value)
+        return
+    if (several := parse_several(text)) is not None:
+        await confirm_several(update, context, dialog, school, several)
         return
     one = parse_class_name(text)
     if isinstance(one, Understood) and (parsed := parse_class_line(text)) is not None:

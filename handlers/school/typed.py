@@ -7,7 +7,7 @@ from __future__ import annotations
 from telegram import Update
 
 from handlers.kit.context import Ctx
-from handlers.school.classes import on_classes_text
+from handlers.school.classes import on_classes_text, parse_several
 from handlers.school.roster import roster_for_named_class
 from handlers.school.setup import setting_up_classes, typed_for, typed_text
 from handlers.school.subjects import add_typed_subjects
@@ -20,8 +20,11 @@ async def on_menu_text(update: Update, context: Ctx, dialog: Dialog) -> None:
     if not setting_up_classes(dialog):
         await add_typed_subjects(update, context, dialog, school)
         return
-    if "\n" in (typed_text(update) or "").strip() and await roster_for_named_class(
-        update, context, dialog, school
+    text = (typed_text(update) or "").strip()
+    if (
+        "\n" in text
+        and parse_several(text) is None
+        and await roster_for_named_class(update, context, dialog, school)
     ):
         return
     await on_classes_text(update, context, dialog, school)

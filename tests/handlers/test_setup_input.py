@@ -480,3 +480,32 @@ async def test_make_up_days_typed_in_words(bot: Harness, language_code: str, loc
     days = await rows(bot, CalendarDay, CalendarDay.school_id == school.id)
     # The harness's today is Thursday 19 November 2026: next week's Saturday is the 28th.
     assert [(d.day, d.kind, d.name) for d in days] == [(date(2026, 11, 28), "makeup", None)]
+
+
+SEVERAL = {
+    "zh_Hans": ("七年级1班、七年级2班\n初一(1)班、八年级3班", "七年级1班", "初一(1)班"),
+    "ru": ("5А, 5Б; 5 «А»\n6В", "5А", "5 «А»"),
+    "en": ("Year 5 Blue, Year 5 Red\nY5 Blue, 6B", "Year 5 Blue", "Y5 Blue"),
+}
+
+
+@pytest.mark.parametrize(("language_code", "locale"), LANGUAGES)
+async def test_several_classes_in_one_message(
+    bot: Harness, language_code: str, locale: str
+) -> None:
+    admin, school = await admin_school(bot, language_code=language_code)
+    typed, first, same = SEVERAL[locale]
+    await bot.send(admin, "/classes")
+    reply = await bot.send(admin, typed)
+    assert text(reply).startswith(tn(locale, "{n} class to add:", "{n} classes to add:", 3))
+    already = t(locale, "{name} (as {same})", name=same, same=first)
+    assert t(locale, "Already here, not added again: {names}", names=already) in text(reply)
+    assert await class_names(bot, school.id) == []
+    await bot.tap(admin, t(locale, "✅ Add"))
+    names = await class_names(bot, school.id)
+    assert len(names) == 3 and first in names and same not in names
+    # Typed again at "Add one class": all there, nothing to add.
+    await bot.tap(admin, t(locale, "Add one class"))
+    reply = await bot.send(admin, typed)
+    assert reply.button_texts == [t(locale, "✖ Back")]
+    assert len(await class_names(bot, school.id)) == 3
