@@ -149,7 +149,10 @@ async def on_roster_text(update: Update, context: Ctx, dialog: Dialog) -> None:
     if klass is None or klass.school_id != school.id:
         await say(update, _("This is no longer available."))
         return
-    parsed = parse_roster(typed_text(update))
+    text = (typed_text(update) or "").strip()
+    if "\n" in text and await roster_for_named_class(update, context, dialog, school):
+        return  # another class's list, under its name
+    parsed = parse_roster(text)
     if not isinstance(parsed, Understood):
         await say(update, roster_problem(parsed) + "\n\n" + await roster_question(context, klass))
         return

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from telegram import Update
 
-from bot.domain.calendar import local_now, parse_school_days
+from bot.domain.calendar import calendar_periods, local_now, parse_school_days
 from bot.domain.load import OverCapMode
 from bot.domain.parsing.result import Understood
 from bot.domain.parsing.times import parse_time
@@ -124,7 +124,8 @@ async def settings_text(context: Ctx, school: School) -> str:
     days = " ".join(weekday_name(d) for d in sorted(parse_school_days(school.school_days)))
     today = local_now(school.timezone, context.now()).date()
     upcoming = await school_store.upcoming_calendar_days(context.session, school.id, today)
-    holidays = sum(1 for c in upcoming if c.kind == "holiday")
+    periods = calendar_periods((c.day, c.kind, c.name) for c in upcoming)
+    holidays = sum(1 for p in periods if p.kind == "holiday")  # 国庆 is one holiday of 7 days
     makeup = sum(1 for c in upcoming if c.kind == "makeup")
     lines = [
         _("Settings of {school} (time zone {timezone})").format(

@@ -356,6 +356,9 @@ async def test_a_named_holiday_is_stored_listed_and_removed_whole(
     # One button for the whole holiday, not one a day.
     remove = [label for label in listing.button_texts if label.startswith("🗑")]
     assert remove == [f"🗑 {name}"]
+    menu = await bot.send(admin, "/settings")  # one holiday of several days counts once
+    assert tn(locale, "{n} upcoming holiday", "{n} upcoming holidays", 1) in text(menu)
+    await bot.tap(admin, t(locale, "Holidays and make-up days"))
     await bot.tap(admin, f"🗑 {name}")
     assert await rows(bot, CalendarDay) == []
 
@@ -425,6 +428,23 @@ async def test_a_school_with_many_classes_picks_the_grade_first(bot: Harness) ->
     assert text(reply).startswith(
         t("zh_Hans", "Class list of {klass}: {names}", klass="6年级10班", names="暂无")
     )
+    # Another class's list pasted under its name while this one is open: it goes there.
+    reply = await bot.send(admin, "6年级9班\n王芳\n赵敏")
+    assert text(reply).startswith(
+        tn(
+            "zh_Hans",
+            "{n} name for {klass}: {names}",
+            "{n} names for {klass}: {names}",
+            2,
+            klass="6年级9班",
+            names="",
+        )
+    )
+    await bot.tap(admin, t("zh_Hans", "✅ Save"))
+    assert await children_of(bot, school.id, "6年级9班") == ["王芳", "赵敏"]
+    await bot.tap(admin, t("zh_Hans", "Class lists (parents pick their child)"))
+    await bot.tap(admin, grades[5])
+    await bot.tap(admin, "6年级10班")
     await bot.send(admin, "张伟、李娜")
     await bot.tap(admin, t("zh_Hans", "✅ Save"))
     assert await children_of(bot, school.id, "6年级10班") == ["张伟", "李娜"]
