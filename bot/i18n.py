@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _babel_format_date
 from babel.dates import format_datetime as _babel_format_datetime
-from babel.dates import format_skeleton
+from babel.dates import format_interval, format_skeleton
 from babel.dates import format_time as _babel_format_time
 from babel.lists import format_list as _babel_format_list
 from babel.messages.mofile import write_mo
@@ -150,6 +150,13 @@ def weekday_headers() -> list[str]:
 
 def format_date(day: date, fmt: str = "medium") -> str:
     return str(_babel_format_date(day, format=fmt, locale=babel_locale()))
+
+
+def format_date_range(first: date, last: date) -> str:
+    """'2026年10月1日至7日', '1–7 окт. 2026 г.', 'Oct 1 – 7, 2026'; one day as a date."""
+    if first == last:
+        return format_date(first)
+    return str(format_interval(first, last, "yMMMd", locale=babel_locale()))
 
 
 def format_time(value: time | datetime, fmt: str = "short") -> str:

@@ -70,6 +70,7 @@ from handlers.school import policy as school_policy
 from handlers.school import roster as school_roster
 from handlers.school import setup as school_setup
 from handlers.school import subjects as school_subjects
+from handlers.school import typed as school_typed
 
 GATE = -10  # every update: dedup, user row, locale, private chats only
 DIALOGS = -1  # before a command: an open optional dialog step closes
@@ -218,6 +219,9 @@ def route_school(router: Router) -> None:
             school_setup.SetupAction.MENU: school_setup.on_menu,
             school_setup.SetupAction.DONE: school_setup.on_done,
             school_setup.SetupAction.DELETE: school_setup.on_delete,
+            school_setup.SetupAction.DELETE_YES: school_setup.on_delete_yes,
+            school_setup.SetupAction.SAVE_ROSTER: school_roster.on_save_roster,
+            school_setup.SetupAction.PICK_GRADE: school_setup.on_pick_grade,
             school_setup.SetupAction.BULK: school_classes.on_bulk,
             school_setup.SetupAction.CREATE: school_classes.on_create,
             school_setup.SetupAction.ONE: school_classes.on_one,
@@ -233,6 +237,8 @@ def route_school(router: Router) -> None:
             school_setup.SetupStep.PER_GRADE: school_classes.on_per_grade_text,
             school_setup.SetupStep.ONE_CLASS: school_classes.on_one_class_text,
             school_setup.SetupStep.ROSTER: school_roster.on_roster_text,
+            school_setup.SetupStep.ROSTER_PICK: school_roster.on_roster_pick_text,
+            school_setup.SetupStep.MENU: school_typed.on_menu_text,
             school_setup.SetupStep.SUBJECTS: school_subjects.on_subjects_text,
             ANY_STEP: school_setup.on_other_text,
         },

@@ -165,6 +165,9 @@ class CalendarDay(Base):
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))  # "holiday" | "makeup"
+    # The holiday's name as the school typed it ('国庆', 'Осенние каникулы'); each of its days
+    # carries it, so the list shows a named holiday as one range.
+    name: Mapped[str | None] = mapped_column(String(40))
 
 
 class SchoolClass(Base):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import delete, func, select
@@ -45,14 +46,29 @@ async def remove_calendar_day(session: AsyncSession, school_id: int, day: date) 
     )
 
 
-async def set_calendar_days(
-    session: AsyncSession, school_id: int, days: Sequence[date], kind: str
+async def remove_calendar_days(
+    session: AsyncSession, school_id: int, first: date, last: date
 ) -> None:
-    """Mark `days` as `kind` ("holiday" or "makeup"), replacing what they were."""
+    """Remove the holidays and make-up days from `first` to `last` (a period)."""
+    await session.execute(
+        delete(CalendarDay).where(
+            CalendarDay.school_id == school_id, CalendarDay.day.between(first, last)
+        )
+    )
+
+
+async def set_calendar_days(
+    session: AsyncSession,
+    school_id: int,
+    days: Sequence[date],
+    kind: str,
+    name: str | None = None,
+) -> None:
+    """Mark `days` as `kind` ("holiday" or "makeup") of that name, replacing what they were."""
     await session.execute(
         delete(CalendarDay).where(CalendarDay.school_id == school_id, CalendarDay.day.in_(days))
     )
-    session.add_all(CalendarDay(school_id=school_id, day=d, kind=kind) for d in days)
+    session.add_all(CalendarDay(school_id=school_id, day=d, kind=kind, name=name) for d in days)
 
 
 # ---------------------------------------------------------------- class lists
@@ -82,6 +98,30 @@ async def add_to_roster(session: AsyncSession, class_id: int, names: Sequence[st
 
 
 # ---------------------------------------------------------------- deleting classes and subjects
+
+
+@dataclass(frozen=True)
+class ClassHistory:
+    """What a class has gathered: children on its list, homework, complaints."""
+
+    children: int
+    homework: int
+    complaints: int
+
+    @property
+    def empty(self) -> bool:
+        return not (self.children or self.homework or self.complaints)
+
+
+async def class_history(session: AsyncSession, class_id: int) -> ClassHistory:
+    counts = [
+        await session.scalar(
+            select(func.count()).select_from(model).where(model.class_id == class_id)
+        )
+        or 0
+        for model in (Child, Assignment, Complaint)
+    ]
+    return ClassHistory(*counts)
 
 
 async def class_in_use(session: AsyncSession, class_id: int) -> bool:

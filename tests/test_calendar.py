@@ -333,3 +333,26 @@ def test_format_school_days_round_trip(days: frozenset[int], expected: str) -> N
 def test_format_school_days_rejects(days: frozenset[int]) -> None:
     with pytest.raises(ValueError, match="school days"):
         format_school_days(days)
+
+
+def test_calendar_periods_join_consecutive_days_of_one_name() -> None:
+    from bot.domain.calendar import CalendarPeriod, calendar_periods
+
+    d = date(2026, 10, 1)
+    rows: list[tuple[date, str, str | None]] = [
+        (d + timedelta(days=i), "holiday", "国庆") for i in range(7)
+    ]
+    rows += [(date(2026, 10, 10), "makeup", None), (date(2026, 10, 11), "makeup", None)]
+    rows += [(date(2026, 10, 12), "holiday", None)]  # follows, but another kind
+    rows += [(date(2026, 10, 20), "holiday", "A"), (date(2026, 10, 21), "holiday", "B")]
+    rows += [(date(2026, 10, 23), "holiday", "B")]  # a gap: a second period of the same name
+    assert calendar_periods(reversed(rows)) == [
+        CalendarPeriod(d, date(2026, 10, 7), "holiday", "国庆"),
+        CalendarPeriod(date(2026, 10, 10), date(2026, 10, 11), "makeup", None),
+        CalendarPeriod(date(2026, 10, 12), date(2026, 10, 12), "holiday", None),
+        CalendarPeriod(date(2026, 10, 20), date(2026, 10, 20), "holiday", "A"),
+        CalendarPeriod(date(2026, 10, 21), date(2026, 10, 21), "holiday", "B"),
+        CalendarPeriod(date(2026, 10, 23), date(2026, 10, 23), "holiday", "B"),
+    ]
+    assert calendar_periods([])[:1] == []
+    assert calendar_periods(rows)[0].days == 7

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from bot.domain.parsing.dates import DateRange, parse_date, parse_date_range
-from bot.domain.parsing.result import Rule
+from bot.domain.parsing.result import Rule, Understood
 from tests.parsing_cases import NOT, Case, assert_parsed, breaks, ok
 
 TODAY = date(2026, 11, 25)  # a Wednesday
@@ -281,3 +281,16 @@ def test_the_weekend_on_a_sunday_starts_today() -> None:
 def test_one_unambiguous_date_sets_the_order_of_the_other() -> None:
     # en writes the month first, but 31.8 can only be day first, so 1.6 is 1 June
     assert parse_date_range("1.6-31.8", TODAY, "en") == ok(r(d(6, 1, 2027), d(8, 31, 2027)))
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [("zh_Hans", (10, 1)), ("zh-Hans", (10, 1)), ("en", (10, 1)), ("ru", (1, 10))],
+)
+def test_numeric_order_follows_the_locale_as_the_bot_names_it(
+    locale: str, expected: tuple[int, int]
+) -> None:
+    """The handlers pass Babel's 'zh_Hans': month first, as Chinese writes 10.1 (1 October)."""
+    parsed = parse_date("10.1", date(2026, 9, 1), locale)
+    assert isinstance(parsed, Understood)
+    assert (parsed.value.month, parsed.value.day) == expected

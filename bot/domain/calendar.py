@@ -6,6 +6,7 @@ Pure domain code: standard library and zoneinfo only.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -161,3 +162,30 @@ def format_school_days(days: frozenset[int]) -> str:
     if bad:
         raise ValueError(f"school days must be ISO weekdays 1-7, got {sorted(bad)}")
     return "".join(str(d) for d in sorted(days))
+
+
+@dataclass(frozen=True)
+class CalendarPeriod:
+    """Consecutive holidays (or make-up days) of one name: '国庆' from 1 to 7 October."""
+
+    first: date
+    last: date
+    kind: str
+    name: str | None
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+
+def calendar_periods(days: Iterable[tuple[date, str, str | None]]) -> list[CalendarPeriod]:
+    """(day, kind, name) rows as periods, by date: a day joins the period before it when it
+    follows it directly and has the same kind and name."""
+    periods: list[CalendarPeriod] = []
+    for day, kind, name in sorted(days, key=lambda row: row[0]):
+        last = periods[-1] if periods else None
+        if last and (last.kind, last.name) == (kind, name) and day == last.last + _ONE_DAY:
+            periods[-1] = CalendarPeriod(last.first, day, kind, name)
+        else:
+            periods.append(CalendarPeriod(day, day, kind, name))
+    return periods

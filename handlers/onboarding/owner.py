@@ -11,6 +11,8 @@ from zoneinfo import available_timezones
 from telegram import Update
 
 from bot.domain.calendar import is_valid_timezone
+from bot.domain.parsing.result import NotUnderstood, Understood
+from bot.domain.parsing.timezones import parse_timezone
 from bot.domain.roles import InviteRole
 from bot.domain.validate import TextError, clean_text
 from bot.i18n import _
@@ -21,6 +23,7 @@ from handlers.kit.labels import removed_note
 from handlers.kit.replies import answer, refuse_stale, say
 from handlers.kit.router import dialog_for
 from handlers.onboarding.links import invite_link
+from handlers.school.wording import timezone_problem
 from storage import dialogs, repo
 from storage.models import Dialog, District
 
@@ -175,13 +178,11 @@ async def on_school_name(update: Update, context: Ctx, dialog: Dialog) -> None:
 
 async def on_timezone_name(update: Update, context: Ctx, dialog: Dialog) -> None:
     name = (typed_text(update) or "").strip()
-    zone = canonical_timezone(name)
+    parsed = parse_timezone(name)
+    zone = canonical_timezone(parsed.value if isinstance(parsed, Understood) else name)
     if zone is None:
-        error = _(
-            '"{name}" is not a time zone I know. Type a name like Asia/Shanghai or '
-            "Europe/Moscow, or pick one of the buttons."
-        ).format(name=name[:60])
-        await ask_timezone(update, context, dialog, error=error)
+        problem = parsed if not isinstance(parsed, Understood) else NotUnderstood(name)
+        await ask_timezone(update, context, dialog, error=timezone_problem(problem))
         return
     await set_timezone(update, context, dialog, zone)
 
@@ -219,7 +220,7 @@ async def ask_timezone(update: Update, context: Ctx, dialog: Dialog, error: str 
         ]
         for j in range(0, len(choices), 2)
     ]
-    question = _("Which time zone is the school in? Pick one, or type its IANA name:")
+    question = _("Which time zone is the school in? Pick one, or type it or a city in it:")
     await say(update, f"{error}\n\n{question}" if error else question, rows)
 
 

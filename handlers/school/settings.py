@@ -7,10 +7,12 @@ from dataclasses import dataclass
 
 from telegram import Update
 
-from bot.domain.calendar import local_now, parse_school_days
+from bot.domain.calendar import calendar_periods, local_now, parse_school_days
 from bot.domain.day_times import MAX_REMINDER_DELAY
 from bot.domain.load import OverCapMode
-from bot.domain.validate import parse_int, parse_time
+from bot.domain.parsing.result import Understood
+from bot.domain.parsing.times import parse_time
+from bot.domain.validate import parse_int
 from bot.i18n import _, babel_locale, format_minutes, format_time, ngettext, zone_name
 from handlers.kit.callbacks import CallbackData
 from handlers.kit.context import Ctx
@@ -18,6 +20,7 @@ from handlers.kit.gate import current_user, roles_of
 from handlers.kit.replies import Rows, answer, refuse_stale, say
 from handlers.kit.router import admin_dialog_for, dialog_for
 from handlers.school import limits, order
+from handlers.school.wording import time_problem
 from storage import dialogs, repo
 from storage import school as school_store
 from storage.models import Dialog, School
@@ -130,7 +133,8 @@ async def settings_text(context: Ctx, school: School) -> str:
     days = " ".join(weekday_name(d) for d in sorted(parse_school_days(school.school_days)))
     today = local_now(school.timezone, context.now()).date()
     upcoming = await school_store.upcoming_calendar_days(context.session, school.id, today)
-    holidays = sum(1 for c in upcoming if c.kind == "holiday")
+    periods = calendar_periods((c.day, c.kind, c.name) for c in upcoming)
+    holidays = sum(1 for p in periods if p.kind == "holiday")  # 国庆 is one holiday of 7 days
     makeup = sum(1 for c in upcoming if c.kind == "makeup")
     lines = [
         _("Settings of {school} (time zone {timezone})").format(
@@ -453,15 +457,15 @@ async def on_cap_text(update: Update, context: Ctx, dialog: Dialog) -> None:
 async def on_time_text(update: Update, context: Ctx, dialog: Dialog) -> None:
     if (school := await typed_for(update, context, dialog)) is None:
         return
-    value = parse_time(typed_text(update))
-    if value is None:
-        await say(update, _("Please type a time like 17:30."))
+    parsed = parse_time(typed_text(update))
+    if not isinstance(parsed, Understood):
+        await say(update, time_problem(parsed))
         return
     field = dialog.data["field"]
-    if (refusal := order.refused_order_text(school, field, value)) is not None:
+    if (refusal := order.refused_order_text(school, field, parsed.value)) is not None:
         await say(update, refusal)
         return
-    await limits.set_school_value(context, dialog.user_id, school, field, value)
+    await limits.set_school_value(context, dialog.user_id, school, field, parsed.value)
     await show_menu(update, context, dialog, school)
 
 

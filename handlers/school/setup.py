@@ -10,11 +10,12 @@ from dataclasses import dataclass
 
 from telegram import Update
 
-from bot.i18n import _
+from bot.i18n import _, format_list, ngettext
 from handlers.kit.callbacks import CallbackData
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
-from handlers.kit.replies import Rows, answer, refuse_stale, say
+from handlers.kit.paging import numbered_rows
+from handlers.kit.replies import Button, Rows, answer, refuse_stale, say
 from handlers.kit.router import admin_dialog_for, dialog_for
 from storage import dialogs, repo
 from storage import school as school_store
@@ -30,8 +31,11 @@ class SetupStep(enum.StrEnum):
     PER_GRADE = "per_grade"
     CONFIRM = "confirm"
     ONE_CLASS = "one_class"
+    ONE_CONFIRM = "one_confirm"
     SUBJECTS = "subjects"
     ROSTER = "roster"
+    ROSTER_PICK = "roster_pick"
+    ROSTER_CONFIRM = "roster_confirm"
 
 
 class SetupTopic(enum.StrEnum):
@@ -43,12 +47,15 @@ class SetupAction(enum.StrEnum):
     BULK = "bulk"
     ONE = "one"
     DELETE = "delete"
+    DELETE_YES = "delete_yes"
     PRESET = "preset"
     TYPE = "type"
     CREATE = "create"
     DONE = "done"
     MENU = "menu"
     ROSTER = "roster"
+    SAVE_ROSTER = "save_roster"
+    PICK_GRADE = "pick_grade"
 
 
 @dataclass(frozen=True)
@@ -111,7 +118,7 @@ def classes_overview(classes: list[SchoolClass]) -> str:
     for klass in classes:
         by_grade.setdefault(klass.grade, []).append(klass.name)
     return "\n".join(
-        _("Grade {n}: {classes}").format(n=grade, classes=", ".join(names))
+        _("Grade {n}: {classes}").format(n=grade, classes=format_list(names))
         for grade, names in sorted(by_grade.items())
     )
 
@@ -145,7 +152,7 @@ async def show_menu(
             rows.append([(_("Delete a class"), SetupButton(t, SetupAction.DELETE))])
     else:
         subjects = await repo.subjects_of(session, school.id)
-        names = ", ".join(s.name for s in subjects) or _("none yet")
+        names = format_list([s.name for s in subjects]) or _("none yet")
         text = _("Subjects of {school}: {subjects}").format(school=school.name, subjects=names)
         rows = [
             [(_("Add the usual subjects"), SetupButton(t, SetupAction.PRESET))],
@@ -196,19 +203,83 @@ async def on_delete(update: Update, context: Ctx, data: SetupButton) -> None:
         await answer(update)
         await ask_delete(update, context, dialog, school)
     elif setting_up_classes(dialog):
-        await delete_class(update, context, dialog, school, data.value)
+        await ask_delete_class(update, context, dialog, school, data.value)
     else:
         await delete_subject(update, context, dialog, school, data.value)
+
+
+MAX_FLAT_CLASSES = 48
+"""A school with more classes picks the grade first, then the class."""
+
+
+def class_picker(
+    token: str, classes: list[SchoolClass], act: SetupAction, grade: int | None = None
+) -> Rows:
+    """Buttons (act, class id), four a row: every class, or the classes of `grade`; a school
+    with more than MAX_FLAT_CLASSES classes gets its grades first (PICK_GRADE, grade)."""
+    if grade is None and len(classes) > MAX_FLAT_CLASSES:
+        grades = sorted({c.grade for c in classes})
+        buttons: list[Button] = [
+            (_("Grade {n}").format(n=g), SetupButton(token, SetupAction.PICK_GRADE, g))
+            for g in grades
+        ]
+    else:
+        buttons = [
+            (c.name, SetupButton(token, act, c.id))
+            for c in classes
+            if grade is None or c.grade == grade
+        ]
+    return numbered_rows(buttons[:96], 4)
+
+
+def picker_question(act: SetupAction) -> str:
+    if act == SetupAction.ROSTER:
+        return _(
+            "The class list of which class? Pick it, type its name, or paste the list with "
+            "the class's name on the first line."
+        )
+    return _("Which class do you want to delete?")
+
+
+async def show_class_picker(
+    update: Update, context: Ctx, dialog: Dialog, school: School, act: SetupAction
+) -> None:
+    """Which class, for a class list or for deleting (the act its buttons carry)."""
+    dialogs.update_dialog(dialog, dialog.step, picking=act.value)
+    await context.session.commit()
+    classes = await repo.classes_of(context.session, school.id)
+    rows = class_picker(dialog.token, classes, act)
+    rows.append([(_("✖ Back"), SetupButton(dialog.token, SetupAction.MENU))])
+    await say(update, picker_question(act), rows, edit=True)
+
+
+async def on_pick_grade(update: Update, context: Ctx, data: SetupButton) -> None:
+    """A grade picked in a long class picker: its classes."""
+    if (found := await pressed(update, context, data)) is None:
+        return
+    dialog, school = found
+    picking = dialog.data.get("picking")
+    if picking not in (SetupAction.ROSTER, SetupAction.DELETE) or not setting_up_classes(dialog):
+        await refuse_stale(update)
+        return
+    act = SetupAction(picking)
+    classes = await repo.classes_of(context.session, school.id)
+    rows = class_picker(dialog.token, classes, act, grade=data.value)
+    if not rows:
+        await refuse_stale(update)
+        return
+    await answer(update)
+    rows.append([(_("✖ Back"), SetupButton(dialog.token, act))])
+    await say(update, picker_question(act), rows, edit=True)
 
 
 async def ask_delete(update: Update, context: Ctx, dialog: Dialog, school: School) -> None:
     t = dialog.token
     if dialog.data["what"] == SetupTopic.CLASSES:
-        items = [(c.id, c.name) for c in await repo.classes_of(context.session, school.id)]
-        prompt = _("Which class do you want to delete?")
-    else:
-        items = [(s.id, s.name) for s in await repo.subjects_of(context.session, school.id)]
-        prompt = _("Which subject do you want to delete?")
+        await show_class_picker(update, context, dialog, school, SetupAction.DELETE)
+        return
+    items = [(s.id, s.name) for s in await repo.subjects_of(context.session, school.id)]
+    prompt = _("Which subject do you want to delete?")
     rows = [
         [(name, SetupButton(t, SetupAction.DELETE, item_id)) for item_id, name in items[i : i + 4]]
         for i in range(0, min(len(items), 96), 4)
@@ -217,25 +288,75 @@ async def ask_delete(update: Update, context: Ctx, dialog: Dialog, school: Schoo
     await say(update, prompt, rows, edit=True)
 
 
-async def delete_class(
+def history_text(name: str, history: school_store.ClassHistory) -> str:
+    parts = [
+        ngettext("{n} child on its class list", "{n} children on its class list", n).format(n=n)
+        for n in [history.children]
+        if n
+    ]
+    parts += [
+        ngettext("{n} piece of homework", "{n} pieces of homework", n).format(n=n)
+        for n in [history.homework]
+        if n
+    ]
+    parts += [
+        ngettext("{n} complaint", "{n} complaints", n).format(n=n)
+        for n in [history.complaints]
+        if n
+    ]
+    return _("{name} has {history}; a class with history is kept.").format(
+        name=name, history=format_list(parts)
+    )
+
+
+async def ask_delete_class(
     update: Update, context: Ctx, dialog: Dialog, school: School, class_id: int
 ) -> None:
-    """Delete an unused class; refuse with the reason when it is in use."""
+    """Delete which class: what it has gathered; without history, a question to confirm."""
     session = context.session
     klass = await session.get(SchoolClass, class_id)
     if klass is None or klass.school_id != school.id:
         await refuse_stale(update)
         return
+    await answer(update)
+    history = await school_store.class_history(session, klass.id)
+    t = dialog.token
+    back = (_("✖ Back"), SetupButton(t, SetupAction.DELETE))
+    if not history.empty:
+        await say(update, history_text(klass.name, history), [[back]], edit=True)
+        return
+    text = _("Delete {name}? It has no class list, homework or complaints yet.").format(
+        name=klass.name
+    )
+    rows: Rows = [
+        [
+            (
+                _("🗑 Delete {name}").format(name=klass.name),
+                SetupButton(t, SetupAction.DELETE_YES, klass.id),
+            )
+        ],
+        [back],
+    ]
+    await say(update, text, rows, edit=True)
+
+
+async def on_delete_yes(update: Update, context: Ctx, data: SetupButton) -> None:
+    """Delete the class the administrator confirmed, if it still has no history."""
+    if (found := await pressed(update, context, data)) is None:
+        return
+    dialog, school = found
+    session = context.session
+    klass = await session.get(SchoolClass, data.value)
+    if klass is None or klass.school_id != school.id or not setting_up_classes(dialog):
+        await refuse_stale(update)
+        return
     if await school_store.class_in_use(session, klass.id):
-        await answer(
-            update,
-            _("{name} has children or homework; it cannot be deleted.").format(name=klass.name),
-            alert=True,
-        )
+        history = await school_store.class_history(session, klass.id)
+        await answer(update, history_text(klass.name, history), alert=True)
         return
     await school_store.delete_class(session, klass, context.now())
     await session.commit()
-    await answer(update)
+    await answer(update, _("{name} deleted.").format(name=klass.name))
     await show_menu(update, context, dialog, school, edit=True)
 
 

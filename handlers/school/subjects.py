@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 from telegram import Update
 
+from bot.domain.parsing.result import Understood
+from bot.domain.parsing.subjects import parse_subjects
 from bot.domain.presets import SUBJECT_PRESETS
-from bot.domain.validate import clean_text
-from bot.i18n import _, current_locale
+from bot.i18n import _, current_locale, ngettext
 from handlers.kit.context import Ctx
 from handlers.kit.replies import answer, refuse_stale, say
 from handlers.school.setup import (
@@ -20,24 +19,13 @@ from handlers.school.setup import (
     typed_for,
     typed_text,
 )
+from handlers.school.wording import subjects_problem
 from storage import dialogs, repo
-from storage.models import Dialog
-
-SUBJECT_SEPARATORS = re.compile(r"[,，、;；\n]")
-
-
-def parse_subjects(raw: str | None) -> list[str] | None:
-    """'Music, Art' (also with '，', '、' or ';') -> the names; None when one is too long."""
-    parts = [p for p in SUBJECT_SEPARATORS.split(raw or "") if p.strip()]
-    checked = [clean_text(part, max_len=40) for part in parts]
-    names = [c.value for c in checked if c.value is not None]
-    if not names or len(names) != len(parts) or len(names) > 30:
-        return None
-    return names
+from storage.models import Dialog, School
 
 
 def subjects_question() -> str:
-    return _('Type the subjects to add, separated by commas (e.g. "Music, Art"):')
+    return _('Type the subjects to add, separated by commas or one a line (e.g. "Music, Art"):')
 
 
 async def on_preset(update: Update, context: Ctx, data: SetupButton) -> None:
@@ -70,11 +58,16 @@ async def on_type(update: Update, context: Ctx, data: SetupButton) -> None:
 async def on_subjects_text(update: Update, context: Ctx, dialog: Dialog) -> None:
     if (school := await typed_for(update, context, dialog)) is None:
         return
-    subject_names = parse_subjects(typed_text(update))
-    if subject_names is None:
-        error = _("Please type subject names of at most 40 characters, separated by commas.")
-        await say(update, error + "\n\n" + subjects_question())
+    await add_typed_subjects(update, context, dialog, school)
+
+
+async def add_typed_subjects(update: Update, context: Ctx, dialog: Dialog, school: School) -> None:
+    """Subjects typed as a list ('语文、数学、英语', one a line): added, the menu shown."""
+    parsed = parse_subjects(typed_text(update))
+    if not isinstance(parsed, Understood):
+        await say(update, subjects_problem() + "\n\n" + subjects_question())
         return
-    await repo.add_subjects(context.session, school.id, subject_names)
+    created = await repo.add_subjects(context.session, school.id, list(parsed.value))
     await context.session.commit()
-    await show_menu(update, context, dialog, school, edit=False)
+    note = ngettext("{n} subject added.", "{n} subjects added.", created).format(n=created)
+    await show_menu(update, context, dialog, school, edit=False, note=note)

@@ -81,10 +81,9 @@ COMMON = ["help", "me", "privacy", "language", "cancel"]
 # The bot's messages (msgids), named for readability.
 TOO_LONG = "That is too long: at most {limit} characters. Please try again."
 TOO_SHORT = "That is too short: at least {limit} characters. Please try again."
-BAD_TZ = (
-    '"{name}" is not a time zone I know. Type a name like Asia/Shanghai or '
-    "Europe/Moscow, or pick one of the buttons."
-)
+TZ_EXAMPLES = "For example: London, Europe/Moscow, Asia/Shanghai, UTC+8"
+BAD_TZ = "That is not a time zone I know."
+TZ_NOT_WHOLE = "Please name a city of that time zone instead of the offset."
 NAME_TOO_LONG = "That name is too long: at most {limit} characters. Please try again."
 NAME_BAD_CHARS = "A name may contain only letters, spaces and hyphens. Please try again."
 ADD_CHILD = (
@@ -137,7 +136,7 @@ async def new_school(owner_user: FakeUser, bot: BotProcess, db: SessionMaker) ->
     await send(o, "/newschool", has_button(NewSchoolDistrictButton, district_id=0))
     ask_district = t(EN, 'Type the district\'s name (e.g. "Haidian District"):')
     ask_school = t(EN, "Type the school's name:")
-    ask_tz = t(EN, "Which time zone is the school in? Pick one, or type its IANA name:")
+    ask_tz = t(EN, "Which time zone is the school in? Pick one, or type it or a city in it:")
     await tap(o, NewSchoolDistrictButton, ask_district, district_id=0)
     # District name: too long, too short, then right.
     await send_bad(o, "D" * 121, t(EN, TOO_LONG, limit=120), ask_district)
@@ -152,8 +151,9 @@ async def new_school(owner_user: FakeUser, bot: BotProcess, db: SessionMaker) ->
     await o.wait_for(ask_tz, after=mark)
     assert labels(o, NewSchoolTimezoneButton)[0] == "Asia/Shanghai"  # DEFAULT_TIMEZONE comes first
     # Time zone: unknown names, then typed right.
-    await send_bad(o, "Mars/Olympus_Mons", t(EN, BAD_TZ, name="Mars/Olympus_Mons"), ask_tz)
-    await send_bad(o, "UTC+8", t(EN, BAD_TZ, name="UTC+8"), ask_tz)
+    examples = t(EN, TZ_EXAMPLES)
+    await send_bad(o, "Mars/Olympus_Mons", t(EN, BAD_TZ) + "\n" + examples, ask_tz)
+    await send_bad(o, "UTC+5:30", t(EN, TZ_NOT_WHOLE) + "\n" + examples, ask_tz)
     check = await send(
         o, "Asia/Shanghai", has_button(NewSchoolConfirmButton, action=owner.NewSchoolAction.CREATE)
     )
@@ -184,6 +184,11 @@ async def new_school(owner_user: FakeUser, bot: BotProcess, db: SessionMaker) ->
     return code
 
 
+def en_list(items: list[str]) -> str:
+    with use_locale(EN):
+        return format_list(items)
+
+
 async def set_up_subjects(a: FakeUser) -> None:
     none_yet = t(EN, "Subjects of {school}: {subjects}", school=SCHOOL, subjects=t(EN, "none yet"))
     await send(a, "/subjects", none_yet)
@@ -191,22 +196,28 @@ async def set_up_subjects(a: FakeUser) -> None:
     await tap(
         a,
         SetupButton,
-        t(EN, "Subjects of {school}: {subjects}", school=SCHOOL, subjects=", ".join(preset)),
+        t(EN, "Subjects of {school}: {subjects}", school=SCHOOL, subjects=en_list(preset)),
         act=SetupAction.PRESET,
     )
-    ask = t(EN, 'Type the subjects to add, separated by commas (e.g. "Music, Art"):')
+    ask = t(EN, 'Type the subjects to add, separated by commas or one a line (e.g. "Music, Art"):')
     await tap(a, SetupButton, ask, act=SetupAction.TYPE)
-    bad = t(EN, "Please type subject names of at most 40 characters, separated by commas.")
+    bad = t(
+        EN,
+        "Please type subject names of at most 40 characters, separated by commas or one a "
+        "line. For example: Music, Art, PE",
+    )
     await send_bad(a, "A" * 41 + ", Art", bad, ask)
     await send_bad(a, ", ,", bad, ask)
     await send(
         a,
         "Music， Art",  # a full-width comma, as typed on a Chinese keyboard
-        t(
+        tn(EN, "{n} subject added.", "{n} subjects added.", 2)
+        + "\n\n"
+        + t(
             EN,
             "Subjects of {school}: {subjects}",
             school=SCHOOL,
-            subjects=", ".join([*preset, "Music", "Art"]),
+            subjects=en_list([*preset, "Music", "Art"]),
         ),
     )
     await tap(a, SetupButton, t(EN, "Saved."), act=SetupAction.DONE)
@@ -223,48 +234,61 @@ async def set_up_classes(a: FakeUser, db: SessionMaker) -> None:
     grades_1_6 = t(EN, "Grades {a}-{b}", a=1, b=6)
     assert labels(a, SetupButton)[0] == grades_1_6
     # Grades: reversed and out of range, then the button "Grades 1-6".
-    bad_grades = t(EN, 'Please type grades from 1 to 12 like "3-5", or pick a range.')
-    for wrong in ("5-3", "0-13", "one to six"):
+    examples = t(
+        EN,
+        "For example: Grades 1-6, 4 classes each / Grades 7-9 / 5B / Year 5 Blue / 10-2 "
+        "(one class or a range of grades a message).",
+    )
+    for wrong, refusal in (
+        ("5-3", "That range of grades ends before it starts."),
+        ("0-13", "Grades go from {first} to {last}."),
+        ("grades one to six hundred", "I could not read that as grades or a class."),
+    ):
+        bad_grades = t(EN, refusal, first=1, last=12) + "\n" + examples
         await send_bad(a, wrong, bad_grades, ask_grades)
     ask_count = t(
         EN, "Grades {a}-{b}. How many classes in each grade? Pick or type a number:", a=1, b=6
     )
     await tap(a, SetupButton, ask_count, label=grades_1_6, act=SetupAction.BULK)
     # Classes per grade: zero, too many, not a number, then the button "2".
-    bad_count = t(EN, "Please type a whole number from 1 to {max}.", max=30)
-    for wrong in ("0", "31", "two"):
+    for wrong in ("0", "41", "a dozen"):
+        bad_count = (
+            t(EN, "I could not read that as a number of classes. For example: 4, 4 classes.")
+            if wrong == "a dozen"
+            else t(EN, "A grade has from 1 to {max} classes. For example: 4, 4 classes.", max=40)
+        )
         await send_bad(a, wrong, bad_count, ask_count)
     names = [f"{g}{x}" for g in range(1, 7) for x in "AB"]
     await tap(
         a,
         SetupButton,
-        tn(
-            EN,
-            "This creates {n} class: {names}. Classes that already exist are kept.",
-            "This creates {n} classes: {names}. Classes that already exist are kept.",
-            12,
-            names=", ".join(names),
-        ),
+        tn(EN, "This creates {n} class:", "This creates {n} classes:", 12)
+        + "\n• "
+        + t(EN, "Grade {n}: {classes}", n=1, classes="1A and 1B"),
         label="2",
         act=SetupAction.CREATE,
         value=2,
     )
-    grade_lines = [t(EN, "Grade {n}: {classes}", n=g, classes=f"{g}A, {g}B") for g in range(1, 7)]
+    grade_lines = [
+        t(EN, "Grade {n}: {classes}", n=g, classes=f"{g}A and {g}B") for g in range(1, 7)
+    ]
     created = tn(EN, "{n} class created.", "{n} classes created.", 12)
     await tap(
         a, SetupButton, "\n".join(grade_lines), toast=created, act=SetupAction.CREATE, value=0
     )
     # One class by hand: a bad line, then a good one.
-    ask_line = t(EN, 'Type the grade and the class name, e.g. "5 5E":')
+    ask_line = t(EN, "Type the class as the school writes it, e.g. 5B, Year 5 Blue, or 5 Fifth E:")
     await tap(a, SetupButton, ask_line, act=SetupAction.ONE)
-    bad_line = t(
-        EN,
-        "Please type a grade from 1 to 12, a space and a name of at most 32 "
-        'characters, e.g. "5 5E".',
-    )
+    bad_line = t(EN, "I could not read that as grades or a class.")
     for wrong in ("13 13A", "6", "6 " + "C" * 33):
         await send_bad(a, wrong, bad_line, ask_line)
-    await send(a, "6 6C", t(EN, "Grade {n}: {classes}", n=6, classes="6A, 6B, 6C"))
+    await send(a, "6C", t(EN, "Grade {grade}, class {name}. Add it?", grade=6, name="6C"))
+    await tap(
+        a,
+        SetupButton,
+        t(EN, "Grade {n}: {classes}", n=6, classes="6A, 6B, and 6C"),
+        act=SetupAction.CREATE,
+    )
     await tap(a, SetupButton, t(EN, "Saved."), act=SetupAction.DONE)
     async with db() as s:
         classes = list(await s.scalars(select(SchoolClass.name).order_by(SchoolClass.id)))

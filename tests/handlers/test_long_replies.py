@@ -21,6 +21,7 @@ async def test_a_class_list_over_4096_characters_is_split_and_opens(bot: Harness
     await bot.send(admin, "/classes")
     await bot.tap(admin, "Add one class")
     await bot.send(admin, "5 5E")
+    await bot.tap(admin, "✅ Add")
     (klass,) = await rows(bot, SchoolClass, SchoolClass.school_id == school.id)
     async with bot.session() as session:
         await school_store.add_to_roster(session, klass.id, LONG_NAMES)
@@ -36,15 +37,15 @@ async def test_a_class_list_over_4096_characters_is_split_and_opens(bot: Harness
     shown = " ".join(texts)
     for name in LONG_NAMES:
         assert name in shown  # every name whole: split between names, never inside one
-    assert "Type the children's names to add" in text(reply)  # the question comes last
+    assert "Paste the children's names" in text(reply)  # the question comes last
 
     # A reply over the limit to typed text (a refusal repeats the list): split too.
     before = len(admin.messages)
-    many = [f"Kid {chr(65 + n // 26)}{chr(97 + n % 26)}" for n in range(81)]
-    await bot.send(admin, "\n".join(many))  # over 80 at a time
+    many = [f"Kid {chr(65 + n // 26)}{chr(97 + n % 26)}" for n in range(101)]
+    await bot.send(admin, "\n".join(many))  # over 100 at a time
     new = [text(m) for m in admin.messages[before:]]
     assert len(new) >= 3 and all(text_length(t) <= MAX_TEXT for t in new)
-    assert "between 1 and 80 names" in new[0]
+    assert "That is more than 100 names" in new[0]
 
 
 async def test_a_reply_is_retried_after_502s(

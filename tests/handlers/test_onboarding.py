@@ -84,10 +84,23 @@ async def test_typed_time_zone_is_validated_and_asked_again(bot: Harness) -> Non
     await bot.send(owner, "Second School")
     for bad in ("Mars/Olympus", "../../etc/passwd", "Asia/Shanghai Asia/Urumqi", "posixrules"):
         reply = await bot.send(owner, bad)
-        assert "is not a time zone I know" in text(reply), bad
+        assert "That is not a time zone I know.\nFor example: London," in text(reply), bad
         assert "Which time zone is the school in?" in text(reply)  # the question again
         assert reply is not None and "Asia/Shanghai" in reply.button_texts
         assert (await one(bot, Dialog)).step == "timezone"
+    reply = await bot.send(owner, "UTC+5:30")  # no whole hours: a city is asked for
+    assert "Please name a city of that time zone instead of the offset." in text(reply)
+    for typed, zone in (
+        ("北京时间", "Asia/Shanghai"),
+        ("МСК", "Europe/Moscow"),
+        ("London", "Europe/London"),
+    ):
+        reply = await bot.send(owner, typed)
+        assert f"Time zone: {zone}" in text(reply), typed
+        await bot.tap(owner, "✖ Cancel")
+        await bot.send(owner, "/newschool")
+        await bot.tap(owner, "Haidian District")
+        await bot.send(owner, "Second School")
     reply = await bot.send(owner, "europe/moscow")  # the tz database's spelling is stored
     assert "Time zone: Europe/Moscow" in text(reply)
     await bot.tap(owner, "✅ Create the school")

@@ -48,12 +48,14 @@ async def test_bulk_classes_by_buttons(bot: Harness) -> None:
     assert "Grades 1-6. How many classes in each grade?" in text(reply)
     assert reply.button_texts == COUNT_BUTTONS
     reply = await bot.tap(admin, "4")
-    assert text(reply).startswith("This creates 24 classes: 1A, 1B, 1C, 1D, 2A, ")
+    assert text(reply).startswith(
+        "Grades 1-6, 4 classes each.\nThis creates 24 classes:\n• Grade 1: 1A, 1B, 1C, and 1D\n"
+    )
     assert await class_list(bot, school.id) == []  # nothing before the confirmation
     reply = await bot.tap(admin, "✅ Create")
     assert admin.answered_callbacks[-1].text == "24 classes created."
-    assert "Grade 1: 1A, 1B, 1C, 1D\n" in text(reply)
-    assert "Grade 6: 6A, 6B, 6C, 6D" in text(reply)
+    assert "Grade 1: 1A, 1B, 1C, and 1D\n" in text(reply)
+    assert "Grade 6: 6A, 6B, 6C, and 6D" in text(reply)
     assert "Delete a class" in reply.button_texts
     expected = [(g, f"{g}{letter}") for g in range(1, 7) for letter in "ABCD"]
     assert await class_list(bot, school.id) == expected
@@ -71,20 +73,31 @@ async def test_bulk_classes_typed_with_bad_input_asked_again(bot: Harness) -> No
     admin, school = await admin_school(bot)
     await bot.send(admin, "/classes")
     await bot.tap(admin, "Add grades and classes in one step")
-    for bad in ("0-13", "abc", "99", "5-3", "3-5-7", ""):
+    refusals = {
+        "0-13": "Grades go from 1 to 12.",
+        "abc": "I could not read that as grades or a class.",
+        "99": "I could not read that as grades or a class.",
+        "5-3": "That range of grades ends before it starts.",
+        "3-5-7": "I could not read that as grades or a class.",
+        "": "I could not read that as grades or a class.",
+    }
+    for bad, refusal in refusals.items():
         reply = await bot.send(admin, bad or " ")
-        assert 'Please type grades from 1 to 12 like "3-5", or pick a range.' in text(reply), bad
+        assert text(reply).startswith(refusal + "\nFor example: Grades 1-6, 4 classes"), bad
         assert "Which grades? Pick a range or type one" in text(reply)
         assert reply is not None and reply.button_texts == GRADE_BUTTONS
     reply = await bot.send(admin, "３－５")  # full-width, as a Chinese keyboard types it
     assert "Grades 3-5. How many classes in each grade?" in text(reply)
-    for bad in ("0", "31", "abc", "2.5", "-3"):
+    for bad in ("0", "41", "abc", "2.5", "-3"):
         reply = await bot.send(admin, bad)
-        assert "Please type a whole number from 1 to 30." in text(reply), bad
+        assert "For example: 4, 4 classes." in text(reply), bad
         assert "Grades 3-5. How many classes in each grade?" in text(reply)
         assert reply is not None and reply.button_texts == COUNT_BUTTONS
     reply = await bot.send(admin, "3")
-    assert text(reply).startswith("This creates 9 classes: 3A, 3B, 3C, 4A, 4B, 4C, 5A, 5B, 5C.")
+    assert text(reply) == (
+        "Grades 3-5, 3 classes each.\nThis creates 9 classes:\n• Grade 3: 3A, 3B, and 3C\n"
+        "• Grade 4: 4A, 4B, and 4C\n• Grade 5: 5A, 5B, and 5C"
+    )
     await bot.tap(admin, "✅ Create")
     assert admin.answered_callbacks[-1].text == "9 classes created."
     assert await class_list(bot, school.id) == [
@@ -99,7 +112,8 @@ async def test_bulk_classes_keep_existing_and_back_buttons_work(bot: Harness) ->
     await bot.tap(admin, "Add grades and classes in one step")
     await bot.send(admin, "5-7")
     reply = await bot.tap(admin, "5")
-    assert "This creates 15 classes" in text(reply)
+    assert "This creates 7 classes:" in text(reply)
+    assert "8 of them are already there and are kept." in text(reply)
     reply = await bot.tap(admin, "✖ Back")  # from the confirmation to the grades
     assert "Which grades?" in text(reply)
     reply = await bot.tap(admin, "✖ Back")  # from the grades to the menu
@@ -134,18 +148,29 @@ async def test_add_one_class_and_duplicate_refused(bot: Harness) -> None:
     admin, school = await admin_school(bot)
     await bot.send(admin, "/classes")
     reply = await bot.tap(admin, "Add one class")
-    assert 'Type the grade and the class name, e.g. "5 5E":' in text(reply)
+    question = "Type the class as the school writes it, e.g. 5B, Year 5 Blue, or 5 Fifth E:"
+    assert text(reply) == question
     too_long = "5 " + "X" * 33
-    for bad in ("5E", "13 13A", "0 0A", too_long, "five 5E"):
+    for bad, refusal in (
+        ("13A", "Grades go from 1 to 12."),
+        ("13 13A", "I could not read that as grades or a class."),
+        ("0 0A", "I could not read that as grades or a class."),
+        (too_long, "I could not read that as grades or a class."),
+        ("five 5E", "I could not read that as grades or a class."),
+    ):
         reply = await bot.send(admin, bad)
-        assert "Please type a grade from 1 to 12, a space and a name" in text(reply), bad
-        assert 'Type the grade and the class name, e.g. "5 5E":' in text(reply)
+        assert text(reply).startswith(refusal + "\nFor example: "), bad
+        assert text(reply).endswith(question)
     assert await class_list(bot, school.id) == []
     reply = await bot.send(admin, "5  Fifth  E")
+    assert text(reply) == "Grade 5, class Fifth E. Add it?"
+    assert await class_list(bot, school.id) == []  # nothing before the confirmation
+    reply = await bot.tap(admin, "✅ Add")
     assert "Grade 5: Fifth E" in text(reply)
     await bot.tap(admin, "Add one class")
     reply = await bot.send(admin, "5，5E")  # a Chinese comma
-    assert "Grade 5: 5E, Fifth E" in text(reply)
+    reply = await bot.tap(admin, "✅ Add")
+    assert "Grade 5: 5E and Fifth E" in text(reply)
     await bot.tap(admin, "Add one class")
     reply = await bot.send(admin, "6 5E")
     assert text(reply).startswith("5E already exists.")
@@ -166,12 +191,16 @@ async def test_delete_unused_class_but_not_one_with_children(bot: Harness) -> No
     assert reply.button_texts[-1] == "✖ Back"
     edits = reply.edits
     reply = await bot.tap(admin, "2A")
-    answer = admin.answered_callbacks[-1]
-    assert answer.text == "2A has children or homework; it cannot be deleted."
-    assert answer.show_alert
-    assert reply.edits == edits
+    assert text(reply) == "2A has 1 child on its class list; a class with history is kept."
+    assert reply.edits == edits + 1
+    assert reply.button_texts == ["✖ Back"]
     assert "2A" in await classes_by_name(bot, school.id)
+    await bot.tap(admin, "✖ Back")
     reply = await bot.tap(admin, "1B")
+    assert text(reply) == "Delete 1B? It has no class list, homework or complaints yet."
+    assert "1B" in await classes_by_name(bot, school.id)  # nothing before the confirmation
+    reply = await bot.tap(admin, "🗑 Delete 1B")
+    assert admin.answered_callbacks[-1].text == "1B deleted."
     assert "Grade 1: 1A\n" in text(reply)
     assert "1B" not in await classes_by_name(bot, school.id)
     reply = await bot.tap(admin, "Delete a class")
@@ -205,6 +234,7 @@ async def test_deleting_a_class_or_subject_updates_invites_and_teaching(bot: Har
     await bot.send(admin, "/classes")
     await bot.tap(admin, "Delete a class")
     await bot.tap(admin, "6D")
+    await bot.tap(admin, "🗑 Delete 6D")
     assert "6D" not in await classes_by_name(bot, school.id)
     assert await rows(bot, Teaching) == []
     assert await rows(bot, Invite, Invite.role == InviteRole.PARENT) == []
@@ -267,6 +297,7 @@ async def test_admin_of_two_schools_picks_one(bot: Harness) -> None:
     assert "Classes of Another School:" in text(reply)
     await bot.tap(admin, "Add one class")
     await bot.send(admin, "1 1A")
+    await bot.tap(admin, "✅ Add")
     [klass] = await rows(bot, SchoolClass)
     assert klass.school_id != first.id
 
@@ -309,14 +340,16 @@ async def test_subjects_preset_typed_and_deleted(bot: Harness) -> None:
     assert len(await rows(bot, Subject)) == 10
 
     reply = await bot.tap(admin, "Type subjects to add")
-    assert 'separated by commas (e.g. "Music, Art")' in text(reply)
+    assert 'separated by commas or one a line (e.g. "Music, Art")' in text(reply)
     for bad in ("Music, " + "X" * 41, " , ，", "A" * 41):
         reply = await bot.send(admin, bad)
         assert "Please type subject names of at most 40 characters" in text(reply), bad
+        assert "For example: Music, Art, PE" in text(reply), bad
         assert "Type the subjects to add" in text(reply)
     assert len(await rows(bot, Subject)) == 10
     reply = await bot.send(admin, "Music, Art,, Maths ,")
-    assert text(reply).endswith("Biology, Music, Art")
+    assert text(reply).startswith("2 subjects added.\n\n")
+    assert text(reply).endswith("Biology, Music, and Art")
     await bot.tap(admin, "Type subjects to add")
     await bot.send(admin, "书法，围棋、Drama; Dance")
     names = [s.name for s in sorted(await rows(bot, Subject), key=lambda s: s.position)]
@@ -363,5 +396,7 @@ async def test_a_class_name_with_a_bidi_override_is_cleaned_and_told(bot: Harnes
     await bot.tap(admin, "Add one class")
     reply = await bot.send(admin, "5 5\u202eE\u200b")
     assert "Invisible characters were removed from the name: U+202E and U+200B." in text(reply)
+    assert text(reply).endswith("Grade 5, class 5E. Add it?")
+    reply = await bot.tap(admin, "✅ Add")
     assert "Grade 5: 5E" in text(reply)
     assert await class_list(bot, school.id) == [(5, "5E")]

@@ -100,7 +100,7 @@ def _month_pattern() -> str:
 def _day_first(locale: str) -> bool:
     """Whether the locale writes the day before the month in numeric dates (ru: 28.11)."""
     try:
-        pattern = get_date_format("short", Locale.parse(locale, sep="-")).pattern
+        pattern = get_date_format("short", Locale.parse(locale.replace("-", "_"))).pattern
     except (UnknownLocaleError, ValueError):
         return True
     return pattern.lower().find("d") < pattern.find("M")
