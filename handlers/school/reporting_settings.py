@@ -8,7 +8,9 @@ from datetime import time
 
 from telegram import Update
 
-from bot.domain.validate import MAX_PHONE, parse_int, parse_phone, parse_time
+from bot.domain.parsing.result import Understood
+from bot.domain.parsing.times import parse_time as parse_natural_time
+from bot.domain.validate import MAX_PHONE, parse_int, parse_phone
 from bot.i18n import _, format_percent, format_time, ngettext, weekday_name
 from handlers.kit.context import Ctx
 from handlers.kit.replies import Rows, answer, refuse_stale, say
@@ -22,6 +24,7 @@ from handlers.school.settings import (
     typed_for,
     typed_text,
 )
+from handlers.school.wording import time_problem
 from storage import dialogs
 from storage.models import Dialog, School
 
@@ -189,7 +192,10 @@ async def on_value(update: Update, context: Ctx, data: SettingsButton) -> None:
 def parsed_value(field: str, text: str | None) -> tuple[time | int | str | None, str]:
     """The typed value of `field` (None if not understood) and what to say then."""
     if field == "weekly_report_time":
-        return parse_time(text), _("Please type a time like 17:30.")
+        parsed = parse_natural_time(text or "")
+        if isinstance(parsed, Understood):
+            return parsed.value, ""
+        return None, time_problem(parsed)
     if field == "complaint_deadline_days":
         return parse_int(text, 1, MAX_DEADLINE_DAYS), _(
             "Please type a whole number of school days from 1 to {max}."
