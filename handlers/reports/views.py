@@ -20,6 +20,7 @@ from babel.dates import format_interval, format_skeleton
 
 from bot.domain.calendar import SchoolCalendar
 from bot.domain.calibration import Calibration, calibrate, window
+from bot.domain.figures import ClassDay, tally
 from bot.domain.load import cap_for
 from bot.domain.periods import Scope, days_of, week_of
 from bot.i18n import _, babel_locale, format_minutes, ngettext
@@ -154,7 +155,7 @@ async def class_picture(
     columns: list[charts.ClassDay] = []
     for bucket in day_buckets(shown):
         columns.append(_class_column(bucket, by_day, per_day, caps, klass.grade, cal))
-    over = sum(1 for r in rows if r.is_over)
+    over = tally(rows).over
     title = _("{class_name}: written homework, {period}").format(
         class_name=klass.name, period=period_label(start, end)
     )
@@ -186,7 +187,7 @@ def over_line(over: int, evenings: int) -> str:
 
 def _class_column(
     bucket: Bucket,
-    by_day: dict[date, loads.Evening],
+    by_day: dict[date, ClassDay],
     per_day: dict[date, list[tuple[str, int]]],
     caps: Any,
     grade: int,
@@ -207,7 +208,8 @@ def _class_column(
     timed = sum(by_day[d].timed for d in days if d in by_day and by_day[d].median is not None)
     median = sum(m for m in medians if m is not None) / len(medians) if medians else None
     note = _("n = {n}").format(n=timed) if median is not None else ""
-    return charts.ClassDay(bucket.label, subjects, cap, median, note)
+    flagged = any(by_day[d].is_over for d in days if d in by_day)
+    return charts.ClassDay(bucket.label, subjects, cap, median, note, flagged)
 
 
 # ---------------------------------------------------------------- a grade or a school
@@ -231,13 +233,12 @@ async def heat_picture(
     buckets = day_buckets(shown)
     heat_rows = _heat_rows(classes, buckets, rows)
     title = _heat_title(school.name, scope, start, end)
-    over_classes = {r.class_id for r in rows if r.is_over}
-    over_evenings = sum(1 for r in rows if r.is_over)
+    counted = tally(rows)
     note = ngettext(
         "{n} class over the limit, on {evenings} class-evenings",
         "{n} classes over the limit, on {evenings} class-evenings",
-        len(over_classes),
-    ).format(n=len(over_classes), evenings=over_evenings)
+        len(counted.over_classes),
+    ).format(n=len(counted.over_classes), evenings=counted.over)
     scale = (
         _("Written minutes against the limit")
         if len(buckets) == len(shown)
@@ -254,23 +255,26 @@ async def heat_picture(
 
 
 def _heat_rows(
-    classes: Sequence[SchoolClass], buckets: Sequence[Bucket], rows: Sequence[loads.Evening]
+    classes: Sequence[SchoolClass], buckets: Sequence[Bucket], rows: Sequence[ClassDay]
 ) -> list[charts.HeatRow]:
     """Per class, per bucket: the average written minutes over its evenings with homework and
-    the most common cap, or None without homework."""
+    the most common cap, or None without homework; and whether any of them is over the limit
+    (`ClassDay.is_over`, the count in the title)."""
     by_key = {(r.class_id, r.day): r for r in rows}
     heat_rows: list[charts.HeatRow] = []
     for klass in classes:
         cells: list[tuple[int, int | None] | None] = []
+        over: list[bool] = []
         for bucket in buckets:
             found = [by_key[(klass.id, d)] for d in bucket.days if (klass.id, d) in by_key]
+            over.append(any(e.is_over for e in found))
             if not found:
                 cells.append(None)
                 continue
             written = round(sum(e.written for e in found) / len(found))
             cap = Counter(e.cap for e in found).most_common(1)[0][0]
             cells.append((written, cap))
-        heat_rows.append(charts.HeatRow(klass.name, tuple(cells)))
+        heat_rows.append(charts.HeatRow(klass.name, tuple(cells), tuple(over)))
     return heat_rows
 
 
@@ -306,9 +310,9 @@ async def school_summary(
     return lines
 
 
-def over_lines(rows: Sequence[loads.Evening]) -> list[str]:
+def over_lines(rows: Sequence[ClassDay]) -> list[str]:
     """How many classes went over the cap on how many evenings, and the worst of them."""
-    by_class: dict[int, list[loads.Evening]] = defaultdict(list)
+    by_class: dict[int, list[ClassDay]] = defaultdict(list)
     for r in rows:
         by_class[r.class_id].append(r)
     over = {
@@ -344,7 +348,7 @@ def over_lines(rows: Sequence[loads.Evening]) -> list[str]:
     return lines
 
 
-def _over_class_line(evenings_over: Sequence[loads.Evening]) -> str:
+def _over_class_line(evenings_over: Sequence[ClassDay]) -> str:
     first = evenings_over[0]
     peak = max(evenings_over, key=lambda e: max(e.written, e.median or 0))
     return ngettext(
