@@ -24,6 +24,7 @@ from babel.lists import format_list as _babel_format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
+from babel.numbers import format_percent as _babel_format_percent
 from babel.units import format_unit
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
@@ -117,6 +118,11 @@ def format_minutes(minutes: int | float) -> str:
 
 def format_number(value: int | float) -> str:
     return str(format_decimal(value, locale=babel_locale()))
+
+
+def format_percent(share: float) -> str:
+    """A share 0..1 as a whole percent: '85%', '85%', '85 %'."""
+    return str(_babel_format_percent(share, "#,##0%", locale=babel_locale()))
 
 
 def format_day(day: date) -> str:

@@ -165,3 +165,42 @@ async def recent_changes(
         .limit(limit)
     )
     return [ChangeRow(*row) for row in rows]
+
+
+LIMIT_FIELDS = (
+    "cap_primary_low",
+    "cap_primary",
+    "cap_junior",
+    "cap_senior",
+    "cap_non_school_day",
+    "over_cap_mode",
+    "min_over_cap_mode",
+)
+"""The recorded fields that are limits (or what happens over them), not times."""
+
+
+async def limit_changes(
+    session: AsyncSession,
+    district_id: int,
+    low: datetime,
+    high: datetime,
+    school_id: int | None = None,
+) -> Sequence[ChangeRow]:
+    """Changes of a limit or the over-limit mode in [low, high) (UTC), oldest first: the
+    district's and all its schools', or with `school_id` the district's and that school's."""
+    query = (
+        select(PolicyChange.at, School.name, PolicyChange.field, PolicyChange.old, PolicyChange.new)
+        .outerjoin(School, School.id == PolicyChange.school_id)
+        .where(
+            PolicyChange.district_id == district_id,
+            PolicyChange.at >= low,
+            PolicyChange.at < high,
+            PolicyChange.field.in_(LIMIT_FIELDS),
+        )
+        .order_by(PolicyChange.at, PolicyChange.id)
+    )
+    if school_id is not None:
+        query = query.where(
+            (PolicyChange.school_id == school_id) | PolicyChange.school_id.is_(None)
+        )
+    return [ChangeRow(*row) for row in await session.execute(query)]

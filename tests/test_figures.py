@@ -88,3 +88,22 @@ def test_tally_counts_what_is_over() -> None:
     assert t.over_classes == {1} and t.classes == {1, 2, 3}
     assert t.within_share == 0.5 and t.unfinished_part == pytest.approx(2 / 9)
     assert tally([]).within_share is None
+
+
+def test_tally_merge_is_the_tally_of_both() -> None:
+    a = [day(written=70, class_id=1), day(written=40, reports=5, unfinished=2, class_id=2)]
+    b = [day(written=40, reports=3, median=70.0, over=2, class_id=3)]
+    merged = tally(a)
+    merged.merge(tally(b))
+    both = tally(a + b)
+    assert (merged.days, merged.over, merged.by_reason, merged.covered) == (
+        both.days,
+        both.over,
+        both.by_reason,
+        both.covered,
+    )
+    assert (merged.reports, merged.unfinished, merged.over_classes) == (
+        both.reports,
+        both.unfinished,
+        both.over_classes,
+    )

@@ -147,6 +147,14 @@ class Tally:
             self.over_classes.add(day.class_id)
             self.by_reason.update(day.reasons)
 
+    def merge(self, other: Tally) -> None:
+        """Add another tally's class-days (another school's, for a district)."""
+        for name in ("days", "over", "written_days", "covered", "reports", "unfinished"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.by_reason.update(other.by_reason)
+        self.classes |= other.classes
+        self.over_classes |= other.over_classes
+
     @property
     def within(self) -> int:
         return self.days - self.over

@@ -23,7 +23,7 @@ from bot.domain.calibration import Calibration, calibrate, window
 from bot.domain.figures import ClassDay, tally
 from bot.domain.load import cap_for
 from bot.domain.periods import Scope, days_of, week_of
-from bot.i18n import _, babel_locale, format_minutes, ngettext
+from bot.i18n import _, babel_locale, format_minutes, format_percent, ngettext
 from bot.render import charts
 from handlers.kit.context import AsyncSession
 from storage import report_queries
@@ -467,18 +467,28 @@ def district_shares(
 async def district_bulletin(
     session: AsyncSession, district_id: int, start: date, end: date, now: datetime
 ) -> list[str]:
-    """The supervisor's bulletin: share of schools and classes within the caps, complaints
-    answered in time, late ones by school."""
+    """The supervisor's bulletin: class-days within the limits (`ClassDay.is_over` counted in
+    SQL), schools and classes within them all period, complaints answered in time, late ones
+    by school."""
     district = await session.get(District, district_id)
     if district is None:
         return []
     scope = Scope.of_district(district_id)
     schools = {s.id: s for s in await scopes.schools_of(session, scope)}
     counts = await loads.class_counts(session, scope, start, end)
+    days = await loads.school_days(session, scope, start, end)
     outcomes = await analytics_complaints.complaint_outcomes(session, scope, start, end, now)
     lines = [
         _("{district}, {period}").format(district=district.name, period=period_label(start, end))
     ]
+    if days:
+        class_days = sum(d.evenings for d in days)
+        within = class_days - sum(d.over for d in days)
+        lines.append(
+            _("Class-days within the limits: {within} of {days} ({share}).").format(
+                within=within, days=class_days, share=format_percent(within / class_days)
+            )
+        )
     if counts:
         classes = sum(c.classes for c in counts.values())
         classes_within = sum(c.classes - c.over for c in counts.values())
