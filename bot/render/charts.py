@@ -383,6 +383,12 @@ class HeatRow:
             return self.over[column]
         return cell is not None and cell[1] is not None and cell[0] > cell[1]
 
+    def outlined(self, column: int) -> bool:
+        """Over the limit, but not by the minutes shown (by the parents' figures)."""
+        cell = self.cells[column]
+        minutes_over = cell is not None and cell[1] is not None and cell[0] > cell[1]
+        return self.is_over(column) and not minutes_over
+
 
 @dataclass(frozen=True)
 class SchoolWeekLabels:
@@ -445,7 +451,7 @@ def school_week(columns: Sequence[str], rows: Sequence[HeatRow], labels: SchoolW
                     continue
                 written, cap = cell
                 over = row.is_over(c)
-                if over and (cap is None or written <= cap):
+                if row.outlined(c):
                     ax.add_patch(
                         Rectangle((c - 0.45, r - 0.45), 0.9, 0.9, fill=False, ec=OVER, lw=3)
                     )
@@ -455,7 +461,7 @@ def school_week(columns: Sequence[str], rows: Sequence[HeatRow], labels: SchoolW
                     str(written),
                     ha="center",
                     va="center",
-                    color="white" if over and cap is not None and written > cap else "#212121",
+                    color="white" if cap is not None and written > cap else "#212121",
                     fontweight="bold" if over else "normal",
                     fontsize=FONT_PT,
                 )

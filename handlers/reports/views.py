@@ -244,6 +244,8 @@ async def heat_picture(
         if len(buckets) == len(shown)
         else _("Average written minutes per evening against the limit")
     )
+    if any(row.outlined(c) for row in heat_rows for c in range(len(buckets))):
+        scale += "\n" + _("Outlined in red: over the limit by the parents' reports")
     images = []
     for i in range(0, len(heat_rows), MAX_HEAT_ROWS):
         labels = charts.SchoolWeekLabels(title=title, scale=scale, note=note)
