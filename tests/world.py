@@ -92,6 +92,19 @@ async def role(
     await session.flush()
 
 
+async def supervisor(session: AsyncSession, user_id: int, school_: School) -> None:
+    """`user_id` supervises the school's district."""
+    session.add(
+        Membership(
+            user_id=user_id,
+            role=Role.SUPERVISOR,
+            scope_key=f"d:{school_.district_id}",
+            district_id=school_.district_id,
+        )
+    )
+    await session.flush()
+
+
 async def child(session: AsyncSession, klass_: SchoolClass, name: str, parents: list[int]) -> Child:
     found = Child(class_id=klass_.id, name=name)
     session.add(found)
@@ -113,6 +126,7 @@ async def homework(
     kind: HomeworkKind = HomeworkKind.WRITTEN,
     status: HomeworkStatus = HomeworkStatus.POSTED,
     text: str = "Exercises",
+    required: bool = True,
 ) -> Assignment:
     await user(session, teacher_id, f"Teacher {teacher_id}")
     return await create_assignment(
@@ -128,4 +142,5 @@ async def homework(
         due=None,
         loads={day: minutes},
         status=status,
+        required=required,
     )

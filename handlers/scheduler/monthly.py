@@ -3,7 +3,7 @@ at the school's weekly report time): the month before on one page to each school
 (admins: the school's heat map by week and its page) and each district supervisor (the
 district's chart and its page), in their language (`handlers.reports.monthly`).
 
-It runs on the weekly report's machinery (`handlers.scheduler.weekly.run_school_reports`:
+It runs on the weekly report's machinery (`handlers.scheduler.weekly.report_job`:
 claimed in `job_runs`, each school built and delivered through the outbox before the next);
 every message has a unique key (recipient, kind, subject, the month's first day), so a re-run,
 a second process or a second school of the same district sends nothing twice.
@@ -11,38 +11,24 @@ a second process or a second school of the same district sends nothing twice.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date, datetime
 
-from bot.domain.calendar import SchoolCalendar
 from bot.domain.periods import Scope, last_month
 from bot.domain.roles import Role
 from bot.domain.schedule import DueRun
 from bot.i18n import use_locale
-from handlers.kit.context import AsyncSession, QingfuApp
+from handlers.kit.context import AsyncSession
 from handlers.kit.gate import user_locale
 from handlers.reports import monthly as pages
 from handlers.reports import views as report_views
 from handlers.reports.views import Picture
-from handlers.scheduler import outbox as delivery
-from handlers.scheduler.jobkit import Clock, Progress
 from handlers.scheduler.outbox import Outgoing, message_key
-from handlers.scheduler.weekly import run_school_reports, supervisors_of
+from handlers.scheduler.weekly import report_job, supervisors_of
 from storage import notifications
 from storage.models import District, School, User
 from storage.staff import WeeklyAudience, weekly_audience
 
 KIND = "monthly"
-
-
-async def run_monthly_reports(
-    app: QingfuApp,
-    runs: Sequence[DueRun],
-    calendars: dict[int, SchoolCalendar],
-    clock: Clock,
-    heartbeat: Progress,
-) -> delivery.Report:
-    return await run_school_reports(app, runs, clock, heartbeat, school_messages)
 
 
 async def school_messages(session: AsyncSession, run: DueRun, now: datetime) -> list[Outgoing]:
@@ -59,6 +45,9 @@ async def school_messages(session: AsyncSession, run: DueRun, now: datetime) -> 
             session, district, supervisors_of(audience), start, end, now
         )
     return messages
+
+
+run_monthly_reports = report_job(school_messages)
 
 
 async def office_messages(

@@ -38,14 +38,28 @@ SchoolMessages = Callable[[AsyncSession, DueRun, datetime], Awaitable[list[Outgo
 """A school's messages of a report job, built in one session (`school_messages`)."""
 
 
-async def run_weekly_reports(
-    app: QingfuApp,
-    runs: Sequence[DueRun],
-    calendars: dict[int, SchoolCalendar],
-    clock: Clock,
-    heartbeat: Progress,
-) -> delivery.Report:
-    return await run_school_reports(app, runs, clock, heartbeat, school_messages)
+Runner = Callable[
+    [QingfuApp, Sequence[DueRun], dict[int, SchoolCalendar], Clock, Progress],
+    Awaitable[delivery.Report],
+]
+"""A scheduler job as the tick runs it (`handlers.scheduler.tick.RUNNERS`)."""
+
+
+def report_job(build: SchoolMessages) -> Runner:
+    """A report job (weekly, monthly) from its school messages: each school's messages built
+    and delivered through the outbox before the next school's, so one school's charts at most
+    are held in memory."""
+
+    async def run(
+        app: QingfuApp,
+        runs: Sequence[DueRun],
+        _calendars: dict[int, SchoolCalendar],
+        clock: Clock,
+        heartbeat: Progress,
+    ) -> delivery.Report:
+        return await run_school_reports(app, runs, clock, heartbeat, build)
+
+    return run
 
 
 async def run_school_reports(
@@ -55,8 +69,7 @@ async def run_school_reports(
     heartbeat: Progress,
     build: SchoolMessages,
 ) -> delivery.Report:
-    """A report job (weekly, monthly): each school's messages built and delivered through the
-    outbox before the next school's, so one school's charts at most are held in memory."""
+    """Each run's school messages (`build`) built in a session and delivered."""
     data = app.bot_data
     total = delivery.Report()
     for run in runs:
@@ -99,6 +112,9 @@ async def school_messages(session: AsyncSession, run: DueRun, now: datetime) -> 
         session, school.district_id, supervisors_of(audience), run.local_date, now
     )
     return messages
+
+
+run_weekly_reports = report_job(school_messages)
 
 
 async def teacher_messages(

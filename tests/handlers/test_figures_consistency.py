@@ -23,14 +23,11 @@ from datetime import date, timedelta
 import openpyxl
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.homework import HomeworkStatus
-from bot.domain.load import HomeworkKind
 from bot.domain.reporting import ReportOutcome
 from bot.domain.roles import Role
 from handlers.scheduler.tick import tick
 from storage import reports as report_store
-from storage.homework import create_assignment
-from storage.models import Membership, SchoolClass, Subject
+from storage.models import SchoolClass, Subject
 from tests import world
 from tests.handlers.scheduler_kit import local
 from tests.harness import Harness
@@ -69,21 +66,7 @@ async def add_day(
     written = cap + 10 if kind == "estimate" else cap - 20
     await world.homework(session, klass, subject, TEACHER, written, day)
     if kind == "optional":
-        await create_assignment(
-            session,
-            klass=klass,
-            subject_id=subject.id,
-            teacher_id=TEACHER,
-            text="选做 extension",
-            photo_file_id=None,
-            kind=HomeworkKind.WRITTEN,
-            minutes=30,
-            evening=day,
-            due=None,
-            loads={day: 30},
-            status=HomeworkStatus.POSTED,
-            required=False,
-        )
+        await world.homework(session, klass, subject, TEACHER, 30, day, required=False)
     done, unfinished = ReportOutcome.DONE, ReportOutcome.UNFINISHED
     answers: dict[str, list[Answer]] = {
         "estimate": [(cap - 10, done, None)] * 3,
@@ -115,14 +98,7 @@ async def build_month(bot: Harness) -> Kinds:
         for uid, name in ((ADMIN, "Admin"), (SUPERVISOR, "Supervisor"), (TEACHER, "Teacher")):
             await world.user(session, uid, name)
         await world.role(session, ADMIN, Role.SCHOOL_ADMIN, school)
-        session.add(
-            Membership(
-                user_id=SUPERVISOR,
-                role=Role.SUPERVISOR,
-                scope_key=f"d:{school.district_id}",
-                district_id=school.district_id,
-            )
-        )
+        await world.supervisor(session, SUPERVISOR, school)
         kinds: Kinds = {}
         for c, (name, grade) in enumerate(CLASSES):
             klass = await world.klass(session, school, grade, name)
