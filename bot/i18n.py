@@ -121,9 +121,9 @@ def format_number(value: int | float) -> str:
     return str(format_decimal(value, locale=babel_locale()))
 
 
-def format_percent(percent: int | float) -> str:
-    """A share in percent as the locale writes it: '20%', '20%', '20 %'."""
-    return str(_babel_format_percent(percent / 100, locale=babel_locale()))
+def format_percent(share: float) -> str:
+    """A share 0..1 as a whole percent: '85%', '85%', '85 %'."""
+    return str(_babel_format_percent(share, "#,##0%", locale=babel_locale()))
 
 
 def weekday_name(iso_day: int) -> str:

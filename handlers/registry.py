@@ -62,6 +62,7 @@ from handlers.parents import payloads as parent_views
 from handlers.parents import question as parent_question
 from handlers.parents import reports as parents
 from handlers.reports import commands as reports
+from handlers.reports import monthly as monthly_report
 from handlers.scheduler import catchup
 from handlers.school import calendar as school_calendar
 from handlers.school import classes as school_classes
@@ -510,6 +511,7 @@ def register_handlers(app: QingfuApp) -> None:
         # admins and supervisors: charts, summaries and exports
         "reports": reports.reports_command,
         "export": reports.export_command,
+        "monthly": monthly_report.monthly_command,
         # parents: report or correct how long homework took
         "report": parent_history.report_command,
     }

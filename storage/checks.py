@@ -1,7 +1,9 @@
 """The daily check's statement: per class and evening, the estimated written load, the cap
 and what parents reported (count, median, over the cap, unfinished), for any set of
 class-evenings, in one statement on SQLite and PostgreSQL alike; and the teachers' shares of
-an evening over the cap. `storage.analytics.loads` reuses the statement over a date range.
+an evening over the cap. `storage.analytics.loads` reuses the statement over a date range;
+`class_day` turns its rows into the domain's `bot.domain.figures.ClassDay`, the one definition
+of a class-day's figures and of "over the limit".
 
 What a report counts as (docs/FIGURES.md): exact minutes as they are; a range as its midpoint
 (the open top range as its lower bound: `bot.domain.reporting.range_figure`); "went to bed
@@ -32,14 +34,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.figures import MIN_FAMILIES, ClassDay
 from bot.domain.homework import HomeworkStatus
 from bot.domain.load import HomeworkKind
-from bot.domain.reporting import (
-    DEFAULT_UNFINISHED_SHARE,
-    MIN_FAMILIES,
-    ReportOutcome,
-    unfinished_warned,
-)
+from bot.domain.reporting import ReportOutcome
 from storage.corrections import checked_loads
 from storage.models import (
     Assignment,
@@ -53,9 +51,6 @@ from storage.models import (
 from storage.policy import cap_expression
 from storage.sql import chunks
 
-MIN_REPORTS = MIN_FAMILIES
-"""A class's report figures are shown only with at least this many reports (privacy)."""
-
 DayCondition = Callable[[Any], ColumnElement[bool]]
 """A condition on `SchoolClass` (joined) and the given day column."""
 CapOfDay = Callable[[Any], Any]
@@ -63,56 +58,43 @@ CapOfDay = Callable[[Any], Any]
 `District`."""
 
 
-class OverCap:
-    """Over-the-cap tests of a class-evening's figures (the estimate, the parents' median)."""
+def class_day(row: Sequence[Any]) -> ClassDay:
+    """The one converter of a row of `class_evening_query` into the domain's `ClassDay`
+    (the daily check and every report read class-days through it)."""
+    (school_id, class_id, name, grade, day, written, pieces, cap) = row[:8]
+    reports, timed, median, over, unfinished, share = row[8:14]
+    return ClassDay(
+        school_id=school_id,
+        class_id=class_id,
+        class_name=name,
+        grade=grade,
+        day=day,
+        written=int(written),
+        pieces=int(pieces),
+        cap=cap,
+        reports=int(reports),
+        timed=int(timed),
+        median=float(median) if median is not None and timed >= MIN_FAMILIES else None,
+        over=int(over or 0),
+        unfinished=int(unfinished or 0),
+        unfinished_share=int(share),
+    )
 
-    cap: int | None
-    written: int
-    median: float | None
 
-    @property
-    def estimate_over(self) -> bool:
-        return self.cap is not None and self.written > self.cap
-
-    @property
-    def median_over(self) -> bool:
-        return self.cap is not None and self.median is not None and self.median > self.cap
-
-    @property
-    def unfinished_over(self) -> bool:
-        return False
-
-    @property
-    def is_over(self) -> bool:
-        return self.estimate_over or self.median_over or self.unfinished_over
-
-
-@dataclass(frozen=True)
-class ClassCheck(OverCap):
-    """One class on one evening: estimated written load and what parents reported.
-
-    Report figures (`median`, `over`, `unfinished`) are None below `MIN_REPORTS` reports.
-    """
-
-    school_id: int
-    class_id: int
-    class_name: str
-    grade: int
-    day: date
-    written: int
-    pieces: int
-    cap: int | None
-    reports: int
-    timed: int  # reports with minutes (the median's base)
-    median: float | None
-    over: int | None  # reports above the cap, every unfinished one included
-    unfinished: int | None
-    unfinished_share: int = DEFAULT_UNFINISHED_SHARE  # the school's warning share, percent
-
-    @property
-    def unfinished_over(self) -> bool:
-        """At least the school's share of the reports went to bed unfinished."""
-        return unfinished_warned(self.unfinished or 0, self.reports, self.unfinished_share)
+def over_condition(c: Any) -> ColumnElement[bool]:
+    """`ClassDay.is_over` in SQL over the columns `c` of `class_evening_query` (a subquery):
+    the estimate above the cap, the median from MIN_FAMILIES timed reports above it, or from
+    MIN_FAMILIES reports at least the school's share unfinished (`unfinished_warned`)."""
+    has_cap = c.cap.is_not(None)
+    return or_(
+        and_(has_cap, c.written > c.cap),
+        and_(has_cap, c.timed >= MIN_FAMILIES, c.median.is_not(None), c.median > c.cap),
+        and_(
+            c.reports >= MIN_FAMILIES,
+            c.unfinished > 0,
+            c.unfinished * 100 >= c.unfinished_share * c.reports,
+        ),
+    )
 
 
 def _targets(by_day: dict[date, list[int]], school_col: Any, day_col: Any) -> ColumnElement[bool]:
@@ -161,7 +143,7 @@ def daily_check_query(
     non-school-day cap where it set one (`bot.domain.load.cap_for`).
 
     The median is `percentile_cont` on PostgreSQL and the middle row(s) by `ROW_NUMBER` on
-    SQLite; both only when at least `MIN_REPORTS` reports carry minutes.
+    SQLite; both only when at least `MIN_FAMILIES` reports carry minutes.
     """
     by_day: dict[date, list[int]] = defaultdict(list)
     for school_id, day in sorted(set(targets)):
@@ -230,6 +212,12 @@ def class_evening_query(dialect: str, where: DayCondition, cap_on: CapOfDay | No
     )
 
 
+def counts_against_cap() -> ColumnElement[bool]:
+    """A piece counts against the cap: required written work (`bot.domain.load.Piece.counts`;
+    an optional 选做 piece never does)."""
+    return and_(Assignment.kind == HomeworkKind.WRITTEN.value, Assignment.required.is_(True))
+
+
 def _estimates(where: DayCondition) -> Any:
     """CTE `est`: per class-evening, the posted written minutes (as the daily check saw them:
     `storage.corrections.checked_loads`) and the pieces."""
@@ -238,9 +226,7 @@ def _estimates(where: DayCondition) -> Any:
         select(
             load.c.class_id.label("class_id"),
             load.c.day.label("day"),
-            func.sum(
-                case((Assignment.kind == HomeworkKind.WRITTEN.value, load.c.minutes), else_=0)
-            ).label("written"),
+            func.sum(case((counts_against_cap(), load.c.minutes), else_=0)).label("written"),
             func.count().label("pieces"),
         )
         .join(Assignment, Assignment.id == load.c.assignment_id)
@@ -261,7 +247,7 @@ def _reports_postgresql(where: DayCondition, cap_of_day: CapOfDay) -> Any:
     figure = report_figure(cap)
     median: Any = case(
         (
-            func.count(figure) >= literal(MIN_REPORTS),
+            func.count(figure) >= literal(MIN_FAMILIES),
             func.percentile_cont(0.5).within_group(figure),
         ),
         else_=None,
@@ -314,7 +300,7 @@ def _reports_sqlite(where: DayCondition, cap_of_day: CapOfDay) -> Any:
     )
     q = ranked.c
     middle = and_(
-        q.timed >= literal(MIN_REPORTS),
+        q.timed >= literal(MIN_FAMILIES),
         q.minutes.is_not(None),
         or_(q.rn == (q.timed + 1) // 2, q.rn == (q.timed + 2) // 2),
     )
@@ -337,36 +323,13 @@ async def daily_check(
     session: AsyncSession,
     targets: Sequence[tuple[int, date]],
     non_school: Sequence[tuple[int, date]] = (),
-) -> list[ClassCheck]:
+) -> list[ClassDay]:
     """The daily check over all classes of all (school, day) targets, in one statement (the
     `non_school` targets against the non-school-day cap)."""
     if not targets:
         return []
     query = daily_check_query(session.get_bind().dialect.name, targets, non_school)
-    result = []
-    for row in await session.execute(query):
-        (school_id, class_id, name, grade, day, written, pieces, cap) = row[:8]
-        reports, timed, median, over, unfinished, share = row[8:]
-        shown = reports >= MIN_REPORTS
-        result.append(
-            ClassCheck(
-                school_id=school_id,
-                class_id=class_id,
-                class_name=name,
-                grade=grade,
-                day=day,
-                written=int(written),
-                pieces=int(pieces),
-                cap=cap,
-                reports=int(reports),
-                timed=int(timed),
-                median=float(median) if median is not None else None,
-                over=int(over) if shown else None,
-                unfinished=int(unfinished) if shown else None,
-                unfinished_share=int(share),
-            )
-        )
-    return result
+    return [class_day(row) for row in await session.execute(query)]
 
 
 @dataclass(frozen=True)
@@ -402,7 +365,7 @@ async def teacher_shares(
                     load.c.day == day,
                     load.c.class_id.in_(chunk),
                     Assignment.status == HomeworkStatus.POSTED.value,
-                    Assignment.kind == HomeworkKind.WRITTEN.value,
+                    counts_against_cap(),
                 )
                 .group_by(load.c.class_id, Assignment.teacher_id, Subject.name)
                 .order_by(load.c.class_id, Assignment.teacher_id, Subject.name)

@@ -61,8 +61,9 @@ async def release_lease(session: AsyncSession, name: str, holder: str, now: date
 
 
 async def school_schedules(session: AsyncSession, around: date) -> list[SchoolTimes]:
-    """Every school's schedule inputs (three queries); calendar exceptions and days with
-    homework within a few days of `around` only, which is all a tick needs."""
+    """Every school's schedule inputs (three queries); calendar exceptions from the month's
+    start (the monthly report's first school day) and days with homework within a few days of
+    `around` only, which is all a tick needs."""
     schools = (
         await session.execute(
             select(
@@ -80,9 +81,10 @@ async def school_schedules(session: AsyncSession, around: date) -> list[SchoolTi
     ).all()
     near = (around - timedelta(days=2), around + timedelta(days=2))
     exceptions: dict[int, dict[str, set[date]]] = defaultdict(lambda: defaultdict(set))
+    # From the month's start: the monthly report runs on its first school day.
     rows = await session.execute(
         select(CalendarDay.school_id, CalendarDay.day, CalendarDay.kind).where(
-            CalendarDay.day.between(*near)
+            CalendarDay.day.between(near[0].replace(day=1), near[1])
         )
     )
     for school_id, day, kind in rows:

@@ -205,3 +205,41 @@ async def district_schools(session: AsyncSession, district_id: int) -> Sequence[
             select(School).where(School.district_id == district_id).order_by(School.name)
         )
     )
+
+
+LIMIT_FIELDS = (
+    "cap_primary_low",
+    "cap_primary",
+    "cap_junior",
+    "cap_senior",
+    "cap_non_school_day",
+    "over_cap_mode",
+    "min_over_cap_mode",
+)
+"""The recorded fields that are limits (or what happens over them), not times."""
+
+
+async def limit_changes(
+    session: AsyncSession,
+    district_id: int,
+    low: datetime,
+    high: datetime,
+    school_id: int | None = None,
+) -> Sequence[ChangeRow]:
+    """Changes of a limit or the over-limit mode in [low, high) (UTC), oldest first: the
+    district's and all its schools', or with `school_id` the district's and that school's."""
+    query = (
+        _change_query(district_id)
+        .where(
+            PolicyChange.at >= low,
+            PolicyChange.at < high,
+            PolicyChange.field.in_(LIMIT_FIELDS),
+        )
+        .order_by(None)
+        .order_by(PolicyChange.at, PolicyChange.id)
+    )
+    if school_id is not None:
+        query = query.where(
+            (PolicyChange.school_id == school_id) | PolicyChange.school_id.is_(None)
+        )
+    return [_change_row(row) for row in await session.execute(query)]

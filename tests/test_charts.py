@@ -72,7 +72,11 @@ def render_all(locale: str) -> list[bytes]:
             f"{g}A", tuple(((g * 13 + d * 7) % 90, 60) if d < 5 else None for d in range(7))
         )
         for g in range(3, 9)
-    ] + [charts.HeatRow("2A", ((10, 0), (0, 0), None, None, None, None, None))]
+    ] + [
+        charts.HeatRow("2A", ((10, 0), (0, 0), None, None, None, None, None)),
+        # over by the parents' figures with minutes within: outlined
+        charts.HeatRow("5B", ((40, 60), None, None, None, None, None, None), (True,) * 7),
+    ]
     weeks = [charts.Share(f"11/{d}", 0.8, 0.5) for d in (2, 9, 16)] + [
         charts.Share("11/23", None, None)
     ]
@@ -145,6 +149,16 @@ def test_class_day_over() -> None:
     assert charts.ClassDay("d", (("M", 50),), 60, median=75.0).over
     assert not charts.ClassDay("d", (("M", 60),), 60, median=60.0).over
     assert not charts.ClassDay("d", (("M", 600),), None).over
+    # The figures' verdict wins (e.g. over by the unfinished share with the median within).
+    assert charts.ClassDay("d", (("M", 40),), 60, median=50.0, flagged=True).over
+    assert not charts.ClassDay("d", (("M", 70),), 60, flagged=False).over
+
+
+def test_heat_row_over() -> None:
+    by_minutes = charts.HeatRow("5A", ((70, 60), (60, 60), None))
+    assert [by_minutes.is_over(c) for c in range(3)] == [True, False, False]
+    flagged = charts.HeatRow("5A", ((70, 60), (40, 60), None), (True, True, False))
+    assert [flagged.is_over(c) for c in range(3)] == [True, True, False]
 
 
 def test_png_size_refuses_other_data() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -149,3 +149,28 @@ def test_reminder_time(evening: time, delay: int, check: time, expected: time | 
 
 def test_no_reminder_time_no_reminder() -> None:
     assert jobs("Asia/Shanghai", THU, 22, reminder=None) == [Job.NOTICE, Job.EVENING, Job.CHECK]
+
+
+def test_monthly_report_on_the_first_school_day_of_the_month() -> None:
+    from bot.domain.schedule import first_school_day_of_month
+
+    # October 2026: 1-7 national holidays (Thu-Wed), Sat 10 a make-up day.
+    holidays = frozenset(date(2026, 10, d) for d in range(1, 8))
+    cal = SchoolCalendar(holidays=holidays, makeup_days=frozenset({date(2026, 10, 10)}))
+    assert [d for d in range(1, 16) if first_school_day_of_month(cal, date(2026, 10, d))] == [8]
+    plain = SchoolCalendar()  # Nov 1 2026 is a Sunday: Monday the 2nd
+    assert first_school_day_of_month(plain, date(2026, 11, 2))
+    assert not first_school_day_of_month(plain, date(2026, 11, 1))
+    assert not first_school_day_of_month(plain, date(2026, 11, 3))
+    times = SchoolTimes(1, "Asia/Shanghai", time(7), time(19), time(21, 30), cal, weekly=time(8, 0))
+    at = datetime(2026, 10, 8, 0, 30, tzinfo=UTC)  # 08:30 in Shanghai
+    assert Job.MONTHLY in {r.job for r in due_runs(times, at)}
+    assert Job.MONTHLY not in {r.job for r in due_runs(times, at + timedelta(days=1))}
+    assert Job.MONTHLY not in {r.job for r in due_runs(times, at - timedelta(hours=1))}
+
+
+def test_last_month() -> None:
+    from bot.domain.periods import last_month
+
+    assert last_month(date(2026, 10, 8)) == (date(2026, 9, 1), date(2026, 9, 30))
+    assert last_month(date(2026, 1, 5)) == (date(2025, 12, 1), date(2025, 12, 31))

@@ -320,8 +320,8 @@ async def test_daily_check_matches_python_over_hundreds_of_classes(
             c.reports,
             c.timed,
             None if c.median is None else (int(c.median) if c.median.is_integer() else c.median),
-            c.over,
-            c.unfinished,
+            c.over_shown,
+            c.unfinished_shown,
         )
         for c in checks
     }

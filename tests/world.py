@@ -16,6 +16,7 @@ from storage.models import (
     CalendarDay,
     Child,
     District,
+    JobRun,
     Membership,
     ParentLink,
     School,
@@ -92,6 +93,27 @@ async def role(
     await session.flush()
 
 
+async def run_done(session: AsyncSession, school_: School, job: str, day: date) -> None:
+    """Mark the school's `job` of `day` as run, so the scheduler leaves it alone (e.g. the
+    monthly report, on a real first school day of a month, in a test about something else)."""
+    await session.flush()
+    session.add(JobRun(school_id=school_.id, job=job, local_date=day, finished_at=LINKED))
+    await session.flush()
+
+
+async def supervisor(session: AsyncSession, user_id: int, school_: School) -> None:
+    """`user_id` supervises the school's district."""
+    session.add(
+        Membership(
+            user_id=user_id,
+            role=Role.SUPERVISOR,
+            scope_key=f"d:{school_.district_id}",
+            district_id=school_.district_id,
+        )
+    )
+    await session.flush()
+
+
 async def child(session: AsyncSession, klass_: SchoolClass, name: str, parents: list[int]) -> Child:
     found = Child(class_id=klass_.id, name=name)
     session.add(found)
@@ -113,6 +135,7 @@ async def homework(
     kind: HomeworkKind = HomeworkKind.WRITTEN,
     status: HomeworkStatus = HomeworkStatus.POSTED,
     text: str = "Exercises",
+    required: bool = True,
 ) -> Assignment:
     await user(session, teacher_id, f"Teacher {teacher_id}")
     return await create_assignment(
@@ -128,4 +151,5 @@ async def homework(
         due=None,
         loads={day: minutes},
         status=status,
+        required=required,
     )

@@ -52,8 +52,10 @@ from bot.demo.summary import Added, Figures, summary_text
 from bot.domain.calendar import SchoolCalendar, local_today
 from bot.domain.homework import HomeworkStatus
 from bot.domain.load import Caps, HomeworkKind, cap_for, spread_minutes
+from bot.domain.periods import Scope
 from bot.domain.roles import Role
 from storage import repo
+from storage.analytics import loads
 from storage.db import create_engine, create_sessionmaker
 from storage.homework import calendar_of, caps_of, create_assignment
 from storage.models import (
@@ -437,12 +439,9 @@ class Seeder:
         n_subjects = await count(
             select(func.count()).select_from(Subject).where(Subject.school_id == school.id)
         )
-        grade_of = {c.id: c.grade for c, _ in self.classes}
-        over = [
-            (class_id, day)
-            for (class_id, day), minutes in (await self.written_totals(days)).items()
-            if (cap := self.cap_minutes(grade_of[class_id], day)) is not None and minutes > cap
-        ]
+        # Over the limit as every screen counts it (bot.domain.figures, docs/FIGURES.md).
+        figures = await loads.evenings(s, Scope.of_school(school.id), min(days), max(days))
+        over = [f for f in figures if f.class_id in class_ids and f.is_over]
         return summary_text(
             self.user_id,
             self.added,

@@ -68,7 +68,7 @@ class Figures:
     reports: int
     subjects: int
     over: int
-    """Class-evenings over the cap."""
+    """Class-days over the limit (`bot.domain.figures.ClassDay.is_over`)."""
 
 
 def summary_text(user_id: int, added: Added, figures: Figures) -> str:
@@ -91,7 +91,7 @@ def summary_text(user_id: int, added: Added, figures: Figures) -> str:
             f"  {len(f.grades)} classes in grades {grades[0]}-{grades[-1]}, "
             f"{f.subjects} subjects, {f.teachers} teachers",
             f"  {f.children} children with {f.parents} parents",
-            f"  {f.homework} homework pieces, {span} ({f.over} class-evenings over the cap)",
+            f"  {f.homework} homework pieces, {span} ({f.over} class-days over the limit)",
             f"  {f.reports} parents' reports of past evenings",
             "",
             f"Telegram user {user_id} is supervisor of {f.district}, admin of "

@@ -16,8 +16,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bot.domain.reporting import MIN_FAMILIES
+
 MIN_EVENINGS = 5
-MIN_REPORTS = 3
+MIN_REPORTS = MIN_FAMILIES
 WINDOW_DAYS = 28
 """The last 4 school weeks."""
 IN_LINE = 0.10

@@ -30,6 +30,7 @@ BY_CAPABILITY: dict[Capability, tuple[tuple[str, str], ...]] = {
         ("policy", N_("The district's limits and their changes")),
         ("tickets", N_("Complaints: open tickets by deadline")),
         ("reports", N_("Charts and summaries of a period")),
+        ("monthly", N_("Last month's report on one page")),
         ("export", N_("Export a period as a spreadsheet")),
     ),
     Capability.SCHOOL_ADMIN: (
@@ -39,6 +40,7 @@ BY_CAPABILITY: dict[Capability, tuple[tuple[str, str], ...]] = {
         ("policy", N_("The district's limits and their changes")),
         ("load", N_("Homework load of my classes")),
         ("reports", N_("Charts and summaries of a period")),
+        ("monthly", N_("Last month's report on one page")),
         ("export", N_("Export a period as a spreadsheet")),
         ("invite", N_("Create an invite link")),
         ("invites", N_("List and revoke invite links")),

@@ -98,6 +98,12 @@ def last_weeks(today: date, weeks: int) -> tuple[date, date]:
     return monday - timedelta(days=7 * weeks), monday - timedelta(days=1)
 
 
+def last_month(today: date) -> tuple[date, date]:
+    """The first and last day of the calendar month before `today`'s."""
+    end = today.replace(day=1) - timedelta(days=1)
+    return end.replace(day=1), end
+
+
 def days_of(start: date, end: date) -> list[date]:
     return [start + timedelta(days=i) for i in range((end - start).days + 1)]
 

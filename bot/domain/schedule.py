@@ -27,11 +27,14 @@ class Job(enum.StrEnum):
     CHECK = "check"
     WEEKLY = "weekly"
     """The weekly report on the school's report weekday, about the week before."""
+    MONTHLY = "monthly"
+    """The monthly report (月报) on the first school day of a month, at the weekly report's
+    time, about the month before."""
 
 
 JOB_ORDER: tuple[Job, ...] = (Job.NOTICE, Job.EVENING, Job.REMINDER, Job.CHECK)
 """The daily jobs (school days, and other days that have homework)."""
-ALL_JOBS: tuple[Job, ...] = (*JOB_ORDER, Job.WEEKLY)
+ALL_JOBS: tuple[Job, ...] = (*JOB_ORDER, Job.WEEKLY, Job.MONTHLY)
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,30 @@ class SchoolTimes:
             Job.REMINDER: self.reminder,
             Job.CHECK: self.check,
             Job.WEEKLY: self.weekly,
+            Job.MONTHLY: self.weekly,
         }[job]
+
+    def runs_on(self, job: Job, day: date) -> bool:
+        """Whether `job` runs on `day` (its time aside): the daily jobs when the day has them,
+        the weekly report on its weekday, the monthly on the month's first school day."""
+        if job in JOB_ORDER:
+            return self.has_daily_jobs(day)
+        if job is Job.WEEKLY:
+            return day.isoweekday() == self.weekly_weekday
+        return first_school_day_of_month(self.calendar, day)
+
+
+def first_school_day_of_month(calendar: SchoolCalendar, day: date) -> bool:
+    """`day` is a school day and no earlier day of its month is (holidays and make-up days
+    as the calendar knows them: a 国庆 week puts it after the holiday)."""
+    if not calendar.is_school_day(day):
+        return False
+    earlier = day.replace(day=1)
+    while earlier < day:
+        if calendar.is_school_day(earlier):
+            return False
+        earlier += timedelta(days=1)
+    return True
 
 
 def reminder_time(evening: time, delay_minutes: int, check: time) -> time | None:
@@ -89,7 +115,8 @@ class DueRun:
 def due_runs(times: SchoolTimes, now_utc: datetime) -> list[DueRun]:
     """The school's jobs whose local time has passed today, in `ALL_JOBS`: the daily jobs on
     a school day or a day with homework (`SchoolTimes.has_daily_jobs`), the weekly report on
-    its weekday (school day or not: it is about last week).
+    its weekday (school day or not: it is about last week), the monthly report on the
+    month's first school day (`SchoolTimes.runs_on`).
 
     Jobs of earlier days are never due: after downtime only today's missed jobs run. An unknown
     time zone raises ValueError (the caller skips and logs that school).
@@ -97,13 +124,10 @@ def due_runs(times: SchoolTimes, now_utc: datetime) -> list[DueRun]:
     now = local_now(times.timezone, now_utc)
     today = now.date()
     wall = now.time().replace(tzinfo=None)
-    daily = times.has_daily_jobs(today)
     return [
         DueRun(times.school_id, job, today)
         for job in ALL_JOBS
-        if (at := times.time_of(job)) is not None
-        and wall >= at
-        and (daily if job in JOB_ORDER else today.isoweekday() == times.weekly_weekday)
+        if (at := times.time_of(job)) is not None and wall >= at and times.runs_on(job, today)
     ]
 
 

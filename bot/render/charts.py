@@ -208,6 +208,9 @@ class ClassDay:
     median: float | None = None
     median_note: str = ""
     """Shown beside the median point, e.g. 'n=5'."""
+    flagged: bool | None = None
+    """Over the limit as the figures say (`bot.domain.figures.ClassDay.is_over`: also when
+    enough reports went to bed unfinished); None: judged from the bar and the median alone."""
 
     @property
     def written(self) -> int:
@@ -215,6 +218,8 @@ class ClassDay:
 
     @property
     def over(self) -> bool:
+        if self.flagged is not None:
+            return self.flagged
         return self.cap is not None and (
             self.written > self.cap or (self.median is not None and self.median > self.cap)
         )
@@ -368,6 +373,21 @@ class HeatRow:
 
     label: str
     cells: tuple[tuple[int, int | None] | None, ...]
+    over: tuple[bool, ...] = ()
+    """Per cell, over the limit as the figures say (`ClassDay.is_over`); a cell over by the
+    parents' figures with minutes within the cap is outlined in red. Empty: by the minutes."""
+
+    def is_over(self, column: int) -> bool:
+        cell = self.cells[column]
+        if column < len(self.over):
+            return self.over[column]
+        return cell is not None and cell[1] is not None and cell[0] > cell[1]
+
+    def outlined(self, column: int) -> bool:
+        """Over the limit, but not by the minutes shown (by the parents' figures)."""
+        cell = self.cells[column]
+        minutes_over = cell is not None and cell[1] is not None and cell[0] > cell[1]
+        return self.is_over(column) and not minutes_over
 
 
 @dataclass(frozen=True)
@@ -411,6 +431,7 @@ def school_week(columns: Sequence[str], rows: Sequence[HeatRow], labels: SchoolW
     """One row per class, one column per evening: the written minutes written in each cell,
     coloured by minutes against the cap (green within, orange near, red over)."""
     import numpy as np  # lazy: see the module's docstring
+    from matplotlib.patches import Rectangle
 
     with _rc():
         height = 330 + 74 * max(len(rows), 1)
@@ -429,14 +450,18 @@ def school_week(columns: Sequence[str], rows: Sequence[HeatRow], labels: SchoolW
                 if cell is None:
                     continue
                 written, cap = cell
-                over = cap is not None and written > cap
+                over = row.is_over(c)
+                if row.outlined(c):
+                    ax.add_patch(
+                        Rectangle((c - 0.45, r - 0.45), 0.9, 0.9, fill=False, ec=OVER, lw=3)
+                    )
                 ax.text(
                     c,
                     r,
                     str(written),
                     ha="center",
                     va="center",
-                    color="white" if over else "#212121",
+                    color="white" if cap is not None and written > cap else "#212121",
                     fontweight="bold" if over else "normal",
                     fontsize=FONT_PT,
                 )

@@ -10,7 +10,8 @@ from datetime import date, timedelta
 from telegram import Update
 
 from bot.domain.calendar import local_now
-from bot.domain.load import HomeworkKind, cap_for, evening_load
+from bot.domain.figures import ClassDay, OverReason, tally
+from bot.domain.load import Cap, Piece, cap_for, evening_load
 from bot.domain.periods import Scope, week_of
 from bot.domain.reporting import release_notes, term_start
 from bot.i18n import _, format_day, format_minutes
@@ -23,6 +24,7 @@ from handlers.kit.replies import Rows, answer, refuse_stale, say
 from handlers.reports import views as report_views
 from storage import homework as hw
 from storage import reports
+from storage.analytics import loads
 from storage.models import School, SchoolClass
 
 MAX_CLASSES = 48
@@ -125,29 +127,18 @@ async def class_week_text(
             rule=rule_label(cap_for(caps, klass.grade, today, calendar)),
         )
     ]
-    over_days = 0
+    figures = {
+        f.day: f
+        for f in await loads.evenings(context.session, Scope.of_class(klass.id), days[0], days[-1])
+    }
     for day in days:
         day_pieces = pieces.get(day, [])
-        if not calendar.is_school_day(day) and not day_pieces:
+        if not calendar.is_school_day(day) and not day_pieces and day not in figures:
             continue
         cap = cap_for(caps, klass.grade, day, calendar)
-        load = evening_load([p.piece() for p in day_pieces], cap)
-        subjects = " + ".join(f"{s} {m}" for s, m in load.written_by_subject) or "—"
-        marker = "▶ " if day == today else ""
-        if cap.minutes is None:
-            figure = format_minutes(load.written_total)
-        else:
-            figure = f"{load.written_total} / {format_minutes(cap.minutes)}"
-        line = f"{marker}{format_day(day)}: {subjects} = {figure}"
-        if load.is_over:
-            over_days += 1
-            line += " ⚠ " + _("({minutes} over)").format(minutes=load.over_by)
-        others = [p for p in day_pieces if p.kind != HomeworkKind.WRITTEN]
-        if others:
-            line += "; " + _("not counted: {minutes}").format(
-                minutes=format_minutes(sum(p.minutes for p in others))
-            )
+        line = day_line(day, day == today, [p.piece() for p in day_pieces], cap, figures.get(day))
         lines.append(line)
+    over_days = tally(figures.values()).over
     if over_days:
         lines.append(_("Over the limit on {n} of these evenings.").format(n=over_days))
     else:
@@ -157,6 +148,46 @@ async def class_week_text(
         found = await report_views.calibrations(context.session, Scope.of_class(klass.id), today)
         lines += await report_views.calibration_lines(context.session, found, viewer_id)
     return "\n".join(lines)
+
+
+def over_reasons(day: ClassDay) -> str:
+    """Why a class-day is over the limit (`ClassDay.reasons`), each in brackets: '(15 over)',
+    '(parents' median 75 min)', '(2 of 5 children did not finish)'."""
+    parts = []
+    for reason in day.reasons:
+        if reason is OverReason.ESTIMATE:
+            parts.append(_("({minutes} over)").format(minutes=day.over_by))
+        elif reason is OverReason.MEDIAN and day.median is not None:
+            parts.append(
+                _("(parents' median {median})").format(median=format_minutes(round(day.median)))
+            )
+        elif reason is OverReason.UNFINISHED:
+            parts.append(
+                _("({unfinished} of {n} children did not finish)").format(
+                    unfinished=day.unfinished, n=day.reports
+                )
+            )
+    return " ".join(parts)
+
+
+def day_line(day: date, today: bool, pieces: list[Piece], cap: Cap, found: ClassDay | None) -> str:
+    """'▶ Mon 11/16: Maths 30 + Chinese 40 = 70 / 60 min ⚠ (10 over); not counted: 15 min'.
+    The ⚠ and its reasons come from the class-day's figures (`ClassDay.is_over`)."""
+    load = evening_load(pieces, cap)
+    subjects = " + ".join(f"{s} {m}" for s, m in load.written_by_subject) or "—"
+    marker = "▶ " if today else ""
+    if cap.minutes is None:
+        figure = format_minutes(load.written_total)
+    else:
+        figure = f"{load.written_total} / {format_minutes(cap.minutes)}"
+    line = f"{marker}{format_day(day)}: {subjects} = {figure}"
+    if found is not None and found.is_over:
+        line += " ⚠ " + over_reasons(found)
+    if load.other:
+        line += "; " + _("not counted: {minutes}").format(
+            minutes=format_minutes(sum(p.minutes for p in load.other))
+        )
+    return line
 
 
 async def week_notes(context: Ctx, klass: SchoolClass, days: list[date], today: date) -> list[str]:

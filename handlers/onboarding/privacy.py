@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from telegram import Update
 
+from bot.domain.figures import MIN_FAMILIES
 from bot.i18n import _, ngettext
 from handlers.kit.callbacks import CallbackData
 from handlers.kit.context import Ctx
@@ -15,7 +16,6 @@ from handlers.kit.gate import current_user
 from handlers.kit.menus import refresh_menu
 from handlers.kit.replies import answer, say, say_lines
 from storage import privacy
-from storage.checks import MIN_REPORTS
 
 
 class ForgetStep(enum.StrEnum):
@@ -54,12 +54,12 @@ def who_sees_lines() -> list[str]:
             "Your reports: you and your child's other parents. Teachers and the school see "
             "only class figures (the median and the number of reports), only when at least "
             "{n} families of the class reported, and never one family's report."
-        ).format(n=MIN_REPORTS),
+        ).format(n=MIN_FAMILIES),
         "• "
         + _(
             "Your notes: the class's teachers may see them without your name or your "
             "child's, only when at least {n} families of the class reported."
-        ).format(n=MIN_REPORTS),
+        ).format(n=MIN_FAMILIES),
         "• "
         + _(
             "Complaints with your name: the school's complaint handlers see who you are. "

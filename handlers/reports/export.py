@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from telegram import Message, Update
 from telegram.error import BadRequest
 
+from bot.domain.figures import ClassDay
 from bot.domain.periods import Scope
 from bot.i18n import _, format_number
 from bot.render.tables import Table, TableWriter
@@ -111,7 +112,7 @@ def piece_row() -> Convert:
 def evening_row(names: dict[int, str]) -> Convert:
     yes_no = {True: _yes_no(True), False: _yes_no(False)}
 
-    def evening(e: loads.Evening) -> list[Any]:
+    def evening(e: ClassDay) -> list[Any]:
         return [
             names.get(e.school_id, ""),
             e.class_name,
@@ -122,7 +123,7 @@ def evening_row(names: dict[int, str]) -> Convert:
             e.cap,
             e.reports,
             None if e.median is None else round(e.median, 1),
-            e.unfinished,
+            e.unfinished_shown,
             yes_no[e.is_over],
         ]
 

@@ -20,9 +20,10 @@ from babel.dates import format_interval, format_skeleton
 
 from bot.domain.calendar import SchoolCalendar
 from bot.domain.calibration import Calibration, calibrate, window
+from bot.domain.figures import ClassDay, tally
 from bot.domain.load import cap_for
 from bot.domain.periods import Scope, days_of, week_of
-from bot.i18n import _, babel_locale, format_minutes, ngettext
+from bot.i18n import _, babel_locale, format_minutes, format_percent, ngettext
 from bot.render import charts
 from handlers.kit.context import AsyncSession
 from storage import report_queries
@@ -154,7 +155,7 @@ async def class_picture(
     columns: list[charts.ClassDay] = []
     for bucket in day_buckets(shown):
         columns.append(_class_column(bucket, by_day, per_day, caps, klass.grade, cal))
-    over = sum(1 for r in rows if r.is_over)
+    over = tally(rows).over
     title = _("{class_name}: written homework, {period}").format(
         class_name=klass.name, period=period_label(start, end)
     )
@@ -186,7 +187,7 @@ def over_line(over: int, evenings: int) -> str:
 
 def _class_column(
     bucket: Bucket,
-    by_day: dict[date, loads.Evening],
+    by_day: dict[date, ClassDay],
     per_day: dict[date, list[tuple[str, int]]],
     caps: Any,
     grade: int,
@@ -207,7 +208,8 @@ def _class_column(
     timed = sum(by_day[d].timed for d in days if d in by_day and by_day[d].median is not None)
     median = sum(m for m in medians if m is not None) / len(medians) if medians else None
     note = _("n = {n}").format(n=timed) if median is not None else ""
-    return charts.ClassDay(bucket.label, subjects, cap, median, note)
+    flagged = any(by_day[d].is_over for d in days if d in by_day)
+    return charts.ClassDay(bucket.label, subjects, cap, median, note, flagged)
 
 
 # ---------------------------------------------------------------- a grade or a school
@@ -231,18 +233,19 @@ async def heat_picture(
     buckets = day_buckets(shown)
     heat_rows = _heat_rows(classes, buckets, rows)
     title = _heat_title(school.name, scope, start, end)
-    over_classes = {r.class_id for r in rows if r.is_over}
-    over_evenings = sum(1 for r in rows if r.is_over)
+    counted = tally(rows)
     note = ngettext(
         "{n} class over the limit, on {evenings} class-evenings",
         "{n} classes over the limit, on {evenings} class-evenings",
-        len(over_classes),
-    ).format(n=len(over_classes), evenings=over_evenings)
+        len(counted.over_classes),
+    ).format(n=len(counted.over_classes), evenings=counted.over)
     scale = (
         _("Written minutes against the limit")
         if len(buckets) == len(shown)
         else _("Average written minutes per evening against the limit")
     )
+    if any(row.outlined(c) for row in heat_rows for c in range(len(buckets))):
+        scale += "\n" + _("Outlined in red: over the limit by the parents' reports")
     images = []
     for i in range(0, len(heat_rows), MAX_HEAT_ROWS):
         labels = charts.SchoolWeekLabels(title=title, scale=scale, note=note)
@@ -254,23 +257,26 @@ async def heat_picture(
 
 
 def _heat_rows(
-    classes: Sequence[SchoolClass], buckets: Sequence[Bucket], rows: Sequence[loads.Evening]
+    classes: Sequence[SchoolClass], buckets: Sequence[Bucket], rows: Sequence[ClassDay]
 ) -> list[charts.HeatRow]:
     """Per class, per bucket: the average written minutes over its evenings with homework and
-    the most common cap, or None without homework."""
+    the most common cap, or None without homework; and whether any of them is over the limit
+    (`ClassDay.is_over`, the count in the title)."""
     by_key = {(r.class_id, r.day): r for r in rows}
     heat_rows: list[charts.HeatRow] = []
     for klass in classes:
         cells: list[tuple[int, int | None] | None] = []
+        over: list[bool] = []
         for bucket in buckets:
             found = [by_key[(klass.id, d)] for d in bucket.days if (klass.id, d) in by_key]
+            over.append(any(e.is_over for e in found))
             if not found:
                 cells.append(None)
                 continue
             written = round(sum(e.written for e in found) / len(found))
             cap = Counter(e.cap for e in found).most_common(1)[0][0]
             cells.append((written, cap))
-        heat_rows.append(charts.HeatRow(klass.name, tuple(cells)))
+        heat_rows.append(charts.HeatRow(klass.name, tuple(cells), tuple(over)))
     return heat_rows
 
 
@@ -306,9 +312,9 @@ async def school_summary(
     return lines
 
 
-def over_lines(rows: Sequence[loads.Evening]) -> list[str]:
+def over_lines(rows: Sequence[ClassDay]) -> list[str]:
     """How many classes went over the cap on how many evenings, and the worst of them."""
-    by_class: dict[int, list[loads.Evening]] = defaultdict(list)
+    by_class: dict[int, list[ClassDay]] = defaultdict(list)
     for r in rows:
         by_class[r.class_id].append(r)
     over = {
@@ -344,7 +350,7 @@ def over_lines(rows: Sequence[loads.Evening]) -> list[str]:
     return lines
 
 
-def _over_class_line(evenings_over: Sequence[loads.Evening]) -> str:
+def _over_class_line(evenings_over: Sequence[ClassDay]) -> str:
     first = evenings_over[0]
     peak = max(evenings_over, key=lambda e: max(e.written, e.median or 0))
     return ngettext(
@@ -463,18 +469,28 @@ def district_shares(
 async def district_bulletin(
     session: AsyncSession, district_id: int, start: date, end: date, now: datetime
 ) -> list[str]:
-    """The supervisor's bulletin: share of schools and classes within the caps, complaints
-    answered in time, late ones by school."""
+    """The supervisor's bulletin: class-days within the limits (`ClassDay.is_over` counted in
+    SQL), schools and classes within them all period, complaints answered in time, late ones
+    by school."""
     district = await session.get(District, district_id)
     if district is None:
         return []
     scope = Scope.of_district(district_id)
     schools = {s.id: s for s in await scopes.schools_of(session, scope)}
     counts = await loads.class_counts(session, scope, start, end)
+    days = await loads.school_days(session, scope, start, end)
     outcomes = await analytics_complaints.complaint_outcomes(session, scope, start, end, now)
     lines = [
         _("{district}, {period}").format(district=district.name, period=period_label(start, end))
     ]
+    if days:
+        class_days = sum(d.evenings for d in days)
+        within = class_days - sum(d.over for d in days)
+        lines.append(
+            _("Class-days within the limits: {within} of {days} ({share}).").format(
+                within=within, days=class_days, share=format_percent(within / class_days)
+            )
+        )
     if counts:
         classes = sum(c.classes for c in counts.values())
         classes_within = sum(c.classes - c.over for c in counts.values())

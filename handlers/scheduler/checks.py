@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.domain.calendar import SchoolCalendar
+from bot.domain.figures import MIN_FAMILIES, ClassDay
 from bot.domain.load import Cap
 from bot.domain.reporting import release_notes, term_start
 from bot.domain.roles import Role
@@ -31,7 +32,7 @@ from handlers.scheduler.jobkit import Clock, Progress, cap_of, claim_ttl, school
 from handlers.scheduler.outbox import Outgoing, message_key
 from storage import checks as store
 from storage import hints, repo, reports
-from storage.checks import ClassCheck, TeacherShare
+from storage.checks import TeacherShare
 from storage.hints import DayHint
 from storage.models import School, User
 from storage.staff import leaders_and_admins
@@ -57,16 +58,16 @@ def fit(lines: list[str], limit: int = MAX_TEXT) -> str:
     return "\n".join(out)
 
 
-def report_figures(check: ClassCheck) -> str:
+def report_figures(check: ClassDay) -> str:
     """The parents' side of a check, aggregates only (none below the privacy threshold)."""
     if check.reports == 0:
         return _("No reports from parents yet.")
-    if check.reports < store.MIN_REPORTS:
+    if check.reports < MIN_FAMILIES:
         return ngettext(
             "{n} report from parents (figures are shown from {min} reports).",
             "{n} reports from parents (figures are shown from {min} reports).",
             check.reports,
-        ).format(n=check.reports, min=store.MIN_REPORTS)
+        ).format(n=check.reports, min=MIN_FAMILIES)
     parts = []
     if check.median is not None:
         parts.append(
@@ -94,7 +95,7 @@ def report_figures(check: ClassCheck) -> str:
     return text
 
 
-def class_figures(check: ClassCheck, cap: Cap, notes: list[str] | None = None) -> str:
+def class_figures(check: ClassDay, cap: Cap, notes: list[str] | None = None) -> str:
     """'5B: estimated written total 75 min, limit 60 min (rule).' plus the parents' figures."""
     if cap.minutes is None:
         estimate = _("{class_name}: estimated written total {total} ({rule}).").format(
@@ -117,8 +118,8 @@ def class_figures(check: ClassCheck, cap: Cap, notes: list[str] | None = None) -
 class DailyCheck:
     """Everything the check's messages are made of, read in one session."""
 
-    checks: list[ClassCheck]
-    over: list[ClassCheck]
+    checks: list[ClassDay]
+    over: list[ClassDay]
     shares: list[TeacherShare]
     members: list[tuple[int, str, int, int | None]]  # grade leaders and admins
     users: dict[int, User]
@@ -136,7 +137,7 @@ class DailyCheck:
             if h.school_id == school_id and (grade is None or h.grade == grade)
         ]
 
-    def noted(self) -> list[ClassCheck]:
+    def noted(self) -> list[ClassDay]:
         """Classes within the limit whose evening has notes to show."""
         return [c for c in self.checks if not c.is_over and self.notes.get(c.class_id)]
 
@@ -203,7 +204,7 @@ async def load_check(
     )
 
 
-async def shown_notes(session: AsyncSession, checks: list[ClassCheck]) -> dict[int, list[str]]:
+async def shown_notes(session: AsyncSession, checks: list[ClassDay]) -> dict[int, list[str]]:
     """Per class, the notes shown with its checked evening: that evening's, when enough
     families reported, and notes held since the term began (`release_notes`)."""
     if not checks:
@@ -223,7 +224,7 @@ async def shown_notes(session: AsyncSession, checks: list[ClassCheck]) -> dict[i
 def teacher_warnings(check: DailyCheck) -> Iterator[Outgoing]:
     """Per teacher and class over the limit: the class's figures, the notes and the teacher's
     own share; per teacher and class within the limit with notes: the notes."""
-    by_class: dict[int, ClassCheck] = {c.class_id: c for c in check.checks}
+    by_class: dict[int, ClassDay] = {c.class_id: c for c in check.checks}
     share_of: dict[tuple[int, int], list[TeacherShare]] = defaultdict(list)
     for share in check.shares:
         share_of[(share.teacher_id, share.class_id)].append(share)
@@ -254,7 +255,7 @@ def teacher_warnings(check: DailyCheck) -> Iterator[Outgoing]:
         yield Outgoing(key, teacher_id, "check", fit(text.split("\n")))
 
 
-def notes_text(found: ClassCheck, notes: list[str]) -> str:
+def notes_text(found: ClassDay, notes: list[str]) -> str:
     """The notes of a class within the limit."""
     head = _("{class_name}, {day}: within the limit.").format(
         class_name=found.class_name, day=format_day(found.day)
@@ -265,8 +266,8 @@ def notes_text(found: ClassCheck, notes: list[str]) -> str:
 def grade_warnings(check: DailyCheck) -> Iterator[Outgoing]:
     """One message per grade leader with every over-limit class of their grade (with its
     notes), and the notes of the grade's classes within the limit."""
-    over_by_grade: dict[tuple[int, int], list[ClassCheck]] = defaultdict(list)
-    noted_by_grade: dict[tuple[int, int], list[ClassCheck]] = defaultdict(list)
+    over_by_grade: dict[tuple[int, int], list[ClassDay]] = defaultdict(list)
+    noted_by_grade: dict[tuple[int, int], list[ClassDay]] = defaultdict(list)
     for found in check.over:
         over_by_grade[(found.school_id, found.grade)].append(found)
     for found in check.noted():
@@ -301,7 +302,7 @@ def grade_warnings(check: DailyCheck) -> Iterator[Outgoing]:
 
 def school_summaries(check: DailyCheck) -> Iterator[Outgoing]:
     """One summary per school to each admin (an all-clear only when the school asked for it)."""
-    by_school: dict[int, list[ClassCheck]] = defaultdict(list)
+    by_school: dict[int, list[ClassDay]] = defaultdict(list)
     for found in check.checks:
         by_school[found.school_id].append(found)
     for user_id, role, school_id, _grade in check.members:
@@ -323,7 +324,7 @@ def school_summaries(check: DailyCheck) -> Iterator[Outgoing]:
 
 
 def school_summary(
-    school: School, day: date, all_checks: list[ClassCheck], caps: dict[int, Cap]
+    school: School, day: date, all_checks: list[ClassDay], caps: dict[int, Cap]
 ) -> str:
     """'Daily check for <school>, <day>: ...' with every class over the limit, or all clear."""
     school_over = [c for c in all_checks if c.is_over]

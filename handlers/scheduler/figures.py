@@ -9,18 +9,18 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 
+from bot.domain.figures import MIN_FAMILIES, ClassDay
 from bot.domain.load import Cap
 from bot.i18n import _, format_day, format_minutes, ngettext, use_locale
 from handlers.kit.gate import user_locale
 from handlers.scheduler.outbox import Outgoing, message_key
-from storage.checks import MIN_REPORTS, ClassCheck
 from storage.models import User
 
 NOTE_CHARS = 300
 """A note is cut to this many characters in a staff message (the whole note is stored)."""
 
 
-def figure_line(check: ClassCheck, cap: Cap) -> str:
+def figure_line(check: ClassDay, cap: Cap) -> str:
     """'4A, Thu, Nov 19: the class's median was 75 min from 4 reports, over the limit of 60 min.'"""
     assert check.median is not None
     median = format_minutes(round(check.median))
@@ -32,7 +32,7 @@ def figure_line(check: ClassCheck, cap: Cap) -> str:
             "{head}: the class's median was {median} from {n} reports.",
             n,
         ).format(head=head, median=median, n=n)
-    if check.median > cap.minutes:
+    if check.median_over:
         return ngettext(
             "{head}: the class's median was {median} from {n} report, over the limit of {cap}.",
             "{head}: the class's median was {median} from {n} reports, over the limit of {cap}.",
@@ -46,14 +46,14 @@ def figure_line(check: ClassCheck, cap: Cap) -> str:
 
 
 def parent_figures(
-    checks: Sequence[ClassCheck],
+    checks: Sequence[ClassDay],
     reporters: Mapping[tuple[int, date], set[int]],
     users: Mapping[int, User],
     caps: Mapping[int, Cap],
 ) -> Iterator[Outgoing]:
-    """One line per reporting parent and class, only with a median from MIN_REPORTS reports."""
+    """One line per reporting parent and class, only with a median from MIN_FAMILIES reports."""
     for check in checks:
-        if check.reports < MIN_REPORTS or check.median is None:
+        if check.reports < MIN_FAMILIES or check.median is None:
             continue
         for parent_id in sorted(reporters.get((check.class_id, check.day), ())):
             parent = users.get(parent_id)

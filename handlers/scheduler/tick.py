@@ -8,7 +8,8 @@ dead holder left unfinished. It works out for every school in its own time zone 
 which jobs are due today (missed ones included, `bot.schedule`), claims each run atomically
 (`storage.jobs.claim_runs`) and runs the claimed ones in job order: the homework
 notice, the evening question, the reminder (`handlers.scheduler.reminders`), the daily
-check (`handlers.scheduler.checks`), the weekly report (`handlers.scheduler.weekly`).
+check (`handlers.scheduler.checks`), the weekly report (`handlers.scheduler.weekly`), the monthly
+report (`handlers.scheduler.monthly`).
 Messages go through `handlers.scheduler.outbox`, which sends each unique key once; the
 parents' messages are built in `handlers.scheduler.notices`.
 Tests call `tick(app, now)` directly.
@@ -41,6 +42,7 @@ from handlers.scheduler import outbox as delivery
 from handlers.scheduler.checks import run_checks
 from handlers.scheduler.deadlines import check_complaint_deadlines
 from handlers.scheduler.jobkit import Clock, claim_ttl, lease_hold, schools_by_id
+from handlers.scheduler.monthly import run_monthly_reports
 from handlers.scheduler.notices import notice_messages, question_messages
 from handlers.scheduler.reminders import run_reminders
 from handlers.scheduler.updates import send_settled_updates
@@ -290,6 +292,7 @@ RUNNERS = {
     Job.REMINDER: run_reminders,
     Job.CHECK: run_checks,
     Job.WEEKLY: run_weekly_reports,
+    Job.MONTHLY: run_monthly_reports,
 }
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime
 
 from bot.domain.calendar import SchoolCalendar
@@ -37,18 +37,47 @@ from storage.staff import WeeklyAudience, weekly_audience
 log = logging.getLogger(__name__)
 
 
-async def run_weekly_reports(
+SchoolMessages = Callable[[AsyncSession, DueRun, datetime], Awaitable[list[Outgoing]]]
+"""A school's messages of a report job, built in one session (`school_messages`)."""
+
+
+Runner = Callable[
+    [QingfuApp, Sequence[DueRun], dict[int, SchoolCalendar], Clock, Progress],
+    Awaitable[delivery.Report],
+]
+"""A scheduler job as the tick runs it (`handlers.scheduler.tick.RUNNERS`)."""
+
+
+def report_job(build: SchoolMessages) -> Runner:
+    """A report job (weekly, monthly) from its school messages: each school's messages built
+    and delivered through the outbox before the next school's, so one school's charts at most
+    are held in memory."""
+
+    async def run(
+        app: QingfuApp,
+        runs: Sequence[DueRun],
+        _calendars: dict[int, SchoolCalendar],
+        clock: Clock,
+        heartbeat: Progress,
+    ) -> delivery.Report:
+        return await run_school_reports(app, runs, clock, heartbeat, build)
+
+    return run
+
+
+async def run_school_reports(
     app: QingfuApp,
     runs: Sequence[DueRun],
-    calendars: dict[int, SchoolCalendar],
     clock: Clock,
     heartbeat: Progress,
+    build: SchoolMessages,
 ) -> delivery.Report:
+    """Each run's school messages (`build`) built in a session and delivered."""
     data = app.bot_data
     total = delivery.Report()
     for run in runs:
         async with data.sessionmaker() as session:
-            messages = await school_messages(session, run, clock())
+            messages = await build(session, run, clock())
         report = await delivery.deliver(
             app.bot,
             data.sessionmaker,
@@ -62,6 +91,15 @@ async def run_weekly_reports(
     return total
 
 
+def supervisors_of(audience: WeeklyAudience) -> list[User]:
+    """The school's district's supervisors who can be reached."""
+    return [
+        audience.users[user_id]
+        for user_id, role, _grade, _district in audience.members
+        if role == Role.SUPERVISOR.value and user_id in audience.users
+    ]
+
+
 async def school_messages(session: AsyncSession, run: DueRun, now: datetime) -> list[Outgoing]:
     """A school's weekly messages: teachers, grade leaders, admins, then its district's
     supervisors (once per district)."""
@@ -73,15 +111,13 @@ async def school_messages(session: AsyncSession, run: DueRun, now: datetime) -> 
     messages += await grade_messages(session, audience, run.local_date)
     messages += await admin_messages(session, audience, run.local_date, now)
     # The first school of the district whose report is due sends the district's messages.
-    supervisors = [
-        audience.users[user_id]
-        for user_id, role, _grade, _district in audience.members
-        if role == Role.SUPERVISOR.value and user_id in audience.users
-    ]
     messages += await district_messages(
-        session, school.district_id, supervisors, run.local_date, now
+        session, school.district_id, supervisors_of(audience), run.local_date, now
     )
     return messages
+
+
+run_weekly_reports = report_job(school_messages)
 
 
 async def teacher_messages(

@@ -75,7 +75,7 @@ OTHER_VALUES: dict[str, Callable[[str], str]] = {
         "{n} school day", "{n} school days", int(v)
     ).format(n=int(v)),
     "daily_all_clear": lambda v: _("on") if v == "True" else _("off"),
-    "unfinished_share": lambda v: format_percent(int(v)),
+    "unfinished_share": lambda v: format_percent(int(v) / 100),
     "hotline": lambda v: v,
 }
 """How the settings that are neither minutes nor times read."""

@@ -63,7 +63,7 @@ def menu_text(school: School) -> str:
         ),
         "• "
         + _("A class is warned when {share} of its reports went to bed unfinished").format(
-            share=format_percent(school.unfinished_share)
+            share=format_percent(school.unfinished_share / 100)
         ),
         "• " + _("School hotline: {number}").format(number=hotline_text(school.hotline)),
     ]

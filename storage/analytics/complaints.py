@@ -30,6 +30,7 @@ class ComplaintOutcome:
     answered: bool
     in_time: bool
     late: bool  # answered after the deadline, or unanswered with the deadline passed
+    category: str = ""
 
 
 @dataclass
@@ -70,6 +71,7 @@ async def complaint_outcomes(
             Complaint.created_at,
             Complaint.first_deadline_at,
             Complaint.first_responded_at,
+            Complaint.category,
         )
         .join(School, School.id == Complaint.school_id)
         .where(school_condition(scope), Complaint.created_at.between(low, high))
@@ -80,7 +82,7 @@ async def complaint_outcomes(
         )
     result: list[ComplaintOutcome] = []
     zones: dict[str, ZoneInfo] = {}
-    for school_id, tz, created, deadline, responded in await session.execute(query):
+    for school_id, tz, created, deadline, responded, category in await session.execute(query):
         zone = zones.setdefault(tz, ZoneInfo(tz))
         day = created.astimezone(zone).date()
         if not start <= day <= end:
@@ -92,6 +94,7 @@ async def complaint_outcomes(
             responded is not None,
             timeliness == Timeliness.ON_TIME,
             timeliness == Timeliness.LATE,
+            category,
         )
         result.append(outcome)
     return result

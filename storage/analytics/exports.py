@@ -10,11 +10,12 @@ from typing import Any
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.figures import MIN_FAMILIES
 from bot.domain.periods import Scope
 from storage.analytics.loads import cap_on
 from storage.analytics.scopes import scope_condition
 from storage.analytics.streams import batches
-from storage.checks import MIN_REPORTS, class_evening_query
+from storage.checks import class_evening_query
 from storage.models import (
     Assignment,
     AssignmentLoad,
@@ -73,9 +74,9 @@ async def reports_batches(
 ) -> AsyncIterator[Sequence[Sequence[Any]]]:
     """Parents' reports as class-day aggregates only: school, class, evening, reports, median,
     over the limit, unfinished, notes; never a single report, a child or a parent. A class-day
-    with fewer than `MIN_REPORTS` reports shows its count and nothing else (None in the rest);
+    with fewer than `MIN_FAMILIES` reports shows its count and nothing else (None in the rest);
     its notes, sorted one a line (the order gives no hint of who wrote which), only from
-    `MIN_REPORTS` reports on."""
+    `MIN_FAMILIES` reports on."""
     dialect = session.get_bind().dialect.name
     condition = scope_condition(scope)
     c = (
@@ -102,14 +103,14 @@ async def reports_batches(
         .group_by(Child.class_id, DailyReport.day)
         .subquery()
     )
-    shown = c.reports >= MIN_REPORTS
+    shown = c.reports >= MIN_FAMILIES
     query = (
         select(
             School.name,
             c.class_name,
             c.day,
             c.reports,
-            case((and_(shown, c.timed >= MIN_REPORTS), c.median), else_=None),
+            case((and_(shown, c.timed >= MIN_FAMILIES), c.median), else_=None),
             case((shown, c.over), else_=None),
             case((shown, c.unfinished), else_=None),
             case((shown, notes.c.notes), else_=None),

@@ -6,7 +6,7 @@ minutes per subject; the inputs of the estimate calibration."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -27,12 +27,18 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.calibration import Estimate, Reports
+from bot.domain.figures import ClassDay
 from bot.domain.homework import HomeworkStatus
-from bot.domain.load import HomeworkKind
 from bot.domain.periods import Scope
 from storage.analytics.scopes import scope_condition
 from storage.analytics.streams import batches
-from storage.checks import MIN_REPORTS, OverCap, class_evening_query, reported_minutes
+from storage.checks import (
+    class_day,
+    class_evening_query,
+    counts_against_cap,
+    over_condition,
+    reported_minutes,
+)
 from storage.corrections import checked_loads
 from storage.models import (
     Assignment,
@@ -88,26 +94,6 @@ def cap_on(dialect: str) -> Any:
 # ---------------------------------------------------------------- class-evenings
 
 
-@dataclass(frozen=True)
-class Evening(OverCap):
-    """One class on one evening of the range: estimated written load, cap and reports.
-
-    `median` is None below `MIN_REPORTS` timed reports (privacy)."""
-
-    school_id: int
-    class_id: int
-    class_name: str
-    grade: int
-    day: date
-    written: int
-    pieces: int
-    cap: int | None
-    reports: int
-    timed: int
-    median: float | None
-    unfinished: int
-
-
 def evenings_query(dialect: str, scope: Scope, start: date, end: date) -> Any:
     condition = scope_condition(scope)
     query = class_evening_query(
@@ -119,38 +105,19 @@ def evenings_query(dialect: str, scope: Scope, start: date, end: date) -> Any:
     return select(sub).order_by(sub.c.school_id, sub.c.grade, sub.c.class_name, sub.c.day)
 
 
-def _evening(row: Sequence[Any]) -> Evening:
-    school_id, class_id, name, grade, day, written, pieces, cap = row[:8]
-    reports, timed, median, _over, unfinished = row[8:13]
-    return Evening(
-        school_id=school_id,
-        class_id=class_id,
-        class_name=name,
-        grade=grade,
-        day=day,
-        written=int(written),
-        pieces=int(pieces),
-        cap=cap,
-        reports=int(reports),
-        timed=int(timed),
-        median=float(median) if median is not None and timed >= MIN_REPORTS else None,
-        unfinished=int(unfinished),
-    )
-
-
-async def evenings(session: AsyncSession, scope: Scope, start: date, end: date) -> list[Evening]:
+async def evenings(session: AsyncSession, scope: Scope, start: date, end: date) -> list[ClassDay]:
     """Every class-evening of the scope and range with homework or reports (one statement)."""
     query = evenings_query(session.get_bind().dialect.name, scope, start, end)
-    return [_evening(row) for row in await session.execute(query)]
+    return [class_day(row) for row in await session.execute(query)]
 
 
 async def evenings_batches(
     session: AsyncSession, scope: Scope, start: date, end: date
-) -> AsyncIterator[list[Evening]]:
+) -> AsyncIterator[list[ClassDay]]:
     """`evenings` from a server-side cursor, `STREAM_ROWS` at a time (one round trip each)."""
     query = evenings_query(session.get_bind().dialect.name, scope, start, end)
     async for rows in batches(session, query):
-        yield [_evening(row) for row in rows]
+        yield [class_day(row) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -166,8 +133,8 @@ class SchoolDay:
 def _evenings_with_over(
     session: AsyncSession, scope: Scope, start: date, end: date
 ) -> tuple[Any, ColumnElement[bool]]:
-    """The class-evening statement's columns as a subquery, and its "over the cap" condition
-    (the estimate, or the parents' median from MIN_REPORTS reports) — as `Evening.is_over`."""
+    """The class-evening statement's columns as a subquery, and its "over the limit" condition
+    (`storage.checks.over_condition`, which is `ClassDay.is_over`)."""
     dialect = session.get_bind().dialect.name
     condition = scope_condition(scope)
     c = (
@@ -177,20 +144,14 @@ def _evenings_with_over(
         .subquery()
         .c
     )
-    over = and_(
-        c.cap.is_not(None),
-        or_(
-            c.written > c.cap,
-            and_(c.timed >= MIN_REPORTS, c.median.is_not(None), c.median > c.cap),
-        ),
-    )
+    over = over_condition(c)
     return c, over
 
 
 async def school_days(
     session: AsyncSession, scope: Scope, start: date, end: date
 ) -> list[SchoolDay]:
-    """Per school and day, class-evenings and those over the cap (estimate or median), counted
+    """Per school and day, class-evenings and those over the limit (`ClassDay.is_over`), counted
     in SQL over the class-evening statement (a district's weeks without pulling every class)."""
     c, over = _evenings_with_over(session, scope, start, end)
     rows = await session.execute(
@@ -256,7 +217,7 @@ async def subject_minutes(
             scope_condition(scope),
             load.c.day.between(start, end),
             Assignment.status == HomeworkStatus.POSTED.value,
-            Assignment.kind == HomeworkKind.WRITTEN.value,
+            counts_against_cap(),
         )
         .group_by(load.c.class_id, load.c.day, Subject.name, Subject.position)
         .order_by(load.c.class_id, load.c.day, Subject.position, Subject.name)
@@ -279,7 +240,7 @@ async def subject_totals(
             scope_condition(scope),
             load.c.day.between(start, end),
             Assignment.status == HomeworkStatus.POSTED.value,
-            Assignment.kind == HomeworkKind.WRITTEN.value,
+            counts_against_cap(),
         )
         .group_by(Subject.name)
         .order_by(total.desc(), Subject.name)
@@ -313,7 +274,7 @@ async def calibration_inputs(
                 scope_condition(scope),
                 load.c.day.between(start, end),
                 Assignment.status == HomeworkStatus.POSTED.value,
-                Assignment.kind == HomeworkKind.WRITTEN.value,
+                counts_against_cap(),
             )
             .group_by(load.c.class_id, load.c.day, Assignment.teacher_id, Subject.name)
         )

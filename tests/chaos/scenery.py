@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from bot.domain.load import HomeworkKind
+from bot.domain.schedule import Job
 from storage.db import SessionMaker
 from storage.models import JobRun, Notification, User
 from tests import world
@@ -128,6 +129,7 @@ async def seed(db: SessionMaker, api: FakeBotAPI, scale: Scale) -> Families:
             check_time=LATER,
             weekly_report_weekday=today.isoweekday() % 7 + 1,  # tomorrow: not due
         )
+        await world.run_done(s, school, Job.MONTHLY, today)  # nor the monthly report
         klass = await world.klass(s, school, 4, "4A")
         maths = await world.subject(s, school, "Maths")
         await world.homework(s, klass, maths, 801, 30, day=today, kind=HomeworkKind.WRITTEN)

@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 from bot.domain.calendar import SchoolCalendar, local_now, parse_school_days
 from bot.domain.load import HomeworkKind
 from bot.domain.roles import Role
+from bot.domain.schedule import Job
 from bot.i18n import format_day, use_locale
 from handlers.homework.payloads import (
     KINDS,
@@ -37,6 +38,7 @@ from handlers.kit.labels import kind_label
 from storage import repo
 from storage.db import SessionMaker
 from storage.models import CalendarDay, Child, ParentLink, School
+from tests import world
 from tests.e2e.helpers import has_button, send, t, t_re, tap
 from tests.fakebot import FakeBotAPI, FakeUser, SentMessage
 
@@ -131,6 +133,8 @@ async def seed_school(
         for key, value in settings.items():
             setattr(school, key, value)
         await s.flush()
+        # Nor the monthly report (when today is the first school day of a month).
+        await world.run_done(s, school, Job.MONTHLY, today)
         if not SchoolCalendar(parse_school_days(school.school_days)).is_school_day(today):
             s.add(CalendarDay(school_id=school.id, day=today, kind="makeup"))
         await repo.add_classes(s, school.id, list(classes))

@@ -35,6 +35,7 @@ from bot.domain.homework import HomeworkStatus
 from bot.domain.load import HomeworkKind
 from bot.domain.periods import ScopeKind, last_week, last_weeks
 from bot.domain.roles import Role
+from bot.domain.schedule import Job
 from bot.i18n import format_number
 from handlers.reports import views as report_views
 from handlers.reports.commands import PeriodChoice, ReportPeriodButton, ReportScopeButton
@@ -55,6 +56,7 @@ from storage.models import (
     Subject,
     User,
 )
+from tests import world
 from tests.e2e.conftest import REPO_ROOT, BotProcess
 from tests.e2e.helpers import has_button, send, t, tap, tn
 from tests.e2e.stories import EN, RU, ZH, daytime_zone, local, render, this_minute, until
@@ -144,6 +146,8 @@ async def add_staff(db: SessionMaker, zone: str) -> dict[str, int]:
         # The weekly report: today, this minute (due at the first tick).
         school.weekly_report_weekday = today.isoweekday()
         school.weekly_report_time = this_minute(zone)
+        # The monthly report (at the same time on a first school day) is not part of it.
+        await world.run_done(s, school, Job.MONTHLY, today)
         ids = {"school": school.id, "district": school.district_id, **classes}
         await s.commit()
     return ids

@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.load import HomeworkKind
 from bot.domain.roles import InviteRole
+from bot.domain.schedule import Job
 from handlers.onboarding.owner import NewSchoolAction as OwnerAction
 from handlers.onboarding.owner import NewSchoolConfirmButton, NewSchoolDistrictButton
 from storage.db import SessionMaker
@@ -500,6 +501,7 @@ async def test_one_process_runs_the_scheduler(
             check_time=later,
             weekly_report_weekday=today.isoweekday() % 7 + 1,  # tomorrow: not due
         )
+        await world.run_done(s, school, Job.MONTHLY, today)  # nor the monthly report
         klass = await world.klass(s, school, 4, "4A")
         maths = await world.subject(s, school, "Maths")
         await world.homework(s, klass, maths, 801, 30, day=today, kind=HomeworkKind.WRITTEN)

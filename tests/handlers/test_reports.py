@@ -22,7 +22,7 @@ from handlers.reports.commands import ReportScopeButton
 from handlers.scheduler.tick import tick
 from storage import dialogs
 from storage import reports as report_store
-from storage.models import Assignment, Complaint, DailyReport, Membership, Notification, Teaching
+from storage.models import Assignment, Complaint, DailyReport, Notification, Teaching
 from tests import world
 from tests.fakebot import SentMessage
 from tests.handlers.scheduler_kit import local
@@ -72,14 +72,7 @@ async def build(bot: Harness) -> dict[str, int]:
         await world.role(session, OTHER_ADMIN, Role.SCHOOL_ADMIN, other)
         await world.role(session, LEADER, Role.GRADE_LEADER, school, grade=5)
         await world.role(session, TEACHER, Role.TEACHER, school)
-        session.add(
-            Membership(
-                user_id=SUPERVISOR,
-                role=Role.SUPERVISOR,
-                scope_key=f"d:{school.district_id}",
-                district_id=school.district_id,
-            )
-        )
+        await world.supervisor(session, SUPERVISOR, school)
         session.add(Teaching(user_id=TEACHER, class_id=a.id, subject_id=maths.id))
         kids = [await world.child(session, a, f"Kid {i}", [PARENT + i]) for i in range(4)]
         for i in range(5):
