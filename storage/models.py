@@ -256,6 +256,12 @@ class Child(Base):
     # Off the class list (its last parent left, or was forgotten): the name is cleared and
     # the row stays only so its reports still count, anonymously, in the class's figures.
     removed_at: Mapped[datetime | None] = mapped_column()
+    # On the school's class list (typed or pasted by the school office); a class with such a
+    # child has a list, and its parents pick from it instead of typing a name.
+    listed: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
+    # Named by a parent in a class without a list and not yet confirmed by the school office:
+    # its reports are kept but count in no figure (storage.checks.counted_child).
+    pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
 
 class ParentLink(Base):

@@ -32,7 +32,13 @@ from bot.domain.load import HomeworkKind
 from bot.domain.periods import Scope
 from storage.analytics.scopes import scope_condition
 from storage.analytics.streams import batches
-from storage.checks import MIN_REPORTS, OverCap, class_evening_query, reported_minutes
+from storage.checks import (
+    MIN_REPORTS,
+    OverCap,
+    class_evening_query,
+    counted_child,
+    reported_minutes,
+)
 from storage.models import (
     Assignment,
     AssignmentLoad,
@@ -325,6 +331,7 @@ async def calibration_inputs(
             scope_condition(scope),
             DailyReport.day.between(start, end),
             reported_minutes().is_not(None),
+            counted_child(),
         )
     ):
         timed[(class_id, day)].append(round(minutes or 0))

@@ -1,0 +1,68 @@
+"""children.listed (on the school's class list) and children.pending (named by a parent,
+waiting for the school office's confirmation)
+
+Existing children are confirmed. A child counts as listed when no parent linked it, or when its
+first parent linked it more than a minute after it was created (picked from a list); a child
+whose first link came with it was named by its parent.
+
+Revision ID: 0011
+Revises: 0010
+Create Date: 2026-11-27 19:00:00
+"""
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0011"
+down_revision: str | None = "0010"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+PICKED_AFTER = timedelta(minutes=1)
+
+
+def _utc(value: datetime | str | None) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, str):  # SQLite hands back text
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("children", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("listed", sa.Boolean(), server_default=sa.true(), nullable=False)
+        )
+        batch_op.add_column(
+            sa.Column("pending", sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
+    bind = op.get_bind()
+    rows = bind.execute(
+        sa.text(
+            "SELECT c.id, c.created_at, MIN(l.created_at) FROM children c "
+            "JOIN parent_links l ON l.child_id = c.id GROUP BY c.id, c.created_at"
+        )
+    ).all()
+    named = [
+        child_id
+        for child_id, created, linked in rows
+        if (c := _utc(created)) is not None
+        and (first := _utc(linked)) is not None
+        and first - c <= PICKED_AFTER
+    ]
+    children = sa.table("children", sa.column("id"), sa.column("listed"))
+    for start in range(0, len(named), 500):
+        chunk = named[start : start + 500]
+        bind.execute(
+            children.update().where(children.c.id.in_(chunk)).values(listed=False)
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("children", schema=None) as batch_op:
+        batch_op.drop_column("pending")
+        batch_op.drop_column("listed")
