@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.domain.roles import Role
+from bot.domain.roles import InviteRole, Role
 from handlers.members.payloads import MembersAction, MembersButton, PairButton
 from storage import repo
 from storage.checks import daily_check
@@ -55,7 +55,7 @@ async def test_members_lists_are_paged_and_complete(bot: Harness) -> None:
         session.add(Child(class_id=kit.other_class_id, name="Vera"))  # on the list, no parent
         await repo.create_invite(
             session,
-            role="teacher",
+            role=InviteRole.TEACHER,
             created_by=ADMIN,
             now=bot.clock.now,
             valid_for=None,
