@@ -99,7 +99,7 @@ async def show_pending(update: Update, context: Ctx, school: School, number: int
     ).format(n=len(waiting))
     buttons: list[Button] = [
         (
-            f"✅ {child.name} ({klass.name})",
+            _("✅ {child} ({klass})").format(child=child.name, klass=klass.name),
             to(MembersAction.CONFIRM, school, child.id, page=page.number),
         )
         for child, klass in page.items
