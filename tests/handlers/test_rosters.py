@@ -10,13 +10,16 @@ import pytest
 from sqlalchemy import update
 
 from bot.i18n import _, ngettext, use_locale
+from handlers.members.payloads import MembersAction, MembersButton
 from storage.checks import daily_check
 from storage.models import Child, DailyReport, Invite, ParentLink, ReportEvent, Teaching, User
 from tests.fakebot import FakeUser
 from tests.handlers.onboarding_kit import (
+    assert_refused,
     assert_speaks,
     classes_by_name,
     codes,
+    db_state,
     one,
     rows,
     set_up_school,
@@ -314,3 +317,36 @@ async def test_teacher_invite_grants_exact_pairs_and_the_office_hears(bot: Harne
     assert "You are now a teacher at No. 1 Primary School: 1A Maths and 1B English." in text(reply)
     assert sorted((t.class_id, t.subject_id) for t in await rows(bot, Teaching)) == expected
     assert text(admin.last) == "Zhang joined as a teacher. /members lists the school's people."
+
+
+async def test_forged_children_buttons_change_nothing(bot: Harness) -> None:
+    """A parent, another school's administrator, a child of another class to merge with, a
+    child that is gone: refused or said to be gone, and nothing is stored."""
+    kit = await without_list(bot)
+    admin = bot.user(ADMIN)
+    code = await class_link(bot, admin, "4A")
+    await bot.send(bot.user(IVAN_MUM, "Iris"), f"/start {code}")
+    await bot.send(bot.user(IVAN_MUM), "Ivan")
+    ivan = await one(bot, Child, Child.name == "Ivan")
+    assert sum("Iris joined class 4A" in (m.text or "") for m in admin.messages) == 1
+    assert not any("joined" in (m.text or "") for m in bot.user(IVAN_MUM).messages)
+    parent = bot.user(LENA_MUM)
+    await bot.send(parent, "/start")
+    school = kit.school_id
+    for act, target, item in (
+        (MembersAction.CONFIRM, ivan.id, 0),
+        (MembersAction.CONFIRM_ALL, 0, 0),
+        (MembersAction.MERGE_OK, ivan.id, kit.lena),
+        (MembersAction.REMOVE_CHILD_OK, ivan.id, 0),
+        (MembersAction.RENAME, ivan.id, 0),
+        (MembersAction.LIMIT, (await one(bot, Invite, Invite.code == code)).id, 0),
+    ):
+        await assert_refused(bot, parent, MembersButton(act, school, target, item))
+    await assert_refused(bot, parent, "mb:cmo:1:2")
+    # Another class's child cannot be merged into Ivan; the office is told it is gone.
+    await bot.send(admin, "/members")
+    before = await db_state(bot)
+    admin.tap_raw(MembersButton(MembersAction.MERGE_OK, school, ivan.id, kit.other).pack())
+    await bot.deliver()
+    assert text(admin.last) == "This is no longer available."
+    assert await db_state(bot) == before
