@@ -18,7 +18,9 @@ from bot.domain.roles import InviteRole, Role
 from storage.models import (
     Child,
     Invite,
+    Joining,
     Membership,
+    Notification,
     ParentLink,
     SchoolClass,
     Subject,
@@ -296,5 +298,66 @@ async def class_links(session: AsyncSession, class_id: int, now: datetime) -> li
                 or_(Invite.expires_at.is_(None), Invite.expires_at > now),
             )
             .order_by(Invite.created_at, Invite.id)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Joined:
+    """One joining as the office reads it."""
+
+    user: User | None
+    role: str
+    class_name: str | None
+    child: Child | None
+
+
+async def record_joining(
+    session: AsyncSession,
+    school_id: int,
+    user_id: int,
+    role: str,
+    now: datetime,
+    *,
+    class_id: int | None = None,
+    child_id: int | None = None,
+) -> None:
+    """Remember that someone joined (the caller commits)."""
+    session.add(
+        Joining(
+            school_id=school_id,
+            at=now,
+            user_id=user_id,
+            role=role,
+            class_id=class_id,
+            child_id=child_id,
+        )
+    )
+    await session.flush()
+
+
+async def joined_since(session: AsyncSession, school_id: int, since: datetime) -> list[Joined]:
+    """Who joined the school since `since`, in order."""
+    rows = list(
+        await session.scalars(
+            select(Joining)
+            .where(Joining.school_id == school_id, Joining.at >= since)
+            .order_by(Joining.at, Joining.id)
+        )
+    )
+    found: list[Joined] = []
+    for row in rows:
+        klass = await session.get(SchoolClass, row.class_id) if row.class_id else None
+        child = await session.get(Child, row.child_id) if row.child_id else None
+        user = await session.get(User, row.user_id)
+        found.append(Joined(user, row.role, klass.name if klass else None, child))
+    return found
+
+
+async def sent_message(session: AsyncSession, key: str) -> int | None:
+    """The Telegram message id of a notification sent under `key`."""
+    return await session.scalar(
+        select(Notification.message_id).where(
+            Notification.key == key, Notification.status == "sent"
         )
     )

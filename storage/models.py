@@ -277,6 +277,22 @@ class ParentLink(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class Joining(Base):
+    """Someone joined a school (for the office's one message per few minutes): plain ids, no
+    keys, so a merged or forgotten child or person leaves only a number behind."""
+
+    __tablename__ = "joinings"
+    __table_args__ = (Index("ix_joinings_school_at", "school_id", "at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    school_id: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column()
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    role: Mapped[str] = mapped_column(String(24))
+    class_id: Mapped[int | None] = mapped_column(Integer)
+    child_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
 class Invite(Base):
     """A deep-link code bound to a role and scope, with expiry and a use limit."""
 

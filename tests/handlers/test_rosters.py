@@ -350,3 +350,31 @@ async def test_forged_children_buttons_change_nothing(bot: Harness) -> None:
     await bot.deliver()
     assert text(admin.last) == "This is no longer available."
     assert await db_state(bot) == before
+
+
+async def test_joins_within_minutes_are_one_message(bot: Harness) -> None:
+    """Three parents join 4A within ten minutes: the office gets one message listing them
+    (edited as each joins); a fourth, a quarter of an hour later, starts a new one."""
+    await without_list(bot)
+    admin = bot.user(ADMIN)
+    code = await class_link(bot, admin, "4A")
+    before = len(admin.messages)
+    for uid, child in ((601, "Pia"), (602, "Quin"), (603, "Rui")):
+        await bot.send(bot.user(uid, f"{child}'s parent"), f"/start {code}")
+        await bot.send(bot.user(uid), child)
+        bot.clock.advance(minutes=2)
+    assert len(admin.messages) == before + 1
+    lines = text(admin.last).splitlines()
+    assert lines[0] == "3 people joined in the last minutes:"
+    assert lines[1:4] == [
+        "• Pia's parent: class 4A, parent of Pia",
+        "• Quin's parent: class 4A, parent of Quin",
+        "• Rui's parent: class 4A, parent of Rui",
+    ]
+    assert lines[4].startswith("Not on a class list, waiting for your confirmation in /members")
+    assert lines[4].endswith("Pia, Quin, and Rui")
+    bot.clock.advance(minutes=15)
+    await bot.send(bot.user(604, "Sam's parent"), f"/start {code}")
+    await bot.send(bot.user(604), "Sam")
+    assert len(admin.messages) == before + 2
+    assert text(admin.last).startswith("Sam's parent joined class 4A as a parent of Sam.")

@@ -1,5 +1,6 @@
 """children.listed (on the school's class list) and children.pending (named by a parent,
-waiting for the school office's confirmation)
+waiting for the school office's confirmation); joinings (who joined a school, for the office's
+one message per few minutes)
 
 Existing children are confirmed. A child counts as listed when no parent linked it, or when its
 first parent linked it more than a minute after it was created (picked from a list); a child
@@ -15,6 +16,8 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from alembic import op
+
+import storage.models
 
 revision: str = "0011"
 down_revision: str | None = "0010"
@@ -40,6 +43,19 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("pending", sa.Boolean(), server_default=sa.false(), nullable=False)
         )
+    op.create_table(
+        "joinings",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("school_id", sa.Integer(), nullable=False),
+        sa.Column("at", storage.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("user_id", sa.BigInteger(), nullable=False),
+        sa.Column("role", sa.String(length=24), nullable=False),
+        sa.Column("class_id", sa.Integer(), nullable=True),
+        sa.Column("child_id", sa.BigInteger(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_joinings")),
+    )
+    with op.batch_alter_table("joinings", schema=None) as batch_op:
+        batch_op.create_index("ix_joinings_school_at", ["school_id", "at"], unique=False)
     bind = op.get_bind()
     rows = bind.execute(
         sa.text(
@@ -63,6 +79,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("joinings", schema=None) as batch_op:
+        batch_op.drop_index("ix_joinings_school_at")
+    op.drop_table("joinings")
     with op.batch_alter_table("children", schema=None) as batch_op:
         batch_op.drop_column("pending")
         batch_op.drop_column("listed")
