@@ -42,6 +42,11 @@ from handlers.kit.gate import gate
 from handlers.kit.month_keyboard import InertButton, on_inert
 from handlers.kit.replies import say
 from handlers.kit.router import ANY_STEP, Router
+from handlers.members import children as member_children
+from handlers.members import common as members
+from handlers.members import families as member_families
+from handlers.members import teachers as member_teachers
+from handlers.members.payloads import MembersAction, MembersButton, MembersStep, PairButton
 from handlers.onboarding import (
     family,
     family_ask,
@@ -86,6 +91,7 @@ def build_router() -> Router:
     route_onboarding(router)  # /start, /newschool, /invite, /invites
     route_school(router)  # /classes, /subjects
     route_settings(router)  # /settings
+    route_members(router)  # /members: teachers, parents, class lists
     # -- homework: the /assign dialog, its preview's buttons, approval, /homework, /load
     route_homework(router)
     # -- parents: the evening question (and its reminder), typed minutes, time worked,
@@ -310,6 +316,47 @@ def route_settings(router: Router) -> None:
     router.button(school_policy.PolicyViewButton, school_policy.on_view)
 
 
+def route_members(router: Router) -> None:
+    """/members: the school office's people, by action; a child's name and a link's limit."""
+    router.buttons(
+        MembersButton,
+        lambda d: d.act,
+        {
+            MembersAction.MENU: members.on_menu,
+            MembersAction.TEACHERS: member_teachers.on_teachers,
+            MembersAction.TEACHER: member_teachers.on_teacher,
+            MembersAction.SUBJECT: member_teachers.on_subject,
+            MembersAction.REMOVE_TEACHER: member_teachers.on_remove_teacher,
+            MembersAction.REMOVE_TEACHER_OK: member_teachers.on_remove_teacher_ok,
+            MembersAction.LEADERS: member_teachers.on_leaders,
+            MembersAction.CLASSES: member_families.on_classes,
+            MembersAction.CLASS: member_families.on_class,
+            MembersAction.REMOVE_PARENT: member_families.on_remove_parent,
+            MembersAction.REMOVE_PARENT_OK: member_families.on_remove_parent_ok,
+            MembersAction.LIMIT: member_families.on_limit,
+            MembersAction.CHILD: member_children.on_child,
+            MembersAction.PENDING: member_children.on_pending,
+            MembersAction.CONFIRM: member_children.on_confirm,
+            MembersAction.CONFIRM_ALL: member_children.on_confirm_all,
+            MembersAction.RENAME: member_children.on_rename,
+            MembersAction.MERGE: member_children.on_merge,
+            MembersAction.MERGE_INTO: member_children.on_merge_into,
+            MembersAction.MERGE_OK: member_children.on_merge_ok,
+            MembersAction.REMOVE_CHILD: member_children.on_remove_child,
+            MembersAction.REMOVE_CHILD_OK: member_children.on_remove_child_ok,
+            MembersAction.WAITING: member_children.on_waiting,
+        },
+    )
+    router.button(PairButton, member_teachers.on_pair)
+    router.dialog(
+        member_children.DIALOG,
+        {
+            MembersStep.RENAME: member_children.on_rename_text,
+            MembersStep.LIMIT: member_families.on_limit_text,
+        },
+    )
+
+
 def route_homework(router: Router) -> None:
     """Homework's tables: picks and edits by step, the preview's buttons by action, text by step."""
     router.buttons(
@@ -497,6 +544,7 @@ def register_handlers(app: QingfuApp) -> None:
         "newschool": owner.newschool,
         "invite": invites.invite,
         "invites": invite_list.invites_command,
+        "members": members.members_command,
         "classes": school_setup.classes_command,
         "subjects": school_setup.subjects_command,
         "settings": settings.settings_command,

@@ -101,6 +101,12 @@ def _targets(by_day: dict[date, list[int]], school_col: Any, day_col: Any) -> Co
     return or_(*(and_(day_col == d, school_col.in_(ids)) for d, ids in sorted(by_day.items())))
 
 
+def counted_child() -> ColumnElement[bool]:
+    """Reports count only for children the school stands behind: a child a parent named in a
+    class without a list counts once the school office confirmed it (`Child.pending`)."""
+    return Child.pending.is_(False)
+
+
 def reported_minutes(r: Any = DailyReport) -> Any:
     """A report's minutes as the figures count them, before the unfinished rule: exact
     minutes, else a range's midpoint, else an open range's lower bound."""
@@ -266,7 +272,7 @@ def _reports_postgresql(where: DayCondition, cap_of_day: CapOfDay) -> Any:
         .join(SchoolClass, SchoolClass.id == Child.class_id)
         .join(School, School.id == SchoolClass.school_id)
         .join(District, District.id == School.district_id)
-        .where(where(r.day))
+        .where(where(r.day), counted_child())
         .group_by(Child.class_id, r.day)
         .cte("rep")
     )
@@ -295,7 +301,7 @@ def _reports_sqlite(where: DayCondition, cap_of_day: CapOfDay) -> Any:
         .join(SchoolClass, SchoolClass.id == Child.class_id)
         .join(School, School.id == SchoolClass.school_id)
         .join(District, District.id == School.district_id)
-        .where(where(r.day))
+        .where(where(r.day), counted_child())
         .cte("ranked")
     )
     q = ranked.c

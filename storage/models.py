@@ -232,6 +232,12 @@ class Child(Base):
     # Off the class list (its last parent left, or was forgotten): the name is cleared and
     # the row stays only so its reports still count, anonymously, in the class's figures.
     removed_at: Mapped[datetime | None] = mapped_column()
+    # On the school's class list (typed or pasted by the school office); a class with such a
+    # child has a list, and its parents pick from it instead of typing a name.
+    listed: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
+    # Named by a parent in a class without a list and not yet confirmed by the school office:
+    # its reports are kept but count in no figure (storage.checks.counted_child).
+    pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
 
 class ParentLink(Base):
@@ -245,6 +251,22 @@ class ParentLink(Base):
         index=True,
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Joining(Base):
+    """Someone joined a school (for the office's one message per few minutes): plain ids, no
+    keys, so a merged or forgotten child or person leaves only a number behind."""
+
+    __tablename__ = "joinings"
+    __table_args__ = (Index("ix_joinings_school_at", "school_id", "at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    school_id: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column()
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    role: Mapped[str] = mapped_column(String(24))
+    class_id: Mapped[int | None] = mapped_column(Integer)
+    child_id: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class Invite(Base):

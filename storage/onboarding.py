@@ -62,6 +62,7 @@ async def unlinked_roster(session: AsyncSession, class_id: int, limit: int) -> l
             .where(
                 Child.class_id == class_id,
                 Child.removed_at.is_(None),
+                Child.listed.is_(True),
                 ~Child.id.in_(select(ParentLink.child_id)),
             )
             .order_by(Child.name)

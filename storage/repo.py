@@ -283,8 +283,12 @@ async def add_subjects(session: AsyncSession, school_id: int, names: list[str]) 
 # ---------------------------------------------------------------- children
 
 
-async def link_child(session: AsyncSession, parent_id: int, class_id: int, name: str) -> Child:
-    """A new child in a class, linked to the parent (the same name twice reuses the child)."""
+async def link_child(
+    session: AsyncSession, parent_id: int, class_id: int, name: str, *, pending: bool = False
+) -> Child:
+    """A new child in a class, named by the parent and linked to them (the same name twice
+    reuses the child); `pending` until the school office confirms it (a class without a
+    list)."""
     existing = await session.scalar(
         select(Child)
         .join(ParentLink, ParentLink.child_id == Child.id)
@@ -292,7 +296,7 @@ async def link_child(session: AsyncSession, parent_id: int, class_id: int, name:
     )
     if existing is not None:
         return existing
-    child = Child(class_id=class_id, name=name)
+    child = Child(class_id=class_id, name=name, listed=False, pending=pending)
     session.add(child)
     await session.flush()
     session.add(ParentLink(parent_id=parent_id, child_id=child.id))

@@ -272,7 +272,11 @@ async def class_notes(
         rows = await session.execute(
             select(Child.class_id, DailyReport.day, DailyReport.note)
             .join(Child, Child.id == DailyReport.child_id)
-            .where(Child.class_id.in_(chunk), DailyReport.day.between(first, last))
+            .where(
+                Child.class_id.in_(chunk),
+                DailyReport.day.between(first, last),
+                Child.pending.is_(False),  # a child not yet confirmed counts in no figure
+            )
         )
         for class_id, day, note in rows:
             families[class_id][day] = families[class_id].get(day, 0) + 1

@@ -44,6 +44,7 @@ BY_CAPABILITY: dict[Capability, tuple[tuple[str, str], ...]] = {
         ("export", N_("Export a period as a spreadsheet")),
         ("invite", N_("Create an invite link")),
         ("invites", N_("List and revoke invite links")),
+        ("members", N_("Teachers, parents and class lists")),
         ("tickets", N_("Complaints: open tickets by deadline")),
     ),
     Capability.COMPLAINT_HANDLER: (("tickets", N_("Complaints: open tickets by deadline")),),

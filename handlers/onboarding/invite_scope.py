@@ -82,7 +82,7 @@ async def ask_any_school(update: Update, context: Ctx, dialog: Dialog) -> None:
 
 
 async def ask_subjects(update: Update, context: Ctx, dialog: Dialog) -> None:
-    dialogs.update_dialog(dialog, InviteStep.SUBJECTS, subjects=[], classes=[])
+    dialogs.update_dialog(dialog, InviteStep.SUBJECTS, subjects=[], classes=[], pairs=[], at=0)
     await context.session.commit()
     await ask_toggle(update, context, dialog, InviteStep.SUBJECTS)
 
@@ -161,7 +161,7 @@ async def ask_toggle(update: Update, context: Ctx, dialog: Dialog, step: InviteS
         empty = _("Set up the subjects first with /subjects.")
     else:
         items = [(c.id, c.name) for c in await repo.classes_of(session, school_id)]
-        prompt = _("In which classes? Tap to select, then Next.")
+        prompt = await classes_prompt(context, dialog)
         empty = _("Set up the classes first with /classes.")
     if not items:
         await say(update, empty)
@@ -180,6 +180,34 @@ async def ask_toggle(update: Update, context: Ctx, dialog: Dialog, step: InviteS
     await say(update, prompt, rows, edit=True)
 
 
+async def classes_prompt(context: Ctx, dialog: Dialog) -> str:
+    """With several subjects, the classes are asked subject by subject (exact pairs)."""
+    subject_ids: list[int] = list(dialog.data.get("subjects", []))
+    at = int(dialog.data.get("at", 0))
+    if len(subject_ids) <= 1 or at >= len(subject_ids):
+        return _("In which classes? Tap to select, then Next.")
+    subject = await context.session.get(Subject, subject_ids[at])
+    return _("In which classes does the teacher teach {subject}? Tap to select, then Next.").format(
+        subject=subject.name if subject else "?"
+    )
+
+
+async def next_subject(update: Update, context: Ctx, dialog: Dialog) -> None:
+    """The classes of this subject are chosen: its pairs are kept; the next subject's classes,
+    or the validity after the last."""
+    subject_ids: list[int] = list(dialog.data.get("subjects", []))
+    at = int(dialog.data.get("at", 0))
+    pairs = list(dialog.data.get("pairs", []))
+    if at < len(subject_ids):
+        pairs += [[int(c), int(subject_ids[at])] for c in dialog.data.get("classes", [])]
+    dialog.data = {**dialog.data, "pairs": pairs, "at": at + 1, "classes": []}
+    await context.session.commit()
+    if at + 1 < len(subject_ids):
+        await ask_toggle(update, context, dialog, InviteStep.CLASSES)
+    else:
+        await ask_validity(update, context, dialog)
+
+
 async def on_toggle(update: Update, context: Ctx, data: InviteToggleButton) -> None:
     dialog = await dialog_for(context, update, DIALOG, data.token)
     if dialog is None:
@@ -196,11 +224,11 @@ async def on_toggle(update: Update, context: Ctx, data: InviteToggleButton) -> N
             return
         await answer(update)
         if data.step == InviteStep.SUBJECTS:
-            dialogs.update_dialog(dialog, InviteStep.CLASSES)
+            dialogs.update_dialog(dialog, InviteStep.CLASSES, at=0, pairs=[], classes=[])
             await session.commit()
             await ask_toggle(update, context, dialog, InviteStep.CLASSES)
         else:
-            await ask_validity(update, context, dialog)
+            await next_subject(update, context, dialog)
         return
     school_id = int(dialog.data["school_id"])
     item: Subject | SchoolClass | None

@@ -28,7 +28,7 @@ from handlers.onboarding.invite_labels import (
     validity_options,
 )
 from handlers.onboarding.links import invite_link
-from storage import dialogs, repo
+from storage import dialogs, repo, rosters
 from storage.models import Dialog, Invite, School
 
 DIALOG = "invite"
@@ -230,6 +230,13 @@ async def on_validity(update: Update, context: Ctx, data: InviteValidityButton) 
     for label, inv in created:
         link = invite_link(context, inv.code)
         lines.append(f"{label}: {link}" if label else link)
+    if role == InviteRole.PARENT and validity.max_uses is None:
+        lines.append(
+            _(
+                "A class link works for as many parents as the class list has children, plus "
+                "{margin} (or {default} without a list); /members shows and changes it."
+            ).format(margin=rosters.LINK_MARGIN, default=rosters.LINK_LIMIT_WITHOUT_LIST)
+        )
     lines.append(_("Send it only to the people it is meant for. /invites lists and revokes links."))
     await say_lines(update, lines, edit=True)  # one link per class can exceed one message
 
@@ -258,12 +265,18 @@ async def create_invites(
             for c in await repo.classes_of(session, int(school_id or 0))
             if not class_id or c.id == class_id
         ]
-        return [
-            (klass.name, await repo.create_invite(session, class_id=klass.id, **common))
-            for klass in classes
-        ]
+        made = []
+        for klass in classes:
+            # "Anyone with the link" is still bounded: the class list's size plus a margin.
+            limit = common["max_uses"] or await rosters.default_link_limit(session, klass.id)
+            values = {**common, "max_uses": limit}
+            made.append(
+                (klass.name, await repo.create_invite(session, class_id=klass.id, **values))
+            )
+        return made
     if role == InviteRole.TEACHER:
-        pairs = [[c, s] for c in d.get("classes", []) for s in d.get("subjects", [])]
+        # Exactly the pairs chosen subject by subject, never every subject in every class.
+        pairs = [[int(c), int(s)] for c, s in d.get("pairs", [])]
         return [("", await repo.create_invite(session, teaching=pairs, **common))]
     if role == InviteRole.GRADE_LEADER:
         return [("", await repo.create_invite(session, grade=int(d["grade"]), **common))]

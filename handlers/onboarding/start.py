@@ -9,15 +9,16 @@ from telegram import Update
 
 from bot.domain.roles import InviteRole, Role
 from bot.domain.validate import TextError, clean_person_name
-from bot.i18n import _
+from bot.i18n import _, ngettext
 from handlers.kit.callbacks import CallbackData
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
 from handlers.kit.menus import refresh_menu
 from handlers.kit.replies import Rows, answer, refuse_stale, say
 from handlers.kit.router import dialog_for
+from handlers.onboarding.joined import tell_office
 from handlers.onboarding.links import teaching_summary
-from storage import dialogs, repo
+from storage import dialogs, repo, rosters
 from storage import onboarding as onboarding_store
 from storage.models import (
     Child,
@@ -106,7 +107,7 @@ async def join(update: Update, context: Ctx, code: str) -> None:
     used = invite is not None and await repo.has_used_invite(session, invite.id, user.id)
     problem = repo.invite_problem(invite, context.now(), used)
     if problem is not None or invite is None:
-        await say(update, problem_text(problem or repo.InviteProblem.UNKNOWN))
+        await say(update, refusal(invite, problem))
         return
     if invite.role == InviteRole.PARENT and invite.child_id is not None:
         await join_family(update, context, invite)
@@ -121,6 +122,28 @@ async def join(update: Update, context: Ctx, code: str) -> None:
     await session.commit()
     await say(update, text + "\n\n" + _("Send /help to see what you can do."))
     await refresh_menu(context, session, user)
+    if invite.school_id is not None:
+        await tell_office(context, invite.school_id, user, invite.role)
+
+
+def refusal(invite: Invite | None, problem: str | None) -> str:
+    """Why the link does not work; a class link at its use limit says who can raise it."""
+    full_class_link = (
+        invite is not None
+        and problem == repo.InviteProblem.USED_UP
+        and invite.class_id is not None
+        and invite.child_id is None
+        and (invite.max_uses or 0) > 1  # a one-person link was simply used
+    )
+    if full_class_link and invite is not None:
+        return ngettext(
+            "This class link is full: {n} parent has joined through it, as many as it "
+            "allows. Please ask the school office to raise its limit.",
+            "This class link is full: {n} parents have joined through it, as many as it "
+            "allows. Please ask the school office to raise its limit.",
+            invite.uses,
+        ).format(n=invite.uses)
+    return problem_text(problem or repo.InviteProblem.UNKNOWN)
 
 
 async def grant_staff_role(context: Ctx, user_id: int, invite: Invite) -> str:
@@ -194,11 +217,19 @@ async def child_question(update: Update, context: Ctx, dialog: Dialog, error: st
         text = error + "\n\n" + text
     if roster:
         text += _(
-            "Please pick your child from the class list, or type their name if they are "
-            "not listed. Only you and the school see it."
+            "Please pick your child from the class list. If your child is not on it, ask "
+            "the school office to add them; if their other parent has picked them already, "
+            "ask that parent for the family link (/addchild)."
         )
         rows = [[(child.name, RosterPickButton(dialog.token, child.id))] for child in roster]
         await say(update, text, rows)
+    elif await rosters.has_list(session, klass.id):
+        text += _(
+            "Every child on the class list has a parent already. If your child's other "
+            "parent picked them, ask that parent for the family link (/addchild); otherwise "
+            "ask the school office to add your child to the list."
+        )
+        await say(update, text)
     else:
         text += _(
             "What is your child's name? Please type it as the school knows it. Only you and "
@@ -219,6 +250,11 @@ def name_error(error: TextError | None, limit: int) -> str:
 
 async def on_child_name(update: Update, context: Ctx, dialog: Dialog) -> None:
     message = update.effective_message
+    if await rosters.has_list(context.session, int(dialog.data.get("class_id") or 0)):
+        # The school controls the list: a typed name is never a new child.
+        error = _("This class has a list: please pick your child from it.")
+        await child_question(update, context, dialog, error)
+        return
     checked = clean_person_name(message.text if message else None)
     if checked.value is None:
         await child_question(update, context, dialog, name_error(checked.error, checked.limit))
@@ -275,7 +311,7 @@ async def on_roster_pick(update: Update, context: Ctx, data: RosterPickButton) -
     # Only a child of the roster: in this class and not linked to anyone (else a forged
     # button would show another family's child).
     linked = child is not None and await onboarding_store.child_is_linked(session, child.id)
-    if child is None or child.class_id != dialog.data.get("class_id") or linked:
+    if child is None or child.class_id != dialog.data.get("class_id") or linked or not child.listed:
         await refuse_stale(update)
         return
     await answer(update)
@@ -299,7 +335,7 @@ async def finish_child(
     if problem is not None or invite is None or invite.class_id is None:
         await dialogs.end_dialog(session, user.id)
         await session.commit()
-        await say(update, problem_text(problem or repo.InviteProblem.UNKNOWN))
+        await say(update, refusal(invite, problem))
         return
     if roster_child is None and not same_name:
         linked = await onboarding_store.same_name_child(session, invite.class_id, name, user.id)
@@ -309,17 +345,27 @@ async def finish_child(
     if not await repo.record_invite_use(session, invite, user.id):
         await dialogs.end_dialog(session, user.id)
         await session.commit()
-        await say(update, problem_text(repo.InviteProblem.USED_UP))
+        await say(update, refusal(invite, repo.InviteProblem.USED_UP))
         return
     if roster_child is not None:
         session.add(ParentLink(parent_id=user.id, child_id=roster_child.id))
         child = roster_child
     else:
-        child = await repo.link_child(session, user.id, invite.class_id, name)
+        pending = not await rosters.has_list(session, invite.class_id)
+        child = await repo.link_child(session, user.id, invite.class_id, name, pending=pending)
     await dialogs.end_dialog(session, user.id)
     await session.commit()
     await tell_linked(update, context, child)
     await refresh_menu(context, session, user)
+    await tell_office_of_parent(context, user, child)
+
+
+async def tell_office_of_parent(context: Ctx, user: User, child: Child) -> None:
+    klass = await context.session.get(SchoolClass, child.class_id)
+    if klass is not None:
+        await tell_office(
+            context, klass.school_id, user, InviteRole.PARENT, klass=klass, child=child
+        )
 
 
 async def tell_linked(update: Update, context: Ctx, child: Child) -> None:
@@ -334,9 +380,17 @@ async def tell_linked(update: Update, context: Ctx, child: Child) -> None:
             "will get the class's homework with the time it should take, and in the evening "
             "you can tell us how long it really took.\n\nTo add another child, open the link "
             "of their class. Send /help to see what you can do."
-        ).format(child=child.name, klass=klass.name, school=school.name),
+        ).format(child=child.name, klass=klass.name, school=school.name)
+        + (pending_note(child) if child.pending else ""),
         edit=update.callback_query is not None,
     )
+
+
+def pending_note(child: Child) -> str:
+    return "\n\n" + _(
+        "{child} is not on a class list yet: the school office will confirm them. Until then "
+        "your reports are kept but do not count in the class's figures."
+    ).format(child=child.name)
 
 
 async def join_family(update: Update, context: Ctx, invite: Invite) -> None:
@@ -353,3 +407,5 @@ async def join_family(update: Update, context: Ctx, invite: Invite) -> None:
     await session.commit()
     await tell_linked(update, context, child)
     await refresh_menu(context, session, user)
+    if already is None:
+        await tell_office_of_parent(context, user, child)

@@ -15,7 +15,7 @@ from bot.domain.periods import Scope
 from storage.analytics.loads import cap_on
 from storage.analytics.scopes import scope_condition
 from storage.analytics.streams import batches
-from storage.checks import class_evening_query
+from storage.checks import class_evening_query, counted_child
 from storage.models import (
     Assignment,
     AssignmentLoad,
@@ -99,6 +99,7 @@ async def reports_batches(
             DailyReport.day.between(start, end),
             DailyReport.note.is_not(None),
             DailyReport.note != "",
+            counted_child(),
         )
         .group_by(Child.class_id, DailyReport.day)
         .subquery()
@@ -132,7 +133,7 @@ async def largest_table_rows(session: AsyncSession, scope: Scope, start: date, e
         .select_from(DailyReport)
         .join(Child, Child.id == DailyReport.child_id)
         .join(SchoolClass, SchoolClass.id == Child.class_id)
-        .where(scope_condition(scope), DailyReport.day.between(start, end))
+        .where(scope_condition(scope), DailyReport.day.between(start, end), counted_child())
     )
     loads = await session.scalar(
         select(func.count())

@@ -35,6 +35,7 @@ from storage.analytics.streams import batches
 from storage.checks import (
     class_day,
     class_evening_query,
+    counted_child,
     counts_against_cap,
     over_condition,
     reported_minutes,
@@ -288,6 +289,7 @@ async def calibration_inputs(
             scope_condition(scope),
             DailyReport.day.between(start, end),
             reported_minutes().is_not(None),
+            counted_child(),
         )
     ):
         timed[(class_id, day)].append(round(minutes or 0))

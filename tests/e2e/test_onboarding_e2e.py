@@ -353,8 +353,16 @@ async def test_onboarding_chain(bot: BotProcess, api: FakeBotAPI, db: SessionMak
             label=subject,
         )
     assert "✅ Chinese" in adam.last.button_texts and "✅ Maths" in adam.last.button_texts
+    # The classes are asked subject by subject: exact pairs, never a cross product.
     await tap(
-        adam, InviteToggleButton, t(EN, "In which classes? Tap to select, then Next."), item=0
+        adam,
+        InviteToggleButton,
+        t(
+            EN,
+            "In which classes does the teacher teach {subject}? Tap to select, then Next.",
+            subject="Chinese",
+        ),
+        item=0,
     )
     for klass in ("1A", "1B", "2A"):
         await tap(
@@ -367,6 +375,24 @@ async def test_onboarding_chain(bot: BotProcess, api: FakeBotAPI, db: SessionMak
         adam, InviteToggleButton, has_button(InviteToggleButton), label="✅ 2A"
     )  # deselect 2A
     assert "2A" in adam.last.button_texts
+    await tap(
+        adam,
+        InviteToggleButton,
+        t(
+            EN,
+            "In which classes does the teacher teach {subject}? Tap to select, then Next.",
+            subject="Maths",
+        ),
+        item=0,
+    )
+    assert not any(label.startswith("✅") for label in adam.last.button_texts)
+    for klass in ("1A", "1B"):
+        await tap(
+            adam,
+            InviteToggleButton,
+            has_button(InviteToggleButton, step=invites.InviteStep.CLASSES),
+            label=klass,
+        )
     await tap(adam, InviteToggleButton, t(EN, "Who may use the link, and for how long?"), item=0)
     with use_locale(EN):
         staff_validity = invite_labels.validity_label(invite_labels.STAFF_VALIDITY[0])

@@ -182,7 +182,7 @@ async def test_parent_invites_one_class_and_every_class(bot: Harness) -> None:
     [code] = codes(reply)
     invite = await one(bot, Invite, Invite.code == code)
     assert (invite.role, invite.class_id) == (InviteRole.PARENT, classes["3B"].id)
-    assert (invite.max_uses, invite.expires_at) == (None, None)
+    assert (invite.max_uses, invite.expires_at) == (50, None)  # no class list: 50 parents
 
     await bot.send(admin, "/invite")
     await bot.tap(admin, "Parent")

@@ -139,16 +139,18 @@ async def test_parent_picks_child_from_roster(bot: Harness) -> None:
         for p in await rows(bot, ParentLink, ParentLink.child_id == zoe.id)
     ] == [(5021, zoe.id)]
     assert len(await rows(bot, Child)) == 4  # picked, not created
-    # Not on the list: typing the name creates the child.
+    # The class has a list: a typed name is never a new child, the list is shown again.
     await bot.send(parent, f"/start {other}")
     reply = await bot.send(parent, "Ben")
-    assert text(reply).startswith("Done: Ben in class 4C")
+    assert text(reply).startswith("This class has a list: please pick your child from it.")
+    assert reply is not None and reply.button_texts == ["Other class"]
+    assert len(await rows(bot, Child)) == 4
     reply = await bot.send(parent, "/me")
-    assert "• Parent of Ben, class 4C" in text(reply)
     assert "• Parent of Zoe, class 4D" in text(reply)
+    assert "Ben" not in text(reply)
 
 
-async def test_bad_name_with_a_roster_shows_the_roster_again(bot: Harness) -> None:
+async def test_typed_name_with_a_roster_shows_the_roster_again(bot: Harness) -> None:
     admin, school = await set_up_school(bot)
     classes = await classes_by_name(bot, school.id)
     code = await parent_link(bot, admin, "1A", "anyone with the link, 90 days")
@@ -158,7 +160,7 @@ async def test_bad_name_with_a_roster_shows_the_roster_again(bot: Harness) -> No
     parent = bot.user(5030, "Pat")
     await bot.send(parent, f"/start {code}")
     reply = await bot.send(parent, "12345")
-    assert text(reply).startswith("A name may contain only letters")
+    assert text(reply).startswith("This class has a list: please pick your child from it.")
     assert "Please pick your child from the class list" in text(reply)
     assert reply is not None and reply.button_texts == ["Adam"]
     await bot.tap(parent, "Adam")

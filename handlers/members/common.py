@@ -1,0 +1,99 @@
+"""/members: the command, the school's menu with its counts, and the checks every press makes."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.i18n import _
+from handlers.kit.context import Ctx
+from handlers.kit.gate import current_user, roles_of
+from handlers.kit.replies import Button, Rows, answer, refuse_stale, say
+from handlers.members.payloads import MembersAction, MembersButton
+from storage import members, repo, rosters
+from storage.models import School
+
+PAGE = 8
+"""Entries a page (each with its own button)."""
+
+
+async def office(update: Update, context: Ctx, data: MembersButton) -> School | None:
+    """The school when the presser administers it (then the press is answered); else None
+    after the polite refusal."""
+    school = await office_unanswered(update, context, data.school)
+    if school is not None:
+        await answer(update)
+    return school
+
+
+async def office_unanswered(update: Update, context: Ctx, school_id: int) -> School | None:
+    """`office` for a press with more to check before it is answered (once, either way)."""
+    user = await current_user(context, update)
+    roles = await roles_of(context, user.id)
+    school = await context.session.get(School, school_id)
+    if school is None or not roles.administers(school.id):
+        await refuse_stale(update)
+        return None
+    return school
+
+
+def to(
+    act: MembersAction, school: School, target: int = 0, item: int = 0, page: int = 0
+) -> MembersButton:
+    return MembersButton(act, school.id, target, item, page)
+
+
+def back_row(
+    school: School, act: MembersAction = MembersAction.MENU, target: int = 0
+) -> list[Button]:
+    return [(_("◀ Back"), MembersButton(act, school.id, target))]
+
+
+async def members_command(update: Update, context: Ctx) -> None:
+    user = await current_user(context, update)
+    roles = await roles_of(context, user.id)
+    if not roles.admin_schools:
+        await say(update, _("Only the school office can manage the school's people."))
+        return
+    schools = await repo.schools_by_ids(context.session, roles.admin_schools)
+    if len(schools) == 1:
+        await show_menu(update, context, schools[0], edit=False)
+        return
+    rows: Rows = [[(s.name, MembersButton(MembersAction.MENU, s.id))] for s in schools[:40]]
+    await say(update, _("The people of which school?"), rows)
+
+
+async def on_menu(update: Update, context: Ctx, data: MembersButton) -> None:
+    if (school := await office(update, context, data)) is not None:
+        await show_menu(update, context, school, edit=True)
+
+
+async def show_menu(update: Update, context: Ctx, school: School, *, edit: bool) -> None:
+    session = context.session
+    teachers = await members.teachers(session, school.id)
+    leaders = await members.grade_leaders(session, school.id)
+    counts = await members.class_counts(session, school.id)
+    pending = await rosters.pending_children(session, school.id)
+    children = sum(c for c, _p in counts.values())
+    parents = sum(p for _c, p in counts.values())
+    lines = [
+        _("The people of {school}:").format(school=school.name),
+        _("Teachers: {n}").format(n=len(teachers)),
+        _("Grade leaders: {n}").format(n=len(leaders)),
+        _("Children: {children}, parents: {parents}").format(children=children, parents=parents),
+    ]
+    if pending:
+        lines.append(_("Children waiting for your confirmation: {n}").format(n=len(pending)))
+    rows: Rows = [
+        [
+            (_("Teachers"), to(MembersAction.TEACHERS, school)),
+            (_("Grade leaders"), to(MembersAction.LEADERS, school)),
+        ],
+        [
+            (_("Parents by class"), to(MembersAction.CLASSES, school)),
+            (_("Not joined yet"), to(MembersAction.WAITING, school)),
+        ],
+    ]
+    if pending:
+        label = _("Confirm children ({n})").format(n=len(pending))
+        rows.append([(label, to(MembersAction.PENDING, school))])
+    await say(update, "\n".join(lines), rows, edit=edit)
