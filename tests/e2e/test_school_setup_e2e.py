@@ -172,8 +172,10 @@ async def type_settings(a: FakeUser) -> None:
     notice = t(ZH, "Homework notice to parents")
     [label] = [x for x in labels(a, SettingsButton) if x.startswith(notice)]
     await tap(a, SettingsButton, notice, label=label, act=SettingsAction.TIME)
-    await send(a, "17点半后", t(ZH, "I could not read that as a time."))
-    await send(a, "下午5点半", "17:30")
+    await send(a, "18点半后", t(ZH, "I could not read that as a time."))
+    # 17:30 would come before the homework cut-off (18:00): refused with the rule stated.
+    await send(a, "下午5点半", lambda m: "17:30" in (m.text or "") and "18:00" in (m.text or ""))
+    await send(a, "下午6点半", "18:30")
     await tap(
         a,
         SettingsButton,
@@ -227,7 +229,7 @@ async def test_a_school_of_six_grades_of_twenty_classes_set_up_by_typing(
     async with db() as s:
         school = await s.scalar(select(School).where(School.name == SCHOOL))
         assert school is not None and school.timezone == "Asia/Shanghai"
-        assert school.notice_time == time(17, 30)
+        assert school.notice_time == time(18, 30)
         subjects = await s.scalars(select(Subject.name).order_by(Subject.position))
         assert list(subjects) == SUBJECTS
         total = await s.scalar(select(func.count()).select_from(Child))
