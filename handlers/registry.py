@@ -203,6 +203,8 @@ def route_onboarding(router: Router) -> None:
     router.button(invites.InviteClassButton, invite_scope.on_class)
     router.button(invites.InviteValidityButton, invites.on_validity)
     router.button(invite_list.InviteRevokeButton, invite_list.on_revoke)
+    router.button(invite_list.InviteQrButton, invite_list.on_qr)
+    router.button(invite_list.InvitesPageButton, invite_list.on_page)
 
 
 def route_school(router: Router) -> None:

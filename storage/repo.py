@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.roles import InviteRole, Role, Roles
@@ -423,15 +423,12 @@ async def record_invite_use(session: AsyncSession, invite: Invite, user_id: int)
     return True
 
 
-async def invites_visible_to(
-    session: AsyncSession, roles: Roles, user_id: int, now: datetime
-) -> list[Invite]:
-    """Live invites this user may see and revoke: their own, plus their schools' as admin."""
+def _visible_invites(roles: Roles, user_id: int, now: datetime) -> Select[Invite]:
+    """Live invites this user may see and revoke: their own, plus their schools' as admin
+    (an owner: all). Live means not revoked, not expired and not used up."""
     conditions = [Invite.created_by == user_id]
     if roles.admin_schools:
         conditions.append(Invite.school_id.in_(roles.admin_schools))
-    # Live means not revoked, not expired and not used up; filtered before the limit, or
-    # dead links among the newest 50 would hide live ones.
     query = select(Invite).where(
         Invite.revoked_at.is_(None),
         or_(Invite.expires_at.is_(None), Invite.expires_at > now),
@@ -439,5 +436,27 @@ async def invites_visible_to(
     )
     if not roles.owner:
         query = query.where(or_(*conditions))
-    query = query.order_by(Invite.created_at.desc(), Invite.id.desc()).limit(50)
-    return list(await session.scalars(query))
+    return query
+
+
+async def count_invites_visible_to(
+    session: AsyncSession, roles: Roles, user_id: int, now: datetime
+) -> int:
+    query = _visible_invites(roles, user_id, now).with_only_columns(func.count(Invite.id))
+    return int(await session.scalar(query) or 0)
+
+
+async def invites_visible_to(
+    session: AsyncSession,
+    roles: Roles,
+    user_id: int,
+    now: datetime,
+    *,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[Invite]:
+    """A page of the live invites this user may see (`_visible_invites`), newest first."""
+    query = _visible_invites(roles, user_id, now).order_by(
+        Invite.created_at.desc(), Invite.id.desc()
+    )
+    return list(await session.scalars(query.offset(offset).limit(limit)))

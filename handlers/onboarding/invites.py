@@ -27,6 +27,7 @@ from handlers.onboarding.invite_labels import (
     validity_label,
     validity_options,
 )
+from handlers.onboarding.invite_list import InviteQrButton
 from handlers.onboarding.links import invite_link
 from storage import dialogs, repo
 from storage.models import Dialog, Invite, School
@@ -231,6 +232,11 @@ async def on_validity(update: Update, context: Ctx, data: InviteValidityButton) 
         link = invite_link(context, inv.code)
         lines.append(f"{label}: {link}" if label else link)
     lines.append(_("Send it only to the people it is meant for. /invites lists and revokes links."))
+    if len(created) == 1:  # its QR code a tap away (for many links: /invites, a page at a time)
+        qr = InviteQrButton(created[0][1].id)
+        await say(update, "\n".join(lines), [[(_("Send as a QR code"), qr)]], edit=True)
+        return
+    lines.append(_("/invites sends any of them as a QR code picture to print."))
     await say_lines(update, lines, edit=True)  # one link per class can exceed one message
 
 
