@@ -69,6 +69,7 @@ from handlers.school import roster as school_roster
 from handlers.school import settings
 from handlers.school import setup as school_setup
 from handlers.school import subjects as school_subjects
+from handlers.school import year as school_year
 
 GATE = -10  # every update: dedup, user row, locale, private chats only
 DIALOGS = -1  # before a command: an open optional dialog step closes
@@ -235,6 +236,16 @@ def route_school(router: Router) -> None:
             school_setup.SetupStep.ROSTER: school_roster.on_roster_text,
             school_setup.SetupStep.SUBJECTS: school_subjects.on_subjects_text,
             ANY_STEP: school_setup.on_other_text,
+        },
+    )
+    # -- a new school year: term dates, classes a grade up, the leaving grade archived
+    router.button(school_year.YearSchoolButton, school_year.on_school)
+    router.button(school_year.YearConfirmButton, school_year.on_confirm)
+    router.dialog(
+        school_year.DIALOG,
+        {
+            school_year.YearStep.DATES: school_year.on_dates_text,
+            ANY_STEP: school_year.on_other_text,
         },
     )
     # -- school settings: limits, mode, times, calendar
@@ -462,6 +473,7 @@ def register_handlers(app: QingfuApp) -> None:
         "classes": school_setup.classes_command,
         "subjects": school_setup.subjects_command,
         "settings": settings.settings_command,
+        "newyear": school_year.newyear_command,
         # teachers, grade leaders, admins: homework
         "assign": homework_dialog.assign,
         "homework": parent_lookup.homework_command,  # teachers' list, then a parent's view

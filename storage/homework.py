@@ -296,7 +296,7 @@ async def visible_classes(session: AsyncSession, user_id: int, roles: Roles) -> 
     return list(
         await session.scalars(
             select(SchoolClass)
-            .where(or_(*conditions))
+            .where(or_(*conditions), SchoolClass.archived_at.is_(None))
             .order_by(SchoolClass.school_id, SchoolClass.grade, SchoolClass.name)
         )
     )

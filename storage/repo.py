@@ -218,8 +218,13 @@ async def class_and_subject_names(
 
 
 async def classes_of(session: AsyncSession, school_id: int) -> list[SchoolClass]:
-    """A school's classes by grade, then by name with numbers in numeric order (2班 < 10班)."""
-    classes = await session.scalars(select(SchoolClass).where(SchoolClass.school_id == school_id))
+    """A school's current classes (not the archived ones that left) by grade, then by name
+    with numbers in numeric order (2班 < 10班)."""
+    classes = await session.scalars(
+        select(SchoolClass).where(
+            SchoolClass.school_id == school_id, SchoolClass.archived_at.is_(None)
+        )
+    )
     return sorted(classes, key=lambda k: (k.grade, natural_key(k.name)))
 
 

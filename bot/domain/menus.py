@@ -34,6 +34,7 @@ BY_CAPABILITY: dict[Capability, tuple[tuple[str, str], ...]] = {
         ("classes", N_("Set up grades and classes")),
         ("subjects", N_("Set up subjects")),
         ("settings", N_("School settings: limits, times, holidays")),
+        ("newyear", N_("A new school year: classes move up a grade")),
         ("load", N_("Homework load of my classes")),
         ("reports", N_("Charts and summaries of a period")),
         ("export", N_("Export a period as a spreadsheet")),

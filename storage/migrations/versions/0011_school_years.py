@@ -1,0 +1,51 @@
+"""school years: term dates, classes that left (archived), archived schools
+
+Revision ID: 0011
+Revises: 0010
+Create Date: 2026-11-27 18:45:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+import storage.models
+
+revision: str = "0011"
+down_revision: str | None = "0010"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "school_years",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("school_id", sa.Integer(), nullable=False),
+        sa.Column("first_day", sa.Date(), nullable=False),
+        sa.Column("last_day", sa.Date(), nullable=False),
+        sa.Column("created_by", sa.BigInteger(), nullable=True),
+        sa.Column("created_at", storage.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["school_id"], ["schools.id"], name=op.f("fk_school_years_school_id_schools")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_school_years")),
+        sa.UniqueConstraint("school_id", "first_day", name=op.f("uq_school_years_school_id")),
+    )
+    with op.batch_alter_table("school_years", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_school_years_school_id"), ["school_id"], unique=False)
+    with op.batch_alter_table("classes", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("archived_at", storage.models.UTCDateTime(timezone=True), nullable=True))
+    with op.batch_alter_table("schools", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("archived_at", storage.models.UTCDateTime(timezone=True), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("schools", schema=None) as batch_op:
+        batch_op.drop_column("archived_at")
+    with op.batch_alter_table("classes", schema=None) as batch_op:
+        batch_op.drop_column("archived_at")
+    with op.batch_alter_table("school_years", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_school_years_school_id"))
+    op.drop_table("school_years")
