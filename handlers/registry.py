@@ -53,6 +53,7 @@ from handlers.onboarding import (
     leave,
     owner,
     privacy,
+    schools,
     start,
 )
 from handlers.parents import freetext
@@ -193,6 +194,17 @@ def route_onboarding(router: Router) -> None:
             owner.NewSchoolStep.NAME: owner.on_school_name,
             owner.NewSchoolStep.TIMEZONE: owner.on_timezone_name,
             ANY_STEP: owner.on_other_text,
+        },
+    )
+    # -- owners: every school (counts), rename, time zone, archive
+    router.button(schools.SchoolsPageButton, schools.on_page)
+    router.button(schools.SchoolActionButton, schools.on_action)
+    router.button(schools.SchoolTimezoneButton, schools.on_timezone_button)
+    router.dialog(
+        schools.DIALOG,
+        {
+            schools.SchoolsStep.NAME: schools.on_name_text,
+            schools.SchoolsStep.TIMEZONE: schools.on_timezone_text,
         },
     )
     # -- invite links
@@ -468,6 +480,7 @@ def register_handlers(app: QingfuApp) -> None:
         "forgetme": privacy.forgetme_command,
         # owners and school administrators
         "newschool": owner.newschool,
+        "schools": schools.schools_command,
         "invite": invites.invite,
         "invites": invite_list.invites_command,
         "classes": school_setup.classes_command,

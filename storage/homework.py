@@ -249,14 +249,16 @@ async def last_event_id(session: AsyncSession, assignment_id: int) -> int | None
 
 
 async def teaching_pairs(session: AsyncSession, user_id: int) -> list[tuple[SchoolClass, Subject]]:
-    """The (class, subject) pairs a teacher teaches, in class then subject order."""
+    """The (class, subject) pairs a teacher teaches, in class then subject order (an
+    archived school's are read-only: none)."""
     rows = (
         await session.execute(
             select(SchoolClass, Subject)
             .select_from(Teaching)
             .join(SchoolClass, SchoolClass.id == Teaching.class_id)
             .join(Subject, Subject.id == Teaching.subject_id)
-            .where(Teaching.user_id == user_id)
+            .join(School, School.id == SchoolClass.school_id)
+            .where(Teaching.user_id == user_id, School.archived_at.is_(None))
             .order_by(SchoolClass.grade, SchoolClass.name, Subject.position, Subject.name)
         )
     ).all()

@@ -75,7 +75,9 @@ async def school_schedules(session: AsyncSession, around: date) -> list[SchoolTi
                 School.weekly_report_weekday,
                 School.weekly_report_time,
                 School.reminder_delay,
-            ).order_by(School.id)
+            )
+            .where(School.archived_at.is_(None))  # archived: read-only, nothing is sent
+            .order_by(School.id)
         )
     ).all()
     near = (around - timedelta(days=2), around + timedelta(days=2))

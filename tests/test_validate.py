@@ -164,3 +164,17 @@ def test_parse_range_accepts(raw: str, expected: tuple[int, int]) -> None:
 )
 def test_parse_range_refuses(raw: str | None) -> None:
     assert parse_range(raw, 1, 12) is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("<b>No. 1 School</b>", "No. 1 School"),
+        ("<i>一小</i> &amp; 二小", "一小 & 二小"),
+        ('<a href="https://x.y">Школа № 5</a>', "Школа № 5"),
+        ("3 < 5 > 2", "3 < 5 > 2"),
+        ("A<B School", "A<B School"),
+    ],
+)
+def test_clean_text_strips_markup(raw: str, clean: str) -> None:
+    assert clean_text(raw).value == clean

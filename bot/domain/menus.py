@@ -22,6 +22,7 @@ COMMON: tuple[tuple[str, str], ...] = (
 BY_CAPABILITY: dict[Capability, tuple[tuple[str, str], ...]] = {
     Capability.OWNER: (
         ("newschool", N_("Create a district and a school")),
+        ("schools", N_("Every school: counts, rename, time zone, archive")),
         ("invite", N_("Create an invite link")),
         ("invites", N_("List and revoke invite links")),
     ),

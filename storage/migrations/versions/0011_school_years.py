@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import storage.models
+from bot.domain.validate import strip_markup
 
 revision: str = "0011"
 down_revision: str | None = "0010"
@@ -39,6 +40,20 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("archived_at", storage.models.UTCDateTime(timezone=True), nullable=True))
     with op.batch_alter_table("schools", schema=None) as batch_op:
         batch_op.add_column(sa.Column("archived_at", storage.models.UTCDateTime(timezone=True), nullable=True))
+    clean_names()
+
+
+def clean_names() -> None:
+    """Names typed before input was cleaned keep no HTML markup ('<b>一小</b>' -> '一小')."""
+    bind = op.get_bind()
+    for table in ("districts", "schools"):
+        for id_, name in bind.execute(sa.text(f"SELECT id, name FROM {table}")).all():
+            clean = " ".join(strip_markup(name).split())
+            if clean and clean != name:
+                bind.execute(
+                    sa.text(f"UPDATE {table} SET name = :name WHERE id = :id"),
+                    {"name": clean, "id": id_},
+                )
 
 
 def downgrade() -> None:
