@@ -214,6 +214,7 @@ def route_onboarding(router: Router) -> None:
     router.button(invites.InviteToggleButton, invite_scope.on_toggle)
     router.button(invites.InviteGradeButton, invite_scope.on_grade)
     router.button(invites.InviteClassButton, invite_scope.on_class)
+    router.button(invites.InvitePageButton, invite_scope.on_page)
     router.button(invites.InviteValidityButton, invites.on_validity)
     router.button(invite_list.InviteRevokeButton, invite_list.on_revoke)
     router.button(invite_list.InviteQrButton, invite_list.on_qr)
@@ -235,6 +236,8 @@ def route_school(router: Router) -> None:
             school_setup.SetupAction.CREATE: school_classes.on_create,
             school_setup.SetupAction.ONE: school_classes.on_one,
             school_setup.SetupAction.ROSTER: school_roster.on_roster,
+            school_setup.SetupAction.DELETE_PAGE: school_setup.on_delete_page,
+            school_setup.SetupAction.ROSTER_PAGE: school_roster.on_roster_page,
             school_setup.SetupAction.PRESET: school_subjects.on_preset,
             school_setup.SetupAction.TYPE: school_subjects.on_type,
         },
@@ -373,7 +376,13 @@ def route_homework(router: Router) -> None:
         },
     )
     router.button(homework_manage.HomeworkListButton, homework_manage.on_list)
+    route_load(router)
+
+
+def route_load(router: Router) -> None:
+    """/load: the class picker's classes and pages, a class's chart."""
     router.button(load.LoadClassButton, load.on_class)
+    router.button(load.LoadPageButton, load.on_page)
     router.button(load.LoadChartButton, load.on_chart)
 
 

@@ -87,6 +87,15 @@ class InviteClassButton(CallbackData, prefix="iv.c"):
 
 
 @dataclass(frozen=True)
+class InvitePageButton(CallbackData, prefix="iv.pg"):
+    """Another page of the step's picker (subjects, classes, the parents' class, a school)."""
+
+    token: str
+    step: InviteStep
+    page: int
+
+
+@dataclass(frozen=True)
 class InviteValidityButton(CallbackData, prefix="iv.v"):
     token: str
     option: int

@@ -43,6 +43,7 @@ from bot.i18n import _, ngettext
 from handlers.kit.callbacks import CallbackData
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
+from handlers.kit.paging import picker_rows
 from handlers.kit.replies import Button, Rows, answer, say, say_lines
 from handlers.kit.router import dialog_for
 from handlers.reports import export
@@ -87,6 +88,7 @@ class ReportScopeButton(CallbackData, prefix="rp.s"):
 class ReportClassesButton(CallbackData, prefix="rp.c"):
     token: str
     school_id: int
+    page: int = 0
 
 
 @dataclass(frozen=True)
@@ -244,21 +246,17 @@ async def on_classes(update: Update, context: Ctx, data: ReportClassesButton) ->
         await refuse_scope(update)
         return
     await answer(update)
-    classes = await report_queries.classes_by_grade(
-        context.session, data.school_id, MAX_BUTTONS * 2
-    )
+    classes = await report_queries.classes_by_grade(context.session, data.school_id)
     if not classes:
         await say(update, _("This school has no classes yet."), edit=True)
         return
     buttons: list[Button] = [
         (k.name, ReportScopeButton(data.token, ScopeKind.CLASS, k.id)) for k in classes
     ]
-    await say(
-        update,
-        _("Which class?"),
-        [buttons[i : i + 4] for i in range(0, len(buttons), 4)],
-        edit=True,
+    rows = picker_rows(
+        buttons, data.page, lambda n: ReportClassesButton(data.token, data.school_id, n)
     )
+    await say(update, _("Which class?"), rows, edit=True)
 
 
 async def on_scope(update: Update, context: Ctx, data: ReportScopeButton) -> None:

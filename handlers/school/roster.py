@@ -10,7 +10,8 @@ from telegram import Update
 from bot.domain.validate import clean_person_name
 from bot.i18n import _, ngettext
 from handlers.kit.context import Ctx
-from handlers.kit.replies import Button, Rows, answer, refuse_stale, say
+from handlers.kit.paging import picker_rows
+from handlers.kit.replies import Button, answer, refuse_stale, say
 from handlers.school.setup import (
     SetupAction,
     SetupButton,
@@ -23,7 +24,7 @@ from handlers.school.setup import (
 )
 from storage import dialogs, repo
 from storage import school as school_store
-from storage.models import Dialog, SchoolClass
+from storage.models import Dialog, School, SchoolClass
 
 MAX_ROSTER_NAMES = 80
 
@@ -57,6 +58,31 @@ async def roster_question(context: Ctx, klass: SchoolClass) -> str:
     )
 
 
+async def ask_roster_class(
+    update: Update, context: Ctx, dialog: Dialog, school: School, page: int
+) -> None:
+    classes = await repo.classes_of(context.session, school.id)
+    buttons: list[Button] = [
+        (k.name, SetupButton(dialog.token, SetupAction.ROSTER, k.id)) for k in classes
+    ]
+    rows = picker_rows(
+        buttons, page, lambda n: SetupButton(dialog.token, SetupAction.ROSTER_PAGE, n)
+    )
+    rows.append([(_("✖ Back"), SetupButton(dialog.token, SetupAction.MENU))])
+    await say(update, _("The class list of which class?"), rows, edit=True)
+
+
+async def on_roster_page(update: Update, context: Ctx, data: SetupButton) -> None:
+    if (found := await pressed(update, context, data)) is None:
+        return
+    dialog, school = found
+    if not setting_up_classes(dialog):
+        await refuse_stale(update)
+        return
+    await answer(update)
+    await ask_roster_class(update, context, dialog, school, data.value)
+
+
 async def on_roster(update: Update, context: Ctx, data: SetupButton) -> None:
     """Value 0: which class? Else the class list of that class."""
     if (found := await pressed(update, context, data)) is None:
@@ -68,13 +94,7 @@ async def on_roster(update: Update, context: Ctx, data: SetupButton) -> None:
     session = context.session
     if data.value == 0:
         await answer(update)
-        classes = await repo.classes_of(session, school.id)
-        buttons: list[Button] = [
-            (k.name, SetupButton(dialog.token, SetupAction.ROSTER, k.id)) for k in classes
-        ]
-        rows: Rows = [buttons[i : i + 4] for i in range(0, min(len(buttons), 96), 4)]
-        rows.append([(_("✖ Back"), SetupButton(dialog.token, SetupAction.MENU))])
-        await say(update, _("The class list of which class?"), rows, edit=True)
+        await ask_roster_class(update, context, dialog, school, 0)
         return
     klass = await session.get(SchoolClass, data.value)
     if klass is None or klass.school_id != school.id:

@@ -14,7 +14,8 @@ from bot.i18n import _
 from handlers.kit.callbacks import CallbackData
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
-from handlers.kit.replies import Rows, answer, refuse_stale, say
+from handlers.kit.paging import picker_rows
+from handlers.kit.replies import Button, Rows, answer, refuse_stale, say
 from handlers.kit.router import admin_dialog_for, dialog_for
 from storage import dialogs, repo
 from storage import school as school_store
@@ -49,6 +50,8 @@ class SetupAction(enum.StrEnum):
     DONE = "done"
     MENU = "menu"
     ROSTER = "roster"
+    DELETE_PAGE = "del_page"  # value: the page of the delete picker
+    ROSTER_PAGE = "ros_page"  # value: the page of the class list picker
 
 
 @dataclass(frozen=True)
@@ -201,7 +204,16 @@ async def on_delete(update: Update, context: Ctx, data: SetupButton) -> None:
         await delete_subject(update, context, dialog, school, data.value)
 
 
-async def ask_delete(update: Update, context: Ctx, dialog: Dialog, school: School) -> None:
+async def on_delete_page(update: Update, context: Ctx, data: SetupButton) -> None:
+    if (found := await pressed(update, context, data)) is None:
+        return
+    await answer(update)
+    await ask_delete(update, context, found[0], found[1], data.value)
+
+
+async def ask_delete(
+    update: Update, context: Ctx, dialog: Dialog, school: School, page: int = 0
+) -> None:
     t = dialog.token
     if dialog.data["what"] == SetupTopic.CLASSES:
         items = [(c.id, c.name) for c in await repo.classes_of(context.session, school.id)]
@@ -209,10 +221,10 @@ async def ask_delete(update: Update, context: Ctx, dialog: Dialog, school: Schoo
     else:
         items = [(s.id, s.name) for s in await repo.subjects_of(context.session, school.id)]
         prompt = _("Which subject do you want to delete?")
-    rows = [
-        [(name, SetupButton(t, SetupAction.DELETE, item_id)) for item_id, name in items[i : i + 4]]
-        for i in range(0, min(len(items), 96), 4)
+    buttons: list[Button] = [
+        (name, SetupButton(t, SetupAction.DELETE, item_id)) for item_id, name in items
     ]
+    rows = picker_rows(buttons, page, lambda n: SetupButton(t, SetupAction.DELETE_PAGE, n))
     rows.append([(_("✖ Back"), SetupButton(t, SetupAction.MENU))])
     await say(update, prompt, rows, edit=True)
 
