@@ -123,6 +123,7 @@ def build_router() -> Router:
     # -- reports and exports: scope and period
     router.button(reports.ReportScopeButton, reports.on_scope)
     router.button(reports.ReportClassesButton, reports.on_classes)
+    router.button(reports.ReportSchoolsPageButton, reports.on_scope_page)
     router.button(reports.ReportPeriodButton, reports.on_period)
     router.dialog(reports.DIALOG, {ANY_STEP: reports.on_text})
     # -- preferences

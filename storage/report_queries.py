@@ -18,7 +18,10 @@ async def districts_by_name(session: AsyncSession, ids: Collection[int]) -> list
 
 
 async def schools_in_reach(
-    session: AsyncSession, school_ids: Collection[int], district_ids: Collection[int], limit: int
+    session: AsyncSession,
+    school_ids: Collection[int],
+    district_ids: Collection[int],
+    limit: int | None = None,
 ) -> list[School]:
     """The schools given, and every school of the districts given, by name (at most `limit`)."""
     return list(

@@ -86,6 +86,7 @@ class ComplaintFilterButton(CallbackData, prefix="cp.f"):
     category: str
     class_id: int
     menu: str = ""
+    page: int = 0
 
 
 # ---------------------------------------------------------------- filing (/complain)

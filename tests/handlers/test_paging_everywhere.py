@@ -7,16 +7,19 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 import pytest
 
 from bot.domain.paging import page_count
-from bot.domain.roles import InviteRole
+from bot.domain.roles import InviteRole, Role
+from handlers.complaints.listing import LIST_PAGE
 from handlers.kit.paging import PICKER_PAGE
 from handlers.onboarding.invite_list import PAGE_SIZE as INVITES_PAGE
 from handlers.onboarding.schools import PAGE_SIZE as SCHOOLS_PAGE
+from handlers.reports.commands import SCHOOLS_PAGE as REPORT_SCHOOLS
 from storage import repo
-from storage.models import District, School
+from storage.models import Complaint, District, School
 from tests.fakebot import FakeUser, SentMessage
 from tests.handlers.onboarding_kit import admin_school, preset_subjects, text
 from tests.harness import OWNER_ID, Harness
@@ -191,3 +194,46 @@ async def test_a_cut_keyboard_would_be_noticed(caplog: pytest.LogCaptureFixture)
     with caplog.at_level(logging.WARNING):
         fit_rows([[("x", "y")] for _ in range(150)])
     assert "was cut" in caplog.text
+
+
+@pytest.mark.parametrize("n", [0, 1, LIST_PAGE, 250])
+async def test_tickets_list_every_complaint(bot: Harness, n: int) -> None:
+    admin, school = await admin_school(bot)
+    async with bot.session() as session:
+        session.add_all(
+            Complaint(
+                code=f"T{i:04}",
+                school_id=school.id,
+                category="other",
+                text="…",
+                deadline_at=bot.clock.now + timedelta(hours=i),
+            )
+            for i in range(1, n + 1)
+        )
+        await session.commit()
+    reply = await bot.send(admin, "/tickets")
+    total = text(reply).splitlines()[1]
+    assert total.startswith(f"Soonest deadline first; {n} complaint")
+    shown, pages = await every_page(bot, admin, reply, lambda b: b.startswith("T"))
+    assert shown == [f"T{i:04}" for i in range(1, n + 1)]  # soonest deadline first
+    assert pages == page_count(n, LIST_PAGE)
+
+
+@pytest.mark.parametrize("n", [1, REPORT_SCHOOLS, 250])
+async def test_a_supervisor_picks_any_school_for_a_report(bot: Harness, n: int) -> None:
+    supervisor = bot.user(2401, "Zhou")
+    await bot.send(supervisor, "/help")  # the user's row
+    async with bot.session() as session:
+        district = District(name="Dongcheng")
+        session.add(district)
+        await session.flush()
+        session.add_all(
+            School(district_id=district.id, name=f"School {i:03}", timezone="Asia/Shanghai")
+            for i in range(1, n + 1)
+        )
+        await repo.add_membership(session, supervisor.id, Role.SUPERVISOR, district_id=district.id)
+        await session.commit()
+    reply = await bot.send(supervisor, "/reports")
+    shown, pages = await every_page(bot, supervisor, reply, lambda b: b.startswith("School "))
+    assert shown == [f"School {i:03}" for i in range(1, n + 1)]
+    assert pages == page_count(n, REPORT_SCHOOLS)
