@@ -26,6 +26,7 @@ from handlers.complaints.payloads import (
     ComplaintDraftStep,
     ComplaintFilterButton,
     ComplaintPickButton,
+    OwnComplaintsPageButton,
 )
 from handlers.homework import approval as homework_approval
 from handlers.homework import copy as homework_copy
@@ -186,6 +187,7 @@ def route_onboarding(router: Router) -> None:
     )
     # -- owners: new schools
     router.button(owner.NewSchoolDistrictButton, owner.on_district)
+    router.button(owner.NewSchoolDistrictPageButton, owner.on_district_page)
     router.button(owner.NewSchoolTimezoneButton, owner.on_timezone)
     router.button(owner.NewSchoolConfirmButton, owner.on_confirm)
     router.dialog(
@@ -226,6 +228,7 @@ def route_school(router: Router) -> None:
     """A school's set-up (classes, subjects, class lists) and settings (limits, times, calendar)."""
     # -- school set-up: classes and subjects
     router.button(school_setup.SetupSchoolButton, school_setup.on_school)
+    router.button(school_setup.SetupSchoolPageButton, school_setup.on_school_page)
     router.buttons(
         school_setup.SetupButton,
         lambda d: d.act,
@@ -256,6 +259,7 @@ def route_school(router: Router) -> None:
     )
     # -- a new school year: term dates, classes a grade up, the leaving grade archived
     router.button(school_year.YearSchoolButton, school_year.on_school)
+    router.button(school_year.YearSchoolPageButton, school_year.on_school_page)
     router.button(school_year.YearConfirmButton, school_year.on_confirm)
     router.dialog(
         school_year.DIALOG,
@@ -266,6 +270,7 @@ def route_school(router: Router) -> None:
     )
     # -- school settings: limits, mode, times, calendar
     router.button(settings.SettingsSchoolButton, settings.on_school)
+    router.button(settings.SettingsSchoolPageButton, settings.on_school_page)
     router.buttons(
         settings.SettingsButton,
         lambda d: d.act,
@@ -455,6 +460,7 @@ def route_complaints(router: Router) -> None:
             ComplaintAction.ADD_INFO: complaint_card.on_text,
         },
     )
+    router.button(OwnComplaintsPageButton, complaint_list.on_own_page)
     router.buttons(
         ComplaintFilterButton,
         lambda d: d.menu,

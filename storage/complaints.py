@@ -304,7 +304,7 @@ async def count_for_staff(
 
 
 async def list_for_complainant(
-    session: AsyncSession, user_id: int, limit: int = 30
+    session: AsyncSession, user_id: int, limit: int | None = 30
 ) -> list[Complaint]:
     """One's own complaints, newest first."""
     return list(

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 
 from bot.domain.complaints import ComplaintStatus, normalize_code
-from bot.domain.paging import Page, clamp_page, page_count
+from bot.domain.paging import Page, clamp_page, page_count, page_of
 from bot.domain.policy import ComplaintCategory
 from bot.i18n import _, format_date, ngettext
 from handlers.complaints.access import access_of, staff_actor, staff_scope
@@ -23,6 +23,7 @@ from handlers.complaints.payloads import (
     ComplaintCardAction,
     ComplaintCardButton,
     ComplaintFilterButton,
+    OwnComplaintsPageButton,
 )
 from handlers.complaints.render import (
     complainant_card,
@@ -45,7 +46,6 @@ from storage.models import Complaint, School
 
 LIST_PAGE = 10
 """Complaints on one page of the staff listing (each with its button)."""
-LIST_BUTTONS = 10
 MENU_CATEGORY = "cat"
 MENU_CLASS = "cls"
 STATUS_FILTERS: tuple[str, ...] = (
@@ -77,7 +77,7 @@ async def complaints_command(update: Update, context: Ctx) -> None:
         return
     roles = await roles_of(context, user.id)
     is_staff = bool(roles.admin_schools or roles.handler_schools or roles.supervisor_districts)
-    own = await store.list_for_complainant(context.session, user.id)
+    own = await store.list_for_complainant(context.session, user.id, None)
     if is_staff:
         scope = await staff_scope(context, user.id)
         await show_listing(update, context, ComplaintFilterButton("open", "", 0), scope, edit=False)
@@ -114,15 +114,21 @@ async def show_by_number(update: Update, context: Ctx, user_id: int, typed: str)
         )
 
 
-async def show_own_list(update: Update, context: Ctx, own: list[Complaint]) -> None:
+async def show_own_list(
+    update: Update, context: Ctx, own: list[Complaint], number: int = 0, *, edit: bool = False
+) -> None:
     if not own:
         await say(update, _("You have not filed any complaint. To file one, send /complain."))
         return
+    page = page_of(own, number, LIST_PAGE)
     lines = [_("Your complaints, newest first:")]
+    if page.count > 1:
+        lines[0] += " " + page_label(page)
     schools = {
-        s.id: s for s in await repo.schools_by_ids(context.session, {c.school_id for c in own})
+        s.id: s
+        for s in await repo.schools_by_ids(context.session, {c.school_id for c in page.items})
     }
-    for c in own:
+    for c in page.items:
         school = schools[c.school_id]
         lines.append(
             _("{code} · {category} · {status} · filed {date}").format(
@@ -132,11 +138,18 @@ async def show_own_list(update: Update, context: Ctx, own: list[Complaint]) -> N
                 date=format_date(c.created_at.astimezone(ZoneInfo(school.timezone)).date()),
             )
         )
-    rows: Rows = [
-        [(c.code, ComplaintCardButton(c.id, ComplaintCardAction.MINE)) for c in own[i : i + 2]]
-        for i in range(0, min(len(own), LIST_BUTTONS), 2)
+    buttons: list[Button] = [
+        (c.code, ComplaintCardButton(c.id, ComplaintCardAction.MINE)) for c in page.items
     ]
-    await say(update, "\n".join(lines), rows)
+    rows = [*numbered_rows(buttons, 2), *paging_rows(page, OwnComplaintsPageButton)]
+    await say(update, "\n".join(lines), rows, edit=edit)
+
+
+async def on_own_page(update: Update, context: Ctx, data: OwnComplaintsPageButton) -> None:
+    user = await current_user(context, update)
+    own = await store.list_for_complainant(context.session, user.id, None)
+    await answer(update)
+    await show_own_list(update, context, own, data.page, edit=True)
 
 
 # ---------------------------------------------------------------- the staff listing

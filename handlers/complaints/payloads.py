@@ -79,6 +79,13 @@ class ComplaintCardButton(CallbackData, prefix="cp.c"):
 
 
 @dataclass(frozen=True)
+class OwnComplaintsPageButton(CallbackData, prefix="cp.o"):
+    """A page of a complainant's own complaints."""
+
+    page: int
+
+
+@dataclass(frozen=True)
 class ComplaintFilterButton(CallbackData, prefix="cp.f"):
     """The staff listing with its filters ("" / 0: any); `menu` opens a picker."""
 

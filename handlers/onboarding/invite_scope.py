@@ -15,7 +15,6 @@ from handlers.kit.replies import Button, Rows, answer, refuse_stale, say
 from handlers.kit.router import dialog_for
 from handlers.onboarding.invites import (
     DIALOG,
-    MAX_BUTTONS,
     InviteClassButton,
     InviteDistrictButton,
     InviteGradeButton,
@@ -24,6 +23,7 @@ from handlers.onboarding.invites import (
     InviteSchoolButton,
     InviteStep,
     InviteToggleButton,
+    ask_school,
     ask_validity,
     can_invite,
 )
@@ -58,16 +58,17 @@ async def on_role(update: Update, context: Ctx, data: InviteRoleButton) -> None:
         await SCOPE_QUESTIONS.get(data.role, ask_validity)(update, context, dialog)
 
 
-async def ask_district(update: Update, context: Ctx, dialog: Dialog) -> None:
+async def ask_district(update: Update, context: Ctx, dialog: Dialog, page: int = 0) -> None:
     dialogs.update_dialog(dialog, InviteStep.DISTRICT)
     await context.session.commit()
     districts = await repo.districts(context.session)
     if not districts:
         await say(update, _("There is no district yet: create a school with /newschool."))
         return
-    rows: Rows = [
-        [(d.name, InviteDistrictButton(dialog.token, d.id))] for d in districts[:MAX_BUTTONS]
-    ]
+    buttons: list[Button] = [(d.name, InviteDistrictButton(dialog.token, d.id)) for d in districts]
+    rows = picker_rows(
+        buttons, page, lambda n: InvitePageButton(dialog.token, InviteStep.DISTRICT, n), per_row=1
+    )
     await say(update, _("Supervisor of which district?"), rows, edit=True)
 
 
@@ -288,8 +289,15 @@ async def on_page(update: Update, context: Ctx, data: InvitePageButton) -> None:
     await answer(update)
     if data.step in (InviteStep.SUBJECTS, InviteStep.CLASSES):
         await ask_toggle(update, context, dialog, data.step, data.page)
-    elif data.step == InviteStep.SCHOOL and (await roles_of(context, dialog.user_id)).owner:
-        await ask_any_school(update, context, dialog, data.page)
+    elif data.step == InviteStep.SCHOOL:
+        roles = await roles_of(context, dialog.user_id)
+        if dialog.data.get("role") == InviteRole.SCHOOL_ADMIN and dialog.data.get("owner_menu"):
+            if roles.owner:
+                await ask_any_school(update, context, dialog, data.page)
+        else:
+            await ask_school(update, context, dialog, roles, data.page)
+    elif data.step == InviteStep.DISTRICT and (await roles_of(context, dialog.user_id)).owner:
+        await ask_district(update, context, dialog, data.page)
     elif data.step == InviteStep.CLASS:
         grade = dialog.data.get("class_grade")
         classes = [

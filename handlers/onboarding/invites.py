@@ -18,7 +18,8 @@ from bot.i18n import _
 from handlers.kit.callbacks import CallbackData
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
-from handlers.kit.replies import Rows, answer, refuse_stale, say, say_lines
+from handlers.kit.paging import picker_rows
+from handlers.kit.replies import Button, Rows, answer, refuse_stale, say, say_lines
 from handlers.kit.router import dialog_for
 from handlers.onboarding.invite_labels import (
     Validity,
@@ -33,7 +34,6 @@ from storage import dialogs, repo
 from storage.models import Dialog, Invite, School
 
 DIALOG = "invite"
-MAX_BUTTONS = 40
 
 
 class InviteStep(enum.StrEnum):
@@ -144,14 +144,19 @@ async def invite(update: Update, context: Ctx) -> None:
     await ask_school(update, context, dialog, roles)
 
 
-async def ask_school(update: Update, context: Ctx, dialog: Dialog, roles: Roles) -> None:
+async def ask_school(
+    update: Update, context: Ctx, dialog: Dialog, roles: Roles, page: int = 0
+) -> None:
     schools = await repo.schools_by_ids(context.session, roles.admin_schools)
     if len(schools) == 1:
         await ask_role(update, context, dialog, schools[0])
         return
     dialogs.update_dialog(dialog, InviteStep.SCHOOL)
     await context.session.commit()
-    rows = [[(s.name, InviteSchoolButton(dialog.token, s.id))] for s in schools[:MAX_BUTTONS]]
+    buttons: list[Button] = [(s.name, InviteSchoolButton(dialog.token, s.id)) for s in schools]
+    rows = picker_rows(
+        buttons, page, lambda n: InvitePageButton(dialog.token, InviteStep.SCHOOL, n), per_row=1
+    )
     await say(update, _("For which school?"), rows, edit=True)
 
 

@@ -14,7 +14,8 @@ from bot.i18n import _, babel_locale, format_minutes, format_time, ngettext
 from handlers.kit.callbacks import CallbackData
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
-from handlers.kit.replies import Rows, answer, refuse_stale, say
+from handlers.kit.paging import picker_rows
+from handlers.kit.replies import Button, Rows, answer, refuse_stale, say
 from handlers.kit.router import admin_dialog_for, dialog_for
 from handlers.school import limits
 from storage import dialogs, repo
@@ -59,6 +60,12 @@ CAP_FIELDS = ("cap_primary", "cap_junior", "cap_senior", "cap_non_school_day")
 NULLABLE_CAPS = ("cap_senior", "cap_non_school_day")
 TIME_FIELDS = ("cutoff_time", "notice_time", "evening_time", "check_time")
 MODES = list(OverCapMode)
+
+
+@dataclass(frozen=True)
+class SettingsSchoolPageButton(CallbackData, prefix="st.sp"):
+    token: str
+    page: int
 
 
 @dataclass(frozen=True)
@@ -159,8 +166,30 @@ async def settings_command(update: Update, context: Ctx) -> None:
     if len(schools) == 1:
         await show_menu(update, context, dialog, schools[0])
         return
-    rows: Rows = [[(s.name, SettingsSchoolButton(dialog.token, s.id))] for s in schools[:40]]
-    await say(update, _("For which school?"), rows)
+    await ask_school(update, context, dialog, schools, 0)
+
+
+async def ask_school(
+    update: Update, context: Ctx, dialog: Dialog, schools: list[School], page: int
+) -> None:
+    buttons: list[Button] = [(s.name, SettingsSchoolButton(dialog.token, s.id)) for s in schools]
+    rows = picker_rows(
+        buttons, page, lambda n: SettingsSchoolPageButton(dialog.token, n), per_row=1
+    )
+    await say(update, _("For which school?"), rows, edit=update.callback_query is not None)
+
+
+async def on_school_page(update: Update, context: Ctx, data: SettingsSchoolPageButton) -> None:
+    dialog = await dialog_for(context, update, DIALOG, data.token)
+    if dialog is None:
+        return
+    roles = await roles_of(context, dialog.user_id)
+    if dialog.step != SettingsStep.SCHOOL or not roles.admin_schools:
+        await refuse_stale(update)
+        return
+    await answer(update)
+    schools = await repo.schools_by_ids(context.session, roles.admin_schools)
+    await ask_school(update, context, dialog, schools, data.page)
 
 
 async def on_school(update: Update, context: Ctx, data: SettingsSchoolButton) -> None:

@@ -55,6 +55,12 @@ class SetupAction(enum.StrEnum):
 
 
 @dataclass(frozen=True)
+class SetupSchoolPageButton(CallbackData, prefix="su.sp"):
+    token: str
+    page: int
+
+
+@dataclass(frozen=True)
 class SetupSchoolButton(CallbackData, prefix="su.s"):
     token: str
     school_id: int
@@ -82,8 +88,28 @@ async def open_setup(update: Update, context: Ctx, what: SetupTopic) -> None:
     if len(schools) == 1:
         await show_menu(update, context, dialog, schools[0], edit=False)
         return
-    rows = [[(s.name, SetupSchoolButton(dialog.token, s.id))] for s in schools[:40]]
-    await say(update, _("For which school?"), rows)
+    await ask_school(update, context, dialog, schools, 0)
+
+
+async def ask_school(
+    update: Update, context: Ctx, dialog: Dialog, schools: list[School], page: int
+) -> None:
+    buttons: list[Button] = [(s.name, SetupSchoolButton(dialog.token, s.id)) for s in schools]
+    rows = picker_rows(buttons, page, lambda n: SetupSchoolPageButton(dialog.token, n), per_row=1)
+    await say(update, _("For which school?"), rows, edit=update.callback_query is not None)
+
+
+async def on_school_page(update: Update, context: Ctx, data: SetupSchoolPageButton) -> None:
+    dialog = await dialog_for(context, update, DIALOG, data.token)
+    if dialog is None:
+        return
+    roles = await roles_of(context, dialog.user_id)
+    if dialog.step != SetupStep.SCHOOL or not roles.admin_schools:
+        await refuse_stale(update)
+        return
+    await answer(update)
+    schools = await repo.schools_by_ids(context.session, roles.admin_schools)
+    await ask_school(update, context, dialog, schools, data.page)
 
 
 async def classes_command(update: Update, context: Ctx) -> None:

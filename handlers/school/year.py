@@ -23,7 +23,8 @@ from bot.i18n import _, current_locale, format_list, ngettext
 from handlers.kit.callbacks import CallbackData
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
-from handlers.kit.replies import Rows, answer, refuse_stale, say
+from handlers.kit.paging import picker_rows
+from handlers.kit.replies import Button, Rows, answer, refuse_stale, say
 from handlers.kit.router import admin_dialog_for, dialog_for
 from handlers.reports.views import period_label
 from storage import dialogs, repo
@@ -47,6 +48,12 @@ class YearSchoolButton(CallbackData, prefix="ny.s"):
 
 
 @dataclass(frozen=True)
+class YearSchoolPageButton(CallbackData, prefix="ny.sp"):
+    token: str
+    page: int
+
+
+@dataclass(frozen=True)
 class YearConfirmButton(CallbackData, prefix="ny.ok"):
     token: str
     confirm: bool
@@ -67,8 +74,28 @@ async def newyear_command(update: Update, context: Ctx) -> None:
     if len(schools) == 1:
         await ask_dates(update, context, dialog, schools[0])
         return
-    rows: Rows = [[(s.name, YearSchoolButton(dialog.token, s.id))] for s in schools]
-    await say(update, _("For which school?"), rows)
+    await ask_school(update, context, dialog, schools, 0)
+
+
+async def ask_school(
+    update: Update, context: Ctx, dialog: Dialog, schools: list[School], page: int
+) -> None:
+    buttons: list[Button] = [(s.name, YearSchoolButton(dialog.token, s.id)) for s in schools]
+    rows = picker_rows(buttons, page, lambda n: YearSchoolPageButton(dialog.token, n), per_row=1)
+    await say(update, _("For which school?"), rows, edit=update.callback_query is not None)
+
+
+async def on_school_page(update: Update, context: Ctx, data: YearSchoolPageButton) -> None:
+    dialog = await dialog_for(context, update, DIALOG, data.token)
+    if dialog is None:
+        return
+    roles = await roles_of(context, dialog.user_id)
+    if dialog.step != YearStep.SCHOOL or not roles.admin_schools:
+        await refuse_stale(update)
+        return
+    await answer(update)
+    schools = await repo.schools_by_ids(context.session, roles.admin_schools)
+    await ask_school(update, context, dialog, schools, data.page)
 
 
 async def on_school(update: Update, context: Ctx, data: YearSchoolButton) -> None:

@@ -237,3 +237,53 @@ async def test_a_supervisor_picks_any_school_for_a_report(bot: Harness, n: int) 
     shown, pages = await every_page(bot, supervisor, reply, lambda b: b.startswith("School "))
     assert shown == [f"School {i:03}" for i in range(1, n + 1)]
     assert pages == page_count(n, REPORT_SCHOOLS)
+
+
+@pytest.mark.parametrize("n", [2, PICKER_PAGE, 250])
+@pytest.mark.parametrize("command", ["/classes", "/settings", "/invite", "/newyear"])
+async def test_an_administrator_of_many_schools_picks_any(
+    bot: Harness, command: str, n: int
+) -> None:
+    admin = bot.user(2501, "Ma")
+    await bot.send(admin, "/help")  # the user's row
+    async with bot.session() as session:
+        district = District(name="Dongcheng")
+        session.add(district)
+        await session.flush()
+        schools = [
+            School(district_id=district.id, name=f"School {i:03}", timezone="Asia/Shanghai")
+            for i in range(1, n + 1)
+        ]
+        session.add_all(schools)
+        await session.flush()
+        for school in schools:
+            await repo.add_membership(session, admin.id, Role.SCHOOL_ADMIN, school_id=school.id)
+        await session.commit()
+    reply = await bot.send(admin, command)
+    shown, pages = await every_page(bot, admin, reply, lambda b: b.startswith("School "))
+    assert shown == [f"School {i:03}" for i in range(1, n + 1)]
+    assert pages == page_count(n, PICKER_PAGE)
+
+
+@pytest.mark.parametrize("n", [1, LIST_PAGE, 250])
+async def test_a_parent_sees_every_own_complaint(bot: Harness, n: int) -> None:
+    _admin, school = await admin_school(bot)
+    parent = bot.user(2601, "Mei")
+    async with bot.session() as session:
+        session.add_all(
+            Complaint(
+                code=f"P{i:04}",
+                school_id=school.id,
+                complainant_id=parent.id,
+                category="other",
+                text="…",
+                deadline_at=bot.clock.now,
+                created_at=bot.clock.now - timedelta(minutes=i),
+            )
+            for i in range(1, n + 1)
+        )
+        await session.commit()
+    reply = await bot.send(parent, "/tickets")
+    shown, pages = await every_page(bot, parent, reply, lambda b: b[:1] == "P" and b[1:].isdigit())
+    assert shown == [f"P{i:04}" for i in range(1, n + 1)]  # newest first
+    assert pages == page_count(n, LIST_PAGE)
