@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.calendar import SchoolCalendar, parse_school_days
+from bot.domain.calendar import SchoolCalendar, Term, parse_school_days
 from bot.domain.homework import HomeworkEventKind, HomeworkStatus
 from bot.domain.load import HomeworkKind, Piece
 from bot.domain.roles import Roles
@@ -22,6 +22,7 @@ from storage.models import (
     CalendarDay,
     School,
     SchoolClass,
+    SchoolYear,
     Subject,
     TeacherDefault,
     Teaching,
@@ -31,16 +32,23 @@ from storage.policy import mode_of as mode_of
 
 
 async def calendar_of(session: AsyncSession, school: School) -> SchoolCalendar:
-    """The school's calendar: weekly school days plus its holidays and make-up days."""
+    """The school's calendar: weekly school days plus its holidays and make-up days, and the
+    breaks between its school years."""
     rows = (
         await session.execute(
             select(CalendarDay.day, CalendarDay.kind).where(CalendarDay.school_id == school.id)
         )
     ).all()
+    years = await session.execute(
+        select(SchoolYear.first_day, SchoolYear.last_day, SchoolYear.created_at).where(
+            SchoolYear.school_id == school.id
+        )
+    )
     return SchoolCalendar(
         school_days=parse_school_days(school.school_days),
         holidays=frozenset(d for d, kind in rows if kind == "holiday"),
         makeup_days=frozenset(d for d, kind in rows if kind == "makeup"),
+        terms=tuple(Term(first, last, at.date()) for first, last, at in years.all()),
     )
 
 

@@ -9,10 +9,12 @@ from sqlalchemy import select
 
 from bot.domain.roles import InviteRole
 from handlers.school.year import YearConfirmButton
+from storage import homework as hw
 from storage.models import (
     Child,
     Invite,
     ParentLink,
+    School,
     SchoolClass,
     SchoolYear,
     Teaching,
@@ -91,6 +93,11 @@ async def test_the_classes_move_up_and_grade_6_leaves(bot: Harness) -> None:
     assert (await one(bot, Invite, Invite.code == link6)).revoked_at == bot.clock.now
     year = await one(bot, SchoolYear, SchoolYear.school_id == school.id)
     assert (year.first_day, year.last_day) == (date(2026, 9, 1), date(2027, 6, 30))
+    # The term dates are the school's calendar: the summer after them has no school days.
+    async with bot.session() as session:
+        calendar = await hw.calendar_of(session, await session.get_one(School, school.id))
+    assert calendar.is_school_day(date(2027, 6, 30))  # a Wednesday in the year
+    assert not calendar.is_school_day(date(2027, 7, 1))  # a Thursday after it
     # Pickers show the current classes only: 2A..6D.
     await bot.send(admin, "/invite")
     reply = await bot.tap(admin, "Parent")
