@@ -201,6 +201,12 @@ async def schools_by_ids(session: AsyncSession, ids: frozenset[int] | set[int]) 
     )
 
 
+async def open_schools_by_ids(session: AsyncSession, ids: frozenset[int]) -> list[School]:
+    """The schools that are not archived (an archived school is read-only: no new links, no
+    new school year)."""
+    return [s for s in await schools_by_ids(session, ids) if s.archived_at is None]
+
+
 async def class_and_subject_names(
     session: AsyncSession, class_ids: set[int], subject_ids: set[int]
 ) -> tuple[dict[int, str], dict[int, str]]:

@@ -110,6 +110,10 @@ SCHOOL_ROLES = (
 )
 
 
+def archived_text() -> str:
+    return _("The school is archived: it is read-only, kept for reports.")
+
+
 def can_invite(roles: Roles, role: InviteRole, school_id: int | None) -> bool:
     """Owners invite supervisors and school admins; a school's admins invite its people."""
     if role == InviteRole.SUPERVISOR:
@@ -147,7 +151,10 @@ async def invite(update: Update, context: Ctx) -> None:
 async def ask_school(
     update: Update, context: Ctx, dialog: Dialog, roles: Roles, page: int = 0
 ) -> None:
-    schools = await repo.schools_by_ids(context.session, roles.admin_schools)
+    schools = await repo.open_schools_by_ids(context.session, roles.admin_schools)
+    if not schools:
+        await say(update, archived_text(), edit=update.callback_query is not None)
+        return
     if len(schools) == 1:
         await ask_role(update, context, dialog, schools[0])
         return
@@ -189,7 +196,7 @@ async def on_school(update: Update, context: Ctx, data: InviteSchoolButton) -> N
         await ask_school(update, context, dialog, roles)
         return
     school = await context.session.get(School, data.school_id)
-    if school is None:
+    if school is None or school.archived_at is not None:
         await refuse_stale(update)
     elif dialog.data.get("owner_menu") and dialog.data.get("role") == InviteRole.SCHOOL_ADMIN:
         if not roles.owner:

@@ -26,6 +26,7 @@ from handlers.kit.gate import current_user, roles_of
 from handlers.kit.paging import picker_rows
 from handlers.kit.replies import Button, Rows, answer, refuse_stale, say
 from handlers.kit.router import admin_dialog_for, dialog_for
+from handlers.onboarding.invites import archived_text
 from handlers.reports.views import period_label
 from storage import dialogs, repo
 from storage import school_year as years
@@ -70,7 +71,10 @@ async def newyear_command(update: Update, context: Ctx) -> None:
         session, user.id, DIALOG, YearStep.SCHOOL, now=context.now()
     )
     await session.commit()
-    schools = await repo.schools_by_ids(session, roles.admin_schools)
+    schools = await repo.open_schools_by_ids(session, roles.admin_schools)
+    if not schools:
+        await say(update, archived_text())
+        return
     if len(schools) == 1:
         await ask_dates(update, context, dialog, schools[0])
         return
@@ -94,7 +98,7 @@ async def on_school_page(update: Update, context: Ctx, data: YearSchoolPageButto
         await refuse_stale(update)
         return
     await answer(update)
-    schools = await repo.schools_by_ids(context.session, roles.admin_schools)
+    schools = await repo.open_schools_by_ids(context.session, roles.admin_schools)
     await ask_school(update, context, dialog, schools, data.page)
 
 
@@ -104,7 +108,12 @@ async def on_school(update: Update, context: Ctx, data: YearSchoolButton) -> Non
         return
     roles = await roles_of(context, dialog.user_id)
     school = await context.session.get(School, data.school_id)
-    if dialog.step != YearStep.SCHOOL or school is None or not roles.administers(school.id):
+    if (
+        dialog.step != YearStep.SCHOOL
+        or school is None
+        or school.archived_at is not None
+        or not roles.administers(school.id)
+    ):
         await refuse_stale(update)
         return
     await answer(update)
@@ -254,7 +263,7 @@ async def on_confirm(update: Update, context: Ctx, data: YearConfirmButton) -> N
     if found is None:
         return
     dialog, school = found
-    if dialog.step != YearStep.CONFIRM:
+    if dialog.step != YearStep.CONFIRM or school.archived_at is not None:
         await refuse_stale(update)
         return
     session = context.session

@@ -84,6 +84,9 @@ async def test_list_rename_timezone_archive(bot: Harness) -> None:
     assert await rows(bot, Teaching, Teaching.user_id == admin.id) != []  # kept, read-only
     reply = await bot.send(admin, "/assign")
     assert "Maths" not in " ".join(reply.button_texts)
+    archived = "The school is archived: it is read-only, kept for reports."
+    for command in ("/invite", "/newyear"):
+        assert text(await bot.send(admin, command)) == archived
     reply = await bot.tap(owner, "↩ Bring back")
     assert "(archived)" not in text(reply)
     reply = await bot.tap(owner, "⬅ All schools")
