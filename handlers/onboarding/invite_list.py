@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from telegram import Update
 
+from bot.domain.message_limits import MAX_CAPTION, text_length
 from bot.domain.paging import Page, clamp_page, page_count
 from bot.domain.roles import InviteRole, Roles
 from bot.i18n import _, ngettext
@@ -141,7 +142,19 @@ async def on_qr(update: Update, context: Ctx, data: InviteQrButton) -> None:
     png = await asyncio.to_thread(invite_qr_png, link, title, lines)
     chat = update.effective_chat
     assert chat is not None
-    await chat.send_photo(png, caption="\n".join([title, *lines, link]))
+    await chat.send_photo(png, caption=qr_caption(title, lines, link))
+
+
+def qr_caption(title: str, lines: list[str], link: str) -> str:
+    """The picture's text under Telegram's caption limit; a teacher's long list of classes is
+    cut (with "…"), the link never."""
+    body = "\n".join([title, *lines])
+    room = MAX_CAPTION - text_length(link) - 1
+    if text_length(body) > room:
+        while text_length(body) > room - 1:
+            body = body[: -max(1, (text_length(body) - room) // 2 + 1)]
+        body = body.rstrip() + "…"
+    return f"{body}\n{link}"
 
 
 async def qr_texts(context: Ctx, inv: Invite) -> tuple[str, list[str]]:

@@ -8,18 +8,22 @@ import io
 import zxingcpp
 from PIL import Image
 
+from bot.domain.roles import InviteRole
 from handlers.onboarding.invite_list import InviteQrButton
+from storage import repo
 from storage.models import Invite
 from tests.fakebot import SentMessage
 from tests.handlers.onboarding_kit import (
     admin_school,
     assert_refused,
     bulk_classes,
+    classes_by_name,
     codes,
     localized,
     one,
     parent_link,
     set_up_school,
+    subjects_by_name,
     text,
 )
 from tests.harness import Harness
@@ -87,3 +91,29 @@ async def test_qr_in_chinese_and_refused_to_others(bot: Harness) -> None:
     refusal = admin.answered_callbacks[-1]
     assert refusal.text == localized("zh_Hans", "This is no longer available.")
     assert sum(1 for m in admin.messages if m.photo) == photos
+
+
+async def test_a_long_teacher_invite_fits_the_caption(bot: Harness) -> None:
+    admin, school = await set_up_school(bot)
+    classes = await classes_by_name(bot, school.id)
+    subjects = await subjects_by_name(bot, school.id)
+    pairs = [[c.id, s.id] for c in classes.values() for s in subjects.values()]
+    async with bot.session() as session:
+        invite = await repo.create_invite(
+            session,
+            role=InviteRole.TEACHER,
+            created_by=admin.id,
+            now=bot.clock.now,
+            valid_for=None,
+            max_uses=1,
+            school_id=school.id,
+            teaching=pairs,
+        )
+        await session.commit()
+    await bot.send(admin, "/invites")
+    photo = await bot.tap(admin, "QR 1")
+    link = f"https://t.me/qingfu_test_bot?start={invite.code}"
+    assert decoded(bot, photo) == [link]
+    caption = photo.text or ""
+    assert len(caption) <= 1024 and caption.endswith("…\n" + link)
+    assert caption.startswith("No. 1 Primary School\nTeacher: 1A ")
