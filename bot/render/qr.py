@@ -63,7 +63,8 @@ def _wrap(text: str, font: FreeTypeFont, width: int) -> list[str]:
 
 def invite_qr_png(link: str, title: str, lines: Sequence[str]) -> bytes:
     """The QR code of `link`, `title` (the school) in bold under it, then `lines` (role,
-    class, validity), each wrapped to the picture's width."""
+    class, validity), each wrapped to the picture's width; the lines before the last are
+    cut to fit `MAX_LINES` (with "…")."""
     from PIL import Image, ImageDraw, ImageFont  # lazy: as matplotlib in charts
 
     matrix = qr_matrix(link)
@@ -73,11 +74,13 @@ def invite_qr_png(link: str, title: str, lines: Sequence[str]) -> bytes:
     bold = ImageFont.truetype(font_file(bold=True), TITLE_PX)
     regular = ImageFont.truetype(font_file(), TEXT_PX)
     text_width = WIDTH_PX - 2 * MARGIN_PX
-    texts: list[tuple[str, FreeTypeFont]] = [(t, bold) for t in _wrap(title, bold, text_width)]
-    for line in lines:
-        texts += [(t, regular) for t in _wrap(line, regular, text_width)]
-    if len(texts) > MAX_LINES:
-        texts = [*texts[: MAX_LINES - 1], (texts[MAX_LINES - 1][0] + " …", regular)]
+    head: list[tuple[str, FreeTypeFont]] = [(t, bold) for t in _wrap(title, bold, text_width)]
+    middle = [(t, regular) for line in lines[:-1] for t in _wrap(line, regular, text_width)]
+    tail = [(t, regular) for line in lines[-1:] for t in _wrap(line, regular, text_width)]
+    room = max(1, MAX_LINES - len(head) - len(tail))
+    if len(middle) > room:  # a long scope is cut; the title and the last line (validity) stay
+        middle = [*middle[: room - 1], (middle[room - 1][0] + " …", regular)]
+    texts = [*head, *middle, *tail]
     height = MARGIN_PX + code_px + sum(int(f.size) + LINE_GAP_PX for _t, f in texts) + MARGIN_PX
     image = Image.new("L", (WIDTH_PX, height), 255)
     draw = ImageDraw.Draw(image)
