@@ -10,6 +10,7 @@ from sqlalchemy import select
 from bot.domain.roles import InviteRole
 from handlers.school.year import YearConfirmButton
 from storage import homework as hw
+from storage import repo
 from storage.models import (
     Child,
     Invite,
@@ -167,3 +168,18 @@ async def test_russian_names_and_a_junior_school(bot: Harness) -> None:
     assert archived.name == "9Б (выпуск 2026)"
     live = await rows(bot, Invite, Invite.role == InviteRole.PARENT)
     assert live == []
+
+
+async def test_a_name_clash_is_shown_and_nothing_moves(bot: Harness) -> None:
+    admin, school = await admin_school(bot)
+    async with bot.session() as session:
+        # "4A" of grade 2 does not show its grade: it keeps its name, and 3A would become 4A.
+        await repo.add_classes(session, school.id, [(2, "4A"), (3, "3A"), (6, "6A")])
+        await session.commit()
+    await bot.send(admin, "/newyear")
+    reply = await bot.send(admin, "2026-09-01 - 2027-06-30")
+    assert "Two classes would have the same name: 4A. Rename one in /classes first." in text(reply)
+    assert reply.button_texts == ["✖ Cancel"]
+    assert await rows(bot, SchoolYear) == []
+    names = sorted(c.name for c in (await classes_by_name(bot, school.id)).values())
+    assert names == ["3A", "4A", "6A"]
