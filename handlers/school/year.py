@@ -300,7 +300,7 @@ async def on_confirm(update: Update, context: Ctx, data: YearConfirmButton) -> N
             n=len(plan.leaving)
         ),
     ]
-    await say(update, done + "\n" + format_list(counts), edit=True)
+    await say(update, "\n".join([done, *counts]), edit=True)
 
 
 async def on_other_text(update: Update, context: Ctx, dialog: Dialog) -> None:
