@@ -94,10 +94,10 @@ async def invite_line(context: Ctx, n: int, inv: Invite) -> str:
     scope = await scope_label(context, inv)
     if len(scope) > MAX_SCOPE_CHARS:
         scope = scope[: MAX_SCOPE_CHARS - 1] + "…"
-    return (
-        f"{n}. {role_label(inv.role)} — {scope}; {uses}; "
-        f"{expiry_label(inv.expires_at)}\n   {invite_link(context, inv.code)}"
+    line = _("{n}. {role} — {scope}; {uses}; {expiry}").format(
+        n=n, role=role_label(inv.role), scope=scope, uses=uses, expiry=expiry_label(inv.expires_at)
     )
+    return f"{line}\n   {invite_link(context, inv.code)}"
 
 
 def may_manage(roles: Roles, user: UserRow, inv: Invite) -> bool:
