@@ -26,6 +26,7 @@ from handlers.complaints.payloads import (
     ComplaintDraftStep,
     ComplaintFilterButton,
     ComplaintPickButton,
+    OwnComplaintsPageButton,
 )
 from handlers.homework import approval as homework_approval
 from handlers.homework import copy as homework_copy
@@ -58,6 +59,7 @@ from handlers.onboarding import (
     leave,
     owner,
     privacy,
+    schools,
     start,
 )
 from handlers.parents import freetext
@@ -77,6 +79,7 @@ from handlers.school import roster as school_roster
 from handlers.school import setup as school_setup
 from handlers.school import subjects as school_subjects
 from handlers.school import typed as school_typed
+from handlers.school import year as school_year
 
 GATE = -10  # every update: dedup, user row, locale, private chats only
 DIALOGS = -1  # before a command: an open optional dialog step closes
@@ -131,6 +134,7 @@ def build_router() -> Router:
     # -- reports and exports: scope and period
     router.button(reports.ReportScopeButton, reports.on_scope)
     router.button(reports.ReportClassesButton, reports.on_classes)
+    router.button(reports.ReportSchoolsPageButton, reports.on_scope_page)
     router.button(reports.ReportPeriodButton, reports.on_period)
     router.dialog(reports.DIALOG, {ANY_STEP: reports.on_text})
     # -- preferences
@@ -193,6 +197,7 @@ def route_onboarding(router: Router) -> None:
     )
     # -- owners: new schools
     router.button(owner.NewSchoolDistrictButton, owner.on_district)
+    router.button(owner.NewSchoolDistrictPageButton, owner.on_district_page)
     router.button(owner.NewSchoolTimezoneButton, owner.on_timezone)
     router.button(owner.NewSchoolConfirmButton, owner.on_confirm)
     router.dialog(
@@ -204,6 +209,17 @@ def route_onboarding(router: Router) -> None:
             ANY_STEP: owner.on_other_text,
         },
     )
+    # -- owners: every school (counts), rename, time zone, archive
+    router.button(schools.SchoolsPageButton, schools.on_page)
+    router.button(schools.SchoolActionButton, schools.on_action)
+    router.button(schools.SchoolTimezoneButton, schools.on_timezone_button)
+    router.dialog(
+        schools.DIALOG,
+        {
+            schools.SchoolsStep.NAME: schools.on_name_text,
+            schools.SchoolsStep.TIMEZONE: schools.on_timezone_text,
+        },
+    )
     # -- invite links
     router.button(invites.InviteSchoolButton, invites.on_school)
     router.button(invites.InviteRoleButton, invite_scope.on_role)
@@ -211,14 +227,18 @@ def route_onboarding(router: Router) -> None:
     router.button(invites.InviteToggleButton, invite_scope.on_toggle)
     router.button(invites.InviteGradeButton, invite_scope.on_grade)
     router.button(invites.InviteClassButton, invite_scope.on_class)
+    router.button(invites.InvitePageButton, invite_scope.on_page)
     router.button(invites.InviteValidityButton, invites.on_validity)
     router.button(invite_list.InviteRevokeButton, invite_list.on_revoke)
+    router.button(invite_list.InviteQrButton, invite_list.on_qr)
+    router.button(invite_list.InvitesPageButton, invite_list.on_page)
 
 
 def route_school(router: Router) -> None:
     """A school's set-up (classes, subjects, class lists) and settings (limits, times, calendar)."""
     # -- school set-up: classes and subjects
     router.button(school_setup.SetupSchoolButton, school_setup.on_school)
+    router.button(school_setup.SetupSchoolPageButton, school_setup.on_school_page)
     router.buttons(
         school_setup.SetupButton,
         lambda d: d.act,
@@ -233,6 +253,8 @@ def route_school(router: Router) -> None:
             school_setup.SetupAction.CREATE: school_classes.on_create,
             school_setup.SetupAction.ONE: school_classes.on_one,
             school_setup.SetupAction.ROSTER: school_roster.on_roster,
+            school_setup.SetupAction.DELETE_PAGE: school_setup.on_delete_page,
+            school_setup.SetupAction.ROSTER_PAGE: school_roster.on_roster_page,
             school_setup.SetupAction.PRESET: school_subjects.on_preset,
             school_setup.SetupAction.TYPE: school_subjects.on_type,
         },
@@ -250,12 +272,24 @@ def route_school(router: Router) -> None:
             ANY_STEP: school_setup.on_other_text,
         },
     )
+    # -- a new school year: term dates, classes a grade up, the leaving grade archived
+    router.button(school_year.YearSchoolButton, school_year.on_school)
+    router.button(school_year.YearSchoolPageButton, school_year.on_school_page)
+    router.button(school_year.YearConfirmButton, school_year.on_confirm)
+    router.dialog(
+        school_year.DIALOG,
+        {
+            school_year.YearStep.DATES: school_year.on_dates_text,
+            ANY_STEP: school_year.on_other_text,
+        },
+    )
 
 
 def route_settings(router: Router) -> None:
     """/settings: a school's limits, mode, times, calendar, reports and hotline; a district's
     hotline."""
     router.button(settings.SettingsSchoolButton, settings.on_school)
+    router.button(settings.SettingsSchoolPageButton, settings.on_school_page)
     router.buttons(
         settings.SettingsButton,
         lambda d: d.act,
@@ -435,7 +469,13 @@ def route_homework(router: Router) -> None:
         },
     )
     router.button(homework_manage.HomeworkListButton, homework_manage.on_list)
+    route_load(router)
+
+
+def route_load(router: Router) -> None:
+    """/load: the class picker's classes and pages, a class's chart."""
     router.button(load.LoadClassButton, load.on_class)
+    router.button(load.LoadPageButton, load.on_page)
     router.button(load.LoadChartButton, load.on_chart)
 
 
@@ -507,6 +547,7 @@ def route_complaints(router: Router) -> None:
             ComplaintAction.ADD_INFO: complaint_card.on_text,
         },
     )
+    router.button(OwnComplaintsPageButton, complaint_list.on_own_page)
     router.buttons(
         ComplaintFilterButton,
         lambda d: d.menu,
@@ -542,6 +583,7 @@ def register_handlers(app: QingfuApp) -> None:
         "forgetme": privacy.forgetme_command,
         # owners and school administrators
         "newschool": owner.newschool,
+        "schools": schools.schools_command,
         "invite": invites.invite,
         "invites": invite_list.invites_command,
         "members": members.members_command,
@@ -549,6 +591,7 @@ def register_handlers(app: QingfuApp) -> None:
         "subjects": school_setup.subjects_command,
         "settings": settings.settings_command,
         "policy": school_policy.policy_command,  # inspectors, school offices, grade leaders
+        "newyear": school_year.newyear_command,
         # teachers, grade leaders, admins: homework
         "assign": homework_dialog.assign,
         "homework": parent_lookup.homework_command,  # teachers' list, then a parent's view

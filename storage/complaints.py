@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Select, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -236,16 +236,12 @@ def _status_condition(status: str | None) -> Any:
     return Complaint.status == status
 
 
-async def list_for_staff(
-    session: AsyncSession,
-    *,
+def _staff_query(
     school_ids: Sequence[int] | frozenset[int],
     district_ids: Sequence[int] | frozenset[int],
     filters: Filters,
-    limit: int = 50,
-) -> list[Complaint]:
-    """Complaints of the given schools, and of every school of the given districts, soonest
-    deadline first."""
+) -> Select[Complaint] | None:
+    """Complaints of the given schools, and of every school of the given districts."""
     scope = []
     if school_ids:
         # A district subject (tutoring) reaches the school only once the district sends it.
@@ -265,7 +261,7 @@ async def list_for_staff(
             )
         )
     if not scope:
-        return []
+        return None
     query = select(Complaint).where(or_(*scope))
     condition = _status_condition(filters.status)
     if condition is not None:
@@ -274,12 +270,41 @@ async def list_for_staff(
         query = query.where(Complaint.category == filters.category)
     if filters.class_id:
         query = query.where(Complaint.class_id == filters.class_id)
-    query = query.order_by(Complaint.deadline_at, Complaint.id).limit(limit)
+    return query
+
+
+async def list_for_staff(
+    session: AsyncSession,
+    *,
+    school_ids: Sequence[int] | frozenset[int],
+    district_ids: Sequence[int] | frozenset[int],
+    filters: Filters,
+    limit: int | None = 50,
+    offset: int = 0,
+) -> list[Complaint]:
+    """A page of the staff's complaints (`_staff_query`), soonest deadline first."""
+    query = _staff_query(school_ids, district_ids, filters)
+    if query is None:
+        return []
+    query = query.order_by(Complaint.deadline_at, Complaint.id).offset(offset).limit(limit)
     return list(await session.scalars(query))
 
 
+async def count_for_staff(
+    session: AsyncSession,
+    *,
+    school_ids: Sequence[int] | frozenset[int],
+    district_ids: Sequence[int] | frozenset[int],
+    filters: Filters,
+) -> int:
+    query = _staff_query(school_ids, district_ids, filters)
+    if query is None:
+        return 0
+    return int(await session.scalar(query.with_only_columns(func.count(Complaint.id))) or 0)
+
+
 async def list_for_complainant(
-    session: AsyncSession, user_id: int, limit: int = 30
+    session: AsyncSession, user_id: int, limit: int | None = 30
 ) -> list[Complaint]:
     """One's own complaints, newest first."""
     return list(

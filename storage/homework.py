@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.calendar import SchoolCalendar, parse_school_days
+from bot.domain.calendar import SchoolCalendar, Term, parse_school_days
 from bot.domain.homework import HomeworkEventKind, HomeworkStatus
 from bot.domain.load import HomeworkKind, Piece
 from bot.domain.roles import Roles
@@ -23,6 +23,7 @@ from storage.models import (
     CalendarDay,
     School,
     SchoolClass,
+    SchoolYear,
     Subject,
     TeacherDefault,
     Teaching,
@@ -32,16 +33,23 @@ from storage.policy import mode_of as mode_of
 
 
 async def calendar_of(session: AsyncSession, school: School) -> SchoolCalendar:
-    """The school's calendar: weekly school days plus its holidays and make-up days."""
+    """The school's calendar: weekly school days plus its holidays and make-up days, and the
+    breaks between its school years."""
     rows = (
         await session.execute(
             select(CalendarDay.day, CalendarDay.kind).where(CalendarDay.school_id == school.id)
         )
     ).all()
+    years = await session.execute(
+        select(SchoolYear.first_day, SchoolYear.last_day, SchoolYear.created_at).where(
+            SchoolYear.school_id == school.id
+        )
+    )
     return SchoolCalendar(
         school_days=parse_school_days(school.school_days),
         holidays=frozenset(d for d, kind in rows if kind == "holiday"),
         makeup_days=frozenset(d for d, kind in rows if kind == "makeup"),
+        terms=tuple(Term(first, last, at.date()) for first, last, at in years.all()),
     )
 
 
@@ -253,14 +261,16 @@ async def last_event_id(session: AsyncSession, assignment_id: int) -> int | None
 
 
 async def teaching_pairs(session: AsyncSession, user_id: int) -> list[tuple[SchoolClass, Subject]]:
-    """The (class, subject) pairs a teacher teaches, in class then subject order."""
+    """The (class, subject) pairs a teacher teaches, in class then subject order (an
+    archived school's are read-only: none)."""
     rows = (
         await session.execute(
             select(SchoolClass, Subject)
             .select_from(Teaching)
             .join(SchoolClass, SchoolClass.id == Teaching.class_id)
             .join(Subject, Subject.id == Teaching.subject_id)
-            .where(Teaching.user_id == user_id)
+            .join(School, School.id == SchoolClass.school_id)
+            .where(Teaching.user_id == user_id, School.archived_at.is_(None))
             .order_by(SchoolClass.grade, SchoolClass.name, Subject.position, Subject.name)
         )
     ).all()
@@ -300,7 +310,7 @@ async def visible_classes(session: AsyncSession, user_id: int, roles: Roles) -> 
     return list(
         await session.scalars(
             select(SchoolClass)
-            .where(or_(*conditions))
+            .where(or_(*conditions), SchoolClass.archived_at.is_(None))
             .order_by(SchoolClass.school_id, SchoolClass.grade, SchoolClass.name)
         )
     )

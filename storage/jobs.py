@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import ColumnElement, delete, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.calendar import SchoolCalendar, parse_school_days
+from bot.domain.calendar import SchoolCalendar, Term, parse_school_days
 from bot.domain.homework import HomeworkStatus
 from bot.domain.schedule import DueRun, Job, SchoolTimes, reminder_time
 from storage.models import (
@@ -26,6 +26,7 @@ from storage.models import (
     ProcessedUpdate,
     School,
     SchoolClass,
+    SchoolYear,
 )
 from storage.sql import chunks, dialect_insert
 
@@ -61,9 +62,9 @@ async def release_lease(session: AsyncSession, name: str, holder: str, now: date
 
 
 async def school_schedules(session: AsyncSession, around: date) -> list[SchoolTimes]:
-    """Every school's schedule inputs (three queries); calendar exceptions from the month's
+    """Every school's schedule inputs (four queries); calendar exceptions from the month's
     start (the monthly report's first school day) and days with homework within a few days of
-    `around` only, which is all a tick needs."""
+    `around` only, which is all a tick needs; the school years (a few rows a school)."""
     schools = (
         await session.execute(
             select(
@@ -76,7 +77,9 @@ async def school_schedules(session: AsyncSession, around: date) -> list[SchoolTi
                 School.weekly_report_weekday,
                 School.weekly_report_time,
                 School.reminder_delay,
-            ).order_by(School.id)
+            )
+            .where(School.archived_at.is_(None))  # archived: read-only, nothing is sent
+            .order_by(School.id)
         )
     ).all()
     near = (around - timedelta(days=2), around + timedelta(days=2))
@@ -102,6 +105,14 @@ async def school_schedules(session: AsyncSession, around: date) -> list[SchoolTi
     )
     for school_id, day in loaded:
         homework[school_id].add(day)
+    terms: dict[int, list[Term]] = defaultdict(list)
+    years = await session.execute(
+        select(
+            SchoolYear.school_id, SchoolYear.first_day, SchoolYear.last_day, SchoolYear.created_at
+        )
+    )
+    for school_id, first, last, at in years:
+        terms[school_id].append(Term(first, last, at.date()))
     result = []
     for school_id, tz, notice, evening, check, days, weekly_day, weekly_time, delay in schools:
         try:
@@ -112,6 +123,7 @@ async def school_schedules(session: AsyncSession, around: date) -> list[SchoolTi
             school_days=weekdays,
             holidays=frozenset(exceptions[school_id]["holiday"]),
             makeup_days=frozenset(exceptions[school_id]["makeup"]),
+            terms=tuple(terms[school_id]),
         )
         reminder = reminder_time(evening, delay, check)
         result.append(

@@ -96,6 +96,8 @@ class School(Base):
     """The school's official hotline (监督举报电话), shown with every complaint ticket."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    archived_at: Mapped[datetime | None] = mapped_column()
+    """Archived by an owner: read-only, kept for reports (no notices, no new homework)."""
 
     # Loaded with the school: its limits are read under the district's (`storage.policy`).
     district: Mapped[District] = relationship(back_populates="schools", lazy="joined")
@@ -132,6 +134,20 @@ class CalendarDay(Base):
     name: Mapped[str | None] = mapped_column(String(40))
 
 
+class SchoolYear(Base):
+    """A school year's term dates (set once a year, when the classes move up a grade)."""
+
+    __tablename__ = "school_years"
+    __table_args__ = (UniqueConstraint("school_id", "first_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class SchoolClass(Base):
     __tablename__ = "classes"
     __table_args__ = (
@@ -144,6 +160,9 @@ class SchoolClass(Base):
     grade: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    archived_at: Mapped[datetime | None] = mapped_column()
+    """The class left the school (its last grade, at a new school year): kept with its
+    children and history for reports, off every picker and list of current classes."""
 
 
 class Subject(Base):

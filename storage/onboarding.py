@@ -21,9 +21,10 @@ from storage.models import (
 )
 
 
-async def schools_by_name(session: AsyncSession, limit: int) -> list[School]:
-    """Every school (up to `limit`), by name: an owner picks one."""
-    return list(await session.scalars(select(School).order_by(School.name).limit(limit)))
+async def schools_by_name(session: AsyncSession, limit: int | None = None) -> list[School]:
+    """Every school that is not archived (up to `limit`), by name: an owner picks one."""
+    query = select(School).where(School.archived_at.is_(None)).order_by(School.name, School.id)
+    return list(await session.scalars(query.limit(limit)))
 
 
 async def districts_by_ids(session: AsyncSession, ids: Collection[int]) -> list[District]:

@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.roles import InviteRole, Role, Roles
@@ -201,6 +201,12 @@ async def schools_by_ids(session: AsyncSession, ids: frozenset[int] | set[int]) 
     )
 
 
+async def open_schools_by_ids(session: AsyncSession, ids: frozenset[int]) -> list[School]:
+    """The schools that are not archived (an archived school is read-only: no new links, no
+    new school year)."""
+    return [s for s in await schools_by_ids(session, ids) if s.archived_at is None]
+
+
 async def class_and_subject_names(
     session: AsyncSession, class_ids: set[int], subject_ids: set[int]
 ) -> tuple[dict[int, str], dict[int, str]]:
@@ -218,8 +224,13 @@ async def class_and_subject_names(
 
 
 async def classes_of(session: AsyncSession, school_id: int) -> list[SchoolClass]:
-    """A school's classes by grade, then by name with numbers in numeric order (2班 < 10班)."""
-    classes = await session.scalars(select(SchoolClass).where(SchoolClass.school_id == school_id))
+    """A school's current classes (not the archived ones that left) by grade, then by name
+    with numbers in numeric order (2班 < 10班)."""
+    classes = await session.scalars(
+        select(SchoolClass).where(
+            SchoolClass.school_id == school_id, SchoolClass.archived_at.is_(None)
+        )
+    )
     return sorted(classes, key=lambda k: (k.grade, natural_key(k.name)))
 
 
@@ -427,15 +438,12 @@ async def record_invite_use(session: AsyncSession, invite: Invite, user_id: int)
     return True
 
 
-async def invites_visible_to(
-    session: AsyncSession, roles: Roles, user_id: int, now: datetime
-) -> list[Invite]:
-    """Live invites this user may see and revoke: their own, plus their schools' as admin."""
+def _visible_invites(roles: Roles, user_id: int, now: datetime) -> Select[Invite]:
+    """Live invites this user may see and revoke: their own, plus their schools' as admin
+    (an owner: all). Live means not revoked, not expired and not used up."""
     conditions = [Invite.created_by == user_id]
     if roles.admin_schools:
         conditions.append(Invite.school_id.in_(roles.admin_schools))
-    # Live means not revoked, not expired and not used up; filtered before the limit, or
-    # dead links among the newest 50 would hide live ones.
     query = select(Invite).where(
         Invite.revoked_at.is_(None),
         or_(Invite.expires_at.is_(None), Invite.expires_at > now),
@@ -443,5 +451,27 @@ async def invites_visible_to(
     )
     if not roles.owner:
         query = query.where(or_(*conditions))
-    query = query.order_by(Invite.created_at.desc(), Invite.id.desc()).limit(50)
-    return list(await session.scalars(query))
+    return query
+
+
+async def count_invites_visible_to(
+    session: AsyncSession, roles: Roles, user_id: int, now: datetime
+) -> int:
+    query = _visible_invites(roles, user_id, now).with_only_columns(func.count(Invite.id))
+    return int(await session.scalar(query) or 0)
+
+
+async def invites_visible_to(
+    session: AsyncSession,
+    roles: Roles,
+    user_id: int,
+    now: datetime,
+    *,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[Invite]:
+    """A page of the live invites this user may see (`_visible_invites`), newest first."""
+    query = _visible_invites(roles, user_id, now).order_by(
+        Invite.created_at.desc(), Invite.id.desc()
+    )
+    return list(await session.scalars(query.offset(offset).limit(limit)))

@@ -18,7 +18,10 @@ async def districts_by_name(session: AsyncSession, ids: Collection[int]) -> list
 
 
 async def schools_in_reach(
-    session: AsyncSession, school_ids: Collection[int], district_ids: Collection[int], limit: int
+    session: AsyncSession,
+    school_ids: Collection[int],
+    district_ids: Collection[int],
+    limit: int | None = None,
 ) -> list[School]:
     """The schools given, and every school of the districts given, by name (at most `limit`)."""
     return list(
@@ -42,13 +45,16 @@ async def grades_of(session: AsyncSession, school_id: int) -> list[int]:
     )
 
 
-async def classes_by_grade(session: AsyncSession, school_id: int, limit: int) -> list[SchoolClass]:
-    """The school's classes by grade, then name (at most `limit`)."""
+async def classes_by_grade(
+    session: AsyncSession, school_id: int, limit: int | None = None
+) -> list[SchoolClass]:
+    """The school's classes by grade, then name (archived ones too: kept for reports; the
+    current ones first), at most `limit`."""
     return list(
         await session.scalars(
             select(SchoolClass)
             .where(SchoolClass.school_id == school_id)
-            .order_by(SchoolClass.grade, SchoolClass.name)
+            .order_by(SchoolClass.archived_at.is_not(None), SchoolClass.grade, SchoolClass.name)
             .limit(limit)
         )
     )

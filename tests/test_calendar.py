@@ -356,3 +356,30 @@ def test_calendar_periods_join_consecutive_days_of_one_name() -> None:
     ]
     assert calendar_periods([])[:1] == []
     assert calendar_periods(rows)[0].days == 7
+
+
+# ---------------------------------------------------------------- school years (/newyear)
+
+
+def test_the_breaks_between_school_years() -> None:
+    from bot.domain.calendar import SUMMER_DAYS, Term
+
+    year = Term(date(2026, 9, 1), date(2027, 7, 10), date(2026, 8, 20))
+    nxt = Term(date(2027, 9, 1), date(2028, 7, 10), date(2027, 8, 25))
+    cal = SchoolCalendar(terms=(nxt, year))  # any order
+    assert cal.is_school_day(date(2026, 8, 19))  # before the first year was set: the week
+    assert not cal.is_school_day(date(2026, 8, 31))  # set, not started yet
+    assert cal.is_school_day(date(2026, 9, 1)) and cal.is_school_day(date(2027, 7, 9))
+    assert not cal.is_school_day(date(2027, 7, 12))  # the summer between two years
+    assert not cal.is_school_day(date(2027, 8, 31))
+    assert cal.is_school_day(date(2027, 9, 1))
+    assert not cal.is_school_day(date(2028, 7, 11))  # the last year's summer...
+    after = date(2028, 7, 10) + timedelta(days=SUMMER_DAYS + 1)
+    assert cal.is_school_day(after + timedelta(days=(7 - after.isoweekday()) % 7 + 1))
+    assert cal.next_school_day(date(2027, 7, 10)) == date(2027, 9, 1)  # ...up to the next one
+    one = SchoolCalendar(terms=(year,))
+    assert one.next_school_day(date(2027, 7, 10)) > date(2027, 7, 10) + timedelta(SUMMER_DAYS)
+    holidays = SchoolCalendar(holidays=frozenset({date(2026, 10, 1)}), terms=(year,))
+    assert not holidays.is_school_day(date(2026, 10, 1))
+    makeup = SchoolCalendar(makeup_days=frozenset({date(2026, 8, 30)}), terms=(year,))
+    assert makeup.is_school_day(date(2026, 8, 30))  # a make-up day wins over the break

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from handlers.kit.callbacks import MAX_BYTES, CallbackData, pack, unpack, unpack_as
-from handlers.onboarding import invite_list, invites, language, owner, start
+from handlers.onboarding import invite_list, invites, language, owner, schools, start
 from handlers.school import setup as school_setup
+from handlers.school import year as school_year
 
 
 class Colour(enum.StrEnum):
@@ -192,6 +193,13 @@ def worst_case(cls: type[CallbackData], **values: Any) -> CallbackData:
         (invites.InviteClassButton, {}),
         (invites.InviteValidityButton, {}),
         (invite_list.InviteRevokeButton, {}),
+        (invite_list.InviteQrButton, {}),
+        (invite_list.InvitesPageButton, {}),
+        (schools.SchoolsPageButton, {}),
+        (schools.SchoolActionButton, {}),
+        (schools.SchoolTimezoneButton, {}),
+        (school_year.YearSchoolButton, {}),
+        (school_year.YearConfirmButton, {"confirm": True}),
         (school_setup.SetupSchoolButton, {}),
         (school_setup.SetupButton, {}),
         (language.LanguageButton, {"locale": "zh_Hans"}),

@@ -79,3 +79,27 @@ async def test_0011_moves_only_the_old_conflicting_notice_default(
         rows = (await conn.execute(text("SELECT id, notice_time FROM schools ORDER BY id"))).all()
     notices = [(i, n if isinstance(n, time) else time.fromisoformat(str(n))) for i, n in rows]
     assert notices == [(1, time(18, 0)), (2, time(17, 30)), (3, time(16, 0))]
+
+
+def test_0015_cleans_markup_out_of_school_names(tmp_path: Any) -> None:
+    """A school named with literal '<b>' tags before names were cleaned keeps them no more."""
+    import sqlite3
+
+    from storage.db import upgrade
+
+    path = tmp_path / "old.db"
+    upgrade(f"sqlite+aiosqlite:///{path}", "0014")
+    with sqlite3.connect(path) as db:
+        db.execute("INSERT INTO districts (id, name, created_at) VALUES (1, '<i>海淀</i>区', 0)")
+        db.execute(
+            "INSERT INTO schools (id, district_id, name, timezone, policy_preset, "
+            "cap_primary_low, cap_primary, cap_junior, over_cap_mode, school_days, cutoff_time, "
+            "notice_time, evening_time, check_time, weekly_report_weekday, weekly_report_time, "
+            "complaint_deadline_days, complaint_daily_cap, daily_all_clear, created_at, "
+            "updated_at) VALUES (1, 1, '<b>No. 1</b> &amp; Primary', 'UTC', 'cn', 0, 60, 90, "
+            "'warn', '12345', '18:00', '18:00', '20:30', '21:30', 1, '08:00', 3, 5, 0, 0, 0)"
+        )
+    upgrade(f"sqlite+aiosqlite:///{path}")
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT name FROM schools").fetchall() == [("No. 1 & Primary",)]
+        assert db.execute("SELECT name FROM districts").fetchall() == [("海淀区",)]

@@ -188,3 +188,17 @@ def test_parse_phone_accepts_hotlines_as_written(raw: str, expected: str) -> Non
 )
 def test_parse_phone_refuses(raw: str | None) -> None:
     assert parse_phone(raw) is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("<b>No. 1 School</b>", "No. 1 School"),
+        ("<i>一小</i> &amp; 二小", "一小 & 二小"),
+        ('<a href="https://x.y">Школа № 5</a>', "Школа № 5"),
+        ("3 < 5 > 2", "3 < 5 > 2"),
+        ("A<B School", "A<B School"),
+    ],
+)
+def test_clean_text_strips_markup(raw: str, clean: str) -> None:
+    assert clean_text(raw).value == clean

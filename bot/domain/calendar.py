@@ -27,6 +27,19 @@ _TZ_REJECTED = frozenset({"localtime", "posixrules", "Factory"})
 _TZ_REJECTED_PREFIXES = ("posix/", "right/")
 
 
+SUMMER_DAYS = 92
+"""After the last school year ends, the days counted as its summer break at most."""
+
+
+@dataclass(frozen=True, order=True)
+class Term:
+    """A school year: its first and last day, and the day it was set (a break before it)."""
+
+    first_day: date
+    last_day: date
+    set_on: date
+
+
 @dataclass(frozen=True)
 class SchoolCalendar:
     """A school's week and its exceptions.
@@ -38,23 +51,45 @@ class SchoolCalendar:
     school_days: frozenset[int] = WEEKDAYS_MON_FRI
     holidays: frozenset[date] = field(default_factory=frozenset)
     makeup_days: frozenset[date] = field(default_factory=frozenset)
+    terms: tuple[Term, ...] = ()
+    """The school years set with /newyear; the days between them are no school days."""
 
     def __post_init__(self) -> None:
         # Accept any set-like input at runtime but store frozensets, so the calendar stays hashable.
         object.__setattr__(self, "school_days", frozenset(self.school_days))
         object.__setattr__(self, "holidays", frozenset(self.holidays))
         object.__setattr__(self, "makeup_days", frozenset(self.makeup_days))
+        object.__setattr__(self, "terms", tuple(sorted(self.terms)))
         bad = self.school_days - _ISO_WEEKDAYS
         if bad:
             raise ValueError(f"school_days must be ISO weekdays 1-7, got {sorted(bad)}")
 
     def is_school_day(self, d: date) -> bool:
-        """True when pupils have school on `d` (holiday > make-up day > weekday)."""
+        """True when pupils have school on `d` (holiday > make-up day > between school years
+        > weekday)."""
         if d in self.holidays:
             return False
         if d in self.makeup_days:
             return True
+        if self.between_years(d):
+            return False
         return d.isoweekday() in self.school_days
+
+    def between_years(self, d: date) -> bool:
+        """`d` falls in a break the school years show: from the day the first year was set
+        to its first day, between two years, and up to `SUMMER_DAYS` after the last one (a
+        school that does not start its next year in time runs by its week again). Before
+        the first year was set nothing is known: no break."""
+        if not self.terms:
+            return False
+        first = self.terms[0]
+        if d < first.first_day:
+            return first.set_on <= d
+        if any(t.first_day <= d <= t.last_day for t in self.terms):
+            return False
+        return d <= self.terms[-1].last_day + timedelta(days=SUMMER_DAYS) or any(
+            d < t.first_day for t in self.terms
+        )
 
     def next_school_day(self, d: date, *, include_self: bool = False) -> date:
         """First school day after `d` (or `d` itself when `include_self`); ValueError if none

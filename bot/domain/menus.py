@@ -22,6 +22,7 @@ COMMON: tuple[tuple[str, str], ...] = (
 BY_CAPABILITY: dict[Capability, tuple[tuple[str, str], ...]] = {
     Capability.OWNER: (
         ("newschool", N_("Create a district and a school")),
+        ("schools", N_("Every school: counts, rename, time zone, archive")),
         ("invite", N_("Create an invite link")),
         ("invites", N_("List and revoke invite links")),
         ("policy", N_("The district's limits and their changes")),
@@ -38,6 +39,7 @@ BY_CAPABILITY: dict[Capability, tuple[tuple[str, str], ...]] = {
         ("subjects", N_("Set up subjects")),
         ("settings", N_("School settings: limits, times, holidays")),
         ("policy", N_("The district's limits and their changes")),
+        ("newyear", N_("A new school year: classes move up a grade")),
         ("load", N_("Homework load of my classes")),
         ("reports", N_("Charts and summaries of a period")),
         ("monthly", N_("Last month's report on one page")),

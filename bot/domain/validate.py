@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -42,10 +43,20 @@ def strip_invisible(text: str) -> tuple[str, tuple[str, ...]]:
     return _INVISIBLE.sub("", normal), tuple(found)
 
 
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+
+
+def strip_markup(text: str) -> str:
+    """`text` without HTML tags and with entities read ("<b>一小</b> &amp; 二小" ->
+    "一小 & 二小"): a name pasted from a web page or a formatted message keeps no markup.
+    A lone "<" or "3 < 5" stays as it is."""
+    return html.unescape(_TAG.sub("", text))
+
+
 def clean_text(raw: str | None, *, min_len: int = 1, max_len: int = 120) -> Checked:
     """Trimmed, whitespace-folded single-line text within the length limits, NFC, without
-    invisible characters (`removed` lists them)."""
-    text, removed = strip_invisible(raw or "")
+    invisible characters (`removed` lists them) and without HTML markup (`strip_markup`)."""
+    text, removed = strip_invisible(strip_markup(raw or ""))
     text = re.sub(r"\s+", " ", text.strip())
     if not text:
         return Checked(None, TextError.EMPTY, min_len, removed)
@@ -64,6 +75,8 @@ def clean_free_text(raw: str | None) -> str:
 
 def clean_person_name(raw: str | None, max_len: int = 64) -> Checked:
     """A child's name: letters (any script), spaces, dots, hyphens and apostrophes only."""
+    if _TAG.search(raw or ""):
+        return Checked(None, TextError.BAD_CHARS)  # "<b>Lena</b>" is refused, not cleaned
     checked = clean_text(raw, max_len=max_len)
     if checked.value is None:
         return checked

@@ -120,6 +120,16 @@ def font_families() -> list[str]:
     return [f for f in (cjk_family(), FALLBACK_FAMILY) if f]
 
 
+def font_file(*, bold: bool = False) -> str:
+    """The file of the charts' font (the CJK one when there is one), for drawing text without
+    matplotlib (the invite QR code's caption, bot/render/qr.py)."""
+    from matplotlib import font_manager  # lazy: see the module's docstring
+
+    weight = "bold" if bold else "normal"
+    props = font_manager.FontProperties(family=font_families(), weight=weight)
+    return str(font_manager.findfont(props))
+
+
 @functools.cache
 def rc_params() -> dict[str, Any]:
     """matplotlib settings of every chart (the off-screen Agg backend, fonts and sizes)."""

@@ -14,14 +14,16 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 
 from bot.domain.complaints import ComplaintStatus, normalize_code
+from bot.domain.paging import Page, clamp_page, page_count, page_of
 from bot.domain.policy import ComplaintCategory
-from bot.i18n import _, format_date
+from bot.i18n import _, format_date, ngettext
 from handlers.complaints.access import access_of, staff_actor, staff_scope
 from handlers.complaints.card import say_lines_with_rows
 from handlers.complaints.payloads import (
     ComplaintCardAction,
     ComplaintCardButton,
     ComplaintFilterButton,
+    OwnComplaintsPageButton,
 )
 from handlers.complaints.render import (
     complainant_card,
@@ -32,16 +34,18 @@ from handlers.complaints.render import (
     staff_rows,
     status_label,
 )
+from handlers.homework.schools import class_name, labels_for
 from handlers.kit.context import AsyncSession, Ctx
 from handlers.kit.gate import current_user, roles_of
 from handlers.kit.labels import category_label
+from handlers.kit.paging import numbered_rows, page_label, paging_rows, picker_rows
 from handlers.kit.replies import Button, Rows, answer, refuse_stale, say
 from storage import complaints as store
 from storage import repo
 from storage.models import Complaint, School
 
-LIST_LIMIT = 30
-LIST_BUTTONS = 10
+LIST_PAGE = 10
+"""Complaints on one page of the staff listing (each with its button)."""
 MENU_CATEGORY = "cat"
 MENU_CLASS = "cls"
 STATUS_FILTERS: tuple[str, ...] = (
@@ -73,7 +77,7 @@ async def complaints_command(update: Update, context: Ctx) -> None:
         return
     roles = await roles_of(context, user.id)
     is_staff = bool(roles.admin_schools or roles.handler_schools or roles.supervisor_districts)
-    own = await store.list_for_complainant(context.session, user.id)
+    own = await store.list_for_complainant(context.session, user.id, None)
     if is_staff:
         scope = await staff_scope(context, user.id)
         await show_listing(update, context, ComplaintFilterButton("open", "", 0), scope, edit=False)
@@ -110,15 +114,21 @@ async def show_by_number(update: Update, context: Ctx, user_id: int, typed: str)
         )
 
 
-async def show_own_list(update: Update, context: Ctx, own: list[Complaint]) -> None:
+async def show_own_list(
+    update: Update, context: Ctx, own: list[Complaint], number: int = 0, *, edit: bool = False
+) -> None:
     if not own:
         await say(update, _("You have not filed any complaint. To file one, send /complain."))
         return
+    page = page_of(own, number, LIST_PAGE)
     lines = [_("Your complaints, newest first:")]
+    if page.count > 1:
+        lines[0] += " " + page_label(page)
     schools = {
-        s.id: s for s in await repo.schools_by_ids(context.session, {c.school_id for c in own})
+        s.id: s
+        for s in await repo.schools_by_ids(context.session, {c.school_id for c in page.items})
     }
-    for c in own:
+    for c in page.items:
         school = schools[c.school_id]
         lines.append(
             _("{code} · {category} · {status} · filed {date}").format(
@@ -128,11 +138,18 @@ async def show_own_list(update: Update, context: Ctx, own: list[Complaint]) -> N
                 date=format_date(c.created_at.astimezone(ZoneInfo(school.timezone)).date()),
             )
         )
-    rows: Rows = [
-        [(c.code, ComplaintCardButton(c.id, ComplaintCardAction.MINE)) for c in own[i : i + 2]]
-        for i in range(0, min(len(own), LIST_BUTTONS), 2)
+    buttons: list[Button] = [
+        (c.code, ComplaintCardButton(c.id, ComplaintCardAction.MINE)) for c in page.items
     ]
-    await say(update, "\n".join(lines), rows)
+    rows = [*numbered_rows(buttons, 2), *paging_rows(page, OwnComplaintsPageButton)]
+    await say(update, "\n".join(lines), rows, edit=edit)
+
+
+async def on_own_page(update: Update, context: Ctx, data: OwnComplaintsPageButton) -> None:
+    user = await current_user(context, update)
+    own = await store.list_for_complainant(context.session, user.id, None)
+    await answer(update)
+    await show_own_list(update, context, own, data.page, edit=True)
 
 
 # ---------------------------------------------------------------- the staff listing
@@ -143,15 +160,23 @@ async def staff_listing(
     school_ids: frozenset[int],
     district_ids: frozenset[int],
     flt: ComplaintFilterButton,
-) -> tuple[list[Complaint], list[str]]:
-    """The complaints and the listing's lines (export-ready: no complainant identity at all)."""
+) -> tuple[Page[Complaint], list[str]]:
+    """The page of complaints and the listing's lines (export-ready: no complainant
+    identity at all)."""
+    filters = store.Filters(flt.status or None, flt.category or None, flt.class_id or None)
+    total = await store.count_for_staff(
+        session, school_ids=school_ids, district_ids=district_ids, filters=filters
+    )
+    number = clamp_page(flt.page, total, LIST_PAGE)
     complaints = await store.list_for_staff(
         session,
         school_ids=school_ids,
         district_ids=district_ids,
-        filters=store.Filters(flt.status or None, flt.category or None, flt.class_id or None),
-        limit=LIST_LIMIT,
+        filters=filters,
+        limit=LIST_PAGE,
+        offset=number * LIST_PAGE,
     )
+    page = Page(complaints, number, page_count(total, LIST_PAGE), total, number * LIST_PAGE)
     schools = {
         s.id: s for s in await repo.schools_by_ids(session, {c.school_id for c in complaints})
     }
@@ -162,9 +187,14 @@ async def staff_listing(
             category=category_label(flt.category) if flt.category else _("any"),
             klass=classes.get(flt.class_id) or (_("any") if not flt.class_id else "…"),
         ),
-        _("Soonest deadline first; {n} shown.").format(n=len(complaints)),
+        ngettext(
+            "Soonest deadline first; {n} complaint.",
+            "Soonest deadline first; {n} complaints.",
+            total,
+        ).format(n=total)
+        + (" " + page_label(page) if page.count > 1 else ""),
     ]
-    for n, c in enumerate(complaints, 1):
+    for n, c in enumerate(complaints, page.first_index + 1):
         school = schools[c.school_id]
         place = school.name + (f", {classes[c.class_id]}" if c.class_id in classes else "")
         lines.append(
@@ -177,21 +207,23 @@ async def staff_listing(
                 deadline=format_when(c.deadline_at, school.timezone),
             )
         )
-    return complaints, lines
+    return page, lines
 
 
 async def show_listing(
     update: Update, context: Ctx, flt: ComplaintFilterButton, scope: Scope, *, edit: bool
 ) -> None:
-    complaints, lines = await staff_listing(context.session, *scope, flt)
-    if not complaints:
+    page, lines = await staff_listing(context.session, *scope, flt)
+    if not page.items:
         lines.append(_("No complaints match."))
+    buttons: list[Button] = [
+        (c.code, ComplaintCardButton(c.id, ComplaintCardAction.VIEW)) for c in page.items
+    ]
     rows: Rows = [
-        [
-            (c.code, ComplaintCardButton(c.id, ComplaintCardAction.VIEW))
-            for c in complaints[i : i + 2]
-        ]
-        for i in range(0, min(len(complaints), LIST_BUTTONS), 2)
+        *numbered_rows(buttons, 2),
+        *paging_rows(
+            page, lambda n: ComplaintFilterButton(flt.status, flt.category, flt.class_id, "", n)
+        ),
     ]
     rows.append(
         [
@@ -269,9 +301,15 @@ async def on_class_menu(update: Update, context: Ctx, data: ComplaintFilterButto
     if scope is None:
         return
     classes = await store.classes_in_scope(context.session, *scope)
+    schools = await labels_for(context, (k.school_id for k in classes))
     buttons: list[Button] = [
-        (k.name, ComplaintFilterButton(data.status, data.category, k.id)) for k in classes
+        (class_name(k, schools), ComplaintFilterButton(data.status, data.category, k.id))
+        for k in classes
     ]
-    rows: Rows = [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
+    rows = picker_rows(
+        buttons,
+        data.page,
+        lambda n: ComplaintFilterButton(data.status, data.category, data.class_id, MENU_CLASS, n),
+    )
     rows.append([(_("Any class"), ComplaintFilterButton(data.status, data.category, 0))])
     await say(update, _("Show complaints of which class?"), rows, edit=True)

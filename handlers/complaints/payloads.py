@@ -79,6 +79,13 @@ class ComplaintCardButton(CallbackData, prefix="cp.c"):
 
 
 @dataclass(frozen=True)
+class OwnComplaintsPageButton(CallbackData, prefix="cp.o"):
+    """A page of a complainant's own complaints."""
+
+    page: int
+
+
+@dataclass(frozen=True)
 class ComplaintFilterButton(CallbackData, prefix="cp.f"):
     """The staff listing with its filters ("" / 0: any); `menu` opens a picker."""
 
@@ -86,6 +93,7 @@ class ComplaintFilterButton(CallbackData, prefix="cp.f"):
     category: str
     class_id: int
     menu: str = ""
+    page: int = 0
 
 
 # ---------------------------------------------------------------- filing (/complain)

@@ -20,14 +20,18 @@ from handlers.kit.callbacks import CallbackData
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
 from handlers.kit.labels import rule_label
-from handlers.kit.replies import Rows, answer, refuse_stale, say
+from handlers.kit.paging import picker_rows
+from handlers.kit.replies import Button, Rows, answer, refuse_stale, say
 from handlers.reports import views as report_views
 from storage import homework as hw
 from storage import reports
 from storage.analytics import loads
 from storage.models import School, SchoolClass
 
-MAX_CLASSES = 48
+
+@dataclass(frozen=True)
+class LoadPageButton(CallbackData, prefix="ld.p"):
+    page: int
 
 
 @dataclass(frozen=True)
@@ -71,10 +75,27 @@ async def load_command(update: Update, context: Ctx) -> None:
             update, await class_week_text(context, classes[0], user.id), chart_rows(classes[0])
         )
         return
+    await ask_class(update, context, classes, 0)
+
+
+async def ask_class(
+    update: Update, context: Ctx, classes: list[SchoolClass], page: int, *, edit: bool = False
+) -> None:
+    """Which class (the school's short name too for a person in two schools), a page at a time."""
     schools = await labels_for(context, (k.school_id for k in classes))
-    buttons = [(class_name(k, schools), LoadClassButton(k.id)) for k in classes[:MAX_CLASSES]]
-    rows: Rows = [list(buttons[i : i + 4]) for i in range(0, len(buttons), 4)]
-    await say(update, _("Which class?"), rows)
+    buttons: list[Button] = [(class_name(k, schools), LoadClassButton(k.id)) for k in classes]
+    await say(update, _("Which class?"), picker_rows(buttons, page, LoadPageButton), edit=edit)
+
+
+async def on_page(update: Update, context: Ctx, data: LoadPageButton) -> None:
+    user = await current_user(context, update)
+    roles = await roles_of(context, user.id)
+    classes = await hw.visible_classes(context.session, user.id, roles)
+    if len(classes) < 2:
+        await refuse_stale(update)
+        return
+    await answer(update)
+    await ask_class(update, context, classes, data.page, edit=True)
 
 
 async def on_class(update: Update, context: Ctx, data: LoadClassButton) -> None:

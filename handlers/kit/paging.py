@@ -6,10 +6,10 @@ The list is paged by `bot.domain.paging`; the caller says how a button reaches p
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from bot.domain.paging import Page
+from bot.domain.paging import Page, page_of
 from bot.i18n import _
 from handlers.kit.callbacks import CallbackData
 from handlers.kit.replies import Button, Rows
@@ -37,3 +37,23 @@ def paging_rows(page: Page[Any], to_page: Callable[[int], CallbackData]) -> Rows
 def numbered_rows(buttons: list[Button], per_row: int) -> Rows:
     """Buttons laid out `per_row` a row."""
     return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
+
+
+PICKER_PAGE = 24
+"""Buttons of a picker on one page (six rows of four): far below Telegram's 100, room for the
+picker's own rows (Next, Back) and the page row."""
+
+
+def picker_rows(
+    buttons: Sequence[Button],
+    number: int,
+    to_page: Callable[[int], CallbackData],
+    *,
+    per_row: int = 4,
+    size: int = PICKER_PAGE,
+) -> Rows:
+    """Page `number` of a picker's buttons, `per_row` a row, and the page row when there is
+    more than one page: every item is reachable, none is cut. Every picker and list that can
+    grow goes through here (or `page_of` and `paging_rows` for a list with text)."""
+    page = page_of(buttons, number, size)
+    return [*numbered_rows(list(page.items), per_row), *paging_rows(page, to_page)]

@@ -8,21 +8,22 @@ from telegram import Update
 
 from bot.domain.roles import InviteRole
 from bot.i18n import _
-from handlers.kit.callbacks import CallbackData
 from handlers.kit.context import Ctx
 from handlers.kit.gate import roles_of
+from handlers.kit.paging import picker_rows
 from handlers.kit.replies import Button, Rows, answer, refuse_stale, say
 from handlers.kit.router import dialog_for
 from handlers.onboarding.invites import (
     DIALOG,
-    MAX_BUTTONS,
     InviteClassButton,
     InviteDistrictButton,
     InviteGradeButton,
+    InvitePageButton,
     InviteRoleButton,
     InviteSchoolButton,
     InviteStep,
     InviteToggleButton,
+    ask_school,
     ask_validity,
     can_invite,
 )
@@ -57,27 +58,31 @@ async def on_role(update: Update, context: Ctx, data: InviteRoleButton) -> None:
         await SCOPE_QUESTIONS.get(data.role, ask_validity)(update, context, dialog)
 
 
-async def ask_district(update: Update, context: Ctx, dialog: Dialog) -> None:
+async def ask_district(update: Update, context: Ctx, dialog: Dialog, page: int = 0) -> None:
     dialogs.update_dialog(dialog, InviteStep.DISTRICT)
     await context.session.commit()
     districts = await repo.districts(context.session)
     if not districts:
         await say(update, _("There is no district yet: create a school with /newschool."))
         return
-    rows: Rows = [
-        [(d.name, InviteDistrictButton(dialog.token, d.id))] for d in districts[:MAX_BUTTONS]
-    ]
+    buttons: list[Button] = [(d.name, InviteDistrictButton(dialog.token, d.id)) for d in districts]
+    rows = picker_rows(
+        buttons, page, lambda n: InvitePageButton(dialog.token, InviteStep.DISTRICT, n), per_row=1
+    )
     await say(update, _("Supervisor of which district?"), rows, edit=True)
 
 
-async def ask_any_school(update: Update, context: Ctx, dialog: Dialog) -> None:
+async def ask_any_school(update: Update, context: Ctx, dialog: Dialog, page: int = 0) -> None:
     dialogs.update_dialog(dialog, InviteStep.SCHOOL)
     await context.session.commit()
-    schools = await onboarding_store.schools_by_name(context.session, MAX_BUTTONS)
+    schools = await onboarding_store.schools_by_name(context.session, None)
     if not schools:
         await say(update, _("There is no school yet: create one with /newschool."), edit=True)
         return
-    rows: Rows = [[(s.name, InviteSchoolButton(dialog.token, s.id))] for s in schools]
+    buttons: list[Button] = [(s.name, InviteSchoolButton(dialog.token, s.id)) for s in schools]
+    rows = picker_rows(
+        buttons, page, lambda n: InvitePageButton(dialog.token, InviteStep.SCHOOL, n), per_row=1
+    )
     await say(update, _("Administrator of which school?"), rows, edit=True)
 
 
@@ -110,7 +115,7 @@ async def ask_parent_class(update: Update, context: Ctx, dialog: Dialog) -> None
         rows: Rows = [*grade_rows(dialog, sorted({c.grade for c in classes})), every]
         await say(update, _("Parents of which grade?"), rows, edit=True)
         return
-    rows = [*class_rows(dialog, classes), every]
+    rows = [*class_rows(dialog, classes, 0), every]
     await say(update, _("Parents of which class?"), rows, edit=True)
 
 
@@ -124,11 +129,9 @@ def grade_rows(dialog: Dialog, grades: list[int]) -> Rows:
     ]
 
 
-def class_rows(dialog: Dialog, classes: list[SchoolClass]) -> Rows:
-    return [
-        [(c.name, InviteClassButton(dialog.token, c.id)) for c in classes[i : i + 4]]
-        for i in range(0, min(len(classes), MAX_CLASS_BUTTONS), 4)
-    ]
+def class_rows(dialog: Dialog, classes: list[SchoolClass], page: int) -> Rows:
+    buttons: list[Button] = [(c.name, InviteClassButton(dialog.token, c.id)) for c in classes]
+    return picker_rows(buttons, page, lambda n: InvitePageButton(dialog.token, InviteStep.CLASS, n))
 
 
 async def on_district(update: Update, context: Ctx, data: InviteDistrictButton) -> None:
@@ -151,8 +154,15 @@ async def on_district(update: Update, context: Ctx, data: InviteDistrictButton) 
     await ask_validity(update, context, dialog)
 
 
-async def ask_toggle(update: Update, context: Ctx, dialog: Dialog, step: InviteStep) -> None:
+async def ask_toggle(
+    update: Update, context: Ctx, dialog: Dialog, step: InviteStep, page: int | None = None
+) -> None:
+    """The teacher's subjects or classes, a page at a time (the page is kept while toggling)."""
     session = context.session
+    if page is None:
+        page = int(dialog.data.get("page", 0))
+    dialogs.update_dialog(dialog, page=page)
+    await session.commit()
     school_id = int(dialog.data["school_id"])
     chosen = set(dialog.data.get("subjects" if step == InviteStep.SUBJECTS else "classes", []))
     if step == InviteStep.SUBJECTS:
@@ -166,16 +176,14 @@ async def ask_toggle(update: Update, context: Ctx, dialog: Dialog, step: InviteS
     if not items:
         await say(update, empty)
         return
-    buttons = [
+    buttons: list[Button] = [
         (
             ("✅ " if item_id in chosen else "") + name,
             InviteToggleButton(dialog.token, step, item_id),
         )
-        for item_id, name in items[: MAX_BUTTONS * 2]
+        for item_id, name in items
     ]
-    rows: list[list[tuple[str, CallbackData | str]]] = [
-        list(buttons[i : i + 3]) for i in range(0, len(buttons), 3)
-    ]
+    rows = picker_rows(buttons, page, lambda n: InvitePageButton(dialog.token, step, n), per_row=3)
     rows.append([(_("Next ➡"), InviteToggleButton(dialog.token, step, 0))])
     await say(update, prompt, rows, edit=True)
 
@@ -226,7 +234,7 @@ async def on_toggle(update: Update, context: Ctx, data: InviteToggleButton) -> N
         if data.step == InviteStep.SUBJECTS:
             dialogs.update_dialog(dialog, InviteStep.CLASSES, at=0, pairs=[], classes=[])
             await session.commit()
-            await ask_toggle(update, context, dialog, InviteStep.CLASSES)
+            await ask_toggle(update, context, dialog, InviteStep.CLASSES, 0)
         else:
             await next_subject(update, context, dialog)
         return
@@ -264,7 +272,9 @@ async def on_grade(update: Update, context: Ctx, data: InviteGradeButton) -> Non
         return
     await answer(update)
     if dialog.step == InviteStep.CLASS:
-        rows = class_rows(dialog, classes)
+        dialogs.update_dialog(dialog, class_grade=data.grade)
+        await context.session.commit()
+        rows = class_rows(dialog, classes, 0)
         await say(update, _("Parents of which class?"), rows, edit=True)
         return
     dialogs.update_dialog(dialog, grade=data.grade)
@@ -293,3 +303,38 @@ SCOPE_QUESTIONS = {
     InviteRole.GRADE_LEADER: ask_grade,
     InviteRole.PARENT: ask_parent_class,
 }
+
+
+async def on_page(update: Update, context: Ctx, data: InvitePageButton) -> None:
+    """Another page of a picker: the teacher's subjects or classes, the parents' class (of the
+    grade picked in a big school), an owner's pick of any school."""
+    dialog = await dialog_for(context, update, DIALOG, data.token)
+    if dialog is None:
+        return
+    if dialog.step != data.step:
+        await refuse_stale(update)
+        return
+    await answer(update)
+    if data.step in (InviteStep.SUBJECTS, InviteStep.CLASSES):
+        await ask_toggle(update, context, dialog, data.step, data.page)
+    elif data.step == InviteStep.SCHOOL:
+        roles = await roles_of(context, dialog.user_id)
+        if dialog.data.get("role") == InviteRole.SCHOOL_ADMIN and dialog.data.get("owner_menu"):
+            if roles.owner:
+                await ask_any_school(update, context, dialog, data.page)
+        else:
+            await ask_school(update, context, dialog, roles, data.page)
+    elif data.step == InviteStep.DISTRICT and (await roles_of(context, dialog.user_id)).owner:
+        await ask_district(update, context, dialog, data.page)
+    elif data.step == InviteStep.CLASS:
+        grade = dialog.data.get("class_grade")
+        classes = [
+            c
+            for c in await repo.classes_of(context.session, int(dialog.data.get("school_id") or 0))
+            if grade is None or c.grade == grade
+        ]
+        rows = class_rows(dialog, classes, data.page)
+        if grade is None:
+            every = InviteClassButton(dialog.token, 0)
+            rows.append([(_("Every class (one link each)"), every)])
+        await say(update, _("Parents of which class?"), rows, edit=True)

@@ -18,7 +18,8 @@ from bot.i18n import _
 from handlers.kit.callbacks import CallbackData
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
-from handlers.kit.replies import Rows, answer, refuse_stale, say, say_lines
+from handlers.kit.paging import picker_rows
+from handlers.kit.replies import Button, Rows, answer, refuse_stale, say, say_lines
 from handlers.kit.router import dialog_for
 from handlers.onboarding.invite_labels import (
     Validity,
@@ -27,12 +28,12 @@ from handlers.onboarding.invite_labels import (
     validity_label,
     validity_options,
 )
+from handlers.onboarding.invite_list import InviteQrButton
 from handlers.onboarding.links import invite_link
 from storage import dialogs, repo, rosters
 from storage.models import Dialog, Invite, School
 
 DIALOG = "invite"
-MAX_BUTTONS = 40
 
 
 class InviteStep(enum.StrEnum):
@@ -86,6 +87,15 @@ class InviteClassButton(CallbackData, prefix="iv.c"):
 
 
 @dataclass(frozen=True)
+class InvitePageButton(CallbackData, prefix="iv.pg"):
+    """Another page of the step's picker (subjects, classes, the parents' class, a school)."""
+
+    token: str
+    step: InviteStep
+    page: int
+
+
+@dataclass(frozen=True)
 class InviteValidityButton(CallbackData, prefix="iv.v"):
     token: str
     option: int
@@ -98,6 +108,10 @@ SCHOOL_ROLES = (
     InviteRole.COMPLAINT_HANDLER,
     InviteRole.SCHOOL_ADMIN,
 )
+
+
+def archived_text() -> str:
+    return _("The school is archived: it is read-only, kept for reports.")
 
 
 def can_invite(roles: Roles, role: InviteRole, school_id: int | None) -> bool:
@@ -134,14 +148,22 @@ async def invite(update: Update, context: Ctx) -> None:
     await ask_school(update, context, dialog, roles)
 
 
-async def ask_school(update: Update, context: Ctx, dialog: Dialog, roles: Roles) -> None:
-    schools = await repo.schools_by_ids(context.session, roles.admin_schools)
+async def ask_school(
+    update: Update, context: Ctx, dialog: Dialog, roles: Roles, page: int = 0
+) -> None:
+    schools = await repo.open_schools_by_ids(context.session, roles.admin_schools)
+    if not schools:
+        await say(update, archived_text(), edit=update.callback_query is not None)
+        return
     if len(schools) == 1:
         await ask_role(update, context, dialog, schools[0])
         return
     dialogs.update_dialog(dialog, InviteStep.SCHOOL)
     await context.session.commit()
-    rows = [[(s.name, InviteSchoolButton(dialog.token, s.id))] for s in schools[:MAX_BUTTONS]]
+    buttons: list[Button] = [(s.name, InviteSchoolButton(dialog.token, s.id)) for s in schools]
+    rows = picker_rows(
+        buttons, page, lambda n: InvitePageButton(dialog.token, InviteStep.SCHOOL, n), per_row=1
+    )
     await say(update, _("For which school?"), rows, edit=True)
 
 
@@ -174,7 +196,7 @@ async def on_school(update: Update, context: Ctx, data: InviteSchoolButton) -> N
         await ask_school(update, context, dialog, roles)
         return
     school = await context.session.get(School, data.school_id)
-    if school is None:
+    if school is None or school.archived_at is not None:
         await refuse_stale(update)
     elif dialog.data.get("owner_menu") and dialog.data.get("role") == InviteRole.SCHOOL_ADMIN:
         if not roles.owner:
@@ -238,6 +260,11 @@ async def on_validity(update: Update, context: Ctx, data: InviteValidityButton) 
             ).format(margin=rosters.LINK_MARGIN, default=rosters.LINK_LIMIT_WITHOUT_LIST)
         )
     lines.append(_("Send it only to the people it is meant for. /invites lists and revokes links."))
+    if len(created) == 1:  # its QR code a tap away (for many links: /invites, a page at a time)
+        qr = InviteQrButton(created[0][1].id)
+        await say(update, "\n".join(lines), [[(_("Send as a QR code"), qr)]], edit=True)
+        return
+    lines.append(_("/invites sends any of them as a QR code picture to print."))
     await say_lines(update, lines, edit=True)  # one link per class can exceed one message
 
 

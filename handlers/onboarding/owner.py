@@ -20,7 +20,8 @@ from handlers.kit.callbacks import CallbackData
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
 from handlers.kit.labels import removed_note
-from handlers.kit.replies import answer, refuse_stale, say
+from handlers.kit.paging import picker_rows
+from handlers.kit.replies import Button, answer, refuse_stale, say
 from handlers.kit.router import dialog_for
 from handlers.onboarding.links import invite_link
 from handlers.school.wording import timezone_problem
@@ -62,6 +63,12 @@ class NewSchoolDistrictButton(CallbackData, prefix="ns.d"):
 
 
 @dataclass(frozen=True)
+class NewSchoolDistrictPageButton(CallbackData, prefix="ns.dp"):
+    token: str
+    page: int
+
+
+@dataclass(frozen=True)
 class NewSchoolTimezoneButton(CallbackData, prefix="ns.tz"):
     token: str
     index: int
@@ -97,10 +104,31 @@ async def newschool(update: Update, context: Ctx) -> None:
         context.session, user.id, DIALOG, NewSchoolStep.DISTRICT, now=context.now()
     )
     await context.session.commit()
+    await ask_district(update, context, dialog, 0)
+
+
+async def ask_district(update: Update, context: Ctx, dialog: Dialog, page: int) -> None:
     districts = await repo.districts(context.session)
-    rows = [[(d.name, NewSchoolDistrictButton(dialog.token, d.id))] for d in districts[:30]]
+    buttons: list[Button] = [
+        (d.name, NewSchoolDistrictButton(dialog.token, d.id)) for d in districts
+    ]
+    rows = picker_rows(
+        buttons, page, lambda n: NewSchoolDistrictPageButton(dialog.token, n), per_row=1
+    )
     rows.append([(_("➕ A new district"), NewSchoolDistrictButton(dialog.token, 0))])
-    await say(update, _("New school. Which district does it belong to?"), rows)
+    text = _("New school. Which district does it belong to?")
+    await say(update, text, rows, edit=update.callback_query is not None)
+
+
+async def on_district_page(update: Update, context: Ctx, data: NewSchoolDistrictPageButton) -> None:
+    dialog = await dialog_for(context, update, DIALOG, data.token)
+    if dialog is None:
+        return
+    if dialog.step != NewSchoolStep.DISTRICT:
+        await refuse_stale(update)
+        return
+    await answer(update)
+    await ask_district(update, context, dialog, data.page)
 
 
 def district_name_question() -> str:

@@ -27,6 +27,8 @@ from datetime import date
 
 from telegram import Update
 
+from bot.domain.naming import school_labels
+from bot.domain.paging import page_of
 from bot.domain.periods import (
     MAX_DAYS,
     RangeProblem,
@@ -40,10 +42,12 @@ from bot.domain.periods import (
 )
 from bot.domain.roles import Roles
 from bot.i18n import _, ngettext
+from handlers.homework.schools import with_school
 from handlers.kit.callbacks import CallbackData
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
-from handlers.kit.replies import Button, Rows, answer, say, say_lines
+from handlers.kit.paging import paging_rows, picker_rows
+from handlers.kit.replies import Button, Rows, answer, refuse_stale, say, say_lines
 from handlers.kit.router import dialog_for
 from handlers.reports import export
 from handlers.reports import views as report_views
@@ -52,7 +56,8 @@ from storage.analytics import scopes
 from storage.models import Dialog, District, School, SchoolClass
 
 DIALOG = "reports"
-MAX_BUTTONS = 40
+SCHOOLS_PAGE = 12
+"""Schools on one page of the scope question (each with its 'a class…' button)."""
 
 
 class ReportPurpose(enum.StrEnum):
@@ -84,9 +89,16 @@ class ReportScopeButton(CallbackData, prefix="rp.s"):
 
 
 @dataclass(frozen=True)
+class ReportSchoolsPageButton(CallbackData, prefix="rp.sp"):
+    token: str
+    page: int
+
+
+@dataclass(frozen=True)
 class ReportClassesButton(CallbackData, prefix="rp.c"):
     token: str
     school_id: int
+    page: int = 0
 
 
 @dataclass(frozen=True)
@@ -181,14 +193,31 @@ async def start(update: Update, context: Ctx, purpose: ReportPurpose) -> None:
         now=context.now(),
     )
     await context.session.commit()
-    rows = await scope_rows(context, roles, dialog.token)
+    await ask_scope(update, context, roles, dialog, 0)
+
+
+async def ask_scope(update: Update, context: Ctx, roles: Roles, dialog: Dialog, page: int) -> None:
+    rows = await scope_rows(context, roles, dialog.token, page)
+    purpose = ReportPurpose(dialog.data.get("purpose", ReportPurpose.REPORT.value))
     question = (
         _("A report of what?") if purpose is ReportPurpose.REPORT else _("An export of what?")
     )
-    await say(update, question, rows)
+    await say(update, question, rows, edit=update.callback_query is not None)
 
 
-async def scope_rows(context: Ctx, roles: Roles, token: str) -> Rows:
+async def on_scope_page(update: Update, context: Ctx, data: ReportSchoolsPageButton) -> None:
+    found = await _dialog(update, context, data.token)
+    if found is None:
+        return
+    dialog, roles = found
+    if dialog.step != ReportsStep.SCOPE:
+        await refuse_stale(update)
+        return
+    await answer(update)
+    await ask_scope(update, context, roles, dialog, data.page)
+
+
+async def scope_rows(context: Ctx, roles: Roles, token: str, page: int = 0) -> Rows:
     """A row per supervised district, per school (with "a class…"), and for up to three
     schools a row of their grades."""
     session = context.session
@@ -201,26 +230,29 @@ async def scope_rows(context: Ctx, roles: Roles, token: str) -> Rows:
         ]
         for d in await report_queries.districts_by_name(session, roles.supervisor_districts)
     ]
-    schools = await report_queries.schools_in_reach(
-        session, roles.admin_schools, roles.supervisor_districts, MAX_BUTTONS
+    everyone = await report_queries.schools_in_reach(
+        session, roles.admin_schools, roles.supervisor_districts
     )
-    for s in schools:
+    schools = page_of(everyone, page, SCHOOLS_PAGE)
+    # Two schools' "Grade 3" buttons are told apart by the school's short name.
+    labels = school_labels({s.id: s.name for s in everyone}) if len(everyone) > 1 else {}
+    for s in schools.items:
         rows.append(
             [
                 (s.name, ReportScopeButton(token, ScopeKind.SCHOOL, s.id)),
                 (_("A class…"), ReportClassesButton(token, s.id)),
             ]
         )
-        if len(schools) <= 3:
+        if len(everyone) <= 3:
             buttons: list[Button] = [
                 (
-                    _("Grade {grade}").format(grade=g),
+                    with_school(_("Grade {grade}").format(grade=g), s.id, labels),
                     ReportScopeButton(token, ScopeKind.GRADE, s.id, g),
                 )
                 for g in await report_queries.grades_of(session, s.id)
             ]
             rows += [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
-    return rows
+    return [*rows, *paging_rows(schools, lambda n: ReportSchoolsPageButton(token, n))]
 
 
 async def _dialog(update: Update, context: Ctx, token: str) -> tuple[Dialog, Roles] | None:
@@ -244,21 +276,17 @@ async def on_classes(update: Update, context: Ctx, data: ReportClassesButton) ->
         await refuse_scope(update)
         return
     await answer(update)
-    classes = await report_queries.classes_by_grade(
-        context.session, data.school_id, MAX_BUTTONS * 2
-    )
+    classes = await report_queries.classes_by_grade(context.session, data.school_id)
     if not classes:
         await say(update, _("This school has no classes yet."), edit=True)
         return
     buttons: list[Button] = [
         (k.name, ReportScopeButton(data.token, ScopeKind.CLASS, k.id)) for k in classes
     ]
-    await say(
-        update,
-        _("Which class?"),
-        [buttons[i : i + 4] for i in range(0, len(buttons), 4)],
-        edit=True,
+    rows = picker_rows(
+        buttons, data.page, lambda n: ReportClassesButton(data.token, data.school_id, n)
     )
+    await say(update, _("Which class?"), rows, edit=True)
 
 
 async def on_scope(update: Update, context: Ctx, data: ReportScopeButton) -> None:

@@ -46,6 +46,25 @@ async def roster_question(context: Ctx, klass: SchoolClass) -> str:
     )
 
 
+async def on_roster_page(update: Update, context: Ctx, data: SetupButton) -> None:
+    if (found := await pressed(update, context, data)) is None:
+        return
+    dialog, school = found
+    if not setting_up_classes(dialog):
+        await refuse_stale(update)
+        return
+    await answer(update)
+    await show_class_picker(
+        update,
+        context,
+        dialog,
+        school,
+        SetupAction.ROSTER,
+        data.value,
+        grade=dialog.data.get("grade"),
+    )
+
+
 async def on_roster(update: Update, context: Ctx, data: SetupButton) -> None:
     """Value 0: which class? Else the class list of that class."""
     if (found := await pressed(update, context, data)) is None:

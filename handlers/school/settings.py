@@ -12,18 +12,20 @@ from bot.domain.day_times import MAX_REMINDER_DELAY
 from bot.domain.load import OverCapMode
 from bot.domain.parsing.result import Understood
 from bot.domain.parsing.times import parse_time
+from bot.domain.roles import Roles
 from bot.domain.validate import parse_int
 from bot.i18n import _, babel_locale, format_minutes, format_time, ngettext, zone_name
 from handlers.kit.callbacks import CallbackData
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
-from handlers.kit.replies import Rows, answer, refuse_stale, say
+from handlers.kit.paging import picker_rows
+from handlers.kit.replies import Button, Rows, answer, refuse_stale, say
 from handlers.kit.router import admin_dialog_for, dialog_for
 from handlers.school import limits, order
 from handlers.school.wording import time_problem
 from storage import dialogs, repo
 from storage import school as school_store
-from storage.models import Dialog, School
+from storage.models import Dialog, District, School
 
 DIALOG = "settings"
 MAX_CAP = 600
@@ -71,6 +73,12 @@ CAP_FIELDS = ("cap_primary", "cap_junior", "cap_senior", "cap_non_school_day")
 NULLABLE_CAPS = ("cap_senior", "cap_non_school_day")
 TIME_FIELDS = ("cutoff_time", "notice_time", "evening_time", "check_time")
 MODES = list(OverCapMode)
+
+
+@dataclass(frozen=True)
+class SettingsSchoolPageButton(CallbackData, prefix="st.sp"):
+    token: str
+    page: int
 
 
 @dataclass(frozen=True)
@@ -170,11 +178,7 @@ async def settings_command(update: Update, context: Ctx) -> None:
     session = context.session
     user = await current_user(context, update)
     roles = await roles_of(context, user.id)
-    districts = [
-        d
-        for d in await repo.districts(session)
-        if roles.owner or d.id in roles.supervisor_districts
-    ]
+    districts = await visible_districts(context, roles)
     if not roles.admin_schools and not districts:
         await say(update, _("Only school administrators can change the school's settings."))
         return
@@ -186,12 +190,50 @@ async def settings_command(update: Update, context: Ctx) -> None:
     if len(schools) == 1 and not districts:
         await show_menu(update, context, dialog, schools[0])
         return
-    rows: Rows = [[(s.name, SettingsSchoolButton(dialog.token, s.id))] for s in schools[:40]]
-    rows += [
-        [(_("District: {name}").format(name=d.name), SettingsDistrictButton(dialog.token, d.id))]
-        for d in districts[:20]
+    await ask_school(update, context, dialog, schools, districts, 0)
+
+
+async def visible_districts(context: Ctx, roles: Roles) -> list[District]:
+    return [
+        d
+        for d in await repo.districts(context.session)
+        if roles.owner or d.id in roles.supervisor_districts
     ]
-    await say(update, _("For which school?") if not districts else _("Settings of what?"), rows)
+
+
+async def ask_school(
+    update: Update,
+    context: Ctx,
+    dialog: Dialog,
+    schools: list[School],
+    districts: list[District],
+    page: int,
+) -> None:
+    """Which school (or, for supervisors and owners, which district), paged."""
+    buttons: list[Button] = [(s.name, SettingsSchoolButton(dialog.token, s.id)) for s in schools]
+    buttons += [
+        (_("District: {name}").format(name=d.name), SettingsDistrictButton(dialog.token, d.id))
+        for d in districts
+    ]
+    rows = picker_rows(
+        buttons, page, lambda n: SettingsSchoolPageButton(dialog.token, n), per_row=1
+    )
+    question = _("For which school?") if not districts else _("Settings of what?")
+    await say(update, question, rows, edit=update.callback_query is not None)
+
+
+async def on_school_page(update: Update, context: Ctx, data: SettingsSchoolPageButton) -> None:
+    dialog = await dialog_for(context, update, DIALOG, data.token)
+    if dialog is None:
+        return
+    roles = await roles_of(context, dialog.user_id)
+    districts = await visible_districts(context, roles)
+    if dialog.step != SettingsStep.SCHOOL or not (roles.admin_schools or districts):
+        await refuse_stale(update)
+        return
+    await answer(update)
+    schools = await repo.schools_by_ids(context.session, roles.admin_schools)
+    await ask_school(update, context, dialog, schools, districts, data.page)
 
 
 async def on_school(update: Update, context: Ctx, data: SettingsSchoolButton) -> None:

@@ -14,7 +14,7 @@ from bot.i18n import _, format_list, ngettext
 from handlers.kit.callbacks import CallbackData
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
-from handlers.kit.paging import numbered_rows
+from handlers.kit.paging import picker_rows
 from handlers.kit.replies import Button, Rows, answer, refuse_stale, say
 from handlers.kit.router import admin_dialog_for, dialog_for
 from storage import dialogs, repo
@@ -56,6 +56,14 @@ class SetupAction(enum.StrEnum):
     ROSTER = "roster"
     SAVE_ROSTER = "save_roster"
     PICK_GRADE = "pick_grade"
+    DELETE_PAGE = "del_page"  # value: the page of the delete picker
+    ROSTER_PAGE = "ros_page"  # value: the page of the class list picker
+
+
+@dataclass(frozen=True)
+class SetupSchoolPageButton(CallbackData, prefix="su.sp"):
+    token: str
+    page: int
 
 
 @dataclass(frozen=True)
@@ -86,8 +94,28 @@ async def open_setup(update: Update, context: Ctx, what: SetupTopic) -> None:
     if len(schools) == 1:
         await show_menu(update, context, dialog, schools[0], edit=False)
         return
-    rows = [[(s.name, SetupSchoolButton(dialog.token, s.id))] for s in schools[:40]]
-    await say(update, _("For which school?"), rows)
+    await ask_school(update, context, dialog, schools, 0)
+
+
+async def ask_school(
+    update: Update, context: Ctx, dialog: Dialog, schools: list[School], page: int
+) -> None:
+    buttons: list[Button] = [(s.name, SetupSchoolButton(dialog.token, s.id)) for s in schools]
+    rows = picker_rows(buttons, page, lambda n: SetupSchoolPageButton(dialog.token, n), per_row=1)
+    await say(update, _("For which school?"), rows, edit=update.callback_query is not None)
+
+
+async def on_school_page(update: Update, context: Ctx, data: SetupSchoolPageButton) -> None:
+    dialog = await dialog_for(context, update, DIALOG, data.token)
+    if dialog is None:
+        return
+    roles = await roles_of(context, dialog.user_id)
+    if dialog.step != SetupStep.SCHOOL or not roles.admin_schools:
+        await refuse_stale(update)
+        return
+    await answer(update)
+    schools = await repo.schools_by_ids(context.session, roles.admin_schools)
+    await ask_school(update, context, dialog, schools, data.page)
 
 
 async def classes_command(update: Update, context: Ctx) -> None:
@@ -213,10 +241,14 @@ MAX_FLAT_CLASSES = 48
 
 
 def class_picker(
-    token: str, classes: list[SchoolClass], act: SetupAction, grade: int | None = None
+    token: str,
+    classes: list[SchoolClass],
+    act: SetupAction,
+    grade: int | None = None,
+    page: int = 0,
 ) -> Rows:
-    """Buttons (act, class id), four a row: every class, or the classes of `grade`; a school
-    with more than MAX_FLAT_CLASSES classes gets its grades first (PICK_GRADE, grade)."""
+    """Buttons (act, class id), four a row, paged: every class, or the classes of `grade`; a
+    school with more than MAX_FLAT_CLASSES classes gets its grades first (PICK_GRADE, grade)."""
     if grade is None and len(classes) > MAX_FLAT_CLASSES:
         grades = sorted({c.grade for c in classes})
         buttons: list[Button] = [
@@ -229,7 +261,8 @@ def class_picker(
             for c in classes
             if grade is None or c.grade == grade
         ]
-    return numbered_rows(buttons[:96], 4)
+    turn = SetupAction.DELETE_PAGE if act == SetupAction.DELETE else SetupAction.ROSTER_PAGE
+    return picker_rows(buttons, page, lambda n: SetupButton(token, turn, n))
 
 
 def picker_question(act: SetupAction) -> str:
@@ -242,14 +275,22 @@ def picker_question(act: SetupAction) -> str:
 
 
 async def show_class_picker(
-    update: Update, context: Ctx, dialog: Dialog, school: School, act: SetupAction
+    update: Update,
+    context: Ctx,
+    dialog: Dialog,
+    school: School,
+    act: SetupAction,
+    page: int = 0,
+    grade: int | None = None,
 ) -> None:
-    """Which class, for a class list or for deleting (the act its buttons carry)."""
-    dialogs.update_dialog(dialog, dialog.step, picking=act.value)
+    """Which class, for a class list or for deleting (the act its buttons carry); a page of
+    the school's classes, or of one grade's."""
+    dialogs.update_dialog(dialog, dialog.step, picking=act.value, grade=grade)
     await context.session.commit()
     classes = await repo.classes_of(context.session, school.id)
-    rows = class_picker(dialog.token, classes, act)
-    rows.append([(_("✖ Back"), SetupButton(dialog.token, SetupAction.MENU))])
+    rows = class_picker(dialog.token, classes, act, grade, page)
+    back = SetupAction.MENU if grade is None else act
+    rows.append([(_("✖ Back"), SetupButton(dialog.token, back))])
     await say(update, picker_question(act), rows, edit=True)
 
 
@@ -264,26 +305,41 @@ async def on_pick_grade(update: Update, context: Ctx, data: SetupButton) -> None
         return
     act = SetupAction(picking)
     classes = await repo.classes_of(context.session, school.id)
-    rows = class_picker(dialog.token, classes, act, grade=data.value)
-    if not rows:
+    if not any(c.grade == data.value for c in classes):
         await refuse_stale(update)
         return
     await answer(update)
-    rows.append([(_("✖ Back"), SetupButton(dialog.token, act))])
-    await say(update, picker_question(act), rows, edit=True)
+    await show_class_picker(update, context, dialog, school, act, grade=data.value)
 
 
-async def ask_delete(update: Update, context: Ctx, dialog: Dialog, school: School) -> None:
+async def on_delete_page(update: Update, context: Ctx, data: SetupButton) -> None:
+    """Another page of the delete picker: the classes (of the grade picked) or the subjects."""
+    if (found := await pressed(update, context, data)) is None:
+        return
+    await answer(update)
+    await ask_delete(update, context, found[0], found[1], data.value, turning=True)
+
+
+async def ask_delete(
+    update: Update,
+    context: Ctx,
+    dialog: Dialog,
+    school: School,
+    page: int = 0,
+    turning: bool = False,
+) -> None:
+    """Which class or subject to delete; `turning` a page keeps the grade picked."""
     t = dialog.token
     if dialog.data["what"] == SetupTopic.CLASSES:
-        await show_class_picker(update, context, dialog, school, SetupAction.DELETE)
+        grade = dialog.data.get("grade") if turning else None
+        await show_class_picker(update, context, dialog, school, SetupAction.DELETE, page, grade)
         return
     items = [(s.id, s.name) for s in await repo.subjects_of(context.session, school.id)]
     prompt = _("Which subject do you want to delete?")
-    rows = [
-        [(name, SetupButton(t, SetupAction.DELETE, item_id)) for item_id, name in items[i : i + 4]]
-        for i in range(0, min(len(items), 96), 4)
+    buttons: list[Button] = [
+        (name, SetupButton(t, SetupAction.DELETE, item_id)) for item_id, name in items
     ]
+    rows = picker_rows(buttons, page, lambda n: SetupButton(t, SetupAction.DELETE_PAGE, n))
     rows.append([(_("✖ Back"), SetupButton(t, SetupAction.MENU))])
     await say(update, prompt, rows, edit=True)
 

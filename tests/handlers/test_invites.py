@@ -236,22 +236,31 @@ async def test_parent_invite_in_a_big_school(bot: Harness) -> None:
     every = [code for m in sent for code in codes(m)]
     assert len(every) == 96 == len(set(every))
 
-    # /invites lists all 97 live links over several messages, each with its own buttons.
-    before = len(admin.messages)
-    await bot.send(admin, "/invites")
-    listing = admin.messages[before:]
-    assert len(listing) >= 2
-    assert all(len(m.text or "") <= 4096 and len(m.buttons) <= 100 for m in listing)
-    shown = [code for m in listing for code in codes(m)]
-    assert len(shown) == 50  # the newest 50
-    labels = [label for m in listing for label in m.button_texts]
-    assert labels == [f"Revoke {n}" for n in range(1, 51)]
-    last = listing[-1]
-    admin.tap(f"Revoke {50}", message_id=last.message_id)
-    await bot.deliver()
+    # /invites pages all 97 live links, 10 a page, with a count: nothing is cut silently.
+    reply = await bot.send(admin, "/invites")
+    assert text(reply).splitlines()[:2] == ["97 active invite links:", "Page 1 of 10"]
+    assert len(codes(reply)) == 10
+    numbers = [str(n) for n in range(1, 11)]
+    assert reply.button_texts == [
+        *(label for n in numbers for label in (f"Revoke {n}", f"QR {n}")),
+        "Page 1 of 10",
+        "▶",
+    ]
+    seen = codes(reply)
+    for page in range(2, 11):
+        reply = await bot.tap(admin, "▶")
+        assert f"Page {page} of 10" in text(reply)
+        seen += codes(reply)
+    assert len(seen) == 97 == len(set(seen))
+    assert set(seen) == {*every, code}
+    assert reply.button_texts[-2:] == ["◀", "Page 10 of 10"]
+    assert "97. " in text(reply)
+    reply = await bot.tap(admin, "Revoke 97")
     assert admin.answered_callbacks[-1].text == "Revoked."
     revoked = await rows(bot, Invite, Invite.revoked_at.is_not(None))
-    assert [i.code for i in revoked] == [codes(last)[-1]]
+    assert [i.code for i in revoked] == [seen[-1]]
+    reply = await bot.send(admin, "/invites")
+    assert text(reply).splitlines()[:2] == ["96 active invite links:", "Page 1 of 10"]
 
 
 async def test_owner_invites_supervisor_and_school_admin(bot: Harness) -> None:
