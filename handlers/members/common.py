@@ -7,6 +7,7 @@ from telegram import Update
 from bot.i18n import _
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
+from handlers.kit.paging import picker_rows
 from handlers.kit.replies import Button, Rows, answer, refuse_stale, say
 from handlers.members.payloads import MembersAction, MembersButton
 from storage import members, repo, rosters
@@ -58,8 +59,30 @@ async def members_command(update: Update, context: Ctx) -> None:
     if len(schools) == 1:
         await show_menu(update, context, schools[0], edit=False)
         return
-    rows: Rows = [[(s.name, MembersButton(MembersAction.MENU, s.id))] for s in schools[:40]]
-    await say(update, _("The people of which school?"), rows)
+    await ask_school(update, schools, 0)
+
+
+async def ask_school(update: Update, schools: list[School], page: int) -> None:
+    """Which school's people, for an office of several schools (paged)."""
+    buttons: list[Button] = [(s.name, MembersButton(MembersAction.MENU, s.id)) for s in schools]
+    rows = picker_rows(
+        buttons, page, lambda n: MembersButton(MembersAction.SCHOOLS, 0, page=n), per_row=1
+    )
+    await say(
+        update, _("The people of which school?"), rows, edit=update.callback_query is not None
+    )
+
+
+async def on_schools(update: Update, context: Ctx, data: MembersButton) -> None:
+    """Another page of the schools' picker."""
+    user = await current_user(context, update)
+    roles = await roles_of(context, user.id)
+    if not roles.admin_schools:
+        await refuse_stale(update)
+        return
+    await answer(update)
+    schools = await repo.schools_by_ids(context.session, roles.admin_schools)
+    await ask_school(update, schools, data.page)
 
 
 async def on_menu(update: Update, context: Ctx, data: MembersButton) -> None:

@@ -18,6 +18,7 @@ class MembersStep(enum.StrEnum):
 
 class MembersAction(enum.StrEnum):
     MENU = "m"
+    SCHOOLS = "s"  # page: the schools of an office of several
     TEACHERS = "t"  # page
     TEACHER = "tc"  # target: the teacher
     SUBJECT = "ts"  # target: the teacher, item: the subject whose classes to toggle

@@ -11,7 +11,7 @@ from bot.i18n import _, format_list, use_locale
 from handlers.kit.context import Ctx
 from handlers.kit.gate import user_locale
 from handlers.kit.menus import refresh_menu
-from handlers.kit.paging import numbered_rows, paging_rows
+from handlers.kit.paging import numbered_rows, paging_rows, picker_rows
 from handlers.kit.replies import Button, Rows, answer, refuse_stale, say, send_to
 from handlers.members.common import PAGE, back_row, office, office_unanswered, to
 from handlers.members.payloads import MembersAction, MembersButton, PairButton
@@ -57,10 +57,12 @@ async def on_teacher(update: Update, context: Ctx, data: MembersButton) -> None:
     if teacher is None:
         await say(update, _("This is no longer available."), [back_row(school)], edit=True)
         return
-    await show_teacher(update, context, school, teacher)
+    await show_teacher(update, context, school, teacher, data.page)
 
 
-async def show_teacher(update: Update, context: Ctx, school: School, teacher: User) -> None:
+async def show_teacher(
+    update: Update, context: Ctx, school: School, teacher: User, page: int = 0
+) -> None:
     pairs = (await members.pairs_of(context.session, school.id, {teacher.id})).get(teacher.id, [])
     text = (
         _("{name}, teacher at {school}.").format(name=teacher.display_name, school=school.name)
@@ -71,9 +73,11 @@ async def show_teacher(update: Update, context: Ctx, school: School, teacher: Us
     )
     subjects = await repo.subjects_of(context.session, school.id)
     buttons: list[Button] = [
-        (s.name, to(MembersAction.SUBJECT, school, teacher.id, s.id)) for s in subjects[:40]
+        (s.name, to(MembersAction.SUBJECT, school, teacher.id, s.id)) for s in subjects
     ]
-    rows: Rows = numbered_rows(buttons, 3)
+    rows: Rows = picker_rows(
+        buttons, page, lambda n: to(MembersAction.TEACHER, school, teacher.id, page=n), per_row=3
+    )
     rows.append(
         [(_("Remove from the school"), to(MembersAction.REMOVE_TEACHER, school, teacher.id))]
     )
@@ -89,11 +93,11 @@ async def on_subject(update: Update, context: Ctx, data: MembersButton) -> None:
     if teacher is None or subject is None or subject.school_id != school.id:
         await say(update, _("This is no longer available."), [back_row(school)], edit=True)
         return
-    await show_subject(update, context, school, teacher, subject)
+    await show_subject(update, context, school, teacher, subject, data.page)
 
 
 async def show_subject(
-    update: Update, context: Ctx, school: School, teacher: User, subject: Subject
+    update: Update, context: Ctx, school: School, teacher: User, subject: Subject, page: int = 0
 ) -> None:
     """The school's classes, ✅ where the teacher teaches this subject; a tap toggles one pair."""
     pairs = (await members.pairs_of(context.session, school.id, {teacher.id})).get(teacher.id, [])
@@ -104,9 +108,13 @@ async def show_subject(
             ("✅ " if k.id in taught else "") + k.name,
             PairButton(school.id, teacher.id, subject.id, k.id),
         )
-        for k in classes[:96]
+        for k in classes
     ]
-    rows: Rows = numbered_rows(buttons, 4)
+    rows: Rows = picker_rows(
+        buttons,
+        page,
+        lambda n: to(MembersAction.SUBJECT, school, teacher.id, subject.id, page=n),
+    )
     rows.append([(_("✔ Done"), to(MembersAction.TEACHER, school, teacher.id))])
     text = _(
         "{subject} of {name}: tap a class to add or remove it. Each tap changes one class "

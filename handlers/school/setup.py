@@ -249,8 +249,8 @@ def class_picker(
 ) -> Rows:
     """Buttons (act, class id), four a row, paged: every class, or the classes of `grade`; a
     school with more than MAX_FLAT_CLASSES classes gets its grades first (PICK_GRADE, grade)."""
-    if grade is None and len(classes) > MAX_FLAT_CLASSES:
-        grades = sorted({c.grade for c in classes})
+    grades = sorted({c.grade for c in classes})
+    if grade is None and len(classes) > MAX_FLAT_CLASSES and len(grades) > 1:
         buttons: list[Button] = [
             (_("Grade {n}").format(n=g), SetupButton(token, SetupAction.PICK_GRADE, g))
             for g in grades

@@ -4,6 +4,7 @@ back to the link, its caption names the school, the role and the class."""
 from __future__ import annotations
 
 import io
+import re
 
 import zxingcpp
 from PIL import Image
@@ -45,7 +46,8 @@ async def test_a_new_link_and_a_listed_link_as_qr_codes(bot: Harness) -> None:
     assert decoded(bot, photo) == [link]
     lines = (photo.text or "").splitlines()
     assert [lines[0], lines[1], lines[3]] == ["No. 1 Primary School", "Parent: 3B", link]
-    assert lines[2].startswith("until ") and lines[2].endswith(" UTC")
+    # On the school's clock, with the weekday; no zone named for the school's own office.
+    assert re.fullmatch(r"until \w{3}, \w{3} \d+, \d{4}, \d+:\d\d\u202f[AP]M", lines[2]), lines[2]
     # From /invites: the QR button of the first (newest) link.
     await parent_link(bot, admin, "4A", "1 person, 7 days")
     listing = await bot.send(admin, "/invites")
