@@ -526,7 +526,9 @@ async def test_notice_question_reports_and_check(
     assert only(admin, head) is summary
     async with db() as s:
         runs = list(await s.execute(select(JobRun.job, JobRun.finished_at)))
-    assert sorted(job for job, _f in runs) == ["check", "evening", "notice", "reminder"]
+    # (The seeding marks the monthly report done: it is not part of this story.)
+    ran = sorted(job for job, _f in runs if job != "monthly")
+    assert ran == ["check", "evening", "notice", "reminder"]
     assert all(finished is not None for _j, finished in runs)
     # PTB's rate limiter gave up once and the bot resent: a warning, not an error.
     log = bot.log().splitlines()
