@@ -28,7 +28,7 @@ from bot.domain.complaints import (
     reminder_for,
 )
 from bot.domain.policy import ComplaintCategory
-from bot.i18n import _, format_day
+from bot.i18n import _, format_day, format_list
 from handlers.complaints.notify import announce_new
 from handlers.complaints.payloads import (
     ComplainAboutButton,
@@ -166,7 +166,7 @@ async def choose_school(update: Update, context: Ctx, dialog: Dialog, school_id:
     rows: Rows = [
         [
             (
-                _("{klass} ({children})").format(klass=names[class_id], children=", ".join(kids)),
+                _("{klass} ({children})").format(klass=names[class_id], children=format_list(kids)),
                 ComplaintPickButton(dialog.token, ComplaintDraftStep.CLASS, class_id),
             )
         ]

@@ -20,7 +20,7 @@ from bot.domain.complaints import (
     allowed_actions,
     is_open,
 )
-from bot.i18n import _, format_date, format_time
+from bot.i18n import _, format_date, format_list, format_time
 from handlers.complaints.payloads import ComplaintCardAction, ComplaintCardButton
 from handlers.kit.context import AsyncSession
 from handlers.kit.labels import category_label
@@ -201,7 +201,7 @@ def _from(v: ComplaintView) -> str:
         return _("From: an anonymous parent")
     if v.children and v.class_name:
         return _("From: {name}, parent of {children} (class {klass})").format(
-            name=v.named_as, children=", ".join(v.children), klass=v.class_name
+            name=v.named_as, children=format_list(list(v.children)), klass=v.class_name
         )
     return _("From: {name}").format(name=v.named_as)
 

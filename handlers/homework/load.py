@@ -10,15 +10,15 @@ from datetime import date, timedelta
 from telegram import Update
 
 from bot.domain.calendar import local_now
-from bot.domain.load import HomeworkKind, cap_for, evening_load
+from bot.domain.load import EveningLoad, HomeworkKind, cap_for, evening_load
 from bot.domain.periods import Scope, week_of
 from bot.domain.reporting import release_notes, term_start
-from bot.i18n import _, format_day, format_minutes
+from bot.i18n import _, format_day, format_list, format_minutes
 from handlers.homework.schools import SchoolLabels, class_name, labels_for
 from handlers.kit.callbacks import CallbackData
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
-from handlers.kit.labels import rule_label
+from handlers.kit.labels import rule_label, subject_minutes
 from handlers.kit.replies import Rows, answer, refuse_stale, say
 from handlers.reports import views as report_views
 from storage import homework as hw
@@ -110,7 +110,7 @@ async def class_week_text(
     viewer_id: int | None = None,
     schools: SchoolLabels | None = None,
 ) -> str:
-    """Today's load first, then each evening of this week with its subjects and the cap."""
+    """Today's load first, then each day of this week with its subjects and the cap."""
     school = await context.session.get(School, klass.school_id)
     assert school is not None
     calendar = await hw.calendar_of(context.session, school)
@@ -132,31 +132,42 @@ async def class_week_text(
             continue
         cap = cap_for(caps, klass.grade, day, calendar)
         load = evening_load([p.piece() for p in day_pieces], cap)
-        subjects = " + ".join(f"{s} {m}" for s, m in load.written_by_subject) or "—"
-        marker = "▶ " if day == today else ""
-        if cap.minutes is None:
-            figure = format_minutes(load.written_total)
-        else:
-            figure = f"{load.written_total} / {format_minutes(cap.minutes)}"
-        line = f"{marker}{format_day(day)}: {subjects} = {figure}"
-        if load.is_over:
-            over_days += 1
-            line += " ⚠ " + _("({minutes} over)").format(minutes=load.over_by)
-        others = [p for p in day_pieces if p.kind != HomeworkKind.WRITTEN]
-        if others:
-            line += "; " + _("not counted: {minutes}").format(
-                minutes=format_minutes(sum(p.minutes for p in others))
-            )
+        others = sum(p.minutes for p in day_pieces if p.kind != HomeworkKind.WRITTEN)
+        line = ("▶ " if day == today else "") + week_day_line(day, load, others)
+        over_days += load.is_over
         lines.append(line)
     if over_days:
-        lines.append(_("Over the limit on {n} of these evenings.").format(n=over_days))
+        lines.append(_("Over the limit on {n} of these days.").format(n=over_days))
     else:
-        lines.append(_("Within the limit every evening so far."))
+        lines.append(_("Within the limit every day so far."))
     lines += await week_notes(context, klass, days, today)
     if viewer_id is not None:
         found = await report_views.calibrations(context.session, Scope.of_class(klass.id), today)
         lines += await report_views.calibration_lines(context.session, found, viewer_id)
     return "\n".join(lines)
+
+
+def week_day_line(day: date, load: EveningLoad, not_counted: int) -> str:
+    """'Thu, Nov 19: Maths 25 min and Chinese 15 min, 40 min in all', with what is over and
+    what does not count, each a phrase of the catalogue."""
+    subjects = format_list([subject_minutes(s, m) for s, m in load.written_by_subject])
+    values = {
+        "day": format_day(day),
+        "subjects": subjects,
+        "total": format_minutes(load.written_total),
+        "over": format_minutes(load.over_by),
+    }
+    if not load.written_by_subject:
+        line = _("{day}: no written homework").format(**values)
+    elif load.is_over:
+        line = _("{day}: {subjects}, {total} in all, ⚠ {over} over").format(**values)
+    else:
+        line = _("{day}: {subjects}, {total} in all").format(**values)
+    if not_counted:
+        line = _("{line}; not counted: {minutes}").format(
+            line=line, minutes=format_minutes(not_counted)
+        )
+    return line
 
 
 async def week_notes(context: Ctx, klass: SchoolClass, days: list[date], today: date) -> list[str]:

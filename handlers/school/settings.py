@@ -10,7 +10,7 @@ from telegram import Update
 from bot.domain.calendar import local_now, parse_school_days
 from bot.domain.load import OverCapMode
 from bot.domain.validate import parse_int, parse_time
-from bot.i18n import _, babel_locale, format_minutes, format_time, ngettext
+from bot.i18n import _, babel_locale, format_list, format_minutes, format_time, ngettext
 from handlers.kit.callbacks import CallbackData
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
@@ -118,7 +118,7 @@ def cap_value(school: School, field: str) -> str:
 
 
 async def settings_text(context: Ctx, school: School) -> str:
-    days = " ".join(weekday_name(d) for d in sorted(parse_school_days(school.school_days)))
+    days = format_list([weekday_name(d) for d in sorted(parse_school_days(school.school_days))])
     today = local_now(school.timezone, context.now()).date()
     upcoming = await school_store.upcoming_calendar_days(context.session, school.id, today)
     holidays = sum(1 for c in upcoming if c.kind == "holiday")
@@ -127,7 +127,7 @@ async def settings_text(context: Ctx, school: School) -> str:
         _("Settings of {school} (time zone {timezone})").format(
             school=school.name, timezone=school.timezone
         ),
-        _("Written homework limits per evening:"),
+        _("Written homework limits per school day:"),
         "• " + _("Grades 1-2: no written homework (policy)"),
     ]
     lines += [f"• {cap_field_label(f)}: {cap_value(school, f)}" for f in CAP_FIELDS]
