@@ -94,6 +94,16 @@ def time_field_label(field: str) -> str:
     return labels[field]
 
 
+def mode_name(mode: str) -> str:
+    """A mode in a word or two, for its button (the explanation goes in the message)."""
+    names: dict[str, str] = {
+        OverCapMode.WARN: _("Warn"),
+        OverCapMode.APPROVE: _("Approval"),
+        OverCapMode.STRICT: _("Strict"),
+    }
+    return names.get(mode, mode)
+
+
 def mode_label(mode: str) -> str:
     labels: dict[str, str] = {
         OverCapMode.WARN: _("warn: the teacher confirms, the grade leader and admins are told"),
@@ -298,14 +308,18 @@ async def on_mode(update: Update, context: Ctx, data: SettingsButton) -> None:
     rows: Rows = [
         [
             (
-                ("✅ " if school.over_cap_mode == m else "") + mode_label(m),
+                ("✅ " if school.over_cap_mode == m else "") + mode_name(m),
                 SettingsButton(dialog.token, SettingsAction.SET_MODE, i),
             )
         ]
         for i, m in enumerate(MODES)
     ]
     rows += back_to(dialog.token)
-    await say(update, _("What happens when homework goes over the limit?"), rows, edit=True)
+    text = "\n".join(
+        [_("What happens when homework goes over the limit?")]
+        + [_("• {mode}").format(mode=mode_label(m)) for m in MODES]
+    )
+    await say(update, text, rows, edit=True)
 
 
 async def on_set_mode(update: Update, context: Ctx, data: SettingsButton) -> None:

@@ -61,11 +61,7 @@ async def test_admin_cannot_pick_a_mode_below_the_minimum_in_russian(bot: Harnes
     admin = bot.user(ADMIN, "Admin", language_code="ru")
     await bot.send(admin, "/settings")
     await bot.tap(admin, "Режим превышения")
-    await bot.tap(
-        admin,
-        "✅ предупреждение — учитель подтверждает, руководитель параллели и администраторы "
-        "получают уведомление",
-    )
+    await bot.tap(admin, "✅ Предупреждать")
     alert = admin.answered_callbacks[-1]
     assert alert.show_alert and "Управление образования требует" in (alert.text or "")
     async with bot.session() as session:

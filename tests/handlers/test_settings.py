@@ -46,7 +46,7 @@ async def test_change_cap_mode_times_days_and_calendar(bot: Harness) -> None:
     await bot.tap(admin, "Weekends and holidays")
     await bot.send(admin, "30")
     await bot.tap(admin, "Over-limit mode")
-    await bot.tap(admin, "strict")
+    await bot.tap(admin, "Strict")
     await bot.tap(admin, "Times")
     await bot.tap(admin, "Homework notice")
     reply = await bot.send(admin, "25:00")
