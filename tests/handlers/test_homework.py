@@ -90,7 +90,7 @@ async def test_running_total_grows_and_over_cap_warns_leader(bot: Harness) -> No
     assert leader.messages, "the grade leader was not told"
     warning = leader.last.text or ""
     assert "5A is over the homework limit" in warning
-    assert "65 / 60 min (5 over)" in warning
+    assert "65 min in all, 5 min over" in warning
     assert bot.user(ADMIN, "Admin").messages
 
 
