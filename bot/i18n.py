@@ -149,7 +149,18 @@ def format_datetime(value: datetime, fmt: str = "short") -> str:
 
 
 def format_list(items: list[str]) -> str:
+    """A list read as a phrase: 'Maths, Chinese, and English', '数学、语文和英语'."""
     return str(_babel_format_list(items, locale=babel_locale()))
+
+
+def format_inventory(items: list[str]) -> str:
+    """A register of items, without 'and': '1A, 1B, 1C', '1A、1B、1C' (the locale's own
+    separator, from CLDR's list patterns, never one written in code)."""
+    middle = str(babel_locale().list_patterns["standard"]["middle"])
+    text = items[0] if items else ""
+    for item in items[1:]:
+        text = middle.format(text, item)
+    return text
 
 
 def language_name(locale: str) -> str:

@@ -46,7 +46,7 @@ from handlers.complaints.render import (
 )
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user
-from handlers.kit.labels import category_label, category_short_label
+from handlers.kit.labels import category_label, category_short_label, first_upper
 from handlers.kit.replies import Button, Rows, answer, refuse_stale, say
 from handlers.kit.router import dialog_for
 from storage import complaints as store
@@ -188,14 +188,17 @@ async def choose_class(
     t = dialog.token
     buttons: list[Button] = [
         (
-            f"{i + 1}. {category_short_label(cat)}",
+            _("{n}. {item}").format(n=i + 1, item=category_short_label(cat)),
             ComplaintPickButton(t, ComplaintDraftStep.CATEGORY, i),
         )
         for i, cat in enumerate(CATEGORIES)
     ]
     rows: Rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     lines = [_("What is the complaint about? The first ten are the policy's negative list.")]
-    lines += [f"{i + 1}. {category_label(cat).capitalize()}" for i, cat in enumerate(CATEGORIES)]
+    lines += [
+        _("{n}. {item}").format(n=i + 1, item=first_upper(category_label(cat)))
+        for i, cat in enumerate(CATEGORIES)
+    ]
     about = about_day(dialog)
     lines = [about, *lines] if about is not None else lines
     await say(update, "\n".join(lines), rows, edit=edit and update.callback_query is not None)
@@ -256,7 +259,7 @@ async def on_pick_category(update: Update, context: Ctx, data: ComplaintPickButt
         _(
             "{category}.\nWhat happened? Please describe it in your own words, at most "
             "{limit} characters. (You can attach photos next.)"
-        ).format(category=category_label(category).capitalize(), limit=MAX_TEXT),
+        ).format(category=first_upper(category_label(category)), limit=MAX_TEXT),
         edit=True,
     )
 

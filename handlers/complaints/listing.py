@@ -34,7 +34,7 @@ from handlers.complaints.render import (
 )
 from handlers.kit.context import AsyncSession, Ctx
 from handlers.kit.gate import current_user, roles_of
-from handlers.kit.labels import category_label
+from handlers.kit.labels import category_label, category_short_label
 from handlers.kit.replies import Button, Rows, answer, refuse_stale, say
 from storage import complaints as store
 from storage import repo
@@ -253,7 +253,7 @@ async def on_category_menu(update: Update, context: Ctx, data: ComplaintFilterBu
     rows: Rows = [
         [
             (
-                category_label(cat).capitalize()[:60],
+                category_short_label(cat),
                 ComplaintFilterButton(data.status, cat.value, data.class_id),
             )
         ]

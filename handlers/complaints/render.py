@@ -287,7 +287,7 @@ def button_label(do: ComplaintCardAction) -> str:
         ComplaintCardAction.RETURN: _("↩ Send back to the school"),
         ComplaintCardAction.ABUSIVE: _("🚫 Mark abusive"),
         ComplaintCardAction.ABUSIVE_OK: _("🚫 Yes, close it as abusive"),
-        ComplaintCardAction.CONTEST: _("⚖ Contest: send it to the district"),
+        ComplaintCardAction.CONTEST: _("⚖ Contest with the district"),
         ComplaintCardAction.ADD_INFO: _("➕ Add information"),
         ComplaintCardAction.WITHDRAW: _("Withdraw"),
         ComplaintCardAction.WITHDRAW_OK: _("Yes, withdraw it"),

@@ -7,6 +7,12 @@ from bot.domain.policy import ComplaintCategory, NegativeItem
 from bot.i18n import _, format_list, format_minutes
 
 
+def first_upper(text: str) -> str:
+    """The first letter capitalised, the rest kept ('WeChat, QQ' stays; str.capitalize would
+    write 'wechat, qq')."""
+    return text[:1].upper() + text[1:]
+
+
 def kind_label(kind: HomeworkKind | str) -> str:
     labels: dict[str, str] = {
         HomeworkKind.WRITTEN: _("written"),

@@ -18,6 +18,7 @@ from bot.i18n import _
 from handlers.kit.callbacks import CallbackData
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
+from handlers.kit.labels import first_upper
 from handlers.kit.replies import Rows, answer, refuse_stale, say, say_lines
 from handlers.kit.router import dialog_for
 from handlers.onboarding.invite_labels import (
@@ -148,7 +149,7 @@ async def ask_school(update: Update, context: Ctx, dialog: Dialog, roles: Roles)
 async def ask_role(update: Update, context: Ctx, dialog: Dialog, school: School) -> None:
     dialogs.update_dialog(dialog, InviteStep.ROLE, school_id=school.id, owner_menu=False)
     await context.session.commit()
-    rows = [[(role_label(r).capitalize(), InviteRoleButton(dialog.token, r))] for r in SCHOOL_ROLES]
+    rows = [[(first_upper(role_label(r)), InviteRoleButton(dialog.token, r))] for r in SCHOOL_ROLES]
     await say(
         update,
         _("{school}: whom do you want to invite?").format(school=school.name),
@@ -229,7 +230,7 @@ async def on_validity(update: Update, context: Ctx, data: InviteValidityButton) 
     lines = [head]
     for label, inv in created:
         link = invite_link(context, inv.code)
-        lines.append(f"{label}: {link}" if label else link)
+        lines.append(_("{label}: {link}").format(label=label, link=link) if label else link)
     lines.append(_("Send it only to the people it is meant for. /invites lists and revokes links."))
     await say_lines(update, lines, edit=True)  # one link per class can exceed one message
 

@@ -7,7 +7,7 @@ from telegram import Update
 
 from bot.domain.naming import class_names
 from bot.domain.validate import clean_text, parse_int, parse_range
-from bot.i18n import _, current_locale, format_list, ngettext
+from bot.i18n import _, current_locale, format_inventory, ngettext
 from handlers.kit.context import Ctx
 from handlers.kit.labels import removed_note
 from handlers.kit.replies import answer, refuse_stale, say
@@ -150,7 +150,9 @@ async def confirm_bulk(update: Update, context: Ctx, dialog: Dialog, per_grade: 
     await context.session.commit()
     d = dialog.data
     names = class_names(current_locale(), d["first"], d["last"], per_grade)
-    preview = format_list([name for _g, name in names[:12]] + (["…"] if len(names) > 12 else []))
+    preview = format_inventory(
+        [name for _g, name in names[:12]] + (["…"] if len(names) > 12 else [])
+    )
     text = ngettext(
         "This creates {n} class: {names}. Classes that already exist are kept.",
         "This creates {n} classes: {names}. Classes that already exist are kept.",

@@ -8,7 +8,7 @@ import re
 from telegram import Update
 
 from bot.domain.validate import clean_person_name
-from bot.i18n import _, format_list, ngettext
+from bot.i18n import _, format_inventory, ngettext
 from handlers.kit.context import Ctx
 from handlers.kit.replies import Button, Rows, answer, refuse_stale, say
 from handlers.school.setup import (
@@ -46,7 +46,7 @@ def parse_roster(raw: str | None) -> tuple[list[str], list[str]]:
 
 async def roster_question(context: Ctx, klass: SchoolClass) -> str:
     names = await school_store.roster_names(context.session, klass.id)
-    current = format_list(names) if names else _("nobody yet")
+    current = format_inventory(names) if names else _("nobody yet")
     return (
         _("Class list of {klass}: {names}").format(klass=klass.name, names=current)
         + "\n\n"
@@ -97,7 +97,7 @@ async def on_roster_text(update: Update, context: Ctx, dialog: Dialog) -> None:
     names, bad = parse_roster(typed_text(update))
     if bad or not names or len(names) > MAX_ROSTER_NAMES:
         error = (
-            _("These are not names I can use: {names}.").format(names=format_list(bad))
+            _("These are not names I can use: {names}.").format(names=format_inventory(bad))
             if bad
             else _("Please type between 1 and {max} names, one per line.").format(
                 max=MAX_ROSTER_NAMES

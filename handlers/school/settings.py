@@ -10,7 +10,7 @@ from telegram import Update
 from bot.domain.calendar import local_now, parse_school_days
 from bot.domain.load import OverCapMode
 from bot.domain.validate import parse_int, parse_time
-from bot.i18n import _, babel_locale, format_list, format_minutes, format_time, ngettext
+from bot.i18n import _, babel_locale, format_inventory, format_minutes, format_time, ngettext
 from handlers.kit.callbacks import CallbackData
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
@@ -128,7 +128,9 @@ def cap_value(school: School, field: str) -> str:
 
 
 async def settings_text(context: Ctx, school: School) -> str:
-    days = format_list([weekday_name(d) for d in sorted(parse_school_days(school.school_days))])
+    days = format_inventory(
+        [weekday_name(d) for d in sorted(parse_school_days(school.school_days))]
+    )
     today = local_now(school.timezone, context.now()).date()
     upcoming = await school_store.upcoming_calendar_days(context.session, school.id, today)
     holidays = sum(1 for c in upcoming if c.kind == "holiday")
@@ -140,18 +142,31 @@ async def settings_text(context: Ctx, school: School) -> str:
         _("Written homework limits per school day:"),
         "• " + _("Grades 1-2: no written homework (policy)"),
     ]
-    lines += [f"• {cap_field_label(f)}: {cap_value(school, f)}" for f in CAP_FIELDS]
+    lines += cap_lines(school)
     lines.append(_("Over the limit: {mode}").format(mode=mode_label(school.over_cap_mode)))
-    lines += [f"• {time_field_label(f)}: {format_time(getattr(school, f))}" for f in TIME_FIELDS]
+    lines += time_lines(school)
     lines.append(_("School days: {days}").format(days=days))
     lines.append(
-        ngettext("{n} upcoming holiday", "{n} upcoming holidays", holidays).format(n=holidays)
-        + "; "
-        + ngettext(
-            "{n} upcoming make-up school day", "{n} upcoming make-up school days", makeup
+        ngettext("{n} upcoming holiday.", "{n} upcoming holidays.", holidays).format(n=holidays)
+    )
+    lines.append(
+        ngettext(
+            "{n} upcoming make-up school day.", "{n} upcoming make-up school days.", makeup
         ).format(n=makeup)
     )
     return "\n".join(lines)
+
+
+def setting_line(field: str, value: str) -> str:
+    return _("• {field}: {value}").format(field=field, value=value)
+
+
+def cap_lines(school: School) -> list[str]:
+    return [setting_line(cap_field_label(f), cap_value(school, f)) for f in CAP_FIELDS]
+
+
+def time_lines(school: School) -> list[str]:
+    return [setting_line(time_field_label(f), format_time(getattr(school, f))) for f in TIME_FIELDS]
 
 
 async def settings_command(update: Update, context: Ctx) -> None:
@@ -248,14 +263,15 @@ async def on_caps(update: Update, context: Ctx, data: SettingsButton) -> None:
     rows: Rows = [
         [
             (
-                f"{cap_field_label(f)}: {cap_value(school, f)}",
+                cap_field_label(f),
                 SettingsButton(dialog.token, SettingsAction.CAP, i),
             )
         ]
         for i, f in enumerate(CAP_FIELDS)
     ]
     rows += back_to(dialog.token)
-    await say(update, _("Which limit do you want to change?"), rows, edit=True)
+    text = "\n".join([_("Which limit do you want to change?"), *cap_lines(school)])
+    await say(update, text, rows, edit=True)
 
 
 async def on_cap(update: Update, context: Ctx, data: SettingsButton) -> None:
@@ -346,14 +362,15 @@ async def on_times(update: Update, context: Ctx, data: SettingsButton) -> None:
     rows: Rows = [
         [
             (
-                f"{time_field_label(f)}: {format_time(getattr(school, f))}",
+                time_field_label(f),
                 SettingsButton(dialog.token, SettingsAction.TIME, i),
             )
         ]
         for i, f in enumerate(TIME_FIELDS)
     ]
     rows += back_to(dialog.token)
-    await say(update, _("Which time do you want to change?"), rows, edit=True)
+    text = "\n".join([_("Which time do you want to change?"), *time_lines(school)])
+    await say(update, text, rows, edit=True)
 
 
 async def on_time(update: Update, context: Ctx, data: SettingsButton) -> None:

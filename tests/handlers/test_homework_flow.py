@@ -298,7 +298,7 @@ async def test_weekend_piece_is_spread_over_its_days(bot: Harness) -> None:
     # The month calendar: Saturday 21 in its weekend column (holidays alone carry 🏖).
     assert days.button_texts[4:11] == ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
     assert "21" in days.button_texts and "19" not in days.button_texts  # the past is a dot
-    preview = await bot.tap(user, "Sat, Nov 21 – Sun, Nov 22: spread over 2 days")
+    preview = await bot.tap(user, "🏖 Sat, Nov 21 – Sun, Nov 22")
     text = preview.text or ""
     assert "Spread over 2 days: Sat, Nov 21 and Sun, Nov 22." in text
     assert "weekends and holidays: at most 30 min" in text

@@ -193,7 +193,7 @@ async def test_second_parent_joins_the_same_child(bot: Harness) -> None:
     await bot.send(mum, f"/start {code}")
     await bot.send(mum, "Lena")
     await bot.send(mum, "/addchild")
-    reply = await bot.tap(mum, "A link for Lena's other parent")
+    reply = await bot.tap(mum, "🔗 Lena")
     found = re.search(r"start=([\w-]+)", reply.text or "")
     assert found is not None and "works once, for 7 days" in (reply.text or "")
     family_code = found.group(1)
