@@ -166,6 +166,7 @@ def test_png_size_refuses_other_data() -> None:
         ("书面作业时长占上限的比例，全区县", 24, "书面作业时长占上限的比\n例，全区县"),
         ("Written homework, Mon, Nov 23 – Fri", 24, "Written homework, Mon,\nNov 23 – Fri"),
         ("задания, 23 нояб. – 4 дек.", 12, "задания,\n23 нояб. –\n4 дек."),
+        ("Demo School No. 1：各班书面作业", 30, "Demo School No. 1：\n各班书面作业"),
     ],
 )
 def test_wrap(text: str, units: int, expected: str) -> None:

@@ -28,20 +28,22 @@ UNBREAKABLE = re.compile(
     r"|\d{1,2}(?:\s|\u00a0)[а-яё]{3,}\.?(?: \d{4}(?:\s|\u202f)?г\.)?"
     r"|[А-ЯЁ][а-яё]+ \d{4}(?:\s|\u202f)?г\."
     r"|[\w.]+(?:[–-][\w.]+)+"
+    r"|(?:No\.|№|#)\s?\d+"
 )
-"""Dates, figures with their unit and hyphenated words: never broken inside."""
+"""Dates, figures with their unit, hyphenated words and numbers of names ('No. 1', '№ 15'):
+never broken inside."""
 
 
 def _break_strength(text: str, i: int, locked: list[bool]) -> int:
-    """How good a line break before text[i] is: 3 at a space, 2 after Chinese punctuation or
+    """How good a line break before text[i] is: 3 at a space or after Chinese punctuation, 2
     before an opening bracket, 1 between two Chinese characters (or one and a figure or a
     Latin word), 0 where not allowed."""
     before, here = text[i - 1], text[i]
     if locked[i] or here in NO_LINE_START or before in NO_LINE_END:
         return 0
-    if here == " ":
+    if here == " " or before in CJK_BREAK_AFTER:
         return 3
-    if before in CJK_BREAK_AFTER or (here in NO_LINE_END and before != " "):
+    if here in NO_LINE_END and before != " ":
         return 2
     han = bool(_HAN.match(before)), bool(_HAN.match(here))
     if all(han) or (any(han) and (before.isalnum() and here.isalnum())):
