@@ -164,5 +164,8 @@ def format_inventory(items: list[str]) -> str:
 
 
 def language_name(locale: str) -> str:
-    """A locale's own name for itself (for the language picker)."""
-    return str(Locale.parse(locale).get_display_name(locale) or locale).capitalize()
+    """A locale's own name for itself (for the language picker): '中文', 'Русский', 'English'.
+    The language alone (CLDR's display name adds the script as '中文 (简体)', with ASCII
+    brackets inside Chinese; we serve one Chinese script)."""
+    name = str(Locale.parse(locale).get_language_name(locale) or locale)
+    return name[:1].upper() + name[1:]

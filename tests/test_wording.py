@@ -20,6 +20,7 @@ from tests.wording import (
     FORBIDDEN,
     button_problems,
     display_width,
+    forbidden_in_chinese,
     punctuation_problems,
     too_wide,
 )
@@ -191,3 +192,18 @@ def test_forbidden_variants_are_caught(locale: str, text: str) -> None:
 )
 def test_the_policy_may_still_say_bu_zhi(text: str) -> None:
     assert not any(re.search(pattern, text) for pattern, _why in FORBIDDEN["zh_Hans"])
+
+
+def test_forbidden_chinese_in_a_rendered_message_is_caught() -> None:
+    sent = Rendered("zh-hans", "message", "其中您布置的：数学30分钟。共3个班级晚上。")
+    assert len(forbidden_in_chinese([sent], [])) == 2
+    typed = Rendered("zh-hans", "message", "预览：布置作业：第3页")
+    assert forbidden_in_chinese([typed], ["布置作业：第3页"]) == []
+
+
+def test_an_english_message_quoting_chinese_homework_is_judged_as_english() -> None:
+    typed = "见图：练习册第6页，第1至5题"
+    sent = Rendered(
+        "en", "message", f"Homework for 王小明 (4A), Fri, Nov 27:\n• 数学 (written)\n{typed}"
+    )
+    assert punctuation_problems([sent], [typed]) == []

@@ -69,20 +69,47 @@ def is_chinese(item: Rendered) -> bool:
     return item.language_code.lower().startswith("zh") or bool(ZH_PUNCTUATION.search(item.text))
 
 
-def punctuation_problems(items: Iterable[Rendered], typed: Iterable[str]) -> list[str]:
-    """ASCII , ; : ( ) next to Chinese in what Chinese readers got (text users typed, which
-    the bot quotes verbatim, is left out)."""
+def unquoted(items: Iterable[Rendered], typed: Iterable[str]) -> list[Rendered]:
+    """The texts without what users typed (the bot quotes it verbatim: a teacher's homework,
+    a parent's note), so that only the bot's own words are judged, and judged as the language
+    they are in."""
     quoted = sorted({line for t in typed for line in t.split("\n") if line.strip()}, key=len)
-    problems = []
+    out = []
     for item in items:
-        if item.kind == "button" or not is_chinese(item):
-            continue
         text = item.text
         for line in reversed(quoted):
             text = text.replace(line, "\x00")
+        out.append(Rendered(item.language_code, item.kind, text))
+    return out
+
+
+def punctuation_problems(items: Iterable[Rendered], typed: Iterable[str]) -> list[str]:
+    """ASCII , ; : ( ) next to Chinese in what Chinese readers got (text users typed, which
+    the bot quotes verbatim, is left out)."""
+    problems = []
+    for item in unquoted(items, typed):
+        if item.kind == "button" or not is_chinese(item):
+            continue
+        text = item.text
         for match in ASCII_NEXT_TO_CJK.finditer(text):
             start = max(0, match.start() - 15)
             problems.append(f"{item.kind}: …{text[start : match.end() + 15]}…")
+    return problems
+
+
+def forbidden_in_chinese(items: Iterable[Rendered], typed: Iterable[str]) -> list[str]:
+    """The glossary's forbidden zh variants in what Chinese readers got (the catalogue test
+    covers the strings; this covers what code put together around them)."""
+    problems = []
+    for item in unquoted(items, typed):
+        if not is_chinese(item):
+            continue
+        text = item.text
+        problems += [
+            f"{item.kind} says {m.group(0)!r} ({why}): {text[max(0, m.start() - 9) : m.end() + 9]}"
+            for pattern, why in FORBIDDEN["zh_Hans"]
+            for m in re.finditer(pattern, text)
+        ]
     return problems
 
 

@@ -44,7 +44,7 @@ async def ask_approval(
                 _("{teacher} asks to post homework over the limit for {klass}:").format(
                     teacher=teacher.display_name, klass=klass.name
                 ),
-                f"{subject.name}: {assignment.text}",
+                _("{subject}: {text}").format(subject=subject.name, text=assignment.text),
                 _("Kind: {kind}; {minutes} for a typical student").format(
                     kind=kind_label(assignment.kind), minutes=format_minutes(assignment.minutes)
                 ),

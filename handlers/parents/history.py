@@ -85,7 +85,13 @@ async def report_command(update: Update, context: Ctx) -> None:
             await show_days(update, context, found, 0, edit=False)
         return
     rows: Rows = [
-        [(f"{c.name} ({c.class_name})", ReportChildButton(c.child_id))] for c in children[:30]
+        [
+            (
+                _("{child} ({klass})").format(child=c.name, klass=c.class_name),
+                ReportChildButton(c.child_id),
+            )
+        ]
+        for c in children[:30]
     ]
     await say(update, _("For which child?"), rows)
 

@@ -22,7 +22,7 @@ from bot.domain.calendar import SchoolCalendar
 from bot.domain.calibration import Calibration, calibrate, window
 from bot.domain.load import cap_for
 from bot.domain.periods import Scope, days_of, week_of
-from bot.i18n import _, babel_locale, format_minutes, ngettext
+from bot.i18n import _, babel_locale, format_list, format_minutes, ngettext
 from bot.render import charts
 from handlers.kit.context import AsyncSession
 from storage import report_queries
@@ -290,7 +290,12 @@ async def school_summary(
     totals = await loads.subject_totals(session, scope, start, end)
     whole = sum(m for _, m in totals)
     if whole:
-        top = ", ".join(f"{name} {round(100 * m / whole)}%" for name, m in totals[:TOP_SUBJECTS])
+        top = format_list(
+            [
+                _("{subject} {percent}%").format(subject=name, percent=round(100 * m / whole))
+                for name, m in totals[:TOP_SUBJECTS]
+            ]
+        )
         lines.append(
             _("Top subjects by share of written minutes: {subjects}.").format(subjects=top)
         )

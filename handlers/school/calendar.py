@@ -118,7 +118,7 @@ async def show_calendar(update: Update, context: Ctx, dialog: Dialog, school: Sc
     rows: Rows = []
     for entry in entries:
         kind = _("holiday") if entry.kind == "holiday" else _("make-up school day")
-        lines.append(f"• {format_date(entry.day)}: {kind}")
+        lines.append(_("• {day}: {kind}").format(day=format_date(entry.day), kind=kind))
         rows.append(
             [
                 (

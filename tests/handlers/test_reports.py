@@ -151,7 +151,7 @@ async def test_reports_school_last_week_chart_and_summary(bot: Harness) -> None:
     summary = new[-1].text or ""
     assert "1 of 1 class over the limit, 5 class-days in all:" in summary
     assert "• 5A: over on 5 days, at most 78 min (limit 60 min)" in summary
-    assert "Top subjects by share of written minutes: Maths 52%, Chinese 48%." in summary
+    assert "Top subjects by share of written minutes: Maths 52% and Chinese 48%." in summary
     assert "Complaints: 2 filed, 1 answered, 1 late." in summary  # unanswered, past deadline
     assert ids["school"]
 
