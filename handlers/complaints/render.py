@@ -20,7 +20,7 @@ from bot.domain.complaints import (
     allowed_actions,
     is_open,
 )
-from bot.i18n import _, format_date, format_list, format_time
+from bot.i18n import _, format_date, format_day, format_list, format_time
 from handlers.complaints.payloads import ComplaintCardAction, ComplaintCardButton
 from handlers.kit.context import AsyncSession
 from handlers.kit.labels import category_label
@@ -93,9 +93,12 @@ def event_line(event: ComplaintEvent, tz_name: str) -> str:
     }
     body = what.get(event.kind, event.kind).format(text=event.text or "")
     local = event.created_at.astimezone(ZoneInfo(tz_name))
-    return f"{format_date(local.date(), 'short')} {format_time(local)} · " + _(
-        "{who}: {what}"
-    ).format(who=actor_label(event.actor_role), what=body)
+    return _("{day} {time} · {who}: {what}").format(
+        day=format_day(local.date()),
+        time=format_time(local),
+        who=actor_label(event.actor_role),
+        what=body,
+    )
 
 
 def status_line(c: Complaint) -> str:
