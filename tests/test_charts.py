@@ -57,7 +57,7 @@ def labelled(
                 _("{district}: homework limits and complaints, {period}").format(
                     district="Район", period="11"
                 ),
-                _("Class-evenings within the limit"),
+                _("Class-days within the limit"),
                 _("Complaints answered in time"),
                 _("The district, week by week"),
                 _("Schools, lowest first"),

@@ -127,7 +127,7 @@ async def show_days(
 ) -> None:
     days = await reportable(context, child)
     if not days:
-        await say(update, _("There are no evenings with homework to report yet."), edit=edit)
+        await say(update, _("There are no days with homework to report yet."), edit=edit)
         return
     page = min(page, (len(days) - 1) // PAGE)
     shown = days[page * PAGE : (page + 1) * PAGE]

@@ -408,7 +408,7 @@ async def district_picture(
         lower = _("Schools, lowest first")
     labels = charts.DistrictLabels(
         title=title,
-        within=_("Class-evenings within the limit"),
+        within=_("Class-days within the limit"),
         in_time=_("Complaints answered in time"),
         weeks=_("The district, week by week")
         if len(buckets) and len(buckets[0].days) <= 7
