@@ -16,9 +16,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.demo.data import DISTRICT_NAME, LEADER_GRADE, SCHOOL_NAME
+from bot.demo.data import LEADER_GRADE
+from bot.demo.language import LANGUAGES
+from bot.demo.planning import localized_class_names
 from bot.domain.calendar import local_today
 from bot.domain.periods import Scope, last_week, last_weeks, this_week
 from bot.i18n import LOCALES, use_locale
@@ -30,7 +33,7 @@ from storage.models import District, School, SchoolClass
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default="charts", help="folder for the PNGs")
-    parser.add_argument("--class-name", default="5A")
+    parser.add_argument("--class-name", default="5A", help="the class, as the demo plans it")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -40,45 +43,60 @@ def main() -> None:
 
 
 async def draw_all(class_name: str) -> dict[str, bytes]:
-    """File name -> PNG of every chart of the demo school."""
+    """File name -> PNG of every chart of each demo school there is (`bot.py demo` seeds it in
+    its user's language), in every language of the bot."""
     settings = Settings()  # type: ignore[call-arg]
     engine = create_engine(settings.database_url)
     now = datetime.now(UTC)
+    written: dict[str, bytes] = {}
     async with create_sessionmaker(engine)() as session:
-        district = await session.scalar(select(District).where(District.name == DISTRICT_NAME))
-        school = await session.scalar(select(School).where(School.name == SCHOOL_NAME))
-        if district is None or school is None:
-            raise SystemExit("no demo data: run `python bot.py demo --user ID` first")
-        klass = await session.scalar(
-            select(SchoolClass).where(
-                SchoolClass.school_id == school.id, SchoolClass.name == class_name
+        for world in LANGUAGES.values():
+            district = await session.scalar(select(District).where(District.name == world.district))
+            school = await session.scalar(select(School).where(School.name == world.school))
+            if district is None or school is None:
+                continue
+            name = localized_class_names(world)[class_name]
+            klass = await session.scalar(
+                select(SchoolClass).where(
+                    SchoolClass.school_id == school.id, SchoolClass.name == name
+                )
             )
-        )
-        assert klass is not None
-        today = local_today(school.timezone, now)
-        periods = {"last-week": last_week(today), "this-week": this_week(today)}
-        written: dict[str, bytes] = {}
-        for locale in LOCALES:
-            with use_locale(locale):
-                for label, (start, end) in periods.items():
-                    pictures = {
-                        "class": await report_views.class_picture(session, klass.id, start, end),
-                        "grade": await report_views.heat_picture(
-                            session, Scope.of_grade(school.id, LEADER_GRADE), start, end
-                        ),
-                        "school": await report_views.heat_picture(
-                            session, Scope.of_school(school.id), start, end
-                        ),
-                    }
-                    for kind, picture in pictures.items():
-                        for n, png in enumerate(picture.images if picture else ()):
-                            name = f"{kind}-{label}-{locale}{'-' + str(n) if n else ''}.png"
-                            written[name] = png
-                start, end = last_weeks(today, 4)[0], this_week(today)[1]
-                picture = await report_views.district_picture(session, district.id, start, end, now)
-                if picture is not None:
-                    written[f"district-{locale}.png"] = picture.images[0]
+            assert klass is not None
+            for file, png in (await draw_school(session, district, school, klass, now)).items():
+                written[f"{world.locale}-world-{file}"] = png
     await engine.dispose()
+    if not written:
+        raise SystemExit("no demo data: run `python bot.py demo --user ID` first")
+    return written
+
+
+async def draw_school(
+    session: AsyncSession, district: District, school: School, klass: SchoolClass, now: datetime
+) -> dict[str, bytes]:
+    """The class, grade, school and district charts of one demo school, in every language."""
+    today = local_today(school.timezone, now)
+    periods = {"last-week": last_week(today), "this-week": this_week(today)}
+    written: dict[str, bytes] = {}
+    for locale in LOCALES:
+        with use_locale(locale):
+            for label, (start, end) in periods.items():
+                pictures = {
+                    "class": await report_views.class_picture(session, klass.id, start, end),
+                    "grade": await report_views.heat_picture(
+                        session, Scope.of_grade(school.id, LEADER_GRADE), start, end
+                    ),
+                    "school": await report_views.heat_picture(
+                        session, Scope.of_school(school.id), start, end
+                    ),
+                }
+                for kind, picture in pictures.items():
+                    for n, png in enumerate(picture.images if picture else ()):
+                        name = f"{kind}-{label}-{locale}{'-' + str(n) if n else ''}.png"
+                        written[name] = png
+            start, end = last_weeks(today, 4)[0], this_week(today)[1]
+            picture = await report_views.district_picture(session, district.id, start, end, now)
+            if picture is not None:
+                written[f"district-{locale}.png"] = picture.images[0]
     return written
 
 

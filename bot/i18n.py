@@ -237,9 +237,23 @@ def format_local_datetime(
 
 
 def format_list(items: list[str]) -> str:
+    """A list read as a phrase: 'Maths, Chinese, and English', '数学、语文和英语'."""
     return str(_babel_format_list(items, locale=babel_locale()))
 
 
+def format_inventory(items: list[str]) -> str:
+    """A register of items, without 'and': '1A, 1B, 1C', '1A、1B、1C' (the locale's own
+    separator, from CLDR's list patterns, never one written in code)."""
+    middle = str(babel_locale().list_patterns["standard"]["middle"])
+    text = items[0] if items else ""
+    for item in items[1:]:
+        text = middle.format(text, item)
+    return text
+
+
 def language_name(locale: str) -> str:
-    """A locale's own name for itself (for the language picker)."""
-    return str(Locale.parse(locale).get_display_name(locale) or locale).capitalize()
+    """A locale's own name for itself (for the language picker): '中文', 'Русский', 'English'.
+    The language alone (CLDR's display name adds the script as '中文 (简体)', with ASCII
+    brackets inside Chinese; we serve one Chinese script)."""
+    name = str(Locale.parse(locale).get_language_name(locale) or locale)
+    return name[:1].upper() + name[1:]

@@ -13,12 +13,29 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.db import SessionMaker, create_engine, create_sessionmaker, upgrade
 from storage.models import Base
+from tests.fakebot.transcript import TRANSCRIPT
+from tests.wording import button_problems, forbidden_in_chinese, punctuation_problems
 
 # PTB 22 warns when RetryAfter.retry_after is read as seconds; opt in to timedelta (PTB 23).
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+@pytest.fixture(autouse=True)
+def words_and_punctuation_as_readers_expect() -> Iterator[None]:
+    """Issue 14, over every test that drives the bot: what the fake Bot API received has no
+    ASCII , ; : ( ) next to Chinese, none of the glossary's forbidden Chinese variants, and
+    no button label too wide for a phone."""
+    TRANSCRIPT.reset()
+    yield
+    problems = punctuation_problems(TRANSCRIPT.rendered, TRANSCRIPT.typed)
+    problems += forbidden_in_chinese(TRANSCRIPT.rendered, TRANSCRIPT.typed)
+    problems += [f"button too wide for a phone: {b}" for b in button_problems(TRANSCRIPT.rendered)]
+    TRANSCRIPT.reset()
+    if problems:
+        pytest.fail("rendered text breaks the house style:\n" + "\n".join(sorted(set(problems))))
 
 
 @pytest.fixture(scope="session")

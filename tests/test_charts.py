@@ -57,7 +57,7 @@ def labelled(
                 _("{district}: homework limits and complaints, {period}").format(
                     district="Район", period="11"
                 ),
-                _("Class-evenings within the limit"),
+                _("Class-days within the limit"),
                 _("Complaints answered in time"),
                 _("The district, week by week"),
                 _("Schools, lowest first"),
@@ -172,9 +172,26 @@ def test_png_size_refuses_other_data() -> None:
         ("short title", 44, "short title"),
         ("aaa bbb ccc", 7, "aaa bbb\nccc"),
         ("书面作业书面作业", 8, "书面作业\n书面作业"),
-        ("5A：书面作业 abc", 8, "5A：书面\n作业 abc"),
+        ("5A：书面作业 abc", 8, "5A：\n书面作业\nabc"),
         ("line\nbreak kept", 44, "line\nbreak kept"),
+        # Issue 14: never inside a date, no line starting with punctuation.
+        ("五年级三班书面作业2026年11月23日", 30, "五年级三班书面作业\n2026年11月23日"),
+        ("各班书面作业时长，2026年11月23日至27日", 24, "各班书面作业时长，\n2026年11月23日至27日"),
+        ("书面作业时长占上限的比例，全区县", 24, "书面作业时长占上限的比\n例，全区县"),
+        ("Written homework, Mon, Nov 23 – Fri", 24, "Written homework, Mon,\nNov 23 – Fri"),
+        ("задания, 23 нояб. – 4 дек.", 12, "задания,\n23 нояб. –\n4 дек."),
+        ("Demo School No. 1：各班书面作业", 30, "Demo School No. 1：\n各班书面作业"),
     ],
 )
 def test_wrap(text: str, units: int, expected: str) -> None:
     assert charts.wrap(text, units) == expected
+
+
+@pytest.mark.parametrize("units", [12, 16, 20, 24, 30, 44])
+def test_wrap_keeps_dates_and_starts_no_line_with_punctuation(units: int) -> None:
+    text = "北京市海淀区实验小学：2026年11月23日周一至12月4日周五，各班书面作业时长（占上限）"
+    lines = charts.wrap(text, units).split("\n")
+    assert "".join(lines) == text
+    assert not any(line[0] in charts.NO_LINE_START for line in lines)
+    for date in ("2026年11月23日周一", "12月4日周五"):
+        assert any(date in line for line in lines), lines

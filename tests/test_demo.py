@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
@@ -17,6 +18,7 @@ from bot.demo.data import (
     TEACHERS,
     TEMPLATES,
 )
+from bot.demo.language import CHINESE, RUSSIAN
 from bot.demo.planning import (
     class_roster,
     demo_classes,
@@ -34,8 +36,11 @@ from storage.models import (
     Base,
     Child,
     DailyReport,
+    District,
     ParentLink,
+    School,
     SchoolClass,
+    Subject,
     User,
 )
 from tests import harness
@@ -334,3 +339,102 @@ def test_reports_are_deterministic_and_mostly_around_the_estimate() -> None:
     assert 45 <= done[len(done) // 2] <= 65
     assert 0 < sum(p.outcome == "unfinished" for p in made) < 0.12 * len(made)
     assert all(p.minutes is None for p in made if p.outcome == "unfinished")
+
+
+# ---------------------------------------------------------------- issue 14: the user's language
+
+LATIN = re.compile(r"[A-Za-z]")
+
+
+async def world_texts(engine: AsyncEngine) -> dict[str, list[str]]:
+    """Every name and homework text the demo wrote, by kind."""
+    async with create_sessionmaker(engine)() as session:
+        return {
+            "school": list(await session.scalars(select(School.name))),
+            "district": list(await session.scalars(select(District.name))),
+            "classes": list(await session.scalars(select(SchoolClass.name))),
+            "subjects": list(await session.scalars(select(Subject.name))),
+            "children": list(await session.scalars(select(Child.name))),
+            "people": [
+                " ".join(filter(None, (u.first_name, u.last_name)))
+                for u in await session.scalars(select(User).where(User.id >= FAKE_ID_MIN))
+            ],
+            "homework": list(await session.scalars(select(Assignment.text))),
+        }
+
+
+@pytest.mark.parametrize(
+    ("locale", "school", "child", "klass", "maths"),
+    [
+        ("zh_Hans", "示范区第一实验小学", "乐乐", "5年级1班", "数学"),
+        ("ru", "Школа № 1", "Лена", "5А", "Математика"),
+    ],
+)
+async def test_the_demo_speaks_the_users_language(
+    database_url: str,
+    engine: AsyncEngine,
+    locale: str,
+    school: str,
+    child: str,
+    klass: str,
+    maths: str,
+) -> None:
+    """A Chinese (or Russian) user gets a Chinese (Russian) school: no 'Maths', no 'Chinese
+    教师', no 'Demo School No. 1' in front of '5年级'; the plan is the same as in English."""
+    settings = harness.test_settings(database_url=database_url, default_timezone="Asia/Shanghai")
+    async with create_sessionmaker(engine)() as session:
+        session.add(User(id=USER, first_name="Me", language_code=locale.replace("_", "-").lower()))
+        await session.commit()
+    summary = await run_demo(settings, USER, now=NOW)
+    assert f"parent of {child} ({klass})" in summary
+    texts = await world_texts(engine)
+    assert texts["school"] == [school]
+    assert maths in texts["subjects"] and "Maths" not in texts["subjects"]
+    assert klass in texts["classes"]
+    # Names and homework in the world's script only (the homework may cite "A-C" exercises).
+    for kind in ("school", "district", "classes", "subjects", "children", "people"):
+        assert [t for t in texts[kind] if LATIN.search(t)] == [], kind
+    assert sum(1 for t in texts["homework"] if LATIN.search(t)) <= len(texts["homework"]) // 10
+    async with create_sessionmaker(engine)() as session:
+        children = await repo.children_of(session, USER)
+    assert [(c.name, c.class_name) for c in children] == [(child, klass)]
+    assert "added nothing" in await run_demo(settings, USER, now=NOW)
+
+
+async def test_the_language_can_be_chosen_on_the_command_line(
+    database_url: str, engine: AsyncEngine
+) -> None:
+    settings = harness.test_settings(database_url=database_url, default_timezone="Asia/Shanghai")
+    await run_demo(settings, USER, now=NOW, locale="zh_Hans")
+    texts = await world_texts(engine)
+    assert texts["school"] == ["示范区第一实验小学"]
+    assert "Demo School No. 1" not in texts["school"]
+
+
+def test_every_template_has_its_translation() -> None:
+    templates = [t.text for ts in TEMPLATES.values() for t in ts]
+    templates += [t.text for _s, t in LOW_GRADE_TEMPLATES]
+    for world in (CHINESE, RUSSIAN):
+        assert all(world.text(t) != t for t in templates)
+        assert set(world.subjects) >= set(SUBJECTS)
+        assert len(world.people) >= 20
+
+
+async def test_worlds_in_two_languages_share_a_database_not_people(
+    database_url: str, engine: AsyncEngine
+) -> None:
+    settings = harness.test_settings(database_url=database_url, default_timezone="Asia/Shanghai")
+    await run_demo(settings, USER, now=NOW, locale="zh_Hans")
+    await run_demo(settings, USER, now=NOW, locale="ru")
+    async with create_sessionmaker(engine)() as session:
+        per_school = dict(
+            (
+                await session.execute(
+                    select(School.name, func.count(Child.id))
+                    .join(SchoolClass, SchoolClass.school_id == School.id)
+                    .join(Child, Child.class_id == SchoolClass.id)
+                    .group_by(School.name)
+                )
+            ).all()
+        )
+    assert per_school == {"示范区第一实验小学": 10 * 20 + 1, "Школа № 1": 10 * 20 + 1}

@@ -113,6 +113,11 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         "demo", help="seed a sample school and give one Telegram user every role in it"
     )
     demo.add_argument("--user", type=int, required=True, help="the Telegram user id to seed for")
+    demo.add_argument(
+        "--language",
+        choices=["en", "zh_Hans", "ru"],
+        help="the demo world's language (default: the user's own, else English)",
+    )
     commands.add_parser("migrate", help="apply database migrations and exit")
     return parser.parse_args(argv)
 
@@ -148,7 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "demo":
         try:
-            print(asyncio.run(run_demo(settings, args.user)))
+            print(asyncio.run(run_demo(settings, args.user, locale=args.language)))
         except UnusableUserId as error:
             print(f"qingfu demo: {error}", file=sys.stderr)
             return 2

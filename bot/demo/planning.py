@@ -35,6 +35,7 @@ from bot.demo.data import (
     Kind,
     NameStyle,
 )
+from bot.demo.language import ENGLISH, DemoLanguage
 from bot.domain.calendar import SchoolCalendar
 from bot.domain.load import HomeworkKind, evenings_for, spread_minutes
 from bot.domain.naming import class_names
@@ -52,6 +53,16 @@ def demo_classes() -> list[tuple[int, int, str]]:
     for grade, name in names:
         numbered.append((grade, sum(1 for g, _, _ in numbered if g == grade) + 1, name))
     return numbered
+
+
+def localized_class_names(language: DemoLanguage) -> dict[str, str]:
+    """The plan's class name ('5A') -> the class's name in the world's language ('5年级1班')."""
+    locale = language.locale if language.people else CLASS_LOCALE
+    mine = (
+        class_names(locale, 2, 2, 1) + class_names(locale, 3, 6, 2) + class_names(locale, 7, 7, 1)
+    )
+    keys = [name for _g, _n, name in demo_classes()]
+    return dict(zip(keys, [name for _g, name in mine], strict=True))
 
 
 def subjects_for(grade: int) -> tuple[str, ...]:
@@ -90,8 +101,16 @@ class RosterEntry:
     parent_language: str
 
 
-def class_roster(class_name: str, count: int = CHILDREN_PER_CLASS) -> list[RosterEntry]:
-    """A class's children with one parent each; the same for the same class name, always."""
+def class_roster(
+    class_name: str, count: int = CHILDREN_PER_CLASS, language: DemoLanguage = ENGLISH
+) -> list[RosterEntry]:
+    """A class's children with one parent each; the same for the same class name, always.
+    In English the class is international; in Chinese or Russian, its names are."""
+    if language.people:
+        return [
+            RosterEntry(p.child, p.parent, language.language_code)
+            for p in language.roster(class_name, count)
+        ]
     rng = random.Random(f"roster|{class_name}")
     roster = []
     for style, given, family in rng.sample(CHILD_NAMES, count):
@@ -128,6 +147,12 @@ class PlannedPiece:
     text: str
     minutes: int
     due: date | None = None
+    template: str = ""
+    """The text before its numbers were filled in (`DemoLanguage.text` translates it)."""
+
+    def text_in(self, language: DemoLanguage, day: date) -> str:
+        """The text in the world's language (the same numbers, filled in for `day`)."""
+        return format_template(language.text(self.template or self.text), day)
 
 
 def _school_day_number(day: date) -> int:
@@ -141,7 +166,7 @@ def is_over_evening(class_index: int, day: date) -> bool:
     return (_school_day_number(day) + class_index * 3) % 7 == 0
 
 
-def _format(text: str, day: date) -> str:
+def format_template(text: str, day: date) -> str:
     lesson = day.isocalendar()[1] % 20 + 1
     page = 10 + day.toordinal() % 80
     return text.format(lesson=lesson, unit=lesson // 2 + 1, page=page, page2=page + 3)
@@ -161,7 +186,10 @@ def plan_evening(
     if cap == 0:
         chosen = rng.sample(LOW_GRADE_TEMPLATES, rng.choice((1, 2)))
         return [
-            PlannedPiece(s, t.kind, _format(t.text, day), rng.choice(t.minutes)) for s, t in chosen
+            PlannedPiece(
+                s, t.kind, format_template(t.text, day), rng.choice(t.minutes), template=t.text
+            )
+            for s, t in chosen
         ]
     count = rng.choice((3, 4) if over else (2, 3, 3, 4))
     extras = EXTRAS_JUNIOR if grade >= 7 else EXTRAS_PRIMARY
@@ -174,7 +202,8 @@ def plan_evening(
             templates = tuple(t for t in templates if t.kind is Kind.WRITTEN) or templates
         template = rng.choice(templates)
         minutes = round(rng.choice(template.minutes) * scale / 5) * 5
-        pieces.append(PlannedPiece(subject, template.kind, _format(template.text, day), minutes))
+        text = format_template(template.text, day)
+        pieces.append(PlannedPiece(subject, template.kind, text, minutes, template=template.text))
     if cap is None:
         return pieces
     written = [i for i, p in enumerate(pieces) if p.kind is Kind.WRITTEN]

@@ -22,16 +22,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.demo.data import (
-    DISTRICT_NAME,
     FAKE_ID_MAX,
     FAKE_ID_MIN,
     LEADER_GRADE,
-    SCHOOL_NAME,
     SUBJECTS,
     TEACHERS,
-    USER_CHILD,
     USER_CHILD_CLASS,
+    USER_CLASSES,
+    USER_SUBJECTS,
 )
+from bot.demo.language import DemoLanguage, demo_language
 from bot.demo.planning import (
     MultiDayPlan,
     PlannedPiece,
@@ -40,6 +40,7 @@ from bot.demo.planning import (
     class_roster,
     demo_classes,
     demo_days,
+    localized_class_names,
     parent_id,
     plan_class_evening,
     plan_multi_day,
@@ -54,6 +55,7 @@ from bot.domain.homework import HomeworkStatus
 from bot.domain.load import Caps, HomeworkKind, cap_for, spread_minutes
 from bot.domain.periods import Scope
 from bot.domain.roles import Role
+from bot.i18n import negotiate
 from storage import repo
 from storage.analytics import loads
 from storage.db import create_engine, create_sessionmaker
@@ -78,8 +80,11 @@ class UnusableUserId(ValueError):
     """The id given for the demo's user cannot be a real person's Telegram id."""
 
 
-async def run_demo(settings: Settings, user_id: int, *, now: datetime | None = None) -> str:
-    """Seed the demo school for `user_id` (idempotently) and say what exists and what to try."""
+async def run_demo(
+    settings: Settings, user_id: int, *, now: datetime | None = None, locale: str | None = None
+) -> str:
+    """Seed the demo school for `user_id` (idempotently) and say what exists and what to try.
+    The world speaks `locale`, by default the user's own language (English for a new user)."""
     if not 0 < user_id < 2**52 or FAKE_ID_MIN <= user_id <= FAKE_ID_MAX:
         raise UnusableUserId(
             f"{user_id} is not a usable Telegram user id (ids {FAKE_ID_MIN}-{FAKE_ID_MAX} are "
@@ -89,7 +94,8 @@ async def run_demo(settings: Settings, user_id: int, *, now: datetime | None = N
     engine = create_engine(settings.database_url)
     try:
         async with create_sessionmaker(engine)() as session:
-            seeder = Seeder(session, settings, user_id, now)
+            language = demo_language(locale or await user_locale(session, user_id))
+            seeder = Seeder(session, settings, user_id, now, language)
             await seeder.seed()
             await session.commit()
             return await seeder.summary()
@@ -97,16 +103,31 @@ async def run_demo(settings: Settings, user_id: int, *, now: datetime | None = N
         await engine.dispose()
 
 
+async def user_locale(session: AsyncSession, user_id: int) -> str | None:
+    """The locale the user chose, else the one of their Telegram language; None if unknown."""
+    user = await session.get(User, user_id)
+    if user is None:
+        return None
+    return user.locale or (negotiate(user.language_code) if user.language_code else None)
+
+
 class Seeder:
-    """One run of the demo in one session; each step looks up before it creates."""
+    """One run of the demo in one session; each step looks up before it creates. The plan's
+    keys (class and subject names in English) are named in the world's language when written."""
 
     def __init__(
-        self, session: AsyncSession, settings: Settings, user_id: int, now: datetime
+        self,
+        session: AsyncSession,
+        settings: Settings,
+        user_id: int,
+        now: datetime,
+        language: DemoLanguage,
     ) -> None:
         self.session = session
         self.settings = settings
         self.user_id = user_id
         self.now = now
+        self.lang = language
         self.added = Added()
 
     async def seed(self) -> None:
@@ -119,23 +140,31 @@ class Seeder:
 
     # -- district, school, classes, subjects
 
+    def fake(self, person_id: int) -> int:
+        """A made-up person's id in this world (each language's world has its own people)."""
+        return person_id + self.lang.id_offset
+
+    def teacher(self, klass: SchoolClass, subject: str) -> int:
+        found = teacher_of(self.key[klass.id], subject, self.user_id)
+        return found if found == self.user_id else self.fake(found)
+
     async def school_structure(self) -> None:
-        s = self.session
+        s, lang = self.session, self.lang
         district = await s.scalar(
-            select(District).where(District.name == DISTRICT_NAME).order_by(District.id).limit(1)
+            select(District).where(District.name == lang.district).order_by(District.id).limit(1)
         )
         if district is None:
-            district = await repo.create_district(s, DISTRICT_NAME)
+            district = await repo.create_district(s, lang.district)
             self.added.add("district")
         school = await s.scalar(
             select(School)
-            .where(School.district_id == district.id, School.name == SCHOOL_NAME)
+            .where(School.district_id == district.id, School.name == lang.school)
             .order_by(School.id)
             .limit(1)
         )
         if school is None:
             school = await repo.create_school(
-                s, district.id, SCHOOL_NAME, self.settings.default_timezone
+                s, district.id, lang.school, self.settings.default_timezone
             )
             caps = Caps.cn_double_reduction()
             school.policy_preset = "cn_double_reduction"
@@ -146,14 +175,19 @@ class Seeder:
             self.added.add("school")
         self.district, self.school = district, school
         classes = demo_classes()
+        named = localized_class_names(lang)
         self.added.add(
-            "classes", await repo.add_classes(s, school.id, [(g, n) for g, _, n in classes])
+            "classes", await repo.add_classes(s, school.id, [(g, named[n]) for g, _, n in classes])
         )
-        self.added.add("subjects", await repo.add_subjects(s, school.id, list(SUBJECTS)))
+        subjects = [lang.subject(x) for x in SUBJECTS]
+        self.added.add("subjects", await repo.add_subjects(s, school.id, subjects))
         by_name = {c.name: c for c in await repo.classes_of(s, school.id)}
-        self.classes = [(by_name[name], number) for _, number, name in classes]
-        self.class_by_name = {c.name: c for c, _ in self.classes}
-        self.subject_ids = {x.name: x.id for x in await repo.subjects_of(s, school.id)}
+        self.classes = [(by_name[named[key]], number) for _, number, key in classes]
+        self.key = {by_name[named[key]].id: key for _, _, key in classes}
+        """The plan's name of each class, by id."""
+        self.class_by_name = {key: by_name[named[key]] for _, _, key in classes}
+        ids = {x.name: x.id for x in await repo.subjects_of(s, school.id)}
+        self.subject_ids = {key: ids[lang.subject(key)] for key in SUBJECTS}
         self.calendar: SchoolCalendar = await calendar_of(s, school)
         self.caps = caps_of(school)
         self.today = local_today(school.timezone, self.now)
@@ -162,11 +196,11 @@ class Seeder:
 
     async def people(self) -> None:
         wanted: dict[int, User] = {
-            t.id: User(
-                id=t.id,
-                first_name=t.first_name,
-                last_name=t.last_name,
-                language_code=t.language_code,
+            self.fake(t.id): User(
+                id=self.fake(t.id),
+                first_name=self.lang.teachers[t.id][0],
+                last_name=self.lang.teachers[t.id][1],
+                language_code=self.lang.language_code if self.lang.people else t.language_code,
                 reachable=False,
             )
             for t in TEACHERS
@@ -174,8 +208,8 @@ class Seeder:
         self.rosters: dict[int, list[tuple[int, RosterEntry]]] = {}
         for klass, number in self.classes:
             entries = [
-                (parent_id(klass.grade, number, slot), entry)
-                for slot, entry in enumerate(class_roster(klass.name))
+                (self.fake(parent_id(klass.grade, number, slot)), entry)
+                for slot, entry in enumerate(class_roster(self.key[klass.id], language=self.lang))
             ]
             self.rosters[klass.id] = entries
             for pid, entry in entries:
@@ -199,7 +233,7 @@ class Seeder:
             (self.user_id, Role.SCHOOL_ADMIN, {"school_id": school.id}),
             (self.user_id, Role.GRADE_LEADER, {"school_id": school.id, "grade": LEADER_GRADE}),
             (self.user_id, Role.TEACHER, {"school_id": school.id}),
-            *((t.id, Role.TEACHER, {"school_id": school.id}) for t in TEACHERS),
+            *((self.fake(t.id), Role.TEACHER, {"school_id": school.id}) for t in TEACHERS),
         ]
         for uid, role, scope in grants:
             if await repo.add_membership(s, uid, role, **scope):
@@ -207,9 +241,7 @@ class Seeder:
         teaching: dict[int, list[tuple[int, int]]] = defaultdict(list)
         for klass, _ in self.classes:
             for subject in subjects_for(klass.grade):
-                teaching[teacher_of(klass.name, subject, self.user_id)].append(
-                    (klass.id, self.subject_ids[subject])
-                )
+                teaching[self.teacher(klass, subject)].append((klass.id, self.subject_ids[subject]))
         for uid, pairs in teaching.items():
             self.added.add("teaching", await repo.add_teaching(s, uid, pairs))
         await s.flush()
@@ -240,10 +272,10 @@ class Seeder:
             .where(
                 ParentLink.parent_id == self.user_id,
                 Child.class_id == lena_class.id,
-                Child.name == USER_CHILD,
+                Child.name == self.lang.user_child,
             )
         )
-        self.lena = await repo.link_child(s, self.user_id, lena_class.id, USER_CHILD)
+        self.lena = await repo.link_child(s, self.user_id, lena_class.id, self.lang.user_child)
         if not had_lena:
             self.added.add("children")
         await s.flush()
@@ -266,8 +298,9 @@ class Seeder:
         for index, (klass, _) in enumerate(self.classes):
             for day in days:
                 cap = self.cap_minutes(klass.grade, day)
-                pieces = plan_class_evening(klass.name, klass.grade, index, day, cap, multi)
-                if any((klass.id, day, p.text) in seeded for p in pieces):
+                key = self.key[klass.id]
+                pieces = plan_class_evening(key, klass.grade, index, day, cap, multi)
+                if any((klass.id, day, p.text_in(self.lang, day)) in seeded for p in pieces):
                     continue
                 posted_at = min(self.now, datetime.combine(day, time(12, 30), tz).astimezone(UTC))
                 await self.post(klass, day, pieces, posted_at, multi)
@@ -298,8 +331,8 @@ class Seeder:
                 self.session,
                 klass=klass,
                 subject_id=self.subject_ids[piece.subject],
-                teacher_id=teacher_of(klass.name, piece.subject, self.user_id),
-                text=piece.text,
+                teacher_id=self.teacher(klass, piece.subject),
+                text=piece.text_in(self.lang, day),
                 photo_file_id=None,
                 kind=piece.kind,
                 minutes=piece.minutes,
@@ -354,10 +387,10 @@ class Seeder:
                 if users_class:
                     last = day == past[-1]
                     plans = plan_reports_with_user(
-                        klass.name, day, written, len(reporters), last_evening=last
+                        self.key[klass.id], day, written, len(reporters), last_evening=last
                     )
                 else:
-                    plans = plan_reports(klass.name, day, written, len(reporters))
+                    plans = plan_reports(self.key[klass.id], day, written, len(reporters))
                 at = datetime.combine(day, time(20, 45), tz).astimezone(UTC)
                 for (pid, child_id), plan in zip(reporters, plans, strict=True):
                     if plan is None or child_id is None or (child_id, day) in existing:
@@ -459,6 +492,10 @@ class Seeder:
                 reports=n_reports,
                 subjects=n_subjects,
                 over=len(over),
+                child=self.lang.user_child,
+                user_classes=tuple(self.class_by_name[k].name for k in USER_CLASSES),
+                child_class=self.class_by_name[USER_CHILD_CLASS].name,
+                user_subjects=tuple(self.lang.subject(k) for k in USER_SUBJECTS),
             ),
         )
 

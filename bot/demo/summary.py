@@ -69,13 +69,18 @@ class Figures:
     subjects: int
     over: int
     """Class-days over the limit (`bot.domain.figures.ClassDay.is_over`)."""
+    child: str = USER_CHILD
+    """The user's child, named in the world's language."""
+    user_classes: tuple[str, ...] = USER_CLASSES
+    child_class: str = USER_CHILD_CLASS
+    user_subjects: tuple[str, ...] = USER_SUBJECTS
 
 
 def summary_text(user_id: int, added: Added, figures: Figures) -> str:
     f, days = figures, figures.days
     grades = sorted(set(f.grades))
-    user_classes = " and ".join(USER_CLASSES)
-    user_subjects = " and ".join(USER_SUBJECTS)
+    user_classes = " and ".join(f.user_classes)
+    user_subjects = " and ".join(f.user_subjects)
     if added.total:
         done = "Demo data is ready; this run added " + added.describe()
     else:
@@ -96,8 +101,8 @@ def summary_text(user_id: int, added: Added, figures: Figures) -> str:
             "",
             f"Telegram user {user_id} is supervisor of {f.district}, admin of "
             f"{f.school}, grade leader of grade {LEADER_GRADE}, teacher of "
-            f"{user_subjects} in {user_classes}, and parent of {USER_CHILD} "
-            f"({USER_CHILD_CLASS}).",
+            f"{user_subjects} in {user_classes}, and parent of {f.child} "
+            f"({f.child_class}).",
             f"The other teachers and parents are made up (ids from {FAKE_ID_MIN}) and "
             "marked unreachable, so the bot never messages them.",
             "",
@@ -106,7 +111,7 @@ def summary_text(user_id: int, added: Added, figures: Figures) -> str:
             "  /help      what each of your roles can do",
             f"  /homework  the homework you set in {user_classes}",
             "  /load      a class's load today and this week against the cap",
-            f"  /report    how long {USER_CHILD}'s homework took last evening",
+            f"  /report    how long {f.child}'s homework took last evening",
             "  /complain  a complaint to the school, as a parent",
         ]
     )

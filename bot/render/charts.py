@@ -28,6 +28,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.render.wrapping import NO_LINE_START as NO_LINE_START
+from bot.render.wrapping import TITLE_UNITS
+from bot.render.wrapping import wrap as wrap
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.colors import Colormap
@@ -150,37 +154,7 @@ def rc_params() -> dict[str, Any]:
     }
 
 
-TITLE_UNITS = 44
-"""Characters of a title line (CJK characters count twice) across 1080 px at `TITLE_PT`."""
 LABEL_UNITS = 20
-
-
-def _units(ch: str) -> int:
-    return 2 if ord(ch) >= 0x2E80 else 1
-
-
-def wrap(text: str, units: int = TITLE_UNITS) -> str:
-    """Break `text` into lines of at most `units` (CJK characters count twice): at spaces where
-    there are any, anywhere in a run of CJK. Existing line breaks are kept."""
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        line, width = "", 0
-        for word in paragraph.split(" "):
-            piece = word if not line else " " + word
-            size = sum(_units(c) for c in piece)
-            if line and width + size > units:
-                lines.append(line)
-                line, width, piece, size = "", 0, word, sum(_units(c) for c in word)
-            for ch in piece:
-                if width + _units(ch) > units and line:
-                    lines.append(line)
-                    line, width = "", 0
-                    if ch == " ":
-                        continue
-                line += ch
-                width += _units(ch)
-        lines.append(line)
-    return "\n".join(lines)
 
 
 def _figure(height_px: int) -> Figure:

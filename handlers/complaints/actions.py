@@ -142,7 +142,7 @@ async def act(
         await store.mark_responded(session, complaint, now)
     event_text = text
     if photo is not None:
-        event_text = (text + " " if text else "") + "[" + _("photo") + "]"
+        event_text = _("{text} [photo]").format(text=text) if text else _("[photo]")
     changed = move.status != previous
     await store.add_event(
         session,

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from telegram import Bot
 
+from bot.i18n import _
 from handlers.kit.context import AsyncSession
 from handlers.kit.replies import Keyboard, keyboard, pack_lines
 from handlers.kit.sending import mark_unreachable, send, send_to_user
@@ -38,7 +39,11 @@ async def deliver_photos(
     if not user.reachable:
         return
     for n, file_id in enumerate(photos, 1):
-        shown = f"{caption} ({n}/{len(photos)})" if n == 1 else ""
+        shown = (
+            _("{caption} ({n} of {total})").format(caption=caption, n=n, total=len(photos))
+            if n == 1
+            else ""
+        )
         outcome = await send(bot, user.id, shown, photo=file_id)
         if outcome.status is SendStatus.UNREACHABLE:
             await mark_unreachable(session, user.id)

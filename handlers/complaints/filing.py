@@ -28,7 +28,7 @@ from bot.domain.complaints import (
     reminder_for,
 )
 from bot.domain.policy import ComplaintCategory
-from bot.i18n import _, format_day
+from bot.i18n import _, format_day, format_list
 from handlers.complaints.notify import announce_new
 from handlers.complaints.payloads import (
     ComplainAboutButton,
@@ -47,7 +47,7 @@ from handlers.complaints.render import (
 )
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user
-from handlers.kit.labels import category_label, category_short_label
+from handlers.kit.labels import category_label, category_short_label, first_upper
 from handlers.kit.replies import Button, Rows, answer, refuse_stale, say
 from handlers.kit.router import dialog_for
 from storage import complaints as store
@@ -167,7 +167,7 @@ async def choose_school(update: Update, context: Ctx, dialog: Dialog, school_id:
     rows: Rows = [
         [
             (
-                _("{klass} ({children})").format(klass=names[class_id], children=", ".join(kids)),
+                _("{klass} ({children})").format(klass=names[class_id], children=format_list(kids)),
                 ComplaintPickButton(dialog.token, ComplaintDraftStep.CLASS, class_id),
             )
         ]
@@ -189,14 +189,17 @@ async def choose_class(
     t = dialog.token
     buttons: list[Button] = [
         (
-            f"{i + 1}. {category_short_label(cat)}",
+            _("{n}. {item}").format(n=i + 1, item=category_short_label(cat)),
             ComplaintPickButton(t, ComplaintDraftStep.CATEGORY, i),
         )
         for i, cat in enumerate(CATEGORIES)
     ]
     rows: Rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     lines = [_("What is the complaint about? The first ten are the policy's negative list.")]
-    lines += [f"{i + 1}. {category_label(cat).capitalize()}" for i, cat in enumerate(CATEGORIES)]
+    lines += [
+        _("{n}. {item}").format(n=i + 1, item=first_upper(category_label(cat)))
+        for i, cat in enumerate(CATEGORIES)
+    ]
     about = about_day(dialog)
     lines = [about, *lines] if about is not None else lines
     await say(update, "\n".join(lines), rows, edit=edit and update.callback_query is not None)
@@ -257,7 +260,7 @@ async def on_pick_category(update: Update, context: Ctx, data: ComplaintPickButt
         _(
             "{category}.\nWhat happened? Please describe it in your own words, at most "
             "{limit} characters. (You can attach photos next.)"
-        ).format(category=category_label(category).capitalize(), limit=MAX_TEXT),
+        ).format(category=first_upper(category_label(category)), limit=MAX_TEXT),
         edit=True,
     )
 

@@ -37,7 +37,7 @@ from handlers.complaints.render import (
 from handlers.homework.schools import class_name, labels_for
 from handlers.kit.context import AsyncSession, Ctx
 from handlers.kit.gate import current_user, roles_of
-from handlers.kit.labels import category_label
+from handlers.kit.labels import category_label, category_short_label
 from handlers.kit.paging import numbered_rows, page_label, paging_rows, picker_rows
 from handlers.kit.replies import Button, Rows, answer, refuse_stale, say
 from storage import complaints as store
@@ -285,7 +285,7 @@ async def on_category_menu(update: Update, context: Ctx, data: ComplaintFilterBu
     rows: Rows = [
         [
             (
-                category_label(cat).capitalize()[:60],
+                category_short_label(cat),
                 ComplaintFilterButton(data.status, cat.value, data.class_id),
             )
         ]

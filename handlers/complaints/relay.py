@@ -44,7 +44,7 @@ class StaffNotice:
 TO_STAFF: dict[ComplaintAction, StaffNotice] = {
     ComplaintAction.ADD_INFO: StaffNotice(
         lambda code, text: _("{code}: the parent adds:\n{text}").format(
-            code=code, text=text or "[" + _("photo") + "]"
+            code=code, text=text or _("[photo]")
         ),
         card=False,
         buttons=True,

@@ -90,8 +90,8 @@ def event_line(event: ComplaintEvent, tz_name: str) -> str:
         "reminded": _("reminded the handlers of the deadline"),
     }
     body = what.get(event.kind, event.kind).format(text=event.text or "")
-    return f"{format_when(event.created_at, tz_name)} · " + _("{who}: {what}").format(
-        who=actor_label(event.actor_role), what=body
+    return _("{when} · {who}: {what}").format(
+        when=format_when(event.created_at, tz_name), who=actor_label(event.actor_role), what=body
     )
 
 
@@ -211,7 +211,7 @@ def _from(v: ComplaintView) -> str:
         return _("From: an anonymous parent")
     if v.children and v.class_name:
         return _("From: {name}, parent of {children} (class {klass})").format(
-            name=v.named_as, children=", ".join(v.children), klass=v.class_name
+            name=v.named_as, children=format_list(list(v.children)), klass=v.class_name
         )
     return _("From: {name}").format(name=v.named_as)
 
@@ -301,7 +301,7 @@ def button_label(do: ComplaintCardAction) -> str:
         ComplaintCardAction.RETURN: _("↩ Send back to the school"),
         ComplaintCardAction.ABUSIVE: _("🚫 Mark abusive"),
         ComplaintCardAction.ABUSIVE_OK: _("🚫 Yes, close it as abusive"),
-        ComplaintCardAction.CONTEST: _("⚖ Contest: send it to the district"),
+        ComplaintCardAction.CONTEST: _("⚖ Contest with the district"),
         ComplaintCardAction.ADD_INFO: _("➕ Add information"),
         ComplaintCardAction.WITHDRAW: _("Withdraw"),
         ComplaintCardAction.WITHDRAW_OK: _("Yes, withdraw it"),

@@ -52,7 +52,7 @@ async def ask_approval(
                 )
             lines = [
                 head.format(teacher=teacher.display_name, klass=klass.name),
-                f"{subject.name}: {assignment.text}",
+                _("{subject}: {text}").format(subject=subject.name, text=assignment.text),
                 _("Kind: {kind}; {minutes} for a typical student").format(
                     kind=kind_label(assignment.kind), minutes=format_minutes(assignment.minutes)
                 ),

@@ -98,9 +98,7 @@ async def ask_day(update: Update, context: Ctx, draft: Draft, month: Month | Non
     rows: Rows = []
     run = coming_break(context, draft)
     if run:
-        label = _("{first} – {last}: spread over {n} days").format(
-            first=format_day(run[0]), last=format_day(run[-1]), n=len(run)
-        )
+        label = _("🏖 {first} – {last}").format(first=format_day(run[0]), last=format_day(run[-1]))
         rows.append([(label, HomeworkPickButton(t, HomeworkStep.EVENING, WEEKEND))])
     view = month_view(context, draft, earliest_day(context, draft), month)
     rows += calendar_rows(view, t, HomeworkStep.EVENING)

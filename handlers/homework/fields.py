@@ -28,7 +28,7 @@ from handlers.homework.payloads import (
 from handlers.homework.preview import show_preview
 from handlers.homework.wording import minutes_problem
 from handlers.kit.context import Ctx
-from handlers.kit.labels import kind_label, rule_label
+from handlers.kit.labels import first_upper, kind_label, rule_label
 from handlers.kit.replies import Button, Rows, answer, refuse_stale, say
 from handlers.kit.router import dialog_for
 from storage import dialogs
@@ -76,7 +76,7 @@ async def typed_draft(update: Update, context: Ctx, dialog: Dialog) -> tuple[Dra
 async def ask_kind(update: Update, draft: Draft) -> None:
     t = draft.dialog.token
     buttons: list[Button] = [
-        (kind_label(k).capitalize(), HomeworkPickButton(t, HomeworkStep.KIND, i))
+        (first_upper(kind_label(k)), HomeworkPickButton(t, HomeworkStep.KIND, i))
         for i, k in enumerate(KINDS)
     ]
     rows: Rows = [buttons[:3], buttons[3:]]

@@ -11,15 +11,15 @@ from telegram import Update
 
 from bot.domain.calendar import local_now
 from bot.domain.figures import ClassDay, OverReason, tally
-from bot.domain.load import Cap, Piece, cap_for, evening_load
+from bot.domain.load import EveningLoad, HomeworkKind, cap_for, evening_load
 from bot.domain.periods import Scope, week_of
 from bot.domain.reporting import release_notes, term_start
-from bot.i18n import _, format_day, format_minutes
+from bot.i18n import _, format_day, format_list, format_minutes
 from handlers.homework.schools import SchoolLabels, class_name, labels_for
 from handlers.kit.callbacks import CallbackData
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
-from handlers.kit.labels import rule_label
+from handlers.kit.labels import rule_label, subject_minutes
 from handlers.kit.paging import picker_rows
 from handlers.kit.replies import Button, Rows, answer, refuse_stale, say
 from handlers.reports import views as report_views
@@ -133,7 +133,7 @@ async def class_week_text(
     viewer_id: int | None = None,
     schools: SchoolLabels | None = None,
 ) -> str:
-    """Today's load first, then each evening of this week with its subjects and the cap."""
+    """Today's load first, then each day of this week with its subjects and the cap."""
     school = await context.session.get(School, klass.school_id)
     assert school is not None
     calendar = await hw.calendar_of(context.session, school)
@@ -157,13 +157,15 @@ async def class_week_text(
         if not calendar.is_school_day(day) and not day_pieces and day not in figures:
             continue
         cap = cap_for(caps, klass.grade, day, calendar)
-        line = day_line(day, day == today, [p.piece() for p in day_pieces], cap, figures.get(day))
+        load = evening_load([p.piece() for p in day_pieces], cap)
+        others = sum(p.minutes for p in day_pieces if p.kind != HomeworkKind.WRITTEN)
+        line = ("▶ " if day == today else "") + week_day_line(day, load, others, figures.get(day))
         lines.append(line)
     over_days = tally(figures.values()).over
     if over_days:
-        lines.append(_("Over the limit on {n} of these evenings.").format(n=over_days))
+        lines.append(_("Over the limit on {n} of these days.").format(n=over_days))
     else:
-        lines.append(_("Within the limit every evening so far."))
+        lines.append(_("Within the limit every day so far."))
     lines += await week_notes(context, klass, days, today)
     if viewer_id is not None:
         found = await report_views.calibrations(context.session, Scope.of_class(klass.id), today)
@@ -172,41 +174,53 @@ async def class_week_text(
 
 
 def over_reasons(day: ClassDay) -> str:
-    """Why a class-day is over the limit (`ClassDay.reasons`), each in brackets: '(15 over)',
-    '(parents' median 75 min)', '(2 of 5 children did not finish)'."""
+    """Why a class-day is over the limit (`ClassDay.reasons`), as a list of the locale: '15 min
+    over', 'parents' median 75 min', '2 of 5 children did not finish'."""
     parts = []
     for reason in day.reasons:
         if reason is OverReason.ESTIMATE:
-            parts.append(_("({minutes} over)").format(minutes=day.over_by))
+            parts.append(_("{minutes} over").format(minutes=format_minutes(day.over_by)))
         elif reason is OverReason.MEDIAN and day.median is not None:
             parts.append(
-                _("(parents' median {median})").format(median=format_minutes(round(day.median)))
+                _("parents' median {median}").format(median=format_minutes(round(day.median)))
             )
         elif reason is OverReason.UNFINISHED:
             parts.append(
-                _("({unfinished} of {n} children did not finish)").format(
+                _("{unfinished} of {n} children did not finish").format(
                     unfinished=day.unfinished, n=day.reports
                 )
             )
-    return " ".join(parts)
+    return format_list(parts)
 
 
-def day_line(day: date, today: bool, pieces: list[Piece], cap: Cap, found: ClassDay | None) -> str:
-    """'▶ Mon 11/16: Maths 30 + Chinese 40 = 70 / 60 min ⚠ (10 over); not counted: 15 min'.
-    The ⚠ and its reasons come from the class-day's figures (`ClassDay.is_over`)."""
-    load = evening_load(pieces, cap)
-    subjects = " + ".join(f"{s} {m}" for s, m in load.written_by_subject) or "—"
-    marker = "▶ " if today else ""
-    if cap.minutes is None:
-        figure = format_minutes(load.written_total)
+def week_day_line(
+    day: date, load: EveningLoad, not_counted: int, found: ClassDay | None = None
+) -> str:
+    """'Thu, Nov 19: Maths 25 min and Chinese 15 min, 40 min in all', with why it is over (the
+    class-day's figures, `ClassDay.is_over`) and what does not count, each a phrase of the
+    catalogue."""
+    subjects = format_list([subject_minutes(s, m) for s, m in load.written_by_subject])
+    values = {
+        "day": format_day(day),
+        "subjects": subjects,
+        "total": format_minutes(load.written_total),
+    }
+    over = found is not None and found.is_over
+    if not load.written_by_subject:
+        line = _("{day}: no written homework").format(**values)
+        if over:
+            assert found is not None
+            line = _("{line}, ⚠ {reasons}").format(line=line, reasons=over_reasons(found))
+    elif over:
+        assert found is not None
+        line = _("{day}: {subjects}, {total} in all, ⚠ {reasons}").format(
+            reasons=over_reasons(found), **values
+        )
     else:
-        figure = f"{load.written_total} / {format_minutes(cap.minutes)}"
-    line = f"{marker}{format_day(day)}: {subjects} = {figure}"
-    if found is not None and found.is_over:
-        line += " ⚠ " + over_reasons(found)
-    if load.other:
-        line += "; " + _("not counted: {minutes}").format(
-            minutes=format_minutes(sum(p.minutes for p in load.other))
+        line = _("{day}: {subjects}, {total} in all").format(**values)
+    if not_counted:
+        line = _("{line}; not counted: {minutes}").format(
+            line=line, minutes=format_minutes(not_counted)
         )
     return line
 

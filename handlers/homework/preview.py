@@ -28,7 +28,7 @@ from handlers.homework.payloads import (
     HomeworkStep,
 )
 from handlers.kit.context import Ctx
-from handlers.kit.labels import kind_label, negative_item_label, rule_label
+from handlers.kit.labels import kind_label, negative_item_label, rule_label, subject_minutes
 from handlers.kit.replies import Rows, say
 from handlers.reports import views as report_views
 from storage import corrections, dialogs
@@ -147,24 +147,29 @@ def load_line(
     for p in check.others:
         if p.kind == HomeworkKind.WRITTEN and p.required:
             by_subject[p.subject] = by_subject.get(p.subject, 0) + p.minutes
-    parts = [f"{subject} {minutes}" for subject, minutes in by_subject.items()]
+    parts = [subject_minutes(subject, minutes) for subject, minutes in by_subject.items()]
     counts = new_kind == HomeworkKind.WRITTEN and required
     if counts and new_subject is not None:
-        parts.append(f"{new_subject} {new_minutes}")
+        parts.append(subject_minutes(new_subject, new_minutes))
     elif counts:
-        parts.append(_("this {minutes}").format(minutes=new_minutes))
-    total = check.verdict.load.written_total
-    head = f"{class_name}, {format_day(check.day)}: "
-    sums = " + ".join(parts) if parts else _("no written homework")
+        parts.append(_("this {minutes}").format(minutes=format_minutes(new_minutes)))
+    total = format_minutes(check.verdict.load.written_total)
+    day = format_day(check.day)
+    if not parts:
+        return _("{class_name}, {day}: no written homework").format(class_name=class_name, day=day)
+    sums = format_list(parts)
     if check.cap.minutes is None:
-        return head + _("{sums} = {total} (no limit)").format(
-            sums=sums, total=format_minutes(total)
+        return _("{class_name}, {day}: {sums}, {total} in all (no limit)").format(
+            class_name=class_name, day=day, sums=sums, total=total
         )
-    line = head + f"{sums} = {total} / {format_minutes(check.cap.minutes)}"
     over = check.verdict.load.over_by
     if over:
-        line += " " + _("({minutes} over)").format(minutes=over)
-    return line
+        return _("{class_name}, {day}: {sums}, {total} in all, {over} over").format(
+            class_name=class_name, day=day, sums=sums, total=total, over=format_minutes(over)
+        )
+    return _("{class_name}, {day}: {sums}, {total} in all").format(
+        class_name=class_name, day=day, sums=sums, total=total
+    )
 
 
 # ---------------------------------------------------------------- the text
@@ -243,7 +248,7 @@ def days_line(draft: Draft, loads: dict[date, int]) -> str:
     if len(days) == 1:
         return _("For {day}.").format(day=format_day(days[0]))
     if draft.calendar.is_school_day(days[0]):
-        return _("Spread over {n} evenings until {due}.").format(
+        return _("Spread over {n} school days until {due}.").format(
             n=len(days), due=format_day(date.fromisoformat(draft.data["due"]))
         )
     return _("Spread over {n} days: {days}.").format(
@@ -254,18 +259,22 @@ def days_line(draft: Draft, loads: dict[date, int]) -> str:
 def not_counted_lines(draft: Draft, checks: list[EveningCheck]) -> list[str]:
     """The first day's pieces that do not count (and this one, if it does not)."""
     not_counted = [
-        f"{p.subject} {format_minutes(p.minutes)} ({kind_label(p.kind)})"
+        _("{item} ({kind})").format(
+            item=subject_minutes(p.subject, p.minutes), kind=kind_label(p.kind)
+        )
         for check in checks[:1]
         for p in check.others
         if p.kind != HomeworkKind.WRITTEN or not p.required
     ]
     if draft.kind != HomeworkKind.WRITTEN:
-        not_counted.append(_("this piece") + f" ({kind_label(draft.kind)})")
+        not_counted.append(
+            _("{item} ({kind})").format(item=_("this piece"), kind=kind_label(draft.kind))
+        )
     elif not draft.required:
-        not_counted.append(_("this piece") + " (" + _("optional") + ")")
+        not_counted.append(_("{item} ({kind})").format(item=_("this piece"), kind=_("optional")))
     if not not_counted:
         return []
-    return [_("Not counted against the limit: {items}").format(items=", ".join(not_counted))]
+    return [_("Not counted against the limit: {items}").format(items=format_list(not_counted))]
 
 
 def negative_list_lines(text: str) -> list[str]:
@@ -311,12 +320,12 @@ async def calibration_hint(context: Ctx, draft: Draft, subject: str, minutes: in
     if mine.ratio > 1:
         text = _(
             "Parents report about {percent}% more time than your {subject} estimates for "
-            "{klass} ({n} evenings): {minutes} may really take about {calibrated}."
+            "{klass} ({n} days): {minutes} may really take about {calibrated}."
         )
     else:
         text = _(
             "Parents report about {percent}% less time than your {subject} estimates for "
-            "{klass} ({n} evenings): {minutes} may really take about {calibrated}."
+            "{klass} ({n} days): {minutes} may really take about {calibrated}."
         )
     return "📏 " + text.format(**values)
 

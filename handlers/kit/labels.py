@@ -8,6 +8,12 @@ from bot.domain.textcheck import PieceHint
 from bot.i18n import _, format_list, format_minutes
 
 
+def first_upper(text: str) -> str:
+    """The first letter capitalised, the rest kept ('WeChat, QQ' stays; str.capitalize would
+    write 'wechat, qq')."""
+    return text[:1].upper() + text[1:]
+
+
 def kind_label(kind: HomeworkKind | str) -> str:
     labels: dict[str, str] = {
         HomeworkKind.WRITTEN: _("written"),
@@ -41,29 +47,48 @@ def rule_label(cap: Cap) -> str:
     return _("no limit set for this grade")
 
 
+def subject_minutes(subject: str, minutes: int) -> str:
+    """A subject with its minutes, as one item of a list: 'Maths 30 min', '数学30分钟'."""
+    return _("{subject} {minutes}").format(subject=subject, minutes=format_minutes(minutes))
+
+
 def negative_item_label(item: NegativeItem | str) -> str:
     """A negative-list item in plain words (POLICY.md section 2)."""
     labels: dict[str, str] = {
         NegativeItem.BEYOND_CURRICULUM: _(
-            "beyond the curriculum, ahead of teaching, or beyond the students' ability"
+            "whole-class homework beyond the curriculum standard, ahead of the teaching "
+            "progress, or beyond the students' ability"
         ),
-        NegativeItem.OVER_TIME_LIMIT: _("more than the school's time limit for the day"),
+        NegativeItem.OVER_TIME_LIMIT: _("more than the school's time limit and total for the day"),
         NegativeItem.NOT_PRETESTED: _(
             "not first done by the teacher, or with odd, tricky or wrong questions"
         ),
         NegativeItem.PUNITIVE_REPETITIVE: _(
-            "punitive, repetitive or meaningless (e.g. copying a text many times)"
+            "punitive, repetitive or arbitrary (e.g. copying a text N times as a punishment)"
         ),
-        NegativeItem.BOUGHT_PAPERS: _("whole bought test papers or workbooks used as homework"),
-        NegativeItem.PARENTS_COMPLETE: _("homework that parents must complete or do for the child"),
-        NegativeItem.VIA_CHAT_APPS: _("homework assigned through chat apps or groups"),
+        NegativeItem.BOUGHT_PAPERS: _(
+            "whole sets of test papers or workbooks reprinted without selection and used as "
+            "homework"
+        ),
+        NegativeItem.PARENTS_COMPLETE: _(
+            "homework that parents must complete, or that needs parents to do it, openly or in "
+            "disguise"
+        ),
+        NegativeItem.VIA_CHAT_APPS: _(
+            "homework assigned through WeChat, QQ, DingTalk groups, apps or other electronic means"
+        ),
         NegativeItem.PUBLISHED_IN_GROUPS: _(
-            "students' homework status, marks or rankings published in chat groups"
+            "students' homework status, exam marks, praise or criticism published in class "
+            "chat groups"
         ),
         NegativeItem.PARENTS_MARK: _(
-            "parents made to mark homework, or a parent's signature used as its evaluation"
+            "parents or students made to mark homework, or a parent's signature used as the "
+            "proof that the child completed it"
         ),
-        NegativeItem.NOT_MARKED: _("homework the teacher does not mark, or marks carelessly"),
+        NegativeItem.NOT_MARKED: _(
+            "homework the teacher sets but does not mark, marks carelessly, or evaluates in a "
+            "one-size, untargeted way"
+        ),
     }
     return labels.get(str(item), str(item))
 
@@ -102,13 +127,13 @@ def category_short_label(category: ComplaintCategory | str) -> str:
         ComplaintCategory.BEYOND_CURRICULUM: _("Beyond the curriculum"),
         ComplaintCategory.OVER_TIME_LIMIT: _("Over the time limit"),
         ComplaintCategory.NOT_PRETESTED: _("Odd or wrong questions"),
-        ComplaintCategory.PUNITIVE_REPETITIVE: _("Punitive or repetitive"),
-        ComplaintCategory.BOUGHT_PAPERS: _("Bought test papers"),
+        ComplaintCategory.PUNITIVE_REPETITIVE: _("Punitive or arbitrary"),
+        ComplaintCategory.BOUGHT_PAPERS: _("Reprinted test papers"),
         ComplaintCategory.PARENTS_COMPLETE: _("Parents must do it"),
-        ComplaintCategory.VIA_CHAT_APPS: _("Assigned in chat apps"),
-        ComplaintCategory.PUBLISHED_IN_GROUPS: _("Marks published in groups"),
-        ComplaintCategory.PARENTS_MARK: _("Parents must mark or sign"),
-        ComplaintCategory.NOT_MARKED: _("Not marked by the teacher"),
+        ComplaintCategory.VIA_CHAT_APPS: _("Set through apps or groups"),
+        ComplaintCategory.PUBLISHED_IN_GROUPS: _("Status or marks in groups"),
+        ComplaintCategory.PARENTS_MARK: _("Parents or students mark"),
+        ComplaintCategory.NOT_MARKED: _("Not marked or evaluated"),
         ComplaintCategory.TOTAL_LOAD: _("Total load too high"),
         ComplaintCategory.EXAMS_RANKINGS: _("Exams or rankings"),
         ComplaintCategory.OFF_CAMPUS_TUTORING: _("Off-campus tutoring"),

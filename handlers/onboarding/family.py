@@ -42,12 +42,12 @@ async def addchild(update: Update, context: Ctx) -> None:
         return
     text += "\n\n" + _(
         "Your child's other parent can join with a link made here: it links them to the same "
-        "child, works once, and only for a few days."
+        "child, works once, and only for a few days. Tap the child's name to make one."
     )
     rows: Rows = [
         [
             (
-                _("A link for {child}'s other parent").format(child=c.name),
+                _("🔗 {child}").format(child=c.name),
                 FamilyInviteButton(c.child_id),
             )
         ]

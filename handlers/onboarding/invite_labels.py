@@ -40,7 +40,7 @@ def validity_label(v: Validity) -> str:
     else:
         uses = ngettext("{n} person", "up to {n} people", v.max_uses).format(n=v.max_uses)
     if v.days is None:
-        return _("{uses}, until revoked").format(uses=uses)
+        return _("{uses}, no expiry").format(uses=uses)
     return ngettext("{uses}, {n} day", "{uses}, {n} days", v.days).format(uses=uses, n=v.days)
 
 

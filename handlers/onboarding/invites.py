@@ -18,6 +18,7 @@ from bot.i18n import _
 from handlers.kit.callbacks import CallbackData
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
+from handlers.kit.labels import first_upper
 from handlers.kit.paging import picker_rows
 from handlers.kit.replies import Button, Rows, answer, refuse_stale, say, say_lines
 from handlers.kit.router import dialog_for
@@ -170,7 +171,7 @@ async def ask_school(
 async def ask_role(update: Update, context: Ctx, dialog: Dialog, school: School) -> None:
     dialogs.update_dialog(dialog, InviteStep.ROLE, school_id=school.id, owner_menu=False)
     await context.session.commit()
-    rows = [[(role_label(r).capitalize(), InviteRoleButton(dialog.token, r))] for r in SCHOOL_ROLES]
+    rows = [[(first_upper(role_label(r)), InviteRoleButton(dialog.token, r))] for r in SCHOOL_ROLES]
     await say(
         update,
         _("{school}: whom do you want to invite?").format(school=school.name),
@@ -251,7 +252,7 @@ async def on_validity(update: Update, context: Ctx, data: InviteValidityButton) 
     lines = [head]
     for label, inv in created:
         link = invite_link(context, inv.code)
-        lines.append(f"{label}: {link}" if label else link)
+        lines.append(_("{label}: {link}").format(label=label, link=link) if label else link)
     if role == InviteRole.PARENT and validity.max_uses is None:
         lines.append(
             _(

@@ -294,7 +294,7 @@ async def offer_family_link(
         ],
         [
             (
-                _("A different child with the same name"),
+                _("Another child, same name"),
                 SameNameButton(dialog.token, child.id, False),
             )
         ],

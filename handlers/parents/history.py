@@ -85,7 +85,13 @@ async def report_command(update: Update, context: Ctx) -> None:
             await show_days(update, context, found, 0, edit=False)
         return
     rows: Rows = [
-        [(f"{c.name} ({c.class_name})", ReportChildButton(c.child_id))] for c in children[:30]
+        [
+            (
+                _("{child} ({klass})").format(child=c.name, klass=c.class_name),
+                ReportChildButton(c.child_id),
+            )
+        ]
+        for c in children[:30]
     ]
     await say(update, _("For which child?"), rows)
 
@@ -101,12 +107,19 @@ async def on_child(update: Update, context: Ctx, data: ReportChildButton) -> Non
     await show_days(update, context, child, data.page, edit=True)
 
 
-def day_status(found: Answered | None, timezone: str) -> str:
+def answered_sentence(found: Answered, timezone: str) -> str:
+    """'Anna reported 75 min at 21:05.' (or the answer alone when its parent has left)."""
+    if found.reporter is None:
+        return _("Reported: {answer}.").format(answer=report_label(found.report))
+    return _("{who}.").format(who=who_answered(found, timezone))
+
+
+def day_status(found: Answered | None) -> str:
+    """What a day's button says: the answer, or that there is none (who and when are in the
+    message the button opens, to keep it short enough for a phone)."""
     if found is None:
         return _("not reported")
-    if found.reporter is None:
-        return report_label(found.report)
-    return who_answered(found, timezone)
+    return report_label(found.report)
 
 
 async def show_days(
@@ -114,16 +127,17 @@ async def show_days(
 ) -> None:
     days = await reportable(context, child)
     if not days:
-        await say(update, _("There are no evenings with homework to report yet."), edit=edit)
+        await say(update, _("There are no days with homework to report yet."), edit=edit)
         return
     page = min(page, (len(days) - 1) // PAGE)
     shown = days[page * PAGE : (page + 1) * PAGE]
     known = await reports.answered(context.session, child.child_id, shown)
-    tz = child.school.timezone
     rows: Rows = [
         [
             (
-                f"{format_day(day)} — {day_status(known.get(day), tz)}",
+                _("{day} — {status}").format(
+                    day=format_day(day), status=day_status(known.get(day))
+                ),
                 ReportDayButton(child.child_id, day),
             )
         ]
@@ -155,7 +169,7 @@ async def on_day(update: Update, context: Ctx, data: ReportDayButton) -> None:
     text = question_text(child.name, day, today=day == today)
     known = (await reports.answered(context.session, child.child_id, [day])).get(day)
     if known is not None:
-        text += "\n" + day_status(known, child.school.timezone) + "."
+        text += "\n" + answered_sentence(known, child.school.timezone)
     await say(
         update,
         text,

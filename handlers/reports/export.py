@@ -231,7 +231,7 @@ async def write_export(
     )
     names = {s.id: s.name for s in await scopes.schools_of(session, scope)}
     await out.write(
-        table(_("Evening loads"), "evening_loads.csv", load_columns()),
+        table(_("Daily loads"), "evening_loads.csv", load_columns()),
         loads.evenings_batches(session, scope, start, end),
         evening_row(names),
         "evenings",
@@ -259,7 +259,7 @@ def homework_columns() -> list[Column]:
         Column(_("Teacher"), 16),
         Column(_("Kind"), 12),
         Column(_("Minutes"), 8),
-        Column(_("Evening"), 12),
+        Column(_("Day"), 12),
         Column(_("Due"), 12),
         Column(_("Status"), 12),
         Column(_("Text"), 50),
@@ -271,7 +271,7 @@ def load_columns() -> list[Column]:
         Column(_("School"), 20),
         Column(_("Class"), 8),
         Column(_("Grade"), 6),
-        Column(_("Evening"), 12),
+        Column(_("Day"), 12),
         Column(_("Written minutes"), 8),
         Column(_("Pieces"), 6),
         Column(_("Limit"), 8),
@@ -293,7 +293,7 @@ def report_columns() -> list[Column]:
     return [
         Column(_("School"), 20),
         Column(_("Class"), 8),
-        Column(_("Evening"), 12),
+        Column(_("Day"), 12),
         Column(_("Reports"), 8),
         Column(_("Median reported"), 8),
         Column(_("Over the limit"), 8),

@@ -23,7 +23,7 @@ from bot.domain.calibration import Calibration, calibrate, window
 from bot.domain.figures import ClassDay, tally
 from bot.domain.load import cap_for
 from bot.domain.periods import Scope, days_of, week_of
-from bot.i18n import _, babel_locale, format_minutes, format_percent, ngettext
+from bot.i18n import _, babel_locale, format_list, format_minutes, format_percent, ngettext
 from bot.render import charts
 from handlers.kit.context import AsyncSession
 from storage import report_queries
@@ -174,13 +174,13 @@ async def class_picture(
 def over_line(over: int, evenings: int) -> str:
     if not over:
         return ngettext(
-            "Within the limit on the {n} evening with homework.",
-            "Within the limit on all {n} evenings with homework.",
+            "Within the limit on the {n} day with homework.",
+            "Within the limit on all {n} days with homework.",
             evenings,
         ).format(n=evenings)
     return ngettext(
-        "Over the limit on {over} of {n} evening with homework.",
-        "Over the limit on {over} of {n} evenings with homework.",
+        "Over the limit on {over} of {n} day with homework.",
+        "Over the limit on {over} of {n} days with homework.",
         evenings,
     ).format(over=over, n=evenings)
 
@@ -234,15 +234,11 @@ async def heat_picture(
     heat_rows = _heat_rows(classes, buckets, rows)
     title = _heat_title(school.name, scope, start, end)
     counted = tally(rows)
-    note = ngettext(
-        "{n} class over the limit, on {evenings} class-evenings",
-        "{n} classes over the limit, on {evenings} class-evenings",
-        len(counted.over_classes),
-    ).format(n=len(counted.over_classes), evenings=counted.over)
+    note = over_summary(len(counted.over_classes), counted.over)
     scale = (
         _("Written minutes against the limit")
         if len(buckets) == len(shown)
-        else _("Average written minutes per evening against the limit")
+        else _("Average written minutes per school day against the limit")
     )
     if any(row.outlined(c) for row in heat_rows for c in range(len(buckets))):
         scale += "\n" + _("Outlined in red: over the limit by the parents' reports")
@@ -300,7 +296,12 @@ async def school_summary(
     totals = await loads.subject_totals(session, scope, start, end)
     whole = sum(m for _, m in totals)
     if whole:
-        top = ", ".join(f"{name} {round(100 * m / whole)}%" for name, m in totals[:TOP_SUBJECTS])
+        top = format_list(
+            [
+                _("{subject} {percent}%").format(subject=name, percent=round(100 * m / whole))
+                for name, m in totals[:TOP_SUBJECTS]
+            ]
+        )
         lines.append(
             _("Top subjects by share of written minutes: {subjects}.").format(subjects=top)
         )
@@ -327,18 +328,21 @@ def over_lines(rows: Sequence[ClassDay]) -> list[str]:
     if not over:
         return [
             ngettext(
-                "The {n} class with homework stayed within the limit every evening.",
-                "All {n} classes with homework stayed within the limit every evening.",
+                "The {n} class with homework stayed within the limit every day.",
+                "All {n} classes with homework stayed within the limit every day.",
                 len(by_class),
             ).format(n=len(by_class))
         ]
     evenings = sum(len(v) for v in over.values())
     lines = [
-        ngettext(
-            "{over} of {n} class over the limit, on {evenings} class-evenings in all:",
-            "{over} of {n} classes over the limit, on {evenings} class-evenings in all:",
-            len(by_class),
-        ).format(over=len(over), n=len(by_class), evenings=evenings)
+        _("{classes}, {days} in all:").format(
+            classes=ngettext(
+                "{over} of {n} class over the limit",
+                "{over} of {n} classes over the limit",
+                len(by_class),
+            ).format(over=len(over), n=len(by_class)),
+            days=class_days(evenings),
+        )
     ]
     worst = sorted(over.values(), key=lambda v: (-len(v), v[0].grade, v[0].class_name))
     lines += [_over_class_line(evenings_over) for evenings_over in worst[:TOP_OVER_CLASSES]]
@@ -354,8 +358,8 @@ def _over_class_line(evenings_over: Sequence[ClassDay]) -> str:
     first = evenings_over[0]
     peak = max(evenings_over, key=lambda e: max(e.written, e.median or 0))
     return ngettext(
-        "• {class_name}: {n} evening, at most {peak} (limit {cap})",
-        "• {class_name}: {n} evenings, at most {peak} (limit {cap})",
+        "• {class_name}: over on {n} day, at most {peak} (limit {cap})",
+        "• {class_name}: over on {n} days, at most {peak} (limit {cap})",
         len(evenings_over),
     ).format(
         class_name=first.class_name,
@@ -410,7 +414,7 @@ async def district_picture(
         lower = _("Schools, lowest first")
     labels = charts.DistrictLabels(
         title=title,
-        within=_("Class-evenings within the limit"),
+        within=_("Class-days within the limit"),
         in_time=_("Complaints answered in time"),
         weeks=_("The district, week by week")
         if len(buckets) and len(buckets[0].days) <= 7
@@ -561,18 +565,33 @@ def calibration_line(c: Calibration, class_name: str) -> str:
     }
     if c.in_line:
         return _(
-            "Your {subject} estimates for {class_name} match what parents report ({n} evenings)."
+            "Your {subject} estimates for {class_name} match what parents report ({n} days)."
         ).format(**values)
     if c.ratio > 1:
         return _(
             "Your {subject} estimates for {class_name} run about {percent}% under what parents "
-            "report ({n} evenings): {example} as estimated takes about {calibrated}."
+            "report ({n} days): {example} as estimated takes about {calibrated}."
         ).format(**values)
     return _(
         "Your {subject} estimates for {class_name} run about {percent}% over what parents "
-        "report ({n} evenings): {example} as estimated takes about {calibrated}."
+        "report ({n} days): {example} as estimated takes about {calibrated}."
     ).format(**values)
 
 
 def no_data_text() -> str:
     return _("No homework and no reports in this period, so there is nothing to chart.")
+
+
+def class_days(n: int) -> str:
+    """'3 class-days', '3个班·日', '3 класс-дня': a count of one class on one day."""
+    return ngettext("{n} class-day", "{n} class-days", n).format(n=n)
+
+
+def over_summary(classes: int, days: int) -> str:
+    """'2 classes over the limit, on 3 class-days', a chart's caption."""
+    return _("{classes}, on {days}").format(
+        classes=ngettext("{n} class over the limit", "{n} classes over the limit", classes).format(
+            n=classes
+        ),
+        days=class_days(days),
+    )

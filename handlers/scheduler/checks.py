@@ -22,10 +22,10 @@ from bot.domain.load import Cap
 from bot.domain.reporting import release_notes, term_start
 from bot.domain.roles import Role
 from bot.domain.schedule import DueRun
-from bot.i18n import _, format_day, format_minutes, ngettext, use_locale
+from bot.i18n import _, format_day, format_list, format_minutes, ngettext, use_locale
 from handlers.kit.context import AsyncSession, QingfuApp
 from handlers.kit.gate import user_locale
-from handlers.kit.labels import hint_line, rule_label
+from handlers.kit.labels import hint_line, rule_label, subject_minutes
 from handlers.scheduler import outbox as delivery
 from handlers.scheduler.figures import note_lines, parent_figures
 from handlers.scheduler.jobkit import Clock, Progress, cap_of, claim_ttl, schools_by_id
@@ -68,25 +68,28 @@ def report_figures(check: ClassDay) -> str:
             "{n} reports from parents (figures are shown from {min} reports).",
             check.reports,
         ).format(n=check.reports, min=MIN_FAMILIES)
+    # Each figure is a sentence of its own, with the locale's punctuation, one per line.
     parts = []
     if check.median is not None:
         parts.append(
             ngettext(
-                "Parents' median {median} from {n} report",
-                "Parents' median {median} from {n} reports",
+                "Parents' median {median} from {n} report.",
+                "Parents' median {median} from {n} reports.",
                 check.timed,
             ).format(median=format_minutes(round(check.median)), n=check.timed)
         )
     if check.cap is not None:
-        parts.append(_("{over} of {n} over the limit").format(over=check.over or 0, n=check.timed))
+        parts.append(
+            _("{over} of {n} reports over the limit.").format(over=check.over or 0, n=check.timed)
+        )
     parts.append(
         ngettext(
-            "{unfinished} of {n} went to bed unfinished",
-            "{unfinished} of {n} went to bed unfinished",
+            "{unfinished} of {n} report: went to bed unfinished.",
+            "{unfinished} of {n} reports: went to bed unfinished.",
             check.reports,
         ).format(unfinished=check.unfinished or 0, n=check.reports)
     )
-    text = "; ".join(parts) + "."
+    text = "\n".join(parts)
     if check.unfinished_over:
         text += "\n" + _(
             "Warning: at least {share}% of the reporting children went to bed unfinished "
@@ -96,18 +99,11 @@ def report_figures(check: ClassDay) -> str:
 
 
 def class_figures(check: ClassDay, cap: Cap, notes: list[str] | None = None) -> str:
-    """'5B: estimated written total 75 min, limit 60 min (rule).' plus the parents' figures."""
-    if cap.minutes is None:
-        estimate = _("{class_name}: estimated written total {total} ({rule}).").format(
-            class_name=check.class_name, total=format_minutes(check.written), rule=rule_label(cap)
-        )
-    else:
-        estimate = _("{class_name}: estimated written total {total}, limit {cap} ({rule}).").format(
-            class_name=check.class_name,
-            total=format_minutes(check.written),
-            cap=format_minutes(cap.minutes),
-            rule=rule_label(cap),
-        )
+    """'5B: estimated written total 75 min (the rule, which names the limit).' plus the
+    parents' figures."""
+    estimate = _("{class_name}: estimated written total {total} ({rule}).").format(
+        class_name=check.class_name, total=format_minutes(check.written), rule=rule_label(cap)
+    )
     return "\n".join([estimate, report_figures(check), *note_lines(notes or [])])
 
 
@@ -246,7 +242,7 @@ def teacher_warnings(check: DailyCheck) -> Iterator[Outgoing]:
                         ),
                         class_figures(found, check.caps[class_id], notes),
                         _("Your share: {items}.").format(
-                            items=", ".join(f"{s.subject} {format_minutes(s.minutes)}" for s in own)
+                            items=format_list([subject_minutes(s.subject, s.minutes) for s in own])
                         ),
                     ]
                 )

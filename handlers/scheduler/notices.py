@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from bot.domain.calendar import SchoolCalendar
-from bot.domain.load import Cap, Piece, evening_load
+from bot.domain.load import Cap, CapRule, Piece, evening_load
 from bot.i18n import _, format_day, format_minutes, use_locale
 from handlers.complaints.payloads import ComplainAboutButton
 from handlers.kit.gate import user_locale
@@ -29,22 +29,22 @@ Families = Mapping[int, Sequence[Family]]
 
 
 def total_line(written: int, cap: Cap) -> str:
-    """'Written total: 40 min of 60 min (grades 3-6: ...).' in the current locale."""
-    rule = rule_label(cap)
+    """'Written total 70 min, 10 min over (grades 3-6: at most 60 min a day).': the rule names
+    the limit once; grades 1-2 say that the class is given no written homework at home."""
+    values = {"total": format_minutes(written), "rule": rule_label(cap)}
+    if cap.rule == CapRule.NO_WRITTEN_PRIMARY_LOW:
+        if written:
+            return _(
+                "Written total {total}; this class is given no written homework at home."
+            ).format(**values)
+        return _("This class is given no written homework at home.")
     if cap.minutes is None:
-        return _("Written total: {total} ({rule}).").format(
-            total=format_minutes(written), rule=rule
-        )
+        return _("Written total {total} ({rule}).").format(**values)
     if written > cap.minutes:
-        return _("Written total: {total}, {over} over the limit of {cap} ({rule}).").format(
-            total=format_minutes(written),
-            over=format_minutes(written - cap.minutes),
-            cap=format_minutes(cap.minutes),
-            rule=rule,
+        return _("Written total {total}, {over} over ({rule}).").format(
+            over=format_minutes(written - cap.minutes), **values
         )
-    return _("Written total: {total} of {cap} ({rule}).").format(
-        total=format_minutes(written), cap=format_minutes(cap.minutes), rule=rule
-    )
+    return _("Written total {total} ({rule}).").format(**values)
 
 
 def piece_lines(piece: Piece, text: str | None = None) -> list[str]:

@@ -11,7 +11,7 @@ from telegram import Update
 
 from bot.domain.parsing.result import Understood
 from bot.domain.parsing.roster import MAX_NAMES, Roster, parse_roster
-from bot.i18n import _, format_list, ngettext
+from bot.i18n import _, format_inventory, format_list, ngettext
 from handlers.kit.context import Ctx
 from handlers.kit.replies import Rows, answer, refuse_stale, say
 from handlers.school.classes import class_key
@@ -34,7 +34,7 @@ from storage.models import Dialog, School, SchoolClass
 
 async def roster_question(context: Ctx, klass: SchoolClass) -> str:
     names = await school_store.roster_names(context.session, klass.id)
-    current = format_list(names) if names else _("nobody yet")
+    current = format_inventory(names) if names else _("nobody yet")
     return (
         _("Class list of {klass}: {names}").format(klass=klass.name, names=current)
         + "\n\n"

@@ -14,7 +14,15 @@ from bot.domain.parsing.result import Understood
 from bot.domain.parsing.times import parse_time
 from bot.domain.roles import Roles
 from bot.domain.validate import parse_int
-from bot.i18n import _, babel_locale, format_minutes, format_time, ngettext, zone_name
+from bot.i18n import (
+    _,
+    babel_locale,
+    format_inventory,
+    format_minutes,
+    format_time,
+    ngettext,
+    zone_name,
+)
 from handlers.kit.callbacks import CallbackData
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
@@ -114,6 +122,16 @@ def time_field_label(field: str) -> str:
     return labels[field]
 
 
+def mode_name(mode: str) -> str:
+    """A mode in a word or two, for its button (the explanation goes in the message)."""
+    names: dict[str, str] = {
+        OverCapMode.WARN: _("Warn"),
+        OverCapMode.APPROVE: _("Approval"),
+        OverCapMode.STRICT: _("Strict"),
+    }
+    return names.get(mode, mode)
+
+
 def mode_label(mode: str) -> str:
     labels: dict[str, str] = {
         OverCapMode.WARN: _("warn: the teacher confirms, the grade leader and admins are told"),
@@ -138,7 +156,9 @@ def cap_value(school: School, field: str) -> str:
 
 
 async def settings_text(context: Ctx, school: School) -> str:
-    days = " ".join(weekday_name(d) for d in sorted(parse_school_days(school.school_days)))
+    days = format_inventory(
+        [weekday_name(d) for d in sorted(parse_school_days(school.school_days))]
+    )
     today = local_now(school.timezone, context.now()).date()
     upcoming = await school_store.upcoming_calendar_days(context.session, school.id, today)
     periods = calendar_periods((c.day, c.kind, c.name) for c in upcoming)
@@ -148,19 +168,20 @@ async def settings_text(context: Ctx, school: School) -> str:
         _("Settings of {school} (time zone {timezone})").format(
             school=school.name, timezone=zone_name(school.timezone, context.now())
         ),
-        _("Written homework limits per evening:"),
+        _("Written homework limits per school day:"),
         "• " + _("Grades 1-2: no written homework (policy)"),
     ]
-    lines += [f"• {cap_field_label(f)}: {cap_value(school, f)}" for f in CAP_FIELDS]
+    lines += cap_lines(school)
     lines.append(_("Over the limit: {mode}").format(mode=mode_label(school.over_cap_mode)))
-    lines += [f"• {time_field_label(f)}: {format_time(getattr(school, f))}" for f in TIME_FIELDS]
-    lines.append("• " + _("Reminder: {when}").format(when=order.reminder_text(school)))
+    lines += time_lines(school)
+    lines.append(setting_line(_("Reminder"), order.reminder_text(school)))
     lines.append(_("School days: {days}").format(days=days))
     lines.append(
-        ngettext("{n} upcoming holiday", "{n} upcoming holidays", holidays).format(n=holidays)
-        + "; "
-        + ngettext(
-            "{n} upcoming make-up school day", "{n} upcoming make-up school days", makeup
+        ngettext("{n} upcoming holiday.", "{n} upcoming holidays.", holidays).format(n=holidays)
+    )
+    lines.append(
+        ngettext(
+            "{n} upcoming make-up school day.", "{n} upcoming make-up school days.", makeup
         ).format(n=makeup)
     )
     return "\n".join(lines)
@@ -172,6 +193,18 @@ class SettingsDistrictButton(CallbackData, prefix="st.d"):
 
     token: str
     district_id: int
+
+
+def setting_line(field: str, value: str) -> str:
+    return _("• {field}: {value}").format(field=field, value=value)
+
+
+def cap_lines(school: School) -> list[str]:
+    return [setting_line(cap_field_label(f), cap_value(school, f)) for f in CAP_FIELDS]
+
+
+def time_lines(school: School) -> list[str]:
+    return [setting_line(time_field_label(f), format_time(getattr(school, f))) for f in TIME_FIELDS]
 
 
 async def settings_command(update: Update, context: Ctx) -> None:
@@ -312,14 +345,15 @@ async def on_caps(update: Update, context: Ctx, data: SettingsButton) -> None:
     rows: Rows = [
         [
             (
-                f"{cap_field_label(f)}: {cap_value(school, f)}",
+                cap_field_label(f),
                 SettingsButton(dialog.token, SettingsAction.CAP, i),
             )
         ]
         for i, f in enumerate(CAP_FIELDS)
     ]
     rows += back_to(dialog.token)
-    await say(update, _("Which limit do you want to change?"), rows, edit=True)
+    text = "\n".join([_("Which limit do you want to change?"), *cap_lines(school)])
+    await say(update, text, rows, edit=True)
 
 
 async def on_cap(update: Update, context: Ctx, data: SettingsButton) -> None:
@@ -372,14 +406,18 @@ async def on_mode(update: Update, context: Ctx, data: SettingsButton) -> None:
     rows: Rows = [
         [
             (
-                ("✅ " if school.over_cap_mode == m else "") + mode_label(m),
+                ("✅ " if school.over_cap_mode == m else "") + mode_name(m),
                 SettingsButton(dialog.token, SettingsAction.SET_MODE, i),
             )
         ]
         for i, m in enumerate(MODES)
     ]
     rows += back_to(dialog.token)
-    await say(update, _("What happens when homework goes over the limit?"), rows, edit=True)
+    text = "\n".join(
+        [_("What happens when homework goes over the limit?")]
+        + [_("• {mode}").format(mode=mode_label(m)) for m in MODES]
+    )
+    await say(update, text, rows, edit=True)
 
 
 async def on_set_mode(update: Update, context: Ctx, data: SettingsButton) -> None:
@@ -406,7 +444,7 @@ async def on_times(update: Update, context: Ctx, data: SettingsButton) -> None:
     rows: Rows = [
         [
             (
-                f"{time_field_label(f)}: {format_time(getattr(school, f))}",
+                time_field_label(f),
                 SettingsButton(dialog.token, SettingsAction.TIME, i),
             )
         ]
@@ -421,8 +459,8 @@ async def on_times(update: Update, context: Ctx, data: SettingsButton) -> None:
         ]
     )
     rows += back_to(dialog.token)
-    text = _("Which time do you want to change?") + "\n" + order.rule_text()
-    await say(update, text, rows, edit=True)
+    text = "\n".join([_("Which time do you want to change?"), *time_lines(school)])
+    await say(update, text + "\n" + order.rule_text(), rows, edit=True)
 
 
 async def on_reminder(update: Update, context: Ctx, data: SettingsButton) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from telegram import Update
 
-from bot.i18n import _, format_list, ngettext
+from bot.i18n import _, format_inventory, format_list, ngettext
 from handlers.kit.callbacks import CallbackData
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
@@ -146,7 +146,7 @@ def classes_overview(classes: list[SchoolClass]) -> str:
     for klass in classes:
         by_grade.setdefault(klass.grade, []).append(klass.name)
     return "\n".join(
-        _("Grade {n}: {classes}").format(n=grade, classes=format_list(names))
+        _("Grade {n}: {classes}").format(n=grade, classes=format_inventory(names))
         for grade, names in sorted(by_grade.items())
     )
 
@@ -170,17 +170,15 @@ async def show_menu(
             _("Classes of {school}:").format(school=school.name) + "\n" + classes_overview(classes)
         )
         rows: Rows = [
-            [(_("Add grades and classes in one step"), SetupButton(t, SetupAction.BULK))],
+            [(_("Add grades and classes"), SetupButton(t, SetupAction.BULK))],
             [(_("Add one class"), SetupButton(t, SetupAction.ONE))],
         ]
         if classes:
-            rows.append(
-                [(_("Class lists (parents pick their child)"), SetupButton(t, SetupAction.ROSTER))]
-            )
+            rows.append([(_("Class lists"), SetupButton(t, SetupAction.ROSTER))])
             rows.append([(_("Delete a class"), SetupButton(t, SetupAction.DELETE))])
     else:
         subjects = await repo.subjects_of(session, school.id)
-        names = format_list([s.name for s in subjects]) or _("none yet")
+        names = format_inventory([s.name for s in subjects]) or _("none yet")
         text = _("Subjects of {school}: {subjects}").format(school=school.name, subjects=names)
         rows = [
             [(_("Add the usual subjects"), SetupButton(t, SetupAction.PRESET))],

@@ -233,7 +233,8 @@ async def test_anonymous_complaint_relay_resolution_and_rating(
         assert t(locale, "From: an anonymous parent") in seen
         assert TEXT in seen
         photo = await user.wait_for(lambda m: m.photo is not None, after=marks[user])
-        assert photo.text == t(locale, "{code}: photos", code=code) + " (1/1)"
+        caption = t(locale, "{code}: photos", code=code)
+        assert photo.text == t(locale, "{caption} ({n} of {total})", caption=caption, n=1, total=1)
 
     # Take: the parent gets the status line.
     status = {loc: render(loc, status_label, ComplaintStatus.IN_PROGRESS) for loc in (ZH, RU, EN)}

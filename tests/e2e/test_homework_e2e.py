@@ -19,7 +19,7 @@ from sqlalchemy import select
 from bot.domain.calendar import SchoolCalendar, parse_school_days
 from bot.domain.load import Cap, CapRule, HomeworkKind, OverCapMode
 from bot.domain.roles import Role
-from bot.i18n import format_day, format_minutes
+from bot.i18n import format_day, format_list, format_minutes
 from handlers.homework.load import LoadClassButton
 from handlers.homework.manage import HomeworkManageAction, HomeworkManageButton
 from handlers.homework.payloads import (
@@ -31,7 +31,7 @@ from handlers.homework.payloads import (
     HomeworkPickButton,
     HomeworkStep,
 )
-from handlers.kit.labels import kind_label, rule_label
+from handlers.kit.labels import kind_label, rule_label, subject_minutes
 from handlers.school.settings import MODES, SettingsButton
 from handlers.school.settings import SettingsAction as SettingsAct
 from storage.db import SessionMaker
@@ -86,16 +86,33 @@ def minutes(locale: str, n: int) -> str:
     return render(locale, format_minutes, n)
 
 
-def load_line(locale: str, day: date, parts: list[str], total: int, klass: str = "5B") -> str:
-    """'5B, Thu, Nov 19: Maths 25 + Chinese 15 + this 30 = 70 / 60 min (10 over)' (issue 3)."""
-    line = f"{klass}, {day_of(locale, day)}: {' + '.join(parts)} = {total} / {minutes(locale, CAP)}"
+Part = tuple[str | None, int]
+"""A subject and its minutes in a load line; None for the piece being recorded ("this")."""
+
+
+def sums_of(locale: str, parts: list[Part]) -> str:
+    items = [
+        render(locale, subject_minutes, subject, n)
+        if subject is not None
+        else t(locale, "this {minutes}", minutes=minutes(locale, n))
+        for subject, n in parts
+    ]
+    return render(locale, format_list, items)
+
+
+def load_line(locale: str, day: date, parts: list[Part], total: int, klass: str = "5B") -> str:
+    """'5B, Thu, Nov 19: Maths 25 min, Chinese 15 min, and this 30 min, 70 min in all,
+    10 min over' (issues 3 and 14: a catalogue sentence, the list joined by the locale)."""
+    values = {
+        "class_name": klass,
+        "day": day_of(locale, day),
+        "sums": sums_of(locale, parts),
+        "total": minutes(locale, total),
+        "over": minutes(locale, total - CAP),
+    }
     if total > CAP:
-        line += " " + t(locale, "({minutes} over)", minutes=total - CAP)
-    return line
-
-
-def this(locale: str, n: int) -> str:
-    return t(locale, "this {minutes}", minutes=n)
+        return t(locale, "{class_name}, {day}: {sums}, {total} in all, {over} over", **values)
+    return t(locale, "{class_name}, {day}: {sums}, {total} in all", **values)
 
 
 async def seed(db: SessionMaker) -> Seeded:
@@ -193,7 +210,7 @@ async def test_posting_with_the_cap_edits_load_and_approvals(
         mins=30,
         several_subjects=True,
     )
-    assert load_line(ZH, today, [this(ZH, 30)], 30) in (first.text or "")
+    assert load_line(ZH, today, [(None, 30)], 30) in (first.text or "")
     assert preview_actions(first) == {HomeworkAction.POST, HomeworkAction.CANCEL}
     await tap(wang, HomeworkActionButton, t(ZH, "Posted."), action=HomeworkAction.POST)
 
@@ -207,9 +224,9 @@ async def test_posting_with_the_cap_edits_load_and_approvals(
         mins=20,
         several_subjects=True,
     )
-    assert load_line(ZH, today, [f"{MATHS} 30", this(ZH, 20)], 50) in (second.text or "")
+    assert load_line(ZH, today, [(MATHS, 30), (None, 20)], 50) in (second.text or "")
     posted = await tap(wang, HomeworkActionButton, t(ZH, "Posted."), action=HomeworkAction.POST)
-    assert load_line(ZH, today, [f"{MATHS} 30", this(ZH, 20)], 50) in (posted.text or "")
+    assert load_line(ZH, today, [(MATHS, 30), (None, 20)], 50) in (posted.text or "")
 
     third = await to_preview(
         wang,
@@ -221,7 +238,7 @@ async def test_posting_with_the_cap_edits_load_and_approvals(
         mins=15,
         several_subjects=True,
     )
-    over_line = load_line(ZH, today, [f"{MATHS} 30", f"{CHINESE} 20", this(ZH, 15)], 65)
+    over_line = load_line(ZH, today, [(MATHS, 30), (CHINESE, 20), (None, 15)], 65)
     assert over_line in (third.text or "")
     assert t(ZH, OVER_WARN) in (third.text or "")
     assert preview_actions(third) == {
@@ -250,7 +267,7 @@ async def test_posting_with_the_cap_edits_load_and_approvals(
                     klass="5B",
                     rule=render(locale, rule_label, primary_cap()),
                 ),
-                load_line(locale, today, [f"{MATHS} 30", f"{CHINESE} 20", f"{MATHS} 15"], 65),
+                load_line(locale, today, [(MATHS, 30), (CHINESE, 20), (MATHS, 15)], 65),
                 t(
                     locale,
                     "{teacher} posted {subject} ({minutes}) and confirmed it.",
@@ -277,7 +294,7 @@ async def test_posting_with_the_cap_edits_load_and_approvals(
             rule=render(ZH, rule_label, primary_cap()),
         ),
     )
-    await check_week(week, ZH, seeded, f"{MATHS} 45 + {CHINESE} 20", 65)
+    await check_week(week, ZH, seeded, [(MATHS, 45), (CHINESE, 20)], 65)
 
     # ---- /homework: edit the third piece; the preview re-checks the cap
     listing = await send(wang, "/homework", t(ZH, "Homework for today and the coming days:"))
@@ -305,7 +322,7 @@ async def test_posting_with_the_cap_edits_load_and_approvals(
         step=HomeworkStep.MINUTES,
         value=10,
     )
-    at_cap = load_line(ZH, today, [f"{MATHS} 30", f"{CHINESE} 20", this(ZH, 10)], 60)
+    at_cap = load_line(ZH, today, [(MATHS, 30), (CHINESE, 20), (None, 10)], 60)
     assert at_cap in (recheck.text or "")
     assert preview_actions(recheck) == {
         HomeworkAction.SAVE,
@@ -345,7 +362,7 @@ async def test_posting_with_the_cap_edits_load_and_approvals(
         ),
         class_id=seeded.classes["5B"],
     )
-    await check_week(week, EN, seeded, f"{MATHS} 40 + {CHINESE} 20", 60)
+    await check_week(week, EN, seeded, [(MATHS, 40), (CHINESE, 20)], 60)
 
     # ---- approve mode, set by the admin through /settings
     await send(adam, "/settings", has_button(SettingsButton, act=SettingsAct.MODE))
@@ -374,9 +391,7 @@ async def test_posting_with_the_cap_edits_load_and_approvals(
 
     # A second teacher (en): English 20 goes over (80 / 60): it waits for the grade leader.
     essay = await to_preview(emma, EN, seeded, klass="5B", subject=ENGLISH, text="Essay", mins=20)
-    assert load_line(EN, today, [f"{MATHS} 40", f"{CHINESE} 20", this(EN, 20)], 80) in (
-        essay.text or ""
-    )
+    assert load_line(EN, today, [(MATHS, 40), (CHINESE, 20), (None, 20)], 80) in (essay.text or "")
     assert t(EN, OVER_APPROVE) in (essay.text or "")
     assert preview_actions(essay) == {HomeworkAction.SUBMIT, HomeworkAction.CANCEL}
     mark = ivan.mark()
@@ -396,7 +411,7 @@ async def test_posting_with_the_cap_edits_load_and_approvals(
         )
     )
     assert f"{ENGLISH}: Essay" in (request.text or "")
-    assert load_line(RU, today, [f"{MATHS} 40", f"{CHINESE} 20", f"{ENGLISH} 20"], 80) in (
+    assert load_line(RU, today, [(MATHS, 40), (CHINESE, 20), (ENGLISH, 20)], 80) in (
         request.text or ""
     )
     essay_id = find_button(ivan, HomeworkDecisionButton, approve=True)[1].assignment_id
@@ -505,7 +520,9 @@ async def test_posting_with_the_cap_edits_load_and_approvals(
     assert [(m, s) for _t, m, s in await statuses(db)][-1] == (15, "pending")
 
 
-async def check_week(msg: SentMessage, locale: str, seeded: Seeded, sums: str, total: int) -> None:
+async def check_week(
+    msg: SentMessage, locale: str, seeded: Seeded, parts: list[Part], total: int
+) -> None:
     """The /load text: one line per school day of this week (today marked), then the summary."""
     today = seeded.today
     monday = today - timedelta(days=today.weekday())
@@ -518,15 +535,23 @@ async def check_week(msg: SentMessage, locale: str, seeded: Seeded, sums: str, t
     ]
     assert len(lines) >= 1 + len(expected_days) + 1, msg.text  # (other notes may follow)
     for line, day in zip(lines[1 : 1 + len(expected_days)], expected_days, strict=True):
-        if day == today:
-            expected = f"▶ {day_of(locale, day)}: {sums} = {total} / {minutes(locale, CAP)}"
-            if total > CAP:
-                expected += " ⚠ " + t(locale, "({minutes} over)", minutes=total - CAP)
+        values = {
+            "day": day_of(locale, day),
+            "subjects": sums_of(locale, parts),
+            "total": minutes(locale, total),
+            "over": minutes(locale, total - CAP),
+        }
+        if day != today:
+            expected = t(locale, "{day}: no written homework", **values)
+        elif total > CAP:
+            expected = "▶ " + t(
+                locale, "{day}: {subjects}, {total} in all, ⚠ {over} over", **values
+            )
         else:
-            expected = f"{day_of(locale, day)}: — = 0 / {minutes(locale, CAP)}"
+            expected = "▶ " + t(locale, "{day}: {subjects}, {total} in all", **values)
         assert line == expected
     summary = lines[1 + len(expected_days)]
     if total > CAP:
-        assert summary == t(locale, "Over the limit on {n} of these evenings.", n=1)
+        assert summary == t(locale, "Over the limit on {n} of these days.", n=1)
     else:
-        assert summary == t(locale, "Within the limit every evening so far.")
+        assert summary == t(locale, "Within the limit every day so far.")

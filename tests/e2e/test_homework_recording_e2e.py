@@ -60,6 +60,22 @@ def week_ending(today: date) -> str:
     return "".join(str(d) for d in days)
 
 
+def load_line(locale: str, klass: str, day: date, n: int, *, over: int) -> str:
+    """The preview's line for a class and day with only the piece being recorded (issue 14:
+    a catalogue sentence; the total and what is over, the rule named once above)."""
+    mins = render(locale, format_minutes, n)
+    values = {
+        "class_name": klass,
+        "day": day_of(locale, day),
+        "sums": t(locale, "this {minutes}", minutes=mins),
+        "total": mins,
+        "over": render(locale, format_minutes, over),
+    }
+    if over > 0:
+        return t(locale, "{class_name}, {day}: {sums}, {total} in all, {over} over", **values)
+    return t(locale, "{class_name}, {day}: {sums}, {total} in all", **values)
+
+
 async def seed(db: SessionMaker) -> Seeded:
     seeded = await seed_school(
         db,
@@ -149,8 +165,7 @@ async def test_three_classes_copy_and_a_weekend_piece_in_chinese(
     await send(wang, "/assign", t(ZH, ASK_TEXT, klass=three, subject=MATHS))
     preview = await send(wang, "练习册第12页 20分钟", t(ZH, PREVIEW, klass=three, subject=MATHS))
     for klass in ("5A", "5B", "5C"):
-        line = f"{klass}, {day_of(ZH, today)}: {t(ZH, 'this {minutes}', minutes=20)} = 20 / "
-        assert line + render(ZH, format_minutes, 60) in (preview.text or "")
+        assert load_line(ZH, klass, today, 20, over=0) in (preview.text or "")
     await post(wang, ZH, HomeworkAction.POST)
     assert [(k, x, d) for k, x, d in await stored(db, T_ZH)][1:] == [
         (k, "练习册第12页", [(today, 20)]) for k in ("5A", "5B", "5C")
@@ -190,10 +205,9 @@ async def test_three_classes_copy_and_a_weekend_piece_in_chinese(
     await send(wang, "周末作业：数学小报 80分钟", t(ZH, PREVIEW, klass="5A", subject=MATHS))
     spread_label = t(
         ZH,
-        "{first} – {last}: spread over {n} days",
+        "🏖 {first} – {last}",
         first=day_of(ZH, saturday),
         last=day_of(ZH, sunday),
-        n=2,
     )
     await tap(
         wang,
@@ -214,9 +228,7 @@ async def test_three_classes_copy_and_a_weekend_piece_in_chinese(
     rule = render(ZH, rule_label, Cap(WEEKEND_CAP, CapRule.NON_SCHOOL_DAY))
     assert t(ZH, "Written homework of the class (limit: {rule}):", rule=rule) in text
     for day in (saturday, sunday):
-        over = t(ZH, "({minutes} over)", minutes=10)
-        line = f"5A, {day_of(ZH, day)}: {t(ZH, 'this {minutes}', minutes=40)} = 40 / "
-        assert f"{line}{render(ZH, format_minutes, WEEKEND_CAP)} {over}" in text
+        assert load_line(ZH, "5A", day, 40, over=40 - WEEKEND_CAP) in text
     assert f"5A, {day_of(ZH, today)}:" not in text  # nothing lands on Friday
     await post(wang, ZH, HomeworkAction.POST_OVER)
     assert (await stored(db, T_ZH))[-1] == (
@@ -253,7 +265,7 @@ async def test_a_project_due_in_three_weeks_in_russian(
             month=Month.of(due).index,
         )
     evenings = work_days(calendar, today, due)
-    spread = t(RU, "Spread over {n} evenings until {due}.", n=len(evenings), due=day_of(RU, due))
+    spread = t(RU, "Spread over {n} school days until {due}.", n=len(evenings), due=day_of(RU, due))
     preview = await tap(
         olga,
         HomeworkPickButton,

@@ -118,8 +118,8 @@ async def test_photo_piece_then_two_late_changes_as_one_update(
         assert f"{line}\n  {PHOTO_TASK}" in text
         assert text.endswith(t(locale, SET_IN_CLASS))
     mum_notice = mum.messages[-1].text or ""
-    assert mum_notice.startswith("作业公示：4A，") and mum_notice.endswith(
-        "以上作业均已在课堂上布置。"
+    assert mum_notice.startswith("作业公示：4A ") and mum_notice.endswith(
+        "以上作业均在课堂上布置，此处仅作公示。"
     )
 
     # ---- two more pieces within a minute, after the notice: one update with both texts

@@ -30,8 +30,8 @@ from sqlalchemy import func, select
 
 from bot.domain.load import Cap, CapRule, HomeworkKind
 from bot.domain.roles import Role
-from bot.i18n import format_day, format_minutes, zone_name
-from handlers.kit.labels import kind_label, rule_label
+from bot.i18n import format_day, format_list, format_minutes, zone_name
+from handlers.kit.labels import kind_label, rule_label, subject_minutes
 from handlers.parents.question import range_label
 from handlers.parents.reports import EveningAnswer, EveningAnswerButton, NoteSkipButton
 from handlers.school.settings import TIME_FIELDS, SettingsButton
@@ -99,9 +99,8 @@ def rule(locale: str) -> str:
 def written_total(locale: str, total: int) -> str:
     return t(
         locale,
-        "Written total: {total} of {cap} ({rule}).",
+        "Written total {total} ({rule}).",
         total=mins(locale, total),
-        cap=mins(locale, 60),
         rule=rule(locale),
     )
 
@@ -130,26 +129,25 @@ def class_figures(locale: str, day: date, *, notes: bool) -> str:
     child is a quarter of the class, over the school's 20%."""
     estimate = t(
         locale,
-        "{class_name}: estimated written total {total}, limit {cap} ({rule}).",
+        "{class_name}: estimated written total {total} ({rule}).",
         class_name="4A",
         total=mins(locale, 50),
-        cap=mins(locale, 60),
         rule=rule(locale),
     )
-    parents = "; ".join(
+    parents = "\n".join(
         [
             tn(
                 locale,
-                "Parents' median {median} from {n} report",
-                "Parents' median {median} from {n} reports",
+                "Parents' median {median} from {n} report.",
+                "Parents' median {median} from {n} reports.",
                 4,
                 median=mins(locale, round(82.5)),
             ),
-            t(locale, "{over} of {n} over the limit", over=4, n=4),
+            t(locale, "{over} of {n} reports over the limit.", over=4, n=4),
             tn(
                 locale,
-                "{unfinished} of {n} went to bed unfinished",
-                "{unfinished} of {n} went to bed unfinished",
+                "{unfinished} of {n} report: went to bed unfinished.",
+                "{unfinished} of {n} reports: went to bed unfinished.",
                 4,
                 unfinished=1,
             ),
@@ -161,7 +159,7 @@ def class_figures(locale: str, day: date, *, notes: bool) -> str:
         "(policy: a child who cannot finish goes to bed on time; the load was too much).",
         share=20,
     )
-    lines = [estimate, parents + ".", warning]
+    lines = [estimate, parents, warning]
     if notes:
         lines += [t(locale, "Parents' notes (without names):"), "• " + NOTE]
     return "\n".join(lines)
@@ -475,7 +473,14 @@ async def test_notice_question_reports_and_check(
             t(
                 ZH,
                 "Your share: {items}.",
-                items=f"{MATHS} {mins(ZH, 30)}, {CHINESE} {mins(ZH, 20)}",
+                items=render(
+                    ZH,
+                    format_list,
+                    [
+                        render(ZH, subject_minutes, MATHS, 30),
+                        render(ZH, subject_minutes, CHINESE, 20),
+                    ],
+                ),
             ),
         ]
     )

@@ -363,7 +363,7 @@ async def test_weekly_report_reaches_every_role_once_and_export_matches_the_data
     book = openpyxl.load_workbook(io.BytesIO(docs[0].document_bytes))
     sheets = [
         t(RU, "Homework"),
-        t(RU, "Evening loads"),
+        t(RU, "Daily loads"),
         t(RU, "Parents' reports"),
         t(RU, "Complaints"),
     ]

@@ -24,6 +24,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .transcript import TRANSCRIPT
+
 JSON = dict[str, Any]
 Matcher = str | re.Pattern[str] | Callable[["SentMessage"], bool]
 
@@ -382,6 +384,8 @@ class FakeBotAPI:
         """Enqueue a raw update (without update_id); returns its update_id."""
         with self._lock:
             update_id = next(self._update_ids)
+            message = payload.get("message") or {}
+            TRANSCRIPT.record_typed(message.get("text") or message.get("caption"))
             self._updates.append({"update_id": update_id, **payload})
             self.last_activity = time.monotonic()
             return update_id
@@ -641,6 +645,7 @@ class FakeBotAPI:
         )
         self._touch(msg)
         self.messages.setdefault(chat_id, []).append(msg)
+        self._transcribe(msg)
         return self.message_json(msg)
 
     def _edit(self, msg: SentMessage, params: Mapping[str, Any], text: str | None) -> JSON:
@@ -654,7 +659,19 @@ class FakeBotAPI:
         msg.edits += 1
         msg.edit_date = int(time.time())
         self._touch(msg)
+        self._transcribe(msg)
         return self.message_json(msg)
+
+    def _language_of(self, chat_id: int) -> str:
+        user = self.users.get(chat_id)
+        return (user.language_code or "") if user is not None else ""
+
+    def _transcribe(self, msg: SentMessage) -> None:
+        """Record what the reader sees (tests/fakebot/transcript.py)."""
+        language = self._language_of(msg.chat_id)
+        TRANSCRIPT.record(language, "message", msg.text)
+        for label in msg.button_texts:
+            TRANSCRIPT.record(language, "button", label)
 
     @staticmethod
     def _checked_caption(params: Mapping[str, Any]) -> str | None:
@@ -831,6 +848,7 @@ class FakeBotAPI:
             show_alert=bool(params.get("show_alert")),
             url=_text_param(params, "url"),
         )
+        TRANSCRIPT.record(self._language_of(query.user_id), "answer", query.answer.text)
         return True
 
     def _api_setmycommands(self, params: Mapping[str, Any]) -> bool:

@@ -696,7 +696,7 @@ async def test_staff_listing_by_deadline_with_filters(bot: Harness) -> None:
     listing = text(await bot.send(admin, "/tickets"))
     assert listing.index(first.code) < listing.index(second.code)  # soonest deadline first
     await bot.tap(admin, "Category…")
-    listing = text(await bot.tap(admin, "Total homework load too high"))
+    listing = text(await bot.tap(admin, "Total load too high"))
     assert second.code in listing and first.code not in listing
     await bot.tap(admin, "Class…")
     listing = text(await bot.tap(admin, "5B"))

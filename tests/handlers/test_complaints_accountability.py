@@ -101,11 +101,11 @@ async def test_abusive_close_reaches_the_district_and_can_be_contested(bot: Harn
     assert not other_sup.messages
     # The parent sees the reason and a one-tap contest.
     assert REASON in text(mei.last)
-    assert "⚖ Contest: send it to the district" in mei.last.button_texts
+    assert "⚖ Contest with the district" in mei.last.button_texts
     history = await events(bot, c.id)
     assert (history[-1].kind, history[-1].text) == ("abusive", REASON)
 
-    confirmation = await bot.tap(mei, "⚖ Contest: send it to the district")
+    confirmation = await bot.tap(mei, "⚖ Contest with the district")
     assert "goes to the district supervisors, who review the close" in text(confirmation)
     c = await stored_complaint(bot)
     assert (c.status, c.level) == ("escalated", "district")
@@ -142,7 +142,7 @@ async def test_the_districts_abusive_close_is_final(bot: Harness) -> None:
     await bot.send(sup, "Repeated abuse of the hotline.")
     c = await stored_complaint(bot)
     assert (c.status, c.level) == ("abusive", "district")
-    assert "⚖ Contest: send it to the district" not in mei.last.button_texts
+    assert "⚖ Contest with the district" not in mei.last.button_texts
     assert "The district closed" in text(bot.user(HANDLER).last)
     forge(mei, ComplaintCardButton(c.id, ComplaintCardAction.CONTEST))
     await bot.deliver()

@@ -99,9 +99,9 @@ async def test_a_namesake_is_added_when_the_parent_says_so(bot: Harness) -> None
     assert "Lan has already linked Dabao in this class." in text(reply)
     assert reply.button_texts == [
         "Ask Lan for the family link",
-        "A different child with the same name",
+        "Another child, same name",
     ]
-    reply = await bot.tap(other, "A different child with the same name")
+    reply = await bot.tap(other, "Another child, same name")
     assert text(reply).startswith("Done: Dabao in class 3B")
     children = await rows(bot, Child)
     assert [c.name for c in children] == ["Dabao", "Dabao"]

@@ -74,14 +74,14 @@ async def count(bot: Harness, model: type) -> int:
 async def test_running_total_grows_and_over_cap_warns_leader(bot: Harness) -> None:
     await seed(bot)
     preview = await post(bot, TEACHER, "5A", None, "Exercise 3, p. 12", "Written", "30")
-    assert "5A, Thu, Nov 19: this 30 = 30 / 60 min" in preview
+    assert "5A, Thu, Nov 19: this 30 min, 30 min in all" in preview
     assert "grades 3-6: at most 60 min" in preview
     await bot.tap(bot.user(TEACHER, "T"), "Post")
     preview = await post(bot, TEACHER2, None, None, "Read and copy new words", "Written", "20")
-    assert "Maths 30 + this 20 = 50 / 60 min" in preview
+    assert "Maths 30 min and this 20 min, 50 min in all" in preview
     await bot.tap(bot.user(TEACHER2, "T"), "Post")
     preview = await post(bot, TEACHER, "5A", None, "Worksheet B", "Written", "15")
-    assert "Maths 30 + Chinese 20 + this 15 = 65 / 60 min (5 over)" in preview
+    assert "Maths 30 min, Chinese 20 min, and this 15 min, 65 min in all, 5 min over" in preview
     teacher = bot.user(TEACHER, "T")
     assert "Post" not in [b for b in teacher.last.button_texts if b == "✅ Post"]
     await bot.tap(teacher, "Post anyway")
@@ -90,14 +90,14 @@ async def test_running_total_grows_and_over_cap_warns_leader(bot: Harness) -> No
     assert leader.messages, "the grade leader was not told"
     warning = leader.last.text or ""
     assert "5A is over the homework limit" in warning
-    assert "65 / 60 min (5 over)" in warning
+    assert "65 min in all, 5 min over" in warning
     assert bot.user(ADMIN, "Admin").messages
 
 
 async def test_non_written_does_not_count(bot: Harness) -> None:
     await seed(bot)
     preview = await post(bot, TEACHER, "5A", None, "Measure your room", "Practical", "45")
-    assert "no written homework = 0 / 60 min" in preview
+    assert "5A, Thu, Nov 19: no written homework" in preview
     assert "Not counted against the limit" in preview
 
 
@@ -195,7 +195,7 @@ async def test_spread_over_weekend(bot: Harness) -> None:
     await bot.send(teacher, "50")
     await bot.tap(teacher, "Due later")
     preview = await bot.tap(teacher, "24")  # the calendar: Thu -> due Tue: Thu, Fri, Mon
-    assert "Spread over 3 evenings" in (preview.text or "")
+    assert "Spread over 3 school days" in (preview.text or "")
     await bot.tap(teacher, "Post")
     async with bot.session() as session:
         loads = (await session.execute(select(AssignmentLoad.day, AssignmentLoad.minutes))).all()
@@ -216,7 +216,7 @@ async def test_homework_edit_rechecks_cap_and_cancel(bot: Harness) -> None:
     await bot.tap(teacher, "Edit 1")
     await bot.tap(teacher, "Minutes")
     preview = await bot.tap(teacher, "60")
-    assert "this 60 = 60 / 60 min" in (preview.text or "")
+    assert "this 60 min, 60 min in all" in (preview.text or "")
     await bot.tap(teacher, "Save changes")
     await bot.send(teacher, "/homework")
     await bot.tap(teacher, "Cancel 1")
@@ -242,7 +242,7 @@ async def test_load_shows_the_week(bot: Harness) -> None:
     leader = bot.user(LEADER, "Zhao")
     await bot.send(leader, "/load")
     reply = await bot.tap(leader, "5A")
-    assert "Thu, Nov 19: Maths 30 = 30 / 60 min" in (reply.text or "")
+    assert "Thu, Nov 19: Maths 30 min, 30 min in all" in (reply.text or "")
 
 
 async def test_preview_offers_calibrated_figure(bot: Harness) -> None:

@@ -250,8 +250,8 @@ async def test_several_classes_one_preview_one_piece_each(bot: Harness) -> None:
     assert {"✓ 5A", "✓ 5B"} <= set(ask.button_texts)  # every class of the subject preselected
     preview = await bot.send(user, "Worksheet 4, 20 min")
     text = preview.text or ""
-    assert "5A, Thu, Nov 19: this 20 = 20 / 60 min" in text
-    assert "5B, Thu, Nov 19: English 50 + this 20 = 70 / 60 min (10 over)" in text
+    assert "5A, Thu, Nov 19: this 20 min, 20 min in all" in text
+    assert "5B, Thu, Nov 19: English 50 min and this 20 min, 70 min in all, 10 min over" in text
     msg_id = preview.message_id
     label, payload, _m = find_button(user, HomeworkActionButton, action=HomeworkAction.POST_OVER)
     user.tap(label, message_id=msg_id)
@@ -298,12 +298,12 @@ async def test_weekend_piece_is_spread_over_its_days(bot: Harness) -> None:
     # The month calendar: Saturday 21 in its weekend column (holidays alone carry 🏖).
     assert days.button_texts[4:11] == ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
     assert "21" in days.button_texts and "19" not in days.button_texts  # the past is a dot
-    preview = await bot.tap(user, "Sat, Nov 21 – Sun, Nov 22: spread over 2 days")
+    preview = await bot.tap(user, "🏖 Sat, Nov 21 – Sun, Nov 22")
     text = preview.text or ""
     assert "Spread over 2 days: Sat, Nov 21 and Sun, Nov 22." in text
     assert "weekends and holidays: at most 30 min" in text
-    assert "5A, Sat, Nov 21: this 40 = 40 / 30 min (10 over)" in text
-    assert "5A, Sun, Nov 22: this 40 = 40 / 30 min (10 over)" in text
+    assert "5A, Sat, Nov 21: this 40 min, 40 min in all, 10 min over" in text
+    assert "5A, Sun, Nov 22: this 40 min, 40 min in all, 10 min over" in text
     await bot.tap(user, "Post anyway")
     assert await loads(bot) == [("2026-11-21", 40), ("2026-11-22", 40)]
 
@@ -330,7 +330,7 @@ async def test_typed_day_and_due_date(bot: Harness) -> None:
     preview = await bot.send(user, "12月14日")  # a project over three weeks of school days
     assert t(
         "zh_Hans",
-        "Spread over {n} evenings until {due}.",
+        "Spread over {n} school days until {due}.",
         n=15,
         due=rendered("zh", format_day, date(2026, 12, 14)),
     ) in (preview.text or "")
@@ -346,11 +346,11 @@ async def test_optional_part_is_not_counted(bot: Harness) -> None:
     user = teacher(bot, SOLO, "ru")
     await bot.send(user, "/assign")
     preview = await bot.send(user, "Упр. 7, 30 минут")
-    assert "80 / 60" in (preview.text or "")
+    assert "всего 80 мин" in (preview.text or "")
     preview = await press(bot, user, HomeworkActionButton, action=HomeworkAction.LAYER)
     text = preview.text or ""
     assert t("ru", "Optional (not required): parents see it as optional; not counted.") in text
-    assert "English 50 = 50 / 60" in text
+    assert "English 50 мин, всего 50 мин" in text
     await press(bot, user, HomeworkActionButton, action=HomeworkAction.POST)
     newest = (await pieces(bot))[-1]
     assert newest.required is False and newest.status == "posted"

@@ -195,7 +195,7 @@ async def test_due_date_from_the_calendar_spreads_a_project(bot: Harness, lang: 
     preview = await bot.tap(user, "10")  # three weeks ahead
     assert t(
         loc,
-        "Spread over {n} evenings until {due}.",
+        "Spread over {n} school days until {due}.",
         n=15,
         due=in_locale(lang, format_day, date(2026, 12, 10)),
     ) in (preview.text or "")

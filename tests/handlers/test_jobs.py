@@ -47,7 +47,7 @@ async def test_notice_per_parent_per_child_once(bot: Harness) -> None:
         assert f"Homework for {child} (4A)" in notice
         assert "Maths (written): 30 min" in notice
         assert "Chinese (reading): 15 min" in notice
-        assert "Written total: 50 min of 60 min (grades 3-6: at most 60 min" in notice
+        assert "Written total 50 min (grades 3-6: at most 60 min" in notice
     assert texts(bot, OTHER_MUM) == []  # 4B had no homework: no message
     assert texts(bot, TEACHER) == []
     # A second tick (and a tick a minute later) sends nothing again.
@@ -142,7 +142,7 @@ async def test_daily_check_warns_teachers_leader_and_admin(bot: Harness) -> None
     assert "Your share: Maths 30 min." in maths_warning
     assert "grades 3-6: at most 60 min" in maths_warning
     assert "Parents' median 75 min from 4 reports" in maths_warning
-    assert "3 of 4 over the limit" in maths_warning
+    assert "3 of 4 reports over the limit." in maths_warning
     [chinese_warning] = texts(bot, TEACHER2)
     assert "Your share: Chinese 20 min." in chinese_warning  # reading does not count
     [leader] = texts(bot, LEADER)
@@ -253,7 +253,7 @@ async def test_late_change_updates_parents_after_the_notice(bot: Harness) -> Non
     update = texts(bot, LENA_MUM)[-1]
     assert "Homework update for Lena (4A)" in update
     assert "New: Maths (written, 25 min).\n  Workbook p. 12" in update
-    assert "Written total: 85 min, 25 min over the limit of 60 min" in update
+    assert "Written total 85 min, 25 min over (grades 3-6: at most 60 min" in update
     assert await notify_homework_change(bot.app, late.id, "posted") == 0  # never twice
     assert (await tick(bot.app, local(17, 50))).sent == 0
     assert texts(bot, OTHER_MUM) == []

@@ -145,10 +145,10 @@ async def test_the_chinese_notice_is_a_homework_record_set_in_class(bot: Harness
     await piece(bot, kit, 10, "练习册第12页")
     await tick(bot.app, local(17, 30))
     [notice] = texts_to(bot, MAX_MUM)
-    assert notice.startswith("作业公示：4A，11月19日")
+    assert notice.startswith("作业公示：4A 11月19日")
     assert "（Max）" in notice.splitlines()[0]
     assert "练习册第12页" in notice
-    assert notice.endswith("以上作业均已在课堂上布置。")
+    assert notice.endswith("以上作业均在课堂上布置，此处仅作公示。")
     assert "布置作业" not in notice
 
 
@@ -181,7 +181,7 @@ async def test_two_late_changes_within_a_minute_make_one_update(bot: Harness) ->
                 "Max" if parent == MAX_MUM else "Lena"
             ),
             "Maths: Workbook p. 13, 20 min -> 30 min and was: Workbook p. 12",
-            "Written total: 80 min, 20 min over the limit of 60 min "
+            "Written total 80 min, 20 min over "
             "(grades 3-6: at most 60 min of written homework a day).",
         ]
     assert (await tick(bot.app, local(17, 50))).sent == 0  # sent once
@@ -263,13 +263,13 @@ async def test_weekend_piece_is_noticed_asked_and_checked_on_saturday(bot: Harne
     assert notice.startswith("Homework for Max (4A), Sat, Nov 21:")
     assert "Weekend reading log" in notice
     assert (
-        "Written total: 50 min, 10 min over the limit of 40 min "
+        "Written total 50 min, 10 min over "
         "(weekends and holidays: at most 40 min of written homework)." in notice
     )
     assert "How long did Max's written homework take today" in question
     [admin] = texts_to(bot, ADMIN)
     assert "1 of 1 class with homework over the limit" in admin
-    assert "limit 40 min (weekends and holidays" in admin
+    assert "50 min (weekends and holidays: at most 40 min" in admin
     # Sunday has no homework: nothing runs.
     assert (await tick(bot.app, local(21, 30, SAT + timedelta(days=1)))).runs == []
 

@@ -74,7 +74,7 @@ async def test_onboarding_chain_in_each_language(
     assert menu["classes"] == label(locale, "Set up grades and classes")
     assert menu["invite"] == label(locale, "Create an invite link")
     await bot.send(admin, "/classes")
-    await bot.tap(admin, label(locale, "Add grades and classes in one step"))
+    await bot.tap(admin, label(locale, "Add grades and classes"))
     reply = await bot.send(admin, "3-5")
     assert_speaks(
         reply,

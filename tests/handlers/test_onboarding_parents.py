@@ -62,7 +62,7 @@ async def test_parent_names_child_with_bad_names_asked_again(bot: Harness) -> No
 
 async def test_parent_of_two_children_in_two_classes(bot: Harness) -> None:
     admin, _school = await set_up_school(bot)
-    first = await parent_link(bot, admin, "2A", "anyone with the link, until revoked")
+    first = await parent_link(bot, admin, "2A", "anyone with the link, no expiry")
     second = await parent_link(bot, admin, "5C", "1 person, 7 days")
     father = bot.user(5002, "Wei")
     await link_child(bot, father, first, "Xiaoming")

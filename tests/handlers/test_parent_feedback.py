@@ -180,7 +180,7 @@ async def test_an_unfinished_report_counts_as_over_and_warns(bot: Harness, lang:
     assert check.unfinished_over and check.is_over and not check.median_over
     await tick(bot.app, local(21, 30))
     [warning] = [m.text or "" for m in bot.user(TEACHER).messages]
-    assert "1 of 3 over the limit" in warning
+    assert "1 of 3 reports over the limit." in warning
     assert "at least 20% of the reporting children went to bed unfinished" in warning
 
 

@@ -21,7 +21,7 @@ MENU = {
     "en": ("I did not understand that. What would you like to do?", "📋 Homework"),
 }
 HOMEWORK_FOR = {
-    "zh": "Lena（4A）的作业：",
+    "zh": "作业公示：4A（Lena）",
     "ru": "Задания для Lena (4A):",
     "en": "Homework for Lena (4A):",
 }
@@ -133,7 +133,7 @@ async def test_parent_homework_command_and_the_week(bot: Harness) -> None:
     text = reply.text or ""
     assert "Homework for Lena (4A):" in text
     assert "Maths (written): 30 min" in text and "Exercises" in text
-    assert "Written total: 50 min of 60 min" in text
+    assert "Written total 50 min (grades 3-6" in text
     assert text.count("No homework posted.") == 2  # Friday and Monday
     reply = await bot.tap(mum, "This week")
     assert "Mon, Nov 16" in (reply.text or "") and "Fri, Nov 20" in (reply.text or "")

@@ -289,7 +289,7 @@ async def test_removing_the_last_parent_withdraws_family_links(bot: Harness) -> 
     kit = await families(bot, "en")
     max_mum = bot.user(MAX_MUM)
     await bot.send(max_mum, "/addchild")
-    await bot.tap(max_mum, "A link for Max's other parent")
+    await bot.tap(max_mum, "🔗 Max")
     family = await one(bot, Invite, Invite.child_id == kit.max)
     assert family.revoked_at is None
     await bot.send(max_mum, "/me")

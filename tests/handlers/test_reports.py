@@ -142,9 +142,9 @@ async def test_reports_school_last_week_chart_and_summary(bot: Harness) -> None:
     title = "No. 1 School: written homework by class, Nov 9\u2009–\u200915, 2026"
     assert title in (photos[0].text or "")
     summary = new[-1].text or ""
-    assert "1 of 1 class over the limit, on 5 class-evenings in all:" in summary
-    assert "• 5A: 5 evenings, at most 78 min (limit 60 min)" in summary
-    assert "Top subjects by share of written minutes: Maths 52%, Chinese 48%." in summary
+    assert "1 of 1 class over the limit, 5 class-days in all:" in summary
+    assert "• 5A: over on 5 days, at most 78 min (limit 60 min)" in summary
+    assert "Top subjects by share of written minutes: Maths 52% and Chinese 48%." in summary
     assert "Complaints: 2 filed, 1 answered, 1 late." in summary  # unanswered, past deadline
     assert ids["school"]
 
@@ -199,7 +199,7 @@ async def test_reports_district_for_supervisor_in_chinese(bot: Harness) -> None:
     await build(bot)
     supervisor = bot.user(SUPERVISOR)
     await bot.send(supervisor, "/reports")
-    await bot.tap(supervisor, "区：District of No. 1 School")
+    await bot.tap(supervisor, "区县：District of No. 1 School")
     before = len(supervisor.messages)
     await bot.tap(supervisor, "最近4周")
     new = supervisor.messages[before:]
@@ -224,7 +224,7 @@ async def test_export_xlsx_and_csv_match_the_database(bot: Harness) -> None:
     assert new[0].text is not None and new[0].text.startswith("Export ready: 10 homework pieces")
     assert docs[0].document_bytes is not None and docs[1].document_bytes is not None
     book = openpyxl.load_workbook(io.BytesIO(docs[0].document_bytes))
-    assert book.sheetnames == ["Homework", "Evening loads", "Parents' reports", "Complaints"]
+    assert book.sheetnames == ["Homework", "Daily loads", "Parents' reports", "Complaints"]
     for sheet in book.worksheets:  # the reports sheet has its privacy note above the header
         assert sheet.freeze_panes == ("A3" if sheet.title == "Parents' reports" else "A2")
     homework = list(book["Homework"].iter_rows(values_only=True))
@@ -241,12 +241,12 @@ async def test_export_xlsx_and_csv_match_the_database(bot: Harness) -> None:
         reports = await session.scalar(select(func.count()).select_from(DailyReport))
     assert len(homework) - 1 == pieces == 10
     assert {r[1] for r in homework[1:]} == {"5A"}  # the far school's 9Z is not in it
-    loads = list(book["Evening loads"].iter_rows(values_only=True))
+    loads = list(book["Daily loads"].iter_rows(values_only=True))
     assert loads[0] == (
         "School",
         "Class",
         "Grade",
-        "Evening",
+        "Day",
         "Written minutes",
         "Pieces",
         "Limit",
@@ -265,7 +265,7 @@ async def test_export_xlsx_and_csv_match_the_database(bot: Harness) -> None:
     assert rows[1] == (
         "School",
         "Class",
-        "Evening",
+        "Day",
         "Reports",
         "Median reported",
         "Over the limit",
@@ -345,7 +345,7 @@ async def test_weekly_report_right_recipients_once(bot: Harness) -> None:
     teacher = bot.user(TEACHER).messages
     assert [bool(m.photo) for m in teacher] == [True], [m.text for m in teacher]
     assert "Недельный отчёт." in (teacher[0].text or "")
-    assert "примерно на 25% ниже, чем сообщают родители (5 вечеров)" in (teacher[0].text or "")
+    assert "примерно на 25% ниже, чем сообщают родители (дней: 5)" in (teacher[0].text or "")
     leader = bot.user(LEADER).messages
     assert [bool(m.photo) for m in leader] == [True]
     assert "每周报表。" in (leader[0].text or "")

@@ -40,8 +40,8 @@ async def test_bulk_classes_by_buttons(bot: Harness) -> None:
     reply = await bot.send(admin, "/classes")
     assert "Classes of No. 1 Primary School:\nNo classes yet." in text(reply)
     assert reply is not None
-    assert reply.button_texts == ["Add grades and classes in one step", "Add one class", "Done"]
-    reply = await bot.tap(admin, "Add grades and classes in one step")
+    assert reply.button_texts == ["Add grades and classes", "Add one class", "Done"]
+    reply = await bot.tap(admin, "Add grades and classes")
     assert "Which grades?" in text(reply)
     assert reply.button_texts == GRADE_BUTTONS
     reply = await bot.tap(admin, "Grades 1-6")
@@ -72,7 +72,7 @@ async def test_bulk_classes_by_buttons(bot: Harness) -> None:
 async def test_bulk_classes_typed_with_bad_input_asked_again(bot: Harness) -> None:
     admin, school = await admin_school(bot)
     await bot.send(admin, "/classes")
-    await bot.tap(admin, "Add grades and classes in one step")
+    await bot.tap(admin, "Add grades and classes")
     refusals = {
         "0-13": "Grades go from 1 to 12.",
         "abc": "I could not read that as grades or a class.",
@@ -109,7 +109,7 @@ async def test_bulk_classes_keep_existing_and_back_buttons_work(bot: Harness) ->
     admin, school = await admin_school(bot)
     await bulk_classes(bot, admin)  # 1-6 x 4
     await bot.send(admin, "/classes")
-    await bot.tap(admin, "Add grades and classes in one step")
+    await bot.tap(admin, "Add grades and classes")
     await bot.send(admin, "5-7")
     reply = await bot.tap(admin, "5")
     assert "This creates 7 classes:" in text(reply)
@@ -118,7 +118,7 @@ async def test_bulk_classes_keep_existing_and_back_buttons_work(bot: Harness) ->
     assert "Which grades?" in text(reply)
     reply = await bot.tap(admin, "✖ Back")  # from the grades to the menu
     assert "Classes of No. 1 Primary School" in text(reply)
-    await bot.tap(admin, "Add grades and classes in one step")
+    await bot.tap(admin, "Add grades and classes")
     await bot.send(admin, "5-7")
     reply = await bot.tap(admin, "5")
     reply = await bot.tap(admin, "✖ Back")  # from the count to the grades
@@ -134,7 +134,7 @@ async def test_bulk_classes_keep_existing_and_back_buttons_work(bot: Harness) ->
 async def test_more_than_24_classes_in_a_grade(bot: Harness) -> None:
     admin, school = await admin_school(bot)
     await bot.send(admin, "/classes")
-    await bot.tap(admin, "Add grades and classes in one step")
+    await bot.tap(admin, "Add grades and classes")
     await bot.send(admin, "9")
     await bot.send(admin, "30")
     await bot.tap(admin, "✅ Create")

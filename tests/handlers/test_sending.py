@@ -118,7 +118,7 @@ async def test_first_write_after_the_notice_brings_it_then_the_question_comes_as
     assert await reachable(bot, NORA)
     [notice] = starting(bot, NORA, NOTICE)
     assert "Maths (written): 30 min" in notice
-    assert "Written total: 50 min of 60 min" in notice
+    assert "Written total 50 min (grades 3-6" in notice
     assert starting(bot, NORA, "How long did") == []  # the question's time has not come
     await bot.send(nora, "/help")  # writing again brings nothing more
     assert len(starting(bot, NORA, "Homework for")) == 1
