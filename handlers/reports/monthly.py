@@ -1,12 +1,14 @@
 """The monthly report (月报): a school's or a district's month on one page, in the current
 locale. Per school: the share of class-days within the limits (and why the others were
 over), the reports coverage, the unfinished share, the class-days posted over the limit per
-grade, complaints by category and answered on time, and the changes of limits. All class-day
+grade, the hints per negative-list item (and kind hints) on the month's homework, complaints
+by category and answered on time, and the changes of limits. All class-day
 figures are `bot.domain.figures` (`ClassDay`, `tally`): the same as the daily check, `/load`,
 the weekly report and the export. Used by the monthly job (`handlers.scheduler.monthly`) and
 `/monthly`.
 
-Hints per negative-list item are not in it: no store of hints exists yet.
+Hints are those stored with each piece (`storage.hints`), counted for the pieces posted or
+waiting whose (first) evening is in the month, with the items' labels of the catalogue.
 """
 
 from __future__ import annotations
@@ -27,8 +29,9 @@ from handlers.kit.context import AsyncSession, Ctx
 from handlers.kit.gate import current_user, roles_of
 from handlers.kit.labels import category_label
 from handlers.kit.replies import say, say_lines
+from handlers.reports import hint_lines
 from handlers.school.limits import change_line
-from storage import policy, report_queries
+from storage import hints, policy, report_queries
 from storage.analytics import complaints as analytics_complaints
 from storage.analytics import loads, scopes
 from storage.models import District, School
@@ -162,11 +165,13 @@ async def school_page(
     outcomes = await analytics_complaints.complaint_outcomes(session, scope, start, end, now)
     low, high = month_bounds(start, end, school.timezone)
     changes = await policy.limit_changes(session, school.district_id, low, high, school.id)
+    found = await hints.scope_counts(session, scope, start, end)
     return [
         _("Monthly report for {school}, {month}.").format(
             school=school.name, month=format_month(start)
         ),
         *figure_lines(month),
+        *hint_lines.month_lines(hints.merged(found.values())),
         *complaint_lines(outcomes),
         *change_lines(changes),
     ]
@@ -206,6 +211,8 @@ async def district_page(
     outcomes = await analytics_complaints.complaint_outcomes(session, scope, start, end, now)
     timezone = schools[0].timezone if schools else "UTC"
     changes = await policy.limit_changes(session, district.id, *month_bounds(start, end, timezone))
+    found = await hints.scope_counts(session, scope, start, end)
+    by_school = hint_lines.by_school_line({s.id: s.name for s in schools}, found)
     lines = [
         _("Monthly bulletin for {district}, {month}.").format(
             district=district.name, month=format_month(start)
@@ -214,8 +221,16 @@ async def district_page(
     if order:
         lines.append(_("Schools, lowest share of class-days within the limits first:"))
         lines += [school_line(s.name, months[s.id]) for s in order]
+        if by_school is not None:
+            lines.append(by_school)
         lines.append(_("The district:"))
-    return [*lines, *figure_lines(whole), *complaint_lines(outcomes), *change_lines(changes)]
+    return [
+        *lines,
+        *figure_lines(whole),
+        *hint_lines.month_lines(hints.merged(found.values())),
+        *complaint_lines(outcomes),
+        *change_lines(changes),
+    ]
 
 
 MAX_PAGES = 5

@@ -17,14 +17,13 @@ from datetime import date, datetime
 
 from bot.domain.calendar import SchoolCalendar
 from bot.domain.periods import Scope, last_week, last_weeks
-from bot.domain.policy import NegativeItem
 from bot.domain.roles import Role
 from bot.domain.schedule import DueRun
 from bot.i18n import _, ngettext, use_locale
 from handlers.kit.context import AsyncSession, QingfuApp
 from handlers.kit.gate import user_locale
-from handlers.kit.labels import negative_item_label
 from handlers.reports import views as report_views
+from handlers.reports.hint_lines import item_lines
 from handlers.reports.views import Picture, caption_of
 from handlers.scheduler import outbox as delivery
 from handlers.scheduler.jobkit import Clock, Progress, claim_ttl
@@ -288,16 +287,4 @@ def week_hint_lines(counts: HintCounts) -> list[str]:
             )
         )
     lines.append(_("By item:"))
-    for number, n in sorted(counts.by_item.items(), key=lambda t: (t[0] is None, t[0] or 0)):
-        if number is None:
-            line = ngettext(
-                "Reads like written work, declared otherwise: {n} hint",
-                "Reads like written work, declared otherwise: {n} hints",
-                n,
-            ).format(n=n)
-        else:
-            line = ngettext(
-                "Item {number} ({item}): {n} hint", "Item {number} ({item}): {n} hints", n
-            ).format(number=number, item=negative_item_label(list(NegativeItem)[number - 1]), n=n)
-        lines.append("• " + line)
-    return lines
+    return lines + item_lines(counts.by_item)
