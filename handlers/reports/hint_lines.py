@@ -42,7 +42,7 @@ def short_line(counts: HintCounts) -> str | None:
     if not counts.total:
         return None
     parts = [
-        _("kind {n}").format(n=n)
+        _("kind: {n}").format(n=n)
         if number is None
         else _("item {number}: {n}").format(number=number, n=n)
         for number, n in _ordered(counts.by_item)

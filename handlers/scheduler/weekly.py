@@ -23,7 +23,7 @@ from bot.i18n import _, ngettext, use_locale
 from handlers.kit.context import AsyncSession, QingfuApp
 from handlers.kit.gate import user_locale
 from handlers.reports import views as report_views
-from handlers.reports.hint_lines import item_lines
+from handlers.reports.hint_lines import item_lines, short_line
 from handlers.reports.views import Picture, caption_of
 from handlers.scheduler import outbox as delivery
 from handlers.scheduler.jobkit import Clock, Progress, claim_ttl
@@ -160,12 +160,14 @@ async def teacher_messages(
 async def grade_messages(
     session: AsyncSession, audience: WeeklyAudience, today: date
 ) -> list[Outgoing]:
-    """Each grade leader: the grade's heat map."""
+    """Each grade leader: the grade's heat map, with the week's hints on the grade's homework
+    per item in its caption."""
     start, end = last_week(today)
     week = start.isoformat()
     school = audience.school
     messages: list[Outgoing] = []
     grade_pictures: dict[tuple[int, str], Picture | None] = {}
+    grade_hints: dict[int, HintCounts] = {}
     for user_id, role, grade, _district in audience.members:
         user = audience.users.get(user_id)
         if role != Role.GRADE_LEADER.value or user is None or grade is None:
@@ -179,7 +181,15 @@ async def grade_messages(
             picture = grade_pictures[(grade, locale)]
             if picture is None:
                 continue
-            caption = caption_of([_("Weekly report."), picture.caption])
+            if grade not in grade_hints:
+                found = await hints.scope_counts(
+                    session, Scope.of_grade(school.id, grade), start, end
+                )
+                grade_hints[grade] = hints.merged(found.values())
+            hint_line = short_line(grade_hints[grade])
+            caption = caption_of(
+                [_("Weekly report."), picture.caption, *([hint_line] if hint_line else [])]
+            )
         for n, png in enumerate(picture.images):
             key = message_key("weekly_grade", user_id, f"{school.id}.{grade}.{n}", week)
             messages.append(Outgoing(key, user_id, "weekly", caption, photo=png))
