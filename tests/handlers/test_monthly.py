@@ -58,7 +58,7 @@ SCHOOL_PAGE = [
     "by unfinished reports 0).",
     "Reports coverage: 5 of 6 class-days with written homework had at least 3 reports (83%).",
     "Went to bed unfinished: 0 of 20 reports (0%).",
-    "Posted over the limit (confirmed or approved), class-days by grade: grade 5: 1.",
+    "Nothing was posted over the limit.",  # over by the estimate, but nobody confirmed it
     "Hints on the month's homework: none.",
     "Complaints: 2 filed, 1 of 2 due answered on time.",
     "• total homework load too high: 2 filed, 1 answered on time.",
@@ -87,7 +87,7 @@ async def test_monthly_report_on_the_first_school_day_once(bot: Harness) -> None
     assert page[2] == "• No. 1 School：未超上限17%（6个班·日中5个超出）；反馈覆盖83%；没写完0%。"
     over = "超出上限：5个班·日（按登记时长1个，按家长反馈用时中位数5个，按没写完的反馈0个）。"
     assert over in page
-    assert "超上限登记（经确认或审批）的班·日，按年级：5年级1个。" in page
+    assert "没有超上限登记的作业。" in page
     assert len(bot.user(OTHER_ADMIN).messages) == 2  # the far school's own month
     for quiet in (TEACHER, LEADER, OUTSIDER):
         assert bot.user(quiet).messages == []
