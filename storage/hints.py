@@ -1,11 +1,12 @@
 """The hints kept with each piece (`assignment_hints`): written when a piece is saved, read for
 the grade leader's approval card, the school office's daily summary, and counted per teacher
-and per negative-list item for the weekly report."""
+and per negative-list item for the weekly reports (the office's, a grade leader's) and the
+monthly report (a school's, a district's per school)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,7 +14,9 @@ from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.homework import HomeworkStatus
+from bot.domain.periods import Scope
 from bot.domain.textcheck import HintKind, PieceHint
+from storage.analytics.scopes import scope_condition
 from storage.models import Assignment, AssignmentHint, SchoolClass, Subject, User
 
 COUNTED = (HomeworkStatus.POSTED.value, HomeworkStatus.PENDING.value)
@@ -112,24 +115,66 @@ class HintCounts:
 
 async def week_counts(session: AsyncSession, school_id: int, start: date, end: date) -> HintCounts:
     """Hints of the school's pieces set for evenings from `start` to `end` (one statement)."""
+    found = await scope_counts(session, Scope.of_school(school_id), start, end)
+    return found.get(school_id, HintCounts(0, {}, {}))
+
+
+async def scope_counts(
+    session: AsyncSession, scope: Scope, start: date, end: date
+) -> dict[int, HintCounts]:
+    """Per school of the scope (a grade, a school, a district), the hints of its pieces posted
+    or waiting whose (first) evening is from `start` to `end`, in one statement; schools
+    without hints are left out."""
     rows = await session.execute(
-        select(Assignment.id, User.first_name, User.last_name, AssignmentHint.item, func.count())
+        select(
+            SchoolClass.school_id,
+            Assignment.id,
+            User.first_name,
+            User.last_name,
+            AssignmentHint.item,
+            func.count(),
+        )
         .select_from(AssignmentHint)
         .join(Assignment, Assignment.id == AssignmentHint.assignment_id)
         .join(SchoolClass, SchoolClass.id == Assignment.class_id)
         .join(User, User.id == Assignment.teacher_id)
         .where(
-            SchoolClass.school_id == school_id,
+            scope_condition(scope),
             Assignment.evening.between(start, end),
             Assignment.status.in_(COUNTED),
         )
-        .group_by(Assignment.id, User.first_name, User.last_name, AssignmentHint.item)
+        .group_by(
+            SchoolClass.school_id,
+            Assignment.id,
+            User.first_name,
+            User.last_name,
+            AssignmentHint.item,
+        )
     )
-    pieces: set[int] = set()
+    pieces: dict[int, set[int]] = defaultdict(set)
+    by_teacher: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    by_item: dict[int, dict[int | None, int]] = defaultdict(lambda: defaultdict(int))
+    for school_id, assignment_id, first, last, item, n in rows:
+        pieces[school_id].add(assignment_id)
+        by_teacher[school_id][" ".join(p for p in (first, last) if p)] += n
+        by_item[school_id][item] += n
+    return {
+        school_id: HintCounts(
+            len(pieces[school_id]), dict(by_teacher[school_id]), dict(by_item[school_id])
+        )
+        for school_id in pieces
+    }
+
+
+def merged(counts: Iterable[HintCounts]) -> HintCounts:
+    """Several schools' hints as one (a district's totals)."""
+    pieces = 0
     by_teacher: dict[str, int] = defaultdict(int)
     by_item: dict[int | None, int] = defaultdict(int)
-    for assignment_id, first, last, item, n in rows:
-        pieces.add(assignment_id)
-        by_teacher[" ".join(p for p in (first, last) if p)] += n
-        by_item[item] += n
-    return HintCounts(len(pieces), dict(by_teacher), dict(by_item))
+    for c in counts:
+        pieces += c.pieces
+        for name, n in c.by_teacher.items():
+            by_teacher[name] += n
+        for item, n in c.by_item.items():
+            by_item[item] += n
+    return HintCounts(pieces, dict(by_teacher), dict(by_item))

@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.calendar import SchoolCalendar, Term, parse_school_days
-from bot.domain.homework import HomeworkEventKind, HomeworkStatus
+from bot.domain.homework import HomeworkEventKind, HomeworkStatus, OverLimitStep
 from bot.domain.load import HomeworkKind, Piece
 from bot.domain.roles import Roles
 from storage.corrections import checked_loads
@@ -130,8 +130,10 @@ async def create_assignment(
     status: HomeworkStatus,
     draft_token: str | None = None,
     required: bool = True,
+    over_limit: OverLimitStep | None = None,
 ) -> Assignment:
-    """A new piece with its per-evening loads and a `created` event (caller commits)."""
+    """A new piece with its per-evening loads and a `created` event, which records whether it
+    was confirmed or held over the limit (caller commits)."""
     assignment = Assignment(
         class_id=klass.id,
         subject_id=subject_id,
@@ -155,6 +157,7 @@ async def create_assignment(
             actor_id=teacher_id,
             kind=HomeworkEventKind.CREATED,
             changes={"status": status.value},
+            over_limit=over_limit,
         )
     )
     await session.flush()
@@ -181,8 +184,10 @@ async def edit_assignment(
     actor_id: int,
     changes: dict[str, Any],
     loads: dict[date, int] | None,
+    over_limit: OverLimitStep | None = None,
 ) -> dict[str, Any]:
-    """Apply field changes (and new loads); records before/after; returns what changed."""
+    """Apply field changes (and new loads); records before/after (and whether the edit was
+    confirmed or held over the limit); returns what changed."""
     diff: dict[str, Any] = {}
     for field, value in changes.items():
         before = getattr(assignment, field)
@@ -201,6 +206,7 @@ async def edit_assignment(
                 actor_id=actor_id,
                 kind=HomeworkEventKind.EDITED,
                 changes=diff,
+                over_limit=over_limit,
             )
         )
     await session.flush()
@@ -214,6 +220,7 @@ async def set_status(
     status: HomeworkStatus,
     kind: HomeworkEventKind,
     note: str | None = None,
+    over_limit: OverLimitStep | None = None,
 ) -> None:
     before = assignment.status
     assignment.status = status
@@ -221,9 +228,30 @@ async def set_status(
     if note:
         changes["note"] = note
     session.add(
-        AssignmentEvent(assignment_id=assignment.id, actor_id=actor_id, kind=kind, changes=changes)
+        AssignmentEvent(
+            assignment_id=assignment.id,
+            actor_id=actor_id,
+            kind=kind,
+            changes=changes,
+            over_limit=over_limit,
+        )
     )
     await session.flush()
+
+
+async def held_over_limit(session: AsyncSession, assignment_id: int) -> bool:
+    """Whether the piece's latest save (created or edited) sent it for approval because it
+    took a day over the limit (not only for a kind doubt)."""
+    step = await session.scalar(
+        select(AssignmentEvent.over_limit)
+        .where(
+            AssignmentEvent.assignment_id == assignment_id,
+            AssignmentEvent.kind.in_([HomeworkEventKind.CREATED, HomeworkEventKind.EDITED]),
+        )
+        .order_by(AssignmentEvent.id.desc())
+        .limit(1)
+    )
+    return step == OverLimitStep.HELD
 
 
 async def assignment_in_context(

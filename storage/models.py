@@ -418,6 +418,8 @@ class AssignmentEvent(Base):
     actor_id: Mapped[int | None] = mapped_column(BigInteger)
     kind: Mapped[str] = mapped_column(String(24))
     changes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # confirmed | held | approved (bot.domain.homework.OverLimitStep): posted over the limit.
+    over_limit: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -32,6 +32,7 @@ from storage import repo
 from storage.db import create_sessionmaker
 from storage.models import (
     Assignment,
+    AssignmentEvent,
     AssignmentLoad,
     Base,
     Child,
@@ -169,6 +170,27 @@ async def test_demo_data_is_plausible_and_a_later_week_only_adds(
             ).all()
         )
     assert loads == {date(2026, 3, 11): 20, date(2026, 3, 12): 20, date(2026, 3, 13): 20}
+    # The evenings planned over the cap have their teachers' confirmations (what the monthly
+    # report counts), and only those.
+    async with create_sessionmaker(engine)() as session:
+        confirmed = set(
+            (
+                await session.execute(
+                    select(SchoolClass.name, Assignment.evening)
+                    .select_from(AssignmentEvent)
+                    .join(Assignment, Assignment.id == AssignmentEvent.assignment_id)
+                    .join(SchoolClass, SchoolClass.id == Assignment.class_id)
+                    .where(AssignmentEvent.over_limit == "confirmed")
+                )
+            ).all()
+        )
+    caps = {grade: 0 if grade <= 2 else 60 if grade <= 6 else 90 for grade in range(1, 10)}
+    over = {
+        (name, day)
+        for (name, grade, day), m in (await written_totals(engine)).items()
+        if m > caps[grade]
+    }
+    assert over and confirmed == over
 
     # Children: 20 per class (21 in 5A with the user's Lena).
     assert class_sizes == {cid: 21 if c.name == "5A" else 20 for cid, c in classes.items()}

@@ -25,6 +25,7 @@ from bot.demo.data import (
     FAKE_ID_MAX,
     FAKE_ID_MIN,
     LEADER_GRADE,
+    MULTI_DAY_CLASS,
     SUBJECTS,
     TEACHERS,
     USER_CHILD_CLASS,
@@ -51,8 +52,8 @@ from bot.demo.planning import (
 )
 from bot.demo.summary import Added, Figures, summary_text
 from bot.domain.calendar import SchoolCalendar, local_today
-from bot.domain.homework import HomeworkStatus
-from bot.domain.load import Caps, HomeworkKind, cap_for, spread_minutes
+from bot.domain.homework import HomeworkStatus, OverLimitStep
+from bot.domain.load import Caps, HomeworkKind, OverCapMode, cap_for, spread_minutes
 from bot.domain.periods import Scope
 from bot.domain.roles import Role
 from bot.i18n import negotiate
@@ -303,7 +304,7 @@ class Seeder:
                 if any((klass.id, day, p.text_in(self.lang, day)) in seeded for p in pieces):
                     continue
                 posted_at = min(self.now, datetime.combine(day, time(12, 30), tz).astimezone(UTC))
-                await self.post(klass, day, pieces, posted_at, multi)
+                await self.post(klass, day, pieces, posted_at, multi, cap)
         await self.session.flush()
 
     async def seeded_pieces(self, days: Sequence[date]) -> set[tuple[int, date, str]]:
@@ -323,10 +324,23 @@ class Seeder:
         pieces: Sequence[PlannedPiece],
         posted_at: datetime,
         multi: MultiDayPlan,
+        cap: int | None = None,
     ) -> None:
-        """The evening's pieces as posted homework, a minute apart from `posted_at`."""
+        """The evening's pieces as posted homework, a minute apart from `posted_at`; a written
+        piece that adds minutes to an evening over `cap` is recorded as its teacher's
+        confirmation over the limit, as the posting dialog records it (mode warn)."""
+        carried = self.key[klass.id] == MULTI_DAY_CLASS and day != multi.start
+        written = multi.loads.get(day, 0) if carried else 0
         for order, piece in enumerate(pieces):
             loads = multi.loads if piece.due is not None else spread_minutes(piece.minutes, [day])
+            adds = loads.get(day, 0) if piece.kind.counts_against_cap else 0
+            written += adds
+            confirmed = (
+                cap is not None
+                and adds > 0
+                and written > cap
+                and self.school.over_cap_mode == OverCapMode.WARN
+            )
             assignment = await create_assignment(
                 self.session,
                 klass=klass,
@@ -340,6 +354,7 @@ class Seeder:
                 due=piece.due,
                 loads=loads,
                 status=HomeworkStatus.POSTED,
+                over_limit=OverLimitStep.CONFIRMED if confirmed else None,
             )
             stamp = posted_at + timedelta(minutes=order)
             assignment.created_at = assignment.updated_at = min(stamp, self.now)

@@ -20,3 +20,15 @@ class HomeworkEventKind(enum.StrEnum):
     CANCELLED = "cancelled"
     APPROVED = "approved"
     REJECTED = "rejected"
+
+
+class OverLimitStep(enum.StrEnum):
+    """What a piece's event records about the daily limit (`assignment_events.over_limit`):
+    the real confirmations counted by the monthly report."""
+
+    CONFIRMED = "confirmed"
+    """The teacher confirmed posting it over the limit (the school's mode `warn`)."""
+    HELD = "held"
+    """It went to the grade leader for approval because it took a day over the limit."""
+    APPROVED = "approved"
+    """The grade leader approved it while it was held over the limit."""

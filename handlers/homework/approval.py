@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.domain.homework import HomeworkEventKind, HomeworkStatus
+from bot.domain.homework import HomeworkEventKind, HomeworkStatus, OverLimitStep
 from bot.i18n import _, format_day, format_minutes, use_locale
 from handlers.homework.draft import Draft, draft_loads
 from handlers.homework.payloads import (
@@ -102,8 +102,14 @@ async def on_approve(update: Update, context: Ctx, data: HomeworkDecisionButton)
     if found is None:
         return
     user, assignment = found
+    held = await hw.held_over_limit(context.session, assignment.id)
     await hw.set_status(
-        context.session, assignment, user.id, HomeworkStatus.POSTED, HomeworkEventKind.APPROVED
+        context.session,
+        assignment,
+        user.id,
+        HomeworkStatus.POSTED,
+        HomeworkEventKind.APPROVED,
+        over_limit=OverLimitStep.APPROVED if held else None,
     )
     await context.session.commit()
     await say(update, _("Approved; the parents will see it."), edit=True)

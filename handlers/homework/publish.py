@@ -12,7 +12,7 @@ from datetime import date
 
 from telegram import Update
 
-from bot.domain.homework import HomeworkStatus
+from bot.domain.homework import HomeworkStatus, OverLimitStep
 from bot.domain.load import HomeworkKind, PostingOutcome
 from bot.domain.textcheck import piece_hints
 from bot.i18n import _, format_day, format_minutes, use_locale
@@ -29,6 +29,7 @@ from handlers.homework.preview import (
     kind_doubt,
     load_line,
     show_preview,
+    worst,
 )
 from handlers.homework.rights import leaders_of, may_change
 from handlers.kit.context import Ctx
@@ -102,7 +103,7 @@ async def publish(
     fixed: list[LoadCorrection] = []
     for check in checks:
         piece, touched = await save_draft(
-            context, draft, check.klass, assignment, status_of(draft, check)
+            context, draft, check, assignment, status_of(draft, check)
         )
         posted.append((check, piece))
         fixed += touched
@@ -118,6 +119,17 @@ def status_of(draft: Draft, check: ClassCheck) -> HomeworkStatus:
     if class_outcome(draft, check) == PostingOutcome.OVER_NEEDS_APPROVAL:
         return HomeworkStatus.PENDING
     return HomeworkStatus.POSTED
+
+
+def over_limit_step(check: ClassCheck, status: HomeworkStatus) -> OverLimitStep | None:
+    """What the save records about the limit: the teacher confirmed posting over it, or the
+    piece waits for the grade leader because it takes a day over it (not for a kind doubt)."""
+    outcome = worst(check.days)
+    if outcome == PostingOutcome.OVER_NEEDS_CONFIRM and status == HomeworkStatus.POSTED:
+        return OverLimitStep.CONFIRMED
+    if outcome == PostingOutcome.OVER_NEEDS_APPROVAL and status == HomeworkStatus.PENDING:
+        return OverLimitStep.HELD
+    return None
 
 
 def over_days(check: ClassCheck) -> list[EveningCheck]:
@@ -225,17 +237,19 @@ async def edited_piece(context: Ctx, draft: Draft) -> Assignment | None:
 async def save_draft(
     context: Ctx,
     draft: Draft,
-    klass: SchoolClass,
+    check: ClassCheck,
     assignment: Assignment | None,
     status: HomeworkStatus,
 ) -> tuple[Assignment, list[LoadCorrection]]:
     """Writes the draft over `assignment` (its minutes on days already checked recorded as
-    corrections, returned), or as a new piece for `klass` when it is None (its own draft token
-    per class, so a second press posts nothing twice); then its hints. Caller commits."""
+    corrections, returned), or as a new piece for the check's class when it is None (its own
+    draft token per class, so a second press posts nothing twice), with what it records about
+    the limit (`over_limit_step`); then its hints. Caller commits."""
     d = draft.data
     evening = date.fromisoformat(d["evening"])
     due = date.fromisoformat(d["due"]) if d.get("due") else None
     loads = draft_loads(draft)
+    step = over_limit_step(check, status)
     if assignment is not None:
         changes = {
             "text": d["text"],
@@ -249,18 +263,22 @@ async def save_draft(
         }
         before = await hw.loads_of(context.session, assignment.id)
         user_id = draft.dialog.user_id
-        await hw.edit_assignment(context.session, assignment, user_id, changes, loads)
+        await hw.edit_assignment(context.session, assignment, user_id, changes, loads, step)
         fixed = await corrections.record_corrections(
             context.session, assignment, before, loads, user_id, context.now()
         )
     else:
-        assignment, fixed = await new_piece(context, draft, klass, status), []
+        assignment, fixed = await new_piece(context, draft, check.klass, status, step), []
     await hints.replace_hints(context.session, assignment.id, piece_hints(d["kind"], d["text"]))
     return assignment, fixed
 
 
 async def new_piece(
-    context: Ctx, draft: Draft, klass: SchoolClass, status: HomeworkStatus
+    context: Ctx,
+    draft: Draft,
+    klass: SchoolClass,
+    status: HomeworkStatus,
+    over_limit: OverLimitStep | None,
 ) -> Assignment:
     d = draft.data
     due = date.fromisoformat(d["due"]) if d.get("due") else None
@@ -279,6 +297,7 @@ async def new_piece(
         status=status,
         draft_token=f"{draft.dialog.token}-{klass.id}",
         required=draft.required,
+        over_limit=over_limit,
     )
 
 

@@ -1,12 +1,14 @@
 """The monthly report (月报): a school's or a district's month on one page, in the current
 locale. Per school: the share of class-days within the limits (and why the others were
-over), the reports coverage, the unfinished share, the class-days posted over the limit per
-grade, complaints by category and answered on time, and the changes of limits. All class-day
-figures are `bot.domain.figures` (`ClassDay`, `tally`): the same as the daily check, `/load`,
-the weekly report and the export. Used by the monthly job (`handlers.scheduler.monthly`) and
-`/monthly`.
+over), the reports coverage, the unfinished share, the pieces posted over the limit per grade
+(confirmed by the teacher or approved by the grade leader, as recorded), the hints per
+negative-list item (and kind hints) on the month's homework, complaints by category and
+answered on time, and the changes of limits. All class-day figures are `bot.domain.figures`
+(`ClassDay`, `tally`): the same as the daily check, `/load`, the weekly report and the
+export. Used by the monthly job (`handlers.scheduler.monthly`) and `/monthly`.
 
-Hints per negative-list item are not in it: no store of hints exists yet.
+Hints are those stored with each piece (`storage.hints`), counted for the pieces posted or
+waiting whose (first) evening is in the month, with the items' labels of the catalogue.
 """
 
 from __future__ import annotations
@@ -21,16 +23,18 @@ from telegram import Update
 
 from bot.domain.calendar import local_now
 from bot.domain.figures import MIN_FAMILIES, OverReason, Tally
+from bot.domain.homework import OverLimitStep
 from bot.domain.periods import Scope, last_month
-from bot.i18n import _, format_list, format_month, format_percent
+from bot.i18n import _, format_month, format_percent
 from handlers.kit.context import AsyncSession, Ctx
 from handlers.kit.gate import current_user, roles_of
 from handlers.kit.labels import category_label
 from handlers.kit.replies import say, say_lines
+from handlers.reports import hint_lines
 from handlers.school.limits import change_line
-from storage import policy, report_queries
+from storage import hints, policy, report_queries
 from storage.analytics import complaints as analytics_complaints
-from storage.analytics import loads, scopes
+from storage.analytics import confirmations, loads, scopes
 from storage.models import District, School
 
 
@@ -39,23 +43,25 @@ class Month:
     """One school's (or a district's) month of class-days, counted."""
 
     figures: Tally = field(default_factory=Tally)
-    posted_over: Counter[int] = field(default_factory=Counter)
-    """Class-days over by the estimate, by grade: homework posted over the limit (each piece
-    that took it over was confirmed by its teacher or approved by the grade leader)."""
+    posted_over: Counter[tuple[int, OverLimitStep]] = field(default_factory=Counter)
+    """Pieces posted over the limit, by grade and step: confirmed by their teacher (mode
+    `warn`) or approved by the grade leader (mode `approve`), as recorded when it happened
+    (`storage.analytics.confirmations`)."""
 
 
 async def school_months(
     session: AsyncSession, scope: Scope, start: date, end: date
 ) -> dict[int, Month]:
     """Per school of the scope, its class-days of the period counted (streamed: a district's
-    month is never held as rows)."""
+    month is never held as rows) and its pieces confirmed or approved over the limit."""
     result: dict[int, Month] = defaultdict(Month)
     async for batch in loads.evenings_batches(session, scope, start, end):
         for day in batch:
-            month = result[day.school_id]
-            month.figures.add(day)
-            if day.estimate_over:
-                month.posted_over[day.grade] += 1
+            result[day.school_id].figures.add(day)
+    for school_id, posted in (
+        await confirmations.over_limit_posts(session, scope, start, end)
+    ).items():
+        result[school_id].posted_over.update(posted)
     return dict(result)
 
 
@@ -95,18 +101,27 @@ def figure_lines(month: Month) -> list[str]:
             unfinished=t.unfinished, reports=t.reports, share=_share(t.unfinished, t.reports)
         ),
     ]
-    if month.posted_over:
-        grades = [
-            _("grade {grade}: {n}").format(grade=g, n=n)
-            for g, n in sorted(month.posted_over.items())
-        ]
+    return lines + posted_over_lines(month.posted_over)
+
+
+def posted_over_lines(posted: Counter[tuple[int, OverLimitStep]]) -> list[str]:
+    """Pieces posted over the limit per grade: confirmed by the teacher, approved by the grade
+    leader."""
+    if not posted:
+        return [_("Nothing was posted over the limit.")]
+    lines = [_("Homework posted over the limit, pieces by grade:")]
+    for grade in sorted({g for g, _step in posted}):
         lines.append(
-            _(
-                "Posted over the limit (confirmed or approved), class-days by grade: {grades}."
-            ).format(grades=format_list(grades))
+            "• "
+            + _(
+                "grade {grade}: {confirmed} confirmed by the teacher, {approved} approved by "
+                "the grade leader"
+            ).format(
+                grade=grade,
+                confirmed=posted[(grade, OverLimitStep.CONFIRMED)],
+                approved=posted[(grade, OverLimitStep.APPROVED)],
+            )
         )
-    else:
-        lines.append(_("Nothing was posted over the limit."))
     return lines
 
 
@@ -162,11 +177,13 @@ async def school_page(
     outcomes = await analytics_complaints.complaint_outcomes(session, scope, start, end, now)
     low, high = month_bounds(start, end, school.timezone)
     changes = await policy.limit_changes(session, school.district_id, low, high, school.id)
+    found = await hints.scope_counts(session, scope, start, end)
     return [
         _("Monthly report for {school}, {month}.").format(
             school=school.name, month=format_month(start)
         ),
         *figure_lines(month),
+        *hint_lines.month_lines(hints.merged(found.values())),
         *complaint_lines(outcomes),
         *change_lines(changes),
     ]
@@ -206,6 +223,8 @@ async def district_page(
     outcomes = await analytics_complaints.complaint_outcomes(session, scope, start, end, now)
     timezone = schools[0].timezone if schools else "UTC"
     changes = await policy.limit_changes(session, district.id, *month_bounds(start, end, timezone))
+    found = await hints.scope_counts(session, scope, start, end)
+    by_school = hint_lines.by_school_line({s.id: s.name for s in schools}, found)
     lines = [
         _("Monthly bulletin for {district}, {month}.").format(
             district=district.name, month=format_month(start)
@@ -214,8 +233,16 @@ async def district_page(
     if order:
         lines.append(_("Schools, lowest share of class-days within the limits first:"))
         lines += [school_line(s.name, months[s.id]) for s in order]
+        if by_school is not None:
+            lines.append(by_school)
         lines.append(_("The district:"))
-    return [*lines, *figure_lines(whole), *complaint_lines(outcomes), *change_lines(changes)]
+    return [
+        *lines,
+        *figure_lines(whole),
+        *hint_lines.month_lines(hints.merged(found.values())),
+        *complaint_lines(outcomes),
+        *change_lines(changes),
+    ]
 
 
 MAX_PAGES = 5

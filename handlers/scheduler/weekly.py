@@ -17,14 +17,13 @@ from datetime import date, datetime
 
 from bot.domain.calendar import SchoolCalendar
 from bot.domain.periods import Scope, last_week, last_weeks
-from bot.domain.policy import NegativeItem
 from bot.domain.roles import Role
 from bot.domain.schedule import DueRun
 from bot.i18n import _, ngettext, use_locale
 from handlers.kit.context import AsyncSession, QingfuApp
 from handlers.kit.gate import user_locale
-from handlers.kit.labels import negative_item_label
 from handlers.reports import views as report_views
+from handlers.reports.hint_lines import item_lines, short_line
 from handlers.reports.views import Picture, caption_of
 from handlers.scheduler import outbox as delivery
 from handlers.scheduler.jobkit import Clock, Progress, claim_ttl
@@ -161,12 +160,14 @@ async def teacher_messages(
 async def grade_messages(
     session: AsyncSession, audience: WeeklyAudience, today: date
 ) -> list[Outgoing]:
-    """Each grade leader: the grade's heat map."""
+    """Each grade leader: the grade's heat map, with the week's hints on the grade's homework
+    per item in its caption."""
     start, end = last_week(today)
     week = start.isoformat()
     school = audience.school
     messages: list[Outgoing] = []
     grade_pictures: dict[tuple[int, str], Picture | None] = {}
+    grade_hints: dict[int, HintCounts] = {}
     for user_id, role, grade, _district in audience.members:
         user = audience.users.get(user_id)
         if role != Role.GRADE_LEADER.value or user is None or grade is None:
@@ -180,7 +181,15 @@ async def grade_messages(
             picture = grade_pictures[(grade, locale)]
             if picture is None:
                 continue
-            caption = caption_of([_("Weekly report."), picture.caption])
+            if grade not in grade_hints:
+                found = await hints.scope_counts(
+                    session, Scope.of_grade(school.id, grade), start, end
+                )
+                grade_hints[grade] = hints.merged(found.values())
+            hint_line = short_line(grade_hints[grade])
+            caption = caption_of(
+                [_("Weekly report."), picture.caption, *([hint_line] if hint_line else [])]
+            )
         for n, png in enumerate(picture.images):
             key = message_key("weekly_grade", user_id, f"{school.id}.{grade}.{n}", week)
             messages.append(Outgoing(key, user_id, "weekly", caption, photo=png))
@@ -288,16 +297,4 @@ def week_hint_lines(counts: HintCounts) -> list[str]:
             )
         )
     lines.append(_("By item:"))
-    for number, n in sorted(counts.by_item.items(), key=lambda t: (t[0] is None, t[0] or 0)):
-        if number is None:
-            line = ngettext(
-                "Reads like written work, declared otherwise: {n} hint",
-                "Reads like written work, declared otherwise: {n} hints",
-                n,
-            ).format(n=n)
-        else:
-            line = ngettext(
-                "Item {number} ({item}): {n} hint", "Item {number} ({item}): {n} hints", n
-            ).format(number=number, item=negative_item_label(list(NegativeItem)[number - 1]), n=n)
-        lines.append("• " + line)
-    return lines
+    return lines + item_lines(counts.by_item)

@@ -11,6 +11,12 @@ Kinds of class-day (grade 5: limit 60; grade 7: limit 90):
 - within: only 2 reports, both far over (below 3 reports the parents' side never counts);
 - over by unfinished: 1 of 5 reports went to bed unfinished (the school's 20%), median within;
 - within: a required piece within and an optional (选做) written piece that would take it over.
+
+Estimates are frozen by the daily check: after the month's checks, pieces are edited (an
+over-by-the-estimate day's minutes cut to within, within days' minutes raised far over, this
+week and earlier in the month) the way the edit dialog saves them (`storage.homework.
+edit_assignment`, `storage.corrections.record_corrections`); every screen afterwards still
+gives the counts the checks saw.
 """
 
 from __future__ import annotations
@@ -21,13 +27,16 @@ from collections import Counter
 from datetime import date, timedelta
 
 import openpyxl
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.reporting import ReportOutcome
 from bot.domain.roles import Role
 from handlers.scheduler.tick import tick
+from storage import corrections
+from storage import homework as hw
 from storage import reports as report_store
-from storage.models import SchoolClass, Subject
+from storage.models import Assignment, LoadCorrection, SchoolClass, Subject
 from tests import world
 from tests.handlers.scheduler_kit import local
 from tests.harness import Harness
@@ -115,6 +124,50 @@ async def build_month(bot: Harness) -> Kinds:
         return kinds
 
 
+def edits_after_the_check(kinds: Kinds) -> list[tuple[str, date, int]]:
+    """(class, day, new minutes of its required piece): every over-by-the-estimate day of the
+    last week cut to within, every "few" and "optional" day of the last week and the first
+    "unfinished" day of each class raised far over (the limit + 40)."""
+    edits: list[tuple[str, date, int]] = []
+    grade = dict(CLASSES)
+    seen_unfinished: set[str] = set()
+    for (name, day), kind in sorted(kinds.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        cap = CAP[grade[name]]
+        if day in LAST_WEEK and kind == "estimate":
+            edits.append((name, day, cap - 30))
+        elif day in LAST_WEEK and kind in ("few", "optional"):
+            edits.append((name, day, cap + 40))
+        elif kind == "unfinished" and name not in seen_unfinished:
+            seen_unfinished.add(name)
+            edits.append((name, day, cap + 40))
+    return edits
+
+
+async def edit_after_the_check(bot: Harness, kinds: Kinds) -> int:
+    """Edits the required pieces' minutes as the edit dialog saves them; returns how many
+    corrections were recorded."""
+    edits = edits_after_the_check(kinds)
+    async with bot.session() as session:
+        for name, day, minutes in edits:
+            piece = await session.scalar(
+                select(Assignment)
+                .join(SchoolClass, SchoolClass.id == Assignment.class_id)
+                .where(
+                    SchoolClass.name == name,
+                    Assignment.evening == day,
+                    Assignment.required.is_(True),
+                )
+            )
+            assert piece is not None
+            before = await hw.loads_of(session, piece.id)
+            await hw.edit_assignment(session, piece, TEACHER, {"minutes": minutes}, {day: minutes})
+            await corrections.record_corrections(
+                session, piece, before, {day: minutes}, TEACHER, local(22, 0, day)
+            )
+        await session.commit()
+        return len(list(await session.scalars(select(LoadCorrection))))
+
+
 def over_days(kinds: Kinds, days: list[date], klass: str | None = None) -> int:
     return sum(
         1
@@ -194,6 +247,16 @@ async def test_every_screen_counts_the_same_class_days_over(bot: Harness) -> Non
     checks = await daily_check_counts(bot)
     assert checks == {d: over_days(kinds, [d]) for d in SCHOOL_DAYS}
     assert sum(checks.values()) == month_over
+
+    # Edits after the check: recorded as corrections; no screen below counts them.
+    edits = edits_after_the_check(kinds)
+    assert {k for (n, d), k in kinds.items() if (n, d) in {(e[0], e[1]) for e in edits}} == {
+        "estimate",
+        "few",
+        "optional",
+        "unfinished",
+    }
+    assert await edit_after_the_check(bot, kinds) == len(edits)
 
     # /load and its chart, per class, this week (Fri 27 November, after the check).
     bot.clock.now = local(22, 0, LAST_WEEK[-1])

@@ -8,9 +8,13 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
+from bot.domain.homework import HomeworkStatus
+from bot.domain.load import HomeworkKind
+from bot.domain.textcheck import piece_hints
 from handlers.scheduler.tick import tick
-from storage import policy
-from storage.models import Notification
+from storage import hints, policy
+from storage.models import Notification, School, SchoolClass, Subject
+from tests import world
 from tests.handlers.scheduler_kit import local
 from tests.handlers.test_reports import (
     ADMIN,
@@ -54,7 +58,8 @@ SCHOOL_PAGE = [
     "by unfinished reports 0).",
     "Reports coverage: 5 of 6 class-days with written homework had at least 3 reports (83%).",
     "Went to bed unfinished: 0 of 20 reports (0%).",
-    "Posted over the limit (confirmed or approved), class-days by grade: grade 5: 1.",
+    "Nothing was posted over the limit.",  # over by the estimate, but nobody confirmed it
+    "Hints on the month's homework: none.",
     "Complaints: 2 filed, 1 of 2 due answered on time.",
     "• total homework load too high: 2 filed, 1 answered on time.",
     "Limit changes:",
@@ -82,7 +87,7 @@ async def test_monthly_report_on_the_first_school_day_once(bot: Harness) -> None
     assert page[2] == "• No. 1 School：未超上限17%（6个班·日中5个超出）；反馈覆盖83%；没写完0%。"
     over = "超出上限：5个班·日（按登记时长1个，按家长反馈用时中位数5个，按没写完的反馈0个）。"
     assert over in page
-    assert "超上限登记（经确认或审批）的班·日，按年级：5年级1个。" in page
+    assert "没有超上限登记的作业。" in page
     assert len(bot.user(OTHER_ADMIN).messages) == 2  # the far school's own month
     for quiet in (TEACHER, LEADER, OUTSIDER):
         assert bot.user(quiet).messages == []
@@ -111,3 +116,75 @@ async def test_monthly_command_for_offices_and_supervisors_only(bot: Harness) ->
         assert "Only school administrators and district supervisors" in (reply.text or "") or (
             "Отчёты доступны только" in (reply.text or "")
         )
+
+
+async def hinted(
+    bot: Harness,
+    klass: str,
+    text: str,
+    day: date,
+    status: HomeworkStatus = HomeworkStatus.POSTED,
+    school: str = "No. 1 School",
+) -> None:
+    """A reading piece (it never counts against the limit) with its hints stored."""
+    async with bot.session() as session:
+        found = await session.scalar(
+            select(SchoolClass)
+            .join(School, School.id == SchoolClass.school_id)
+            .where(SchoolClass.name == klass, School.name == school)
+        )
+        assert found is not None
+        subject = await session.scalar(select(Subject).where(Subject.school_id == found.school_id))
+        if subject is None:
+            owner = await session.get(School, found.school_id)
+            assert owner is not None
+            subject = await world.subject(session, owner, "Y")
+        piece = await world.homework(
+            session,
+            found,
+            subject,
+            801,
+            10,
+            day,
+            kind=HomeworkKind.READING,
+            status=status,
+            text=text,
+        )
+        await hints.replace_hints(session, piece.id, piece_hints(HomeworkKind.READING, text))
+        await session.commit()
+
+
+async def east_school(bot: Harness, ids: dict[str, int]) -> None:
+    """A second school of the same district, with a class 7A."""
+    async with bot.session() as session:
+        east = School(district_id=ids["district"], name="East School", timezone="Asia/Shanghai")
+        session.add(east)
+        await session.flush()
+        await world.klass(session, east, 7, "7A")
+        await session.commit()
+
+
+async def test_monthly_pages_count_hints_per_item(bot: Harness) -> None:
+    ids = await build(bot)
+    await east_school(bot, ids)
+    await hinted(bot, "5A", "Copy the text 10 times, parents must sign it", date(2026, 11, 10))
+    await hinted(bot, "5A", "Copy the poem", date(2026, 11, 11))
+    await hinted(bot, "5A", "Copy the word 10 times", date(2026, 11, 12), HomeworkStatus.CANCELLED)
+    await hinted(bot, "5A", "Copy the word 10 times", date(2026, 12, 1))  # not last month
+    await hinted(bot, "7A", "抄写课文十遍", date(2026, 11, 20), school="East School")
+    bot.clock.now = local(12, 0, DEC_1 + timedelta(days=2))
+    page = ((await bot.send(bot.user(ADMIN), "/monthly")).text or "").split("\n")
+    start = page.index("Hints on the month's homework: 4 on 2 pieces, by item:")
+    assert page[start + 1 : start + 4] == [
+        "• Item 4 (punitive, repetitive or meaningless (e.g. copying a text many times)): 1 hint",
+        "• Item 9 (parents made to mark homework, or a parent's signature used as its "
+        "evaluation): 1 hint",
+        "• Reads like written work, declared otherwise: 2 hints",
+    ]
+    assert page[start + 4].startswith("Complaints:")
+    page = ((await bot.send(bot.user(SUPERVISOR), "/monthly")).text or "").split("\n")
+    assert "各校提示：No. 1 School4条和East School2条。" in page
+    start = page.index("本月作业提示共6条，涉及3项作业，按条目：")
+    assert page[start + 1].startswith("• 第4条（") and page[start + 1].endswith("）：2条")
+    assert page[start + 2].startswith("• 第9条（") and page[start + 2].endswith("）：1条")
+    assert page[start + 3] == "• 登记为非书面作业但内容像书面作业：3条"

@@ -150,3 +150,40 @@ def test_piece_hints_keep_the_item_number() -> None:
     ]
     assert piece_hints(HomeworkKind.WRITTEN, "Read chapter 3") == []
     assert [h.item for h in piece_hints(HomeworkKind.WRITTEN, "抄写课文十遍，家长签字")] == [4, 9]
+
+
+async def test_the_grade_leaders_weekly_caption_counts_the_grades_hints_per_item(
+    bot: Harness,
+) -> None:
+    await build(bot)
+    await seed_piece(bot, TEACHER, HomeworkKind.WRITTEN, NEGATIVE)
+    await seed_piece(bot, TEACHER, HomeworkKind.READING, "Copy the poem")
+    await tick(bot.app, local(8, 0, date(2026, 11, 23)))
+    [caption] = [m.text or "" for m in bot.user(LEADER).messages if m.photo]
+    assert caption.splitlines()[-1] == (
+        "Hints on the negative list and kinds: item 4: 1, item 9: 1, and kind: 1 (2 pieces)."
+    )
+
+
+async def test_the_grade_leaders_weekly_caption_in_chinese_and_without_hints(
+    bot: Harness,
+) -> None:
+    await build(bot)
+    async with bot.session() as session:
+        leader = await session.get(User, LEADER)
+        assert leader is not None
+        leader.locale = "zh_Hans"
+        await session.commit()
+    await seed_piece(bot, TEACHER, HomeworkKind.READING, "Copy the poem")
+    await tick(bot.app, local(8, 0, date(2026, 11, 23)))
+    [caption] = [m.text or "" for m in bot.user(LEADER).messages if m.photo]
+    assert caption.splitlines()[-1] == "负面清单与作业类型提示：作业类型：1条（涉及1项作业）。"
+    async with bot.session() as session:
+        klass = await session.scalar(select(SchoolClass).where(SchoolClass.name == "4A"))
+        maths = await session.scalar(select(Subject).where(Subject.name == "Maths"))
+        assert klass is not None and maths is not None
+        await world.homework(session, klass, maths, TEACHER, 20, date(2026, 11, 24))
+        await session.commit()
+    await tick(bot.app, local(8, 0, date(2026, 11, 30)))  # a week without hints
+    captions = [m.text or "" for m in bot.user(LEADER).messages if m.photo]
+    assert len(captions) == 2 and "提示" not in captions[1]
