@@ -163,7 +163,7 @@ class SchoolDay:
     over: int
 
 
-def _evenings_with_over(
+def evenings_with_over(
     session: AsyncSession, scope: Scope, start: date, end: date
 ) -> tuple[Any, ColumnElement[bool]]:
     """The class-evening statement's columns as a subquery, and its "over the cap" condition
@@ -192,7 +192,7 @@ async def school_days(
 ) -> list[SchoolDay]:
     """Per school and day, class-evenings and those over the cap (estimate or median), counted
     in SQL over the class-evening statement (a district's weeks without pulling every class)."""
-    c, over = _evenings_with_over(session, scope, start, end)
+    c, over = evenings_with_over(session, scope, start, end)
     rows = await session.execute(
         select(c.school_id, c.day, func.count(), func.sum(case((over, 1), else_=0)))
         .group_by(c.school_id, c.day)
@@ -214,7 +214,7 @@ async def class_counts(
 ) -> dict[int, ClassCount]:
     """Per school: classes with class-evenings in the range and classes over the cap on any of
     them (one statement over the class-evening statement)."""
-    c, over = _evenings_with_over(session, scope, start, end)
+    c, over = evenings_with_over(session, scope, start, end)
     rows = await session.execute(
         select(
             c.school_id,
