@@ -19,7 +19,7 @@ from storage import repo, report_queries
 from storage.analytics import dashboard as figures
 
 BOARD_LIMIT = 200
-STATUS_FILTERS = frozenset({"open", *(s.value for s in ComplaintStatus)})
+STATUS_FILTERS = frozenset({"open", "all", *(s.value for s in ComplaintStatus)})
 
 
 async def home_view(req: Request) -> dict[str, Any]:
@@ -63,7 +63,7 @@ async def complaints_view(req: Request) -> dict[str, Any]:
         session,
         school_ids=school_ids,
         district_ids=district_ids,
-        filters=store.Filters(status, None, None),
+        filters=store.Filters(None if status == "all" else status, None, None),
         limit=BOARD_LIMIT,
     )
     schools = {s.id: s for s in await repo.schools_by_ids(session, {t.school_id for t in tickets})}

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from http import HTTPStatus
 
-from bot.domain.periods import check_range, this_week
+from bot.domain.periods import check_range, this_week, week_of
 from bot.domain.roles import Roles
 from handlers.kit.context import AsyncSession
 
@@ -63,12 +63,30 @@ def parse_day(text: str | None) -> date | None:
         raise bad_request("bad_date") from None
 
 
+def span_of(span: str | None, anchor: date, today: date) -> tuple[date, date]:
+    """The week (Monday to Sunday) or the calendar month holding `anchor`, ending today at
+    the latest (a view never reaches into the future)."""
+    anchor = min(anchor, today)
+    if span == "month":
+        first = anchor.replace(day=1)
+        following = (first + timedelta(days=32)).replace(day=1)
+        return first, min(following - timedelta(days=1), today)
+    if span not in (None, "", "week"):
+        raise bad_request("bad_span")
+    start, end = week_of(anchor)
+    return start, min(end, today)
+
+
 def period(params: dict[str, str], today: date) -> tuple[date, date]:
-    """`start` and `end` from the query (default: this week so far), checked like /reports
-    (not reversed, not in the future) and at most `MAX_DASHBOARD_DAYS` long."""
-    default_start, default_end = this_week(today)
-    start = parse_day(params.get("start")) or default_start
-    end = parse_day(params.get("end")) or default_end
+    """`start` and `end` from the query, or the `span` (week or month) holding `anchor`
+    (default: this week so far); checked like /reports (not reversed, not in the future) and
+    at most `MAX_DASHBOARD_DAYS` long."""
+    if "start" in params or "end" in params:
+        start = parse_day(params.get("start")) or this_week(today)[0]
+        end = parse_day(params.get("end")) or today
+    else:
+        anchor = parse_day(params.get("anchor")) or today
+        start, end = span_of(params.get("span"), anchor, today)
     problem = check_range(start, end, today)
     if problem is not None:
         raise bad_request(f"range_{problem.value}")

@@ -13,7 +13,7 @@ from handlers.dashboard.common import Request, forbidden, not_found, period, sha
 from handlers.reports.access import allowed
 from storage.analytics import complaints as analytics_complaints
 from storage.analytics import dashboard as figures
-from storage.analytics import loads, scopes
+from storage.analytics import scopes
 from storage.models import District
 
 
@@ -36,11 +36,13 @@ async def district_view(req: Request, district_id: int) -> dict[str, Any]:
     schools = await scopes.schools_of(session, scope)
     start, end = period(req.params, scopes.today_of(schools, req.now))
     zone = schools[0].timezone if schools else "UTC"
-    per_school = await figures.school_figures(session, scope, start, end)
+    per_day = await figures.school_day_figures(session, scope, start, end)
+    per_school: dict[int, figures.SchoolFigures] = defaultdict(figures.SchoolFigures)
+    for school_id, _day, f in per_day:
+        per_school[school_id] += f
     complaints = await analytics_complaints.complaint_figures(session, scope, start, end, req.now)
     open_now = await figures.open_complaints(session, district_id)
     changes = await figures.limit_changes(session, district_id, *local_bounds(start, end, zone))
-    days = await loads.school_days(session, scope, start, end)
     rows = [
         school_row(s, per_school.get(s.id), complaints.get(s.id), open_now.get(s.id, 0), changes)
         for s in schools
@@ -49,9 +51,10 @@ async def district_view(req: Request, district_id: int) -> dict[str, Any]:
         "district": {"id": district.id, "name": district.name},
         "start": start.isoformat(),
         "end": end.isoformat(),
+        "today": scopes.today_of(schools, req.now).isoformat(),
         "schools": rows,
         "district_limit_changes": changes.get(None, 0),
-        "trend": trend(days),
+        "trend": trend(per_day),
     }
 
 
@@ -62,7 +65,7 @@ def school_row(
     open_now: int,
     changes: dict[int | None, int],
 ) -> dict[str, Any]:
-    f = f or figures.SchoolFigures(0, 0, 0, 0, 0, 0)
+    f = f or figures.SchoolFigures()
     c = c or analytics_complaints.ComplaintFigures()
     return {
         "id": school.id,
@@ -82,19 +85,18 @@ def school_row(
     }
 
 
-def trend(days: list[loads.SchoolDay]) -> list[dict[str, Any]]:
+def trend(per_day: list[tuple[int, date, figures.SchoolFigures]]) -> list[dict[str, Any]]:
     """The district's class-days within the limit, week by week (Mondays)."""
-    evenings: dict[date, int] = defaultdict(int)
-    over: dict[date, int] = defaultdict(int)
-    for d in days:
-        monday = week_of(d.day)[0]
-        evenings[monday] += d.evenings
-        over[monday] += d.over
+    weeks: dict[date, figures.SchoolFigures] = defaultdict(figures.SchoolFigures)
+    for _school, day, f in per_day:
+        weeks[week_of(day)[0]] += f
     return [
         {
             "week": monday.isoformat(),
-            "class_days": evenings[monday],
-            "within_share": share(evenings[monday] - over[monday], evenings[monday]),
+            "class_days": weeks[monday].evenings,
+            "within_share": share(
+                weeks[monday].evenings - weeks[monday].over, weeks[monday].evenings
+            ),
         }
-        for monday in sorted(evenings)
+        for monday in sorted(weeks)
     ]

@@ -14,7 +14,9 @@ from typing import Any
 from bot.domain.periods import Scope, days_of
 from bot.domain.reporting import MIN_FAMILIES, release_notes, term_start
 from bot.domain.roles import Roles
+from bot.i18n import use_locale
 from handlers.dashboard.common import Request, forbidden, not_found, parse_day, period, share
+from handlers.kit.labels import kind_label
 from handlers.reports.access import allowed
 from storage import homework, reports
 from storage.analytics import loads, scopes
@@ -75,8 +77,10 @@ async def school_view(req: Request, school_id: int) -> dict[str, Any]:
             for name, m in sorted(subjects[class_id].items(), key=lambda kv: (-kv[1], kv[0]))
         ]
     return {
-        "school": {"id": school.id, "name": school.name, "district_id": school.district_id},
+        "school": {"id": school.id, "name": school.name},
+        "district": {"id": school.district_id, "name": school.district.name},
         "whole_school": found[0].grade is None,
+        "today": today.isoformat(),
         "start": start.isoformat(),
         "end": end.isoformat(),
         "days": [d.isoformat() for d in days_of(start, end)],
@@ -100,21 +104,27 @@ async def class_day_view(req: Request, class_id: int, day_text: str) -> dict[str
         raise not_found()
     found = await loads.evenings(session, Scope.of_class(class_id), day, day)
     pieces = (await homework.class_pieces(session, class_id, [day])).get(day, [])
+    with use_locale(req.viewer.locale):
+        shown = [piece_row(p) for p in pieces]
     return {
         "school": {"id": school.id, "name": school.name},
+        "district": {"id": school.district_id, "name": school.district.name},
         "class": {"id": klass.id, "name": klass.name, "grade": klass.grade},
         "day": day.isoformat(),
         "figures": cell(found[0]) if found else None,
-        "pieces": [
-            {
-                "subject": p.subject,
-                "kind": p.kind.value,
-                "minutes": p.minutes,
-                "optional": not p.required,
-            }
-            for p in pieces
-        ],
+        "pieces": shown,
         "notes": await released_notes(req, class_id, day),
+    }
+
+
+def piece_row(p: homework.LoadedPiece) -> dict[str, Any]:
+    """A piece on the class-day: its subject, kind and minutes (no text, no teacher)."""
+    return {
+        "subject": p.subject,
+        "kind": p.kind.value,
+        "kind_label": kind_label(p.kind),
+        "minutes": p.minutes,
+        "optional": not p.required,
     }
 
 

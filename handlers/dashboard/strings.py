@@ -44,7 +44,7 @@ STRINGS: dict[str, str] = {
     "median": N_("Parents' median"),
     "reports": N_("Reports"),
     "few_reports": N_("fewer than 3 reports: not shown"),
-    "pieces": N_("Pieces"),
+    "pieces": N_("Homework on this day"),
     "subject": N_("Subject"),
     "kind": N_("Kind"),
     "minutes": N_("Minutes"),

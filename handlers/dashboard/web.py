@@ -82,9 +82,20 @@ class ApiHandler(tornado.web.RequestHandler):
             except Refused as refused:
                 self.reply(refused.status, {"error": refused.reason})
                 return
-        if self.view is home_view:
-            body["strings"] = strings_for(locale)
+        # The page speaks the language chosen in the bot (/language), whatever Telegram's is.
+        body["locale"] = locale
+        body["strings"] = strings_for(locale)
         self.reply(HTTPStatus.OK, body)
+
+
+class StringsHandler(tornado.web.RequestHandler):
+    """The page's words in a language, before (or without) authentication: what a refused or
+    expired page says. Public: no data of anyone's in it."""
+
+    def get(self) -> None:
+        self.set_header("Content-Type", "application/json; charset=utf-8")
+        locale = negotiate(self.get_query_argument("lang", None))
+        self.finish(json.dumps({"locale": locale, "strings": strings_for(locale)}))
 
 
 class PageHandler(tornado.web.StaticFileHandler):
@@ -107,8 +118,10 @@ def routes(data: BotData) -> list[tuple[str, type[tornado.web.RequestHandler], d
         view(r"school/(\d+)", school_view),
         view(r"class/(\d+)/(\d{4}-\d{2}-\d{2})", class_day_view),
         view("complaints", complaints_view),
+        (f"{api}/strings", StringsHandler, {}),
+        (PREFIX, tornado.web.RedirectHandler, {"url": f"{PREFIX}/"}),
         (
-            rf"{PREFIX}/?()",
+            rf"{PREFIX}/()",
             PageHandler,
             {"path": str(STATIC), "default_filename": "index.html"},
         ),

@@ -23,22 +23,28 @@ from storage.models import Complaint, ComplaintEvent, PolicyChange, School
 
 @dataclass(frozen=True)
 class SchoolFigures:
-    """A school's class-evenings over a range: how many, over the limit (estimate or the
-    parents' median), over by the teachers' own estimate (posted over the limit after the
-    warning: confirmed), with enough reports to show figures, and the report counts."""
+    """A school's class-evenings (on one day, or summed over a range): how many, over the
+    limit (estimate or the parents' median), over by the teachers' own estimate (posted over
+    the limit after the warning: confirmed), with enough reports to show figures, and the
+    report counts."""
 
-    evenings: int
-    over: int
-    estimate_over: int
-    covered: int
-    reports: int
-    unfinished: int
+    evenings: int = 0
+    over: int = 0
+    estimate_over: int = 0
+    covered: int = 0
+    reports: int = 0
+    unfinished: int = 0
+
+    def __add__(self, other: SchoolFigures) -> SchoolFigures:
+        return SchoolFigures(
+            *(getattr(self, f) + getattr(other, f) for f in self.__dataclass_fields__)
+        )
 
 
-async def school_figures(
+async def school_day_figures(
     session: AsyncSession, scope: Scope, start: date, end: date
-) -> dict[int, SchoolFigures]:
-    """Per school of the scope (one statement)."""
+) -> list[tuple[int, date, SchoolFigures]]:
+    """Per school of the scope and day (one statement over the class-evening statement)."""
     c, over = evenings_with_over(session, scope, start, end)
 
     def count(condition: Any) -> Any:
@@ -47,15 +53,16 @@ async def school_figures(
     rows = await session.execute(
         select(
             c.school_id,
+            c.day,
             func.count(),
             count(over),
             count(and_(c.cap.is_not(None), c.written > c.cap)),
             count(c.reports >= MIN_REPORTS),
             func.sum(c.reports),
             func.sum(c.unfinished),
-        ).group_by(c.school_id)
+        ).group_by(c.school_id, c.day)
     )
-    return {int(s): SchoolFigures(*(int(v or 0) for v in values)) for s, *values in rows}
+    return [(int(s), d, SchoolFigures(*(int(v or 0) for v in values))) for s, d, *values in rows]
 
 
 async def limit_changes(
