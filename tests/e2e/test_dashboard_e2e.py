@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import aiohttp
 from sqlalchemy import func, select
 
 from bot.domain.calendar import local_today
@@ -36,9 +37,10 @@ from storage.models import (
     User,
 )
 from tests import dashboard_world as dw
+from tests.e2e import test_webhook_e2e as webhook_e2e
 from tests.e2e.browser import chromium
 from tests.e2e.conftest import REPO_ROOT, TIMEZONE, TOKEN, BotProcess
-from tests.e2e.test_webhook_e2e import free_port
+from tests.e2e.test_webhook_e2e import Fleet, free_port
 
 LIGHT = {"bg_color": "#ffffff", "text_color": "#222222", "hint_color": "#8e8e93",
          "link_color": "#2481cc", "button_color": "#2481cc", "button_text_color": "#ffffff",
@@ -47,6 +49,7 @@ DARK = {"bg_color": "#17212b", "text_color": "#f5f5f5", "hint_color": "#708499",
         "link_color": "#6ab3f3", "button_color": "#5288c1", "button_text_color": "#ffffff",
         "secondary_bg_color": "#232e3c"}  # fmt: skip
 LOCALES = {"en": LIGHT, "zh_Hans": LIGHT, "ru": DARK}
+fleet = webhook_e2e.fleet  # the webhook tests' fixture: bot.py processes in webhook mode
 
 
 def screenshots_dir(tmp_path: Path) -> Path:
@@ -359,3 +362,24 @@ async def test_two_hundred_schools_render_in_under_a_second(
         )
         assert rendered < 1000
         assert elapsed < 5  # a loaded CI machine; the API's own time is bench/dashboard.py's
+
+
+async def test_served_on_the_webhook_port_in_webhook_mode(fleet: Fleet, db: SessionMaker) -> None:
+    """With WEBHOOK_URL the dashboard is on the webhook server's port (no DASHBOARD_PORT):
+    several processes behind one balancer all serve it."""
+    world, _today = await seeded(db)
+    processes = [fleet.new("a"), fleet.new("b", env={"WEBHOOK_SET": "false"})]
+    for process in processes:
+        await process.start()
+    async with aiohttp.ClientSession() as http:
+        for process in processes:
+            base = f"http://127.0.0.1:{process.port}/dashboard"
+            async with http.get(f"{base}/") as page:
+                assert page.status == 200 and "app.js" in await page.text()
+            headers = {"X-Telegram-Init-Data": init_data(dw.SUPERVISOR)}
+            async with http.get(f"{base}/api/me", headers=headers) as me:
+                assert me.status == 200
+                body = await me.json()
+                assert [d["id"] for d in body["districts"]] == [world.district.id]
+            async with http.get(f"{base}/api/me") as refused:
+                assert refused.status == 401
