@@ -14,12 +14,14 @@ import pytest
 import tornado.httpclient
 import tornado.httpserver
 import tornado.web
+from sqlalchemy import select
 from tornado.testing import bind_unused_port
 
 from bot.domain.webapp_auth import build_init_data
 from handlers.dashboard.web import HEADER, routes
 from handlers.kit.context import BotData
 from storage.db import SessionMaker
+from storage.models import Child, DailyReport, Subject
 from tests import dashboard_world as dw
 from tests.harness import test_settings as make_settings
 
@@ -351,3 +353,33 @@ async def test_language_of_the_bot(client: Client, sessionmaker: SessionMaker) -
     assert code == 200 and body["locale"] == "ru"
     code, board, _r = await client.get("/complaints", dw.SUPERVISOR)
     assert board["tickets"][0]["history"][0]["who"] == "Родитель"
+
+
+async def test_school_calibration(client: Client, sessionmaker: SessionMaker) -> None:
+    """3-1's Maths on five more days (30 minutes, three families reporting 45): with the seed
+    day's share, parents report about 35% more than estimated over 6 days."""
+    async with sessionmaker() as session:
+        klass = await session.get(dw.world.SchoolClass, client.w.classes["3-1"])
+        maths = await session.scalar(
+            select(Subject).where(Subject.school_id == client.w.a.id, Subject.name == "Maths")
+        )
+        assert klass is not None and maths is not None
+        kids = list(await session.scalars(select(Child).where(Child.class_id == klass.id)))
+        for back in range(1, 6):
+            day = DAY - timedelta(days=back)
+            await dw.world.homework(session, klass, maths, dw.TEACHER, 30, day)
+            for kid in kids[:3]:
+                session.add(DailyReport(child_id=kid.id, day=day, minutes=45, outcome="done"))
+        await session.commit()
+    for user, rows in ((dw.ADMIN, 1), (dw.GRADE_LEADER, 1), (dw.SUPERVISOR, 1)):
+        code, body, _r = await client.get(f"/school/{client.w.a.id}", user, **WEEK)
+        assert code == 200
+        assert len(body["calibration"]) == rows
+        assert body["calibration"][0] == {
+            "class": "3-1",
+            "grade": 3,
+            "subject": "Maths",
+            "percent": 35,
+            "evenings": 6,
+            "in_line": False,
+        }

@@ -8,7 +8,7 @@ count and the unfinished share are withheld); no single report, parent or child 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from bot.domain.periods import Scope, days_of
@@ -17,6 +17,7 @@ from bot.domain.roles import Roles
 from bot.i18n import use_locale
 from handlers.dashboard.common import Request, forbidden, not_found, parse_day, period, share
 from handlers.kit.labels import kind_label
+from handlers.reports import views as report_views
 from handlers.reports.access import allowed
 from storage import homework, reports
 from storage.analytics import loads, scopes
@@ -79,6 +80,7 @@ async def school_view(req: Request, school_id: int) -> dict[str, Any]:
     return {
         "school": {"id": school.id, "name": school.name},
         "district": {"id": school.district_id, "name": school.district.name},
+        "calibration": await calibration(req, found, classes, end),
         "whole_school": found[0].grade is None,
         "today": today.isoformat(),
         "start": start.isoformat(),
@@ -86,6 +88,29 @@ async def school_view(req: Request, school_id: int) -> dict[str, Any]:
         "days": [d.isoformat() for d in days_of(start, end)],
         "classes": sorted(classes.values(), key=lambda r: (r["grade"], r["name"])),
     }
+
+
+async def calibration(
+    req: Request, found: list[Scope], classes: dict[int, dict[str, Any]], end: date
+) -> list[dict[str, Any]]:
+    """The teachers' written estimates against what parents report, per class and subject,
+    over the 4 weeks before the period's end (as /load and the weekly report show teachers:
+    from 5 evenings of 3 reports on)."""
+    rows = []
+    for scope in found:
+        for c in await report_views.calibrations(req.session, scope, end + timedelta(days=1)):
+            if c.class_id in classes:
+                rows.append(
+                    {
+                        "class": classes[c.class_id]["name"],
+                        "grade": classes[c.class_id]["grade"],
+                        "subject": c.subject,
+                        "percent": c.percent,
+                        "evenings": c.evenings,
+                        "in_line": c.in_line,
+                    }
+                )
+    return sorted(rows, key=lambda r: (r["grade"], r["class"], r["subject"]))
 
 
 async def class_day_view(req: Request, class_id: int, day_text: str) -> dict[str, Any]:

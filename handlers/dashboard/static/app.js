@@ -161,12 +161,12 @@
     var nodes = [el("h1", { text: t("title") })];
     data.districts.forEach(function (d) {
       nodes.push(el("a", { class: "tile", "data-district": d.id, onclick: function () { go({ v: "district", id: d.id }); },
-        text: t("district") + ": " + d.name }));
+        text: t("district_named", { name: d.name }) }));
     });
     data.schools.forEach(function (s) {
-      var grades = s.grades ? " (" + s.grades.map(function (g) { return t("grade") + " " + g; }).join(" · ") + ")" : "";
+      var grades = s.grades ? s.grades.map(function (g) { return " · " + t("grade_n", { grade: g }); }).join("") : "";
       nodes.push(el("a", { class: "tile", "data-school": s.id, onclick: function () { go({ v: "school", id: s.id }); },
-        text: t("school") + ": " + s.name + grades }));
+        text: t("school_named", { name: s.name }) + grades }));
     });
     if (data.complaints) {
       nodes.push(el("a", { class: "tile", id: "to-complaints", onclick: function () { go({ v: "complaints" }); }, text: t("complaints") }));
@@ -280,6 +280,18 @@
     }, [el("span", { class: "est", text: String(c.written) }), el("span", { class: "med", text: med })]);
   }
 
+  function calibrationTable(rows) {
+    if (!rows.length) return el("p", { class: "hint", id: "calibration", text: t("calibration_none") });
+    return el("table", { id: "calibration" }, [
+      el("thead", {}, [el("tr", {}, [t("class"), t("subject"), t("difference"), t("days")].map(function (h) { return el("th", { text: h }); }))]),
+      el("tbody", {}, rows.map(function (r) {
+        var diff = r.in_line ? "≈" : (r.percent > 0 ? "+" : "") + r.percent + "%";
+        return el("tr", {}, [el("td", { text: r["class"] }), el("td", { text: r.subject }),
+          el("td", { class: r.percent >= 20 ? "low" : null, text: diff }), el("td", { text: num(r.evenings) })]);
+      }))
+    ]);
+  }
+
   function renderSchool(data) {
     setCrumbs([{ text: data.district.name, go: { v: "district", id: data.district.id } }, { text: data.school.name }]);
     periodControls(data);
@@ -290,7 +302,7 @@
     data.classes.forEach(function (cls) {
       if (cls.grade !== grade) {
         grade = cls.grade;
-        rows.push(el("tr", { class: "grade-row" }, [el("td", { colspan: String(data.days.length + 2), text: t("grade") + " " + grade })]));
+        rows.push(el("tr", { class: "grade-row" }, [el("td", { colspan: String(data.days.length + 2), text: t("grade_n", { grade: grade }) })]));
       }
       var subjects = cls.subjects.slice(0, 3).map(function (s) { return s.name + " " + pct(s.share); }).join(" · ");
       rows.push(el("tr", { "data-class": cls.id }, [el("td", { text: cls.name })].concat(data.days.map(function (d) {
@@ -301,11 +313,13 @@
       el("h1", { text: data.school.name }),
       el("p", { class: "hint", text: t("heat_legend") }),
       data.classes.length ? el("div", { class: "wrap" }, [el("table", { class: "heat", id: "heat" }, [el("thead", {}, [head]), el("tbody", {}, rows)])])
-        : el("p", { text: t("no_data") })
+        : el("p", { text: t("no_data") }),
+      el("h2", { text: t("calibration") }),
+      calibrationTable(data.calibration)
     );
     table = {
       name: "school-" + data.school.id + "-" + data.start + "-" + data.end,
-      headers: [t("grade"), t("class"), "date", t("estimate"), t("limit"), t("median"), t("reports"), t("col_unfinished"), t("over")],
+      headers: [t("grade"), t("class"), t("date"), t("estimate"), t("limit"), t("median"), t("reports"), t("col_unfinished"), t("over")],
       rows: []
     };
     data.classes.forEach(function (cls) {
