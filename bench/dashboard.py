@@ -158,7 +158,7 @@ async def measure(url: str, args: argparse.Namespace) -> None:
     server = tornado.httpserver.HTTPServer(tornado.web.Application(routes(data)))
     sock, port = bind_unused_port()
     server.add_sockets([sock])
-    client = tornado.httpclient.AsyncHTTPClient()
+    client = tornado.httpclient.AsyncHTTPClient(force_instance=True)
     user = json.dumps({"id": SUPERVISOR, "first_name": "Inspector"})
     signed = build_init_data({"auth_date": str(int(NOW.timestamp())), "user": user}, TOKEN)
     query = "&".join(f"{k}={v}" for k, v in params.items())
@@ -189,6 +189,7 @@ async def measure(url: str, args: argparse.Namespace) -> None:
         view_s, _ = await timed(args.repeat, view)
         bare_s, bare_rows = await timed(args.repeat, bare)
     finally:
+        client.close()
         server.stop()
         await engine.dispose()
     report(body, endpoint_s, view_s, bare_s, bare_rows)

@@ -53,7 +53,8 @@ def init_data(user_id: int, *, at: datetime = NOW, token: str = TOKEN) -> str:
 class Client:
     def __init__(self, base: str, w: dw.DashWorld) -> None:
         self.base, self.w = base, w
-        self.http = tornado.httpclient.AsyncHTTPClient()
+        # One of its own, closed with the test (not the loop's shared instance).
+        self.http = tornado.httpclient.AsyncHTTPClient(force_instance=True)
 
     async def get(
         self, path: str, user: int | None, raw: str | None = None, **params: str
@@ -82,9 +83,11 @@ async def client(sessionmaker: SessionMaker) -> AsyncIterator[Client]:
     server = tornado.httpserver.HTTPServer(tornado.web.Application(routes(data)))
     sock, port = bind_unused_port()
     server.add_sockets([sock])
+    client = Client(f"http://127.0.0.1:{port}/dashboard/api", w)
     try:
-        yield Client(f"http://127.0.0.1:{port}/dashboard/api", w)
+        yield client
     finally:
+        client.http.close()
         server.stop()
         await server.close_all_connections()
 
