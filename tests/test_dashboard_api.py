@@ -185,7 +185,6 @@ async def test_district_by_role(client: Client, user: int) -> None:
     beta = rows["Beta School"]
     assert (beta["class_days"], beta["over"], beta["within_share"]) == (1, 1, 0.0)
     assert beta["complaints_filed"] == 0 and beta["coverage"] == 0.0
-    assert body["trend"] == [{"week": "2026-11-16", "class_days": 4, "within_share": 0.5}]
 
 
 async def test_other_district_for_its_supervisor(client: Client) -> None:
@@ -195,6 +194,37 @@ async def test_other_district_for_its_supervisor(client: Client) -> None:
     assert code == 200
     assert [r["name"] for r in body["schools"]] == ["Gamma School"]
     assert body["schools"][0]["complaints_open"] == 1
+
+
+@pytest.mark.parametrize("user", EVERYONE)
+async def test_trend_by_role(client: Client, user: int) -> None:
+    code, body, _r = await client.get(f"/district/{client.w.district.id}/trend", user)
+    if user not in DISTRICT_ALLOWED:
+        assert (code, body) == (403, {"error": "forbidden"})
+        return
+    assert code == 200 and body["span"] == "week"
+    weeks = body["buckets"]
+    assert len(weeks) == 12 and weeks[0]["start"] == "2026-08-31"
+    assert weeks[-1] == {
+        "start": "2026-11-16",
+        "class_days": 4,  # Alpha's three and Beta's one; never the other district's
+        "within_share": 0.5,
+        "complaints_in_time_share": 0.0,  # Alpha's one, late
+    }
+    assert all(w["class_days"] == 0 and w["within_share"] is None for w in weeks[:-1])
+    code, body, _r = await client.get(
+        f"/district/{client.w.district.id}/trend", user, span="month", anchor="2026-11-05"
+    )
+    months = body["buckets"]
+    assert [m["start"] for m in months] == [
+        "2026-06-01",
+        "2026-07-01",
+        "2026-08-01",
+        "2026-09-01",
+        "2026-10-01",
+        "2026-11-01",
+    ]
+    assert months[-1]["class_days"] == 4
 
 
 @pytest.mark.parametrize(

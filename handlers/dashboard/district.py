@@ -1,5 +1,5 @@
-"""The district page: a row per school (limits, reports, complaints, limit changes) and the
-district's trend week by week, in a handful of set-based statements whatever its size."""
+"""The district page: a row per school (limits, reports, complaints, limit changes), in a
+handful of set-based statements whatever its size (its trend: `handlers.dashboard.trend`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.domain.periods import Scope, week_of
+from bot.domain.periods import Scope
 from handlers.dashboard.common import Request, forbidden, not_found, period, share
 from handlers.reports.access import allowed
 from storage.analytics import complaints as analytics_complaints
@@ -54,7 +54,6 @@ async def district_view(req: Request, district_id: int) -> dict[str, Any]:
         "today": scopes.today_of(schools, req.now).isoformat(),
         "schools": rows,
         "district_limit_changes": changes.get(None, 0),
-        "trend": trend(per_day),
     }
 
 
@@ -83,20 +82,3 @@ def school_row(
         "complaints_in_time_share": share(c.in_time, c.due),
         "limit_changes": changes.get(school.id, 0),
     }
-
-
-def trend(per_day: list[tuple[int, date, figures.SchoolFigures]]) -> list[dict[str, Any]]:
-    """The district's class-days within the limit, week by week (Mondays)."""
-    weeks: dict[date, figures.SchoolFigures] = defaultdict(figures.SchoolFigures)
-    for _school, day, f in per_day:
-        weeks[week_of(day)[0]] += f
-    return [
-        {
-            "week": monday.isoformat(),
-            "class_days": weeks[monday].evenings,
-            "within_share": share(
-                weeks[monday].evenings - weeks[monday].over, weeks[monday].evenings
-            ),
-        }
-        for monday in sorted(weeks)
-    ]

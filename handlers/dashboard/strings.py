@@ -39,6 +39,7 @@ STRINGS: dict[str, str] = {
     "col_in_time": N_("Answered in time"),
     "col_limit_changes": N_("Limit changes"),
     "trend": N_("The district, week by week"),
+    "trend_months": N_("The district, month by month"),
     "district_limit_changes": N_("Limit changes by the district: {n}"),
     "heat_legend": N_("Estimated written minutes; the parents' median from 3 reports on."),
     "over": N_("over the limit"),

@@ -26,6 +26,7 @@ from handlers.dashboard.common import Refused, Request, Viewer
 from handlers.dashboard.district import district_view
 from handlers.dashboard.school import class_day_view, school_view
 from handlers.dashboard.strings import strings_for
+from handlers.dashboard.trend import trend_view
 from handlers.kit.context import BotData
 from handlers.kit.gate import user_locale
 from storage import repo
@@ -115,6 +116,7 @@ def routes(data: BotData) -> list[tuple[str, type[tornado.web.RequestHandler], d
     return [
         view("me", home_view),
         view(r"district/(\d+)", district_view),
+        view(r"district/(\d+)/trend", trend_view),
         view(r"school/(\d+)", school_view),
         view(r"class/(\d+)/(\d{4}-\d{2}-\d{2})", class_day_view),
         view("complaints", complaints_view),

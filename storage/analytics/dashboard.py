@@ -65,6 +65,18 @@ async def school_day_figures(
     return [(int(s), d, SchoolFigures(*(int(v or 0) for v in values))) for s, d, *values in rows]
 
 
+async def day_figures(
+    session: AsyncSession, scope: Scope, start: date, end: date
+) -> list[tuple[date, int, int]]:
+    """Per day of the range: the scope's class-evenings and those over the limit (one
+    statement; a district's trend over months without a row per school)."""
+    c, over = evenings_with_over(session, scope, start, end)
+    rows = await session.execute(
+        select(c.day, func.count(), func.sum(case((over, 1), else_=0))).group_by(c.day)
+    )
+    return [(d, int(n), int(o or 0)) for d, n, o in rows]
+
+
 async def limit_changes(
     session: AsyncSession, district_id: int, low: datetime, high: datetime
 ) -> dict[int | None, int]:

@@ -266,6 +266,11 @@ async def check_district(
     for key, text in cells.items():
         assert (await row.locator(f"td[data-key='{key}']").inner_text()).strip() == text, key
     assert await page.locator("#schools tbody tr").count() == 2  # never the other district's
+    # The trend, 12 weeks up to this one: this week's share as the table's two schools give it.
+    await page.locator("#trend figure").nth(11).wait_for()
+    assert await page.locator("#trend figure").count() == 12
+    share = await page.locator("#trend figure .share").nth(11).inner_text()
+    assert share == percent(days - over, days + 1)  # and Beta's one class-day, over
     # Sorted by name, descending, then filtered: the state goes into the address.
     await page.locator("th[data-key='name']").click()
     await page.locator("th[data-key='name']").click()
@@ -274,6 +279,7 @@ async def check_district(
     assert "sort=name" in page.url and "dir=desc" in page.url
     await page.locator("#filter").fill("beta")
     await page.wait_for_function("document.querySelectorAll('#schools tbody tr').length === 1")
+    assert await page.locator("#trend figure").count() == 12  # kept while filtering
     assert "q=beta" in page.url
     async with page.expect_download() as download_info:
         await page.locator("#csv").click()
@@ -331,7 +337,11 @@ async def screenshots(
     page = await browser.new_page(viewport={"width": 1280, "height": 720})
     pages = {
         "home": ("", "[data-district]"),
-        "district": (f"?v=district&id={world.district.id}", "#schools"),
+        "district": (f"?v=district&id={world.district.id}", "#trend figure"),
+        "district-month": (
+            f"?v=district&id={world.district.id}&span=month",
+            "#trend[data-span='month'] figure",
+        ),
         "school": (f"?v=school&id={world.a.id}", "#heat"),
         "class-day": (f"?v=class&id={world.classes['3-1']}&day={today}", "#figures"),
         "complaints": ("?v=complaints", "#tickets"),

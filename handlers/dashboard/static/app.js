@@ -206,14 +206,35 @@
     });
   }
 
-  function trendChart(trend) {
-    return el("div", { class: "trend", id: "trend", role: "img", "aria-label": t("trend") }, trend.map(function (w) {
-      var h = w.within_share === null ? 0 : Math.round(w.within_share * 70);
-      return el("figure", { title: pct(w.within_share) }, [
+  function monthLabel(iso) {
+    return new Intl.DateTimeFormat(tag(), { year: "numeric", month: "short", timeZone: "UTC" }).format(new Date(iso + "T00:00:00Z"));
+  }
+
+  function trendChart(body) {
+    var box = document.getElementById("trend");
+    if (!box) return;
+    box.setAttribute("data-span", body.span);
+    box.replaceChildren.apply(box, body.buckets.map(function (b) {
+      var h = b.within_share === null ? 0 : Math.round(b.within_share * 70);
+      var complaints = b.complaints_in_time_share === null ? "" : t("col_in_time") + " " + pct(b.complaints_in_time_share);
+      return el("figure", { title: num(b.class_days) + " " + t("col_class_days") + (complaints ? " · " + complaints : ""), "data-start": b.start }, [
         el("div", { class: "frame" }, [el("div", { class: "bar", style: "height:" + h + "px" })]),
-        el("figcaption", { text: day(w.week) + " " + pct(w.within_share) })
+        el("figcaption", { text: (body.span === "month" ? monthLabel(b.start) : day(b.start)) }),
+        el("figcaption", { class: "share", text: pct(b.within_share) })
       ]);
     }));
+  }
+
+  var lastTrend = null; // kept while the table is re-sorted or filtered
+
+  function loadTrend(data) {
+    var q = state();
+    lastTrend = null;
+    api("district/" + data.district.id + "/trend", { span: q.get("span"), anchor: data.end }).then(function (r) {
+      if (r.status !== 200) return;
+      lastTrend = r.body;
+      trendChart(r.body);
+    });
   }
 
   function renderDistrict(data) {
@@ -241,18 +262,26 @@
     }));
     var nodes = [
       el("h1", { text: data.district.name }),
-      el("h2", { text: t("trend") }), trendChart(data.trend),
+      el("h2", { text: state().get("span") === "month" ? t("trend_months") : t("trend") }),
+      el("div", { class: "trend", id: "trend", role: "img", "aria-label": t("trend") }),
       el("div", { class: "toolbar" }, [search, el("span", { class: "hint", id: "count", text: rows.length + " / " + data.schools.length })]),
       el("div", { class: "wrap" }, [el("table", { id: "schools" }, [el("thead", {}, [head]), body])]),
       el("p", { class: "hint", text: t("district_limit_changes", { n: data.district_limit_changes }) })
     ];
     view.replaceChildren.apply(view, nodes);
+    if (lastTrend) trendChart(lastTrend);
     table = {
       name: "district-" + data.district.id + "-" + data.start + "-" + data.end,
       headers: COLUMNS.map(function (c) { return t(c[1]); }),
       rows: rows.map(function (s) { return COLUMNS.map(function (c) { return s[c[0]]; }); })
     };
     if (document.activeElement === document.body && q.get("q")) search.focus();
+  }
+
+  function showDistrict(data) {
+    lastTrend = null;
+    renderDistrict(data);
+    loadTrend(data);
   }
 
   function redrawDistrict(data) {
@@ -430,7 +459,7 @@
   // ------------------------------------------------------------ routing
 
   var ROUTES = {
-    district: function (q) { return ["district/" + q.get("id"), renderDistrict, { span: q.get("span"), anchor: q.get("anchor") }]; },
+    district: function (q) { return ["district/" + q.get("id"), showDistrict, { span: q.get("span"), anchor: q.get("anchor") }]; },
     school: function (q) { return ["school/" + q.get("id"), renderSchool, { span: q.get("span"), anchor: q.get("anchor") }]; },
     "class": function (q) { return ["class/" + q.get("id") + "/" + q.get("day"), renderClass, {}]; },
     complaints: function (q) { return ["complaints", renderComplaints, { status: q.get("status") }]; }
