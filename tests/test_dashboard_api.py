@@ -5,11 +5,13 @@ and may not see, and refusals of missing, forged and expired initData."""
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import openpyxl
 import pytest
 import tornado.httpclient
 import tornado.httpserver
@@ -416,3 +418,69 @@ async def test_school_calibration(client: Client, sessionmaker: SessionMaker) ->
             "evenings": 6,
             "in_line": False,
         }
+
+
+# ---------------------------------------------------------------- the view as XLSX
+
+
+async def post_xlsx(client: Client, user: int | None, body: object) -> Any:
+    headers = {"Content-Type": "application/json"}
+    if user is not None:
+        headers[HEADER] = init_data(user)
+    return await client.http.fetch(
+        f"{client.base}/xlsx",
+        method="POST",
+        headers=headers,
+        body=json.dumps(body),
+        raise_error=False,
+    )
+
+
+TABLE = {
+    "name": "district-1-2026-11-16-2026-11-19",
+    "headers": ["学校", "班·日", "未超上限"],
+    "rows": [["Alpha School", 3, 0.6667], ["Beta School", 1, None]],
+}
+
+
+@pytest.mark.parametrize("user", EVERYONE)
+async def test_xlsx_of_the_view(client: Client, user: int) -> None:
+    response = await post_xlsx(client, user, TABLE)
+    if user in (dw.OWNER, dw.TEACHER, dw.PARENT, dw.STRANGER):
+        assert (response.code, json.loads(response.body)) == (403, {"error": "forbidden"})
+        return
+    assert response.code == 200
+    assert response.headers["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert "qingfu-district-1-2026-11-16-2026-11-19.xlsx" in response.headers["Content-Disposition"]
+    sheet = openpyxl.load_workbook(io.BytesIO(response.body)).active
+    assert sheet is not None
+    assert [[c.value for c in row] for row in sheet.iter_rows()] == [
+        ["学校", "班·日", "未超上限"],
+        ["Alpha School", 3, 0.6667],
+        ["Beta School", 1, None],
+    ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        None,
+        [],
+        {**TABLE, "name": "../../etc"},
+        {**TABLE, "headers": []},
+        {**TABLE, "rows": [["only one cell"]]},
+        {**TABLE, "rows": [["x", {"nested": 1}, 2]]},
+    ],
+)
+async def test_xlsx_refuses_a_bad_table(client: Client, body: object) -> None:
+    response = await post_xlsx(client, dw.SUPERVISOR, body)
+    assert (response.code, json.loads(response.body)) == (400, {"error": "bad_table"})
+
+
+async def test_xlsx_needs_init_data_and_post(client: Client) -> None:
+    response = await post_xlsx(client, None, TABLE)
+    assert response.code == 401
+    got = await client.http.fetch(
+        f"{client.base}/xlsx", headers={HEADER: init_data(dw.SUPERVISOR)}, raise_error=False
+    )
+    assert got.code == 405

@@ -23,6 +23,7 @@ STRINGS: dict[str, str] = {
     "next": N_("Next"),
     "filter": N_("Filter by name"),
     "export_csv": N_("Export CSV"),
+    "export_xlsx": N_("Export XLSX"),
     "print": N_("Print"),
     "back": N_("Back"),
     "loading": N_("Loading…"),

@@ -8,6 +8,7 @@ cached (`Cache-Control: no-store`)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -27,6 +28,7 @@ from handlers.dashboard.district import district_view
 from handlers.dashboard.school import class_day_view, school_view
 from handlers.dashboard.strings import strings_for
 from handlers.dashboard.trend import trend_view
+from handlers.dashboard.xlsx import Workbook, workbook
 from handlers.kit.context import BotData
 from handlers.kit.gate import user_locale
 from storage import repo
@@ -37,6 +39,7 @@ log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
 HEADER = "X-Telegram-Init-Data"
 PREFIX = "/dashboard"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 View = Callable[..., Awaitable[dict[str, Any]]]
 
@@ -58,6 +61,15 @@ class ApiHandler(tornado.web.RequestHandler):
         self.finish(json.dumps(body, ensure_ascii=False))
 
     async def get(self, *args: str) -> None:
+        # Path arguments: ids (digits only, by the routes' patterns) or a date.
+        values = [int(a) if a.isdigit() else a for a in args]
+        body = await self.answer(lambda request: self.view(request, *values))
+        if body is not None:
+            self.reply(HTTPStatus.OK, body)
+
+    async def answer(self, run: Callable[[Request], Awaitable[Any]]) -> Any:
+        """`run`'s result for an authenticated viewer (with the page's words when it is a
+        dict), or None when a refusal was sent."""
         settings = self.data.settings
         now = self.data.clock()
         checked = validate_init_data(
@@ -69,24 +81,49 @@ class ApiHandler(tornado.web.RequestHandler):
         if checked.user is None:
             assert checked.problem is not None
             self.reply(HTTPStatus.UNAUTHORIZED, {"error": checked.problem.value})
-            return
+            return None
         params = {k: self.get_query_argument(k) for k in self.request.query_arguments}
+        refusal: Refused | None = None
+        # The answer goes out once the session is closed (its connection back in the pool).
         async with self.data.sessionmaker() as session:
             stored = await session.get(User, checked.user.id)
             locale = user_locale(stored) if stored else negotiate(checked.user.language_code)
             roles = await repo.load_roles(session, checked.user.id, settings.bot_owners)
             request = Request(Viewer(checked.user.id, roles, locale), session, now, params)
             try:
-                # Path arguments: ids (digits only, by the routes' patterns) or a date.
-                values = [int(a) if a.isdigit() else a for a in args]
-                body = await self.view(request, *values)
+                body = await run(request)
             except Refused as refused:
-                self.reply(refused.status, {"error": refused.reason})
-                return
-        # The page speaks the language chosen in the bot (/language), whatever Telegram's is.
-        body["locale"] = locale
-        body["strings"] = strings_for(locale)
-        self.reply(HTTPStatus.OK, body)
+                refusal = refused
+        if refusal is not None:
+            self.reply(refusal.status, {"error": refusal.reason})
+            return None
+        if isinstance(body, dict):
+            # The page speaks the language chosen in the bot (/language), whatever Telegram's is.
+            body["locale"] = locale
+            body["strings"] = strings_for(locale)
+        return body
+
+
+class XlsxHandler(ApiHandler):
+    """POST the view's table, get it back as a workbook."""
+
+    SUPPORTED_METHODS = ("POST",)
+
+    async def post(self) -> None:
+        try:
+            posted = json.loads(self.request.body or b"null")
+        except ValueError:
+            posted = None
+
+        async def build(request: Request) -> Workbook:
+            return await asyncio.to_thread(workbook, request, posted)
+
+        book = await self.answer(build)
+        if book is None:
+            return
+        self.set_header("Content-Type", XLSX_TYPE)
+        self.set_header("Content-Disposition", f'attachment; filename="{book.filename}"')
+        self.finish(book.content)
 
 
 class StringsHandler(tornado.web.RequestHandler):
@@ -120,6 +157,7 @@ def routes(data: BotData) -> list[tuple[str, type[tornado.web.RequestHandler], d
         view(r"school/(\d+)", school_view),
         view(r"class/(\d+)/(\d{4}-\d{2}-\d{2})", class_day_view),
         view("complaints", complaints_view),
+        (f"{api}/xlsx", XlsxHandler, {"data": data, "view": home_view}),
         (f"{api}/strings", StringsHandler, {}),
         (PREFIX, tornado.web.RedirectHandler, {"url": f"{PREFIX}/"}),
         (

@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import quote
 
 import aiohttp
+import openpyxl
 from sqlalchemy import func, select
 
 from bot.domain.calendar import local_today
@@ -289,6 +290,16 @@ async def check_district(
     lines = path.read_text("utf-8-sig").splitlines()
     assert lines[0].startswith("School,Class-days,Within the limit")
     assert lines[1:] == ["Beta School,1,0,0,,1,0,0,0,,0"]
+    async with page.expect_download() as xlsx_info:
+        await page.locator("#xlsx").click()
+    book = await xlsx_info.value
+    assert book.suggested_filename.endswith(".xlsx")
+    await book.save_as(tmp / "district.xlsx")
+    sheet = openpyxl.load_workbook(tmp / "district.xlsx").active
+    assert sheet is not None
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0][:3] == ["School", "Class-days", "Within the limit"]
+    assert rows[1:] == [["Beta School", 1, 0, 0, None, 1, 0, 0, 0, None, 0]]
     await page.locator("#filter").fill("")
     await page.wait_for_function("document.querySelectorAll('#schools tbody tr').length === 2")
 

@@ -456,6 +456,25 @@
     setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
   }
 
+  function exportXlsx() {
+    if (!table) return;
+    fetch(new URL("xlsx", API), {
+      method: "POST",
+      headers: { "X-Telegram-Init-Data": initData, "Content-Type": "application/json" },
+      body: JSON.stringify(table),
+      cache: "no-store",
+      credentials: "omit"
+    }).then(function (r) {
+      if (r.status !== 200) return r.json().then(function (body) { fail(r.status, body); });
+      return r.blob().then(function (blob) {
+        var a = el("a", { href: URL.createObjectURL(blob), download: "qingfu-" + table.name + ".xlsx" });
+        document.body.appendChild(a);
+        a.click();
+        setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+      });
+    });
+  }
+
   // ------------------------------------------------------------ routing
 
   var ROUTES = {
@@ -496,6 +515,7 @@
 
   function labelTools() {
     document.getElementById("csv").textContent = t("export_csv");
+    document.getElementById("xlsx").textContent = t("export_xlsx");
     document.getElementById("print").textContent = t("print");
   }
 
@@ -504,6 +524,7 @@
   if (tg && tg.onEvent) tg.onEvent("themeChanged", applyTheme);
   window.addEventListener("popstate", render);
   document.getElementById("csv").addEventListener("click", exportCsv);
+  document.getElementById("xlsx").addEventListener("click", exportXlsx);
   document.getElementById("print").addEventListener("click", function () { window.print(); });
   loadStrings().then(function () {
     document.documentElement.lang = tag();
