@@ -74,7 +74,8 @@ STRINGS: dict[str, str] = {
     "no_tickets": N_("No complaints here."),
     "refused": N_("This page is only for school offices, grade leaders and district supervisors."),
     "expired": N_("The link has expired: open the dashboard again from the bot."),
-    "min": N_("min"),
+    "minutes_n": N_("{n} min"),
+    "median_n": N_("{minutes} ({n} reports)"),
     "code": N_("Number"),
 }
 

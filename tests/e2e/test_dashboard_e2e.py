@@ -323,7 +323,7 @@ async def check_class_day(page: Any, e: dict[str, Any]) -> None:
     figure = page.locator("[data-figure='written']")
     assert await figure.inner_text() == f"{e['written']} min"
     assert await page.locator("[data-figure='median']").inner_text() == (
-        f"{round(e['median'])} min ({e['n']})"
+        f"{round(e['median'])} min ({e['n']} reports)"
     )
     assert await page.locator("[data-figure='over']").inner_text() == "over the limit"
     assert await page.locator("#notes li").all_inner_texts() == e["notes"]

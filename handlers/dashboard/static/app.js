@@ -52,6 +52,10 @@
     return value === null || value === undefined ? "—" : new Intl.NumberFormat(tag()).format(value);
   }
 
+  function minutes(value) {
+    return t("minutes_n", { n: num(value) });
+  }
+
   function day(iso, withWeekday) {
     var d = new Date(iso + "T00:00:00Z");
     var opts = { month: "short", day: "numeric", timeZone: "UTC" };
@@ -370,16 +374,16 @@
     periodBox.replaceChildren();
     var f = data.figures;
     var figures = f ? [
-      [t("estimate"), num(f.written) + " " + t("min"), "written"],
-      [t("limit"), f.cap === null ? "—" : num(f.cap) + " " + t("min"), "cap"],
-      [t("median"), f.median === null ? (f.few_reports ? t("few_reports") : "—") : num(f.median) + " " + t("min") + " (" + f.n + ")", "median"],
+      [t("estimate"), minutes(f.written), "written"],
+      [t("limit"), f.cap === null ? "—" : minutes(f.cap), "cap"],
+      [t("median"), f.median === null ? (f.few_reports ? t("few_reports") : "—") : t("median_n", { minutes: minutes(f.median), n: num(f.n) }), "median"],
       [t("col_unfinished"), pct(f.unfinished_share), "unfinished"],
       [t("status"), f.over ? t("over") : t("within"), "over"]
     ] : [];
     var pieces = el("table", { id: "pieces" }, [
       el("thead", {}, [el("tr", {}, [el("th", { text: t("subject") }), el("th", { text: t("kind") }), el("th", { text: t("minutes") })])]),
       el("tbody", {}, data.pieces.map(function (p) {
-        return el("tr", {}, [el("td", { text: p.subject + (p.optional ? " (" + t("optional") + ")" : "") }), el("td", { text: p.kind_label }), el("td", { text: num(p.minutes) })]);
+        return el("tr", {}, [el("td", { text: p.subject + (p.optional ? " · " + t("optional") : "") }), el("td", { text: p.kind_label }), el("td", { text: num(p.minutes) })]);
       }))
     ]);
     view.replaceChildren(
