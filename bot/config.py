@@ -94,6 +94,27 @@ class Settings(BaseSettings):
         "refused and text is no longer taken as its answer",
     )
 
+    dashboard_url: str = Field(
+        default="",
+        description="Public HTTPS URL of the dashboard (a Telegram Mini App), e.g. "
+        "https://bot.example.org/dashboard/; registered as the menu button of supervisors, "
+        "school offices and grade leaders. Without it no button is shown",
+    )
+    dashboard_listen: str = Field(
+        default="127.0.0.1",
+        description="Address the dashboard listens on in polling mode (in webhook mode it is "
+        "served by the webhook server, on its port)",
+    )
+    dashboard_port: int = Field(
+        default=0,
+        description="Port the dashboard listens on in polling mode (0: not served)",
+    )
+    dashboard_max_age: int = Field(
+        default=3600,
+        description="Seconds a dashboard page opened from Telegram stays valid (initData's "
+        "auth_date)",
+    )
+
     @field_validator("bot_token")
     @classmethod
     def _token_shape(cls, value: SecretStr) -> SecretStr:
@@ -173,6 +194,35 @@ class Settings(BaseSettings):
         if not 1 <= value <= 65535:
             raise ValueError("must be a port number from 1 to 65535")
         return value
+
+    @field_validator("dashboard_port")
+    @classmethod
+    def _dashboard_port(cls, value: int) -> int:
+        if not 0 <= value <= 65535:
+            raise ValueError("must be 0 (off) or a port number from 1 to 65535")
+        return value
+
+    @field_validator("dashboard_max_age")
+    @classmethod
+    def _dashboard_max_age(cls, value: int) -> int:
+        if not 60 <= value <= 86400:
+            raise ValueError("must be from 60 to 86400 seconds")
+        return value
+
+    @field_validator("dashboard_url")
+    @classmethod
+    def _dashboard_url(cls, value: str, info: ValidationInfo) -> str:
+        url = value.strip()
+        if not url:
+            return ""
+        _no_token(url, info)
+        parts = urlsplit(url)
+        if parts.scheme != "https" or not parts.hostname:
+            raise ValueError(
+                "must be a public https:// URL such as https://bot.example.org/dashboard/ "
+                "(Telegram opens Mini Apps over HTTPS only)"
+            )
+        return url
 
     @field_validator("webhook_path")
     @classmethod
@@ -285,6 +335,10 @@ ENV_NAMES = {
     "webhook_set": "WEBHOOK_SET",
     "scheduler_lease_seconds": "SCHEDULER_LEASE_SECONDS",
     "dialog_ttl_minutes": "DIALOG_TTL_MINUTES",
+    "dashboard_url": "DASHBOARD_URL",
+    "dashboard_listen": "DASHBOARD_LISTEN",
+    "dashboard_port": "DASHBOARD_PORT",
+    "dashboard_max_age": "DASHBOARD_MAX_AGE",
 }
 DEFAULT_LABELS = {
     "bot_owners": "default: none",
@@ -292,6 +346,7 @@ DEFAULT_LABELS = {
     "webhook_path": f"default: the path of WEBHOOK_URL, or {DEFAULT_WEBHOOK_PATH}",
     "webhook_secret": "required with WEBHOOK_URL",
     "webhook_set": "default: true",
+    "dashboard_url": "default: none, no dashboard button",
 }
 
 

@@ -202,6 +202,9 @@ def run_bot(settings: Settings) -> int:
 
             run_webhook(app, settings)
         else:
+            from bot.app.dashboard import serve_in_polling_mode
+
+            serve_in_polling_mode(app, settings)
             app.run_polling(allowed_updates=Update.ALL_TYPES)
     except InvalidToken:
         return cannot_start(
@@ -221,7 +224,14 @@ def run_bot(settings: Settings) -> int:
             f"{_first_line(error)}. Check the network and BOT_API_URL",
             settings,
         )
-    except OSError as error:  # the webhook server cannot listen
+    except OSError as error:  # the webhook server (or the dashboard's) cannot listen
+        if not settings.webhook_url:
+            return cannot_start(
+                f"the dashboard cannot listen on {settings.dashboard_listen}:"
+                f"{settings.dashboard_port}: {_first_line(error)}. Check DASHBOARD_LISTEN and "
+                "DASHBOARD_PORT (is another process using the port?)",
+                settings,
+            )
         return cannot_start(
             f"the webhook server cannot listen on {settings.webhook_listen}:"
             f"{settings.webhook_port}: {_first_line(error)}. Check WEBHOOK_LISTEN and "

@@ -16,7 +16,8 @@ from telegram.ext import Updater
 from telegram.ext._utils.webhookhandler import TelegramHandler
 
 from bot.config import Settings
-from handlers.kit.context import QingfuApp
+from handlers.dashboard.web import add_routes
+from handlers.kit.context import BotData, QingfuApp
 
 log = logging.getLogger("qingfu")
 
@@ -34,6 +35,7 @@ def run_webhook(app: QingfuApp, settings: Settings) -> None:
         raise RuntimeError("WEBHOOK_SECRET is required in webhook mode")
     updater = WebhookUpdater if settings.webhook_set else ListeningUpdater
     app.updater = updater(bot=app.bot, update_queue=app.update_queue)
+    app.updater.dashboard = app.bot_data
     log.info(
         "webhook mode: Telegram posts to %s, served on %s:%d%s%s",
         settings.webhook_url,
@@ -70,7 +72,10 @@ class StrictTelegramHandler(TelegramHandler):
 
 
 class WebhookUpdater(Updater):
-    """PTB's Updater whose webhook server refuses malformed bodies with 400."""
+    """PTB's Updater whose webhook server refuses malformed bodies with 400, and serves the
+    dashboard (handlers/dashboard) on the same port."""
+
+    dashboard: BotData | None = None
 
     async def start_webhook(self, *args: Any, **kwargs: Any) -> Any:
         queue = await super().start_webhook(*args, **kwargs)
@@ -85,6 +90,8 @@ class WebhookUpdater(Updater):
             r".*",
             [(rf"/{path.strip('/')}/?", StrictTelegramHandler, web_app.shared_objects)],  # type: ignore[attr-defined]
         )
+        if self.dashboard is not None:
+            add_routes(web_app, self.dashboard)
         return queue
 
 

@@ -74,6 +74,17 @@ class Roles:
             or self.teacher_schools
         )
 
+    @property
+    def sees_dashboard(self) -> bool:
+        """District supervisors, school offices, grade leaders and complaint handlers (the
+        board) open the dashboard; teachers and parents have the chat."""
+        return bool(
+            self.supervisor_districts
+            or self.admin_schools
+            or self.grade_leader
+            or self.handler_schools
+        )
+
     def administers(self, school_id: int) -> bool:
         return school_id in self.admin_schools
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.domain.complaints import ComplaintAction, ComplaintActor, ComplaintLevel, school_may_see
+from bot.domain.roles import Roles
 from handlers.complaints.payloads import COMPLAINANT_ACTIONS
 from handlers.kit.context import Ctx
 from handlers.kit.gate import roles_of
@@ -57,5 +58,10 @@ def actor_for(
 
 async def staff_scope(context: Ctx, user_id: int) -> tuple[frozenset[int], frozenset[int]]:
     """The schools whose complaints the user handles, and the districts they supervise."""
-    roles = await roles_of(context, user_id)
+    return complaint_reach(await roles_of(context, user_id))
+
+
+def complaint_reach(roles: Roles) -> tuple[frozenset[int], frozenset[int]]:
+    """The schools whose complaints these roles handle, and the districts they supervise (the
+    listing adds the rule that a school sees a district subject only once it is returned)."""
     return roles.admin_schools | roles.handler_schools, roles.supervisor_districts

@@ -6,6 +6,7 @@ import asyncio
 import html
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
 from telegram import (
@@ -13,6 +14,7 @@ from telegram import (
     InlineKeyboardMarkup,
     Message,
     Update,
+    WebAppInfo,
 )
 from telegram.error import BadRequest, NetworkError, TimedOut
 
@@ -25,7 +27,15 @@ from storage.models import User
 
 log = logging.getLogger(__name__)
 
-Keyboard = Sequence[Sequence[tuple[str, CallbackData | str]]]
+
+@dataclass(frozen=True)
+class WebAppLink:
+    """A button that opens a Mini App page (the dashboard) at `url` instead of calling back."""
+
+    url: str
+
+
+Keyboard = Sequence[Sequence[tuple[str, CallbackData | str | WebAppLink]]]
 Button = tuple[str, CallbackData | str]
 Rows = list[list[Button]]  # a keyboard being built
 
@@ -58,7 +68,7 @@ def fit_rows(rows: Keyboard) -> Keyboard:
     if sum(len(row) for row in rows) <= MAX_BUTTONS:
         return rows
     last = list(rows[-1])
-    kept: list[Sequence[Button]] = []
+    kept: list[Sequence[tuple[str, CallbackData | str | WebAppLink]]] = []
     room = MAX_BUTTONS - len(last)
     for row in rows[:-1]:
         if len(row) > room:
@@ -73,16 +83,14 @@ def keyboard(rows: Keyboard) -> InlineKeyboardMarkup:
     """Inline keyboard from (label, payload) rows; payloads are packed typed callback data
     (each at most 64 bytes: `CallbackData.pack` checks), at most 100 buttons."""
     rows = fit_rows(rows)
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    label, callback_data=data.pack() if isinstance(data, CallbackData) else data
-                )
-                for label, data in row
-            ]
-            for row in rows
-        ]
+    return InlineKeyboardMarkup([[_button(label, data) for label, data in row] for row in rows])
+
+
+def _button(label: str, data: CallbackData | str | WebAppLink) -> InlineKeyboardButton:
+    if isinstance(data, WebAppLink):
+        return InlineKeyboardButton(label, web_app=WebAppInfo(data.url))
+    return InlineKeyboardButton(
+        label, callback_data=data.pack() if isinstance(data, CallbackData) else data
     )
 
 

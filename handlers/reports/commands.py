@@ -51,6 +51,7 @@ from handlers.kit.replies import Button, Rows, answer, refuse_stale, say, say_li
 from handlers.kit.router import dialog_for
 from handlers.reports import export
 from handlers.reports import views as report_views
+from handlers.reports.access import allowed, school_allowed, sees_reports
 from storage import dialogs, report_queries
 from storage.analytics import scopes
 from storage.models import Dialog, District, School, SchoolClass
@@ -120,30 +121,6 @@ def scope_of(data: ReportScopeButton) -> Scope | None:
         return None
 
 
-async def school_allowed(context: Ctx, roles: Roles, school_id: int) -> School | None:
-    """The school when the user administers it or supervises its district."""
-    school = await context.session.get(School, school_id)
-    if school is None:
-        return None
-    if school.id in roles.admin_schools or school.district_id in roles.supervisor_districts:
-        return school
-    return None
-
-
-async def allowed(context: Ctx, roles: Roles, scope: Scope) -> bool:
-    """May this user see reports and exports of `scope`?"""
-    if scope.kind is ScopeKind.DISTRICT:
-        return scope.district_id in roles.supervisor_districts
-    school_id = scope.school_id
-    if scope.kind is ScopeKind.CLASS:
-        klass = await context.session.get(SchoolClass, scope.class_id)
-        if klass is None:
-            return False
-        school_id = klass.school_id
-    assert school_id is not None
-    return await school_allowed(context, roles, school_id) is not None
-
-
 async def scope_name(context: Ctx, scope: Scope) -> str:
     session = context.session
     if scope.kind is ScopeKind.DISTRICT:
@@ -181,7 +158,7 @@ async def export_command(update: Update, context: Ctx) -> None:
 async def start(update: Update, context: Ctx, purpose: ReportPurpose) -> None:
     user = await current_user(context, update)
     roles = await roles_of(context, user.id)
-    if not roles.admin_schools and not roles.supervisor_districts:
+    if not sees_reports(roles):
         await say(update, _("Only school administrators and district supervisors see reports."))
         return
     dialog = await dialogs.start_dialog(
@@ -272,7 +249,7 @@ async def on_classes(update: Update, context: Ctx, data: ReportClassesButton) ->
     if found is None:
         return
     _dialog_row, roles = found
-    if await school_allowed(context, roles, data.school_id) is None:
+    if await school_allowed(context.session, roles, data.school_id) is None:
         await refuse_scope(update)
         return
     await answer(update)
@@ -295,7 +272,7 @@ async def on_scope(update: Update, context: Ctx, data: ReportScopeButton) -> Non
         return
     dialog, roles = found
     scope = scope_of(data)
-    if scope is None or not await allowed(context, roles, scope):
+    if scope is None or not await allowed(context.session, roles, scope):
         await refuse_scope(update)
         return
     await answer(update)
@@ -343,7 +320,7 @@ async def on_period(update: Update, context: Ctx, data: ReportPeriodButton) -> N
         return
     dialog, roles = found
     scope = stored_scope(dialog)
-    if scope is None or not await allowed(context, roles, scope):
+    if scope is None or not await allowed(context.session, roles, scope):
         await refuse_scope(update)
         return
     await answer(update)
@@ -391,7 +368,7 @@ async def on_text(update: Update, context: Ctx, dialog: Dialog) -> None:
     assert update.effective_user is not None
     roles = await roles_of(context, update.effective_user.id)
     scope = stored_scope(dialog)
-    if scope is None or not await allowed(context, roles, scope):
+    if scope is None or not await allowed(context.session, roles, scope):
         await dialogs.end_dialog(context.session, update.effective_user.id)
         await context.session.commit()
         await say(update, _("You may not see reports for that."))

@@ -23,7 +23,7 @@ from handlers.reports import monthly as pages
 from handlers.reports import views as report_views
 from handlers.reports.views import Picture
 from handlers.scheduler.outbox import Outgoing, message_key
-from handlers.scheduler.weekly import report_job, supervisors_of
+from handlers.scheduler.weekly import open_dashboard, report_job, supervisors_of
 from storage import notifications
 from storage.models import District, School, User
 from storage.staff import WeeklyAudience, weekly_audience
@@ -31,18 +31,21 @@ from storage.staff import WeeklyAudience, weekly_audience
 KIND = "monthly"
 
 
-async def school_messages(session: AsyncSession, run: DueRun, now: datetime) -> list[Outgoing]:
+async def school_messages(
+    session: AsyncSession, run: DueRun, now: datetime, dashboard_url: str = ""
+) -> list[Outgoing]:
     """A school's monthly messages: its admins, then its district's supervisors (once per
-    district: the first school whose report is due sends them)."""
+    district: the first school whose report is due sends them); with DASHBOARD_URL each page
+    carries a button opening the month in the dashboard."""
     audience = await weekly_audience(session, run.school_id)
     if audience is None:
         return []
     start, end = last_month(run.local_date)
-    messages = await office_messages(session, audience, start, end, now)
+    messages = await office_messages(session, audience, start, end, now, dashboard_url)
     district = await session.get(District, audience.school.district_id)
     if district is not None:
         messages += await district_messages(
-            session, district, supervisors_of(audience), start, end, now
+            session, district, supervisors_of(audience), start, end, now, dashboard_url
         )
     return messages
 
@@ -51,7 +54,12 @@ run_monthly_reports = report_job(school_messages)
 
 
 async def office_messages(
-    session: AsyncSession, audience: WeeklyAudience, start: date, end: date, now: datetime
+    session: AsyncSession,
+    audience: WeeklyAudience,
+    start: date,
+    end: date,
+    now: datetime,
+    dashboard_url: str = "",
 ) -> list[Outgoing]:
     """Each admin: the school's heat map of the month (by week) and the month's page."""
     school = audience.school
@@ -71,7 +79,11 @@ async def office_messages(
                 key = message_key("monthly_school", user_id, f"{school.id}.{n}", month)
                 messages.append(Outgoing(key, user_id, KIND, picture.caption, photo=png))
         key = message_key("monthly_summary", user_id, school.id, month)
-        messages.append(Outgoing(key, user_id, KIND, page))
+        with use_locale(locale):
+            rows = open_dashboard(
+                dashboard_url, v="school", id=school.id, span="month", anchor=month
+            )
+        messages.append(Outgoing(key, user_id, KIND, page, rows))
     return messages
 
 
@@ -92,6 +104,7 @@ async def district_messages(
     start: date,
     end: date,
     now: datetime,
+    dashboard_url: str = "",
 ) -> list[Outgoing]:
     """Each supervisor: the district's chart of the month and its page (skipped when another
     school of the district has claimed it already)."""
@@ -116,5 +129,9 @@ async def district_messages(
             messages.append(
                 Outgoing(key, supervisor.id, KIND, picture.caption, photo=picture.images[0])
             )
-        messages.append(Outgoing(keys[supervisor.id], supervisor.id, KIND, page))
+        with use_locale(locale):
+            rows = open_dashboard(
+                dashboard_url, v="district", id=district.id, span="month", anchor=month
+            )
+        messages.append(Outgoing(keys[supervisor.id], supervisor.id, KIND, page, rows))
     return messages

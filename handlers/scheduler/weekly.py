@@ -20,8 +20,10 @@ from bot.domain.periods import Scope, last_week, last_weeks
 from bot.domain.roles import Role
 from bot.domain.schedule import DueRun
 from bot.i18n import _, ngettext, use_locale
+from handlers.dashboard.links import dashboard_link
 from handlers.kit.context import AsyncSession, QingfuApp
 from handlers.kit.gate import user_locale
+from handlers.kit.replies import Keyboard, WebAppLink
 from handlers.reports import views as report_views
 from handlers.reports.hint_lines import item_lines, short_line
 from handlers.reports.views import Picture, caption_of
@@ -36,8 +38,9 @@ from storage.staff import WeeklyAudience, weekly_audience
 log = logging.getLogger(__name__)
 
 
-SchoolMessages = Callable[[AsyncSession, DueRun, datetime], Awaitable[list[Outgoing]]]
-"""A school's messages of a report job, built in one session (`school_messages`)."""
+SchoolMessages = Callable[[AsyncSession, DueRun, datetime, str], Awaitable[list[Outgoing]]]
+"""A school's messages of a report job, built in one session (`school_messages`), given
+DASHBOARD_URL (empty without it) for the buttons opening the dashboard."""
 
 
 Runner = Callable[
@@ -76,7 +79,7 @@ async def run_school_reports(
     total = delivery.Report()
     for run in runs:
         async with data.sessionmaker() as session:
-            messages = await build(session, run, clock())
+            messages = await build(session, run, clock(), data.settings.dashboard_url)
         report = await delivery.deliver(
             app.bot,
             data.sessionmaker,
@@ -99,19 +102,22 @@ def supervisors_of(audience: WeeklyAudience) -> list[User]:
     ]
 
 
-async def school_messages(session: AsyncSession, run: DueRun, now: datetime) -> list[Outgoing]:
+async def school_messages(
+    session: AsyncSession, run: DueRun, now: datetime, dashboard_url: str = ""
+) -> list[Outgoing]:
     """A school's weekly messages: teachers, grade leaders, admins, then its district's
-    supervisors (once per district)."""
+    supervisors (once per district); with DASHBOARD_URL the summaries carry a button opening
+    last week's page of the dashboard."""
     audience = await weekly_audience(session, run.school_id)
     if audience is None:
         return []
     school = audience.school
     messages = await teacher_messages(session, audience, run.local_date)
     messages += await grade_messages(session, audience, run.local_date)
-    messages += await admin_messages(session, audience, run.local_date, now)
+    messages += await admin_messages(session, audience, run.local_date, now, dashboard_url)
     # The first school of the district whose report is due sends the district's messages.
     messages += await district_messages(
-        session, school.district_id, supervisors_of(audience), run.local_date, now
+        session, school.district_id, supervisors_of(audience), run.local_date, now, dashboard_url
     )
     return messages
 
@@ -197,7 +203,11 @@ async def grade_messages(
 
 
 async def admin_messages(
-    session: AsyncSession, audience: WeeklyAudience, today: date, now: datetime
+    session: AsyncSession,
+    audience: WeeklyAudience,
+    today: date,
+    now: datetime,
+    dashboard_url: str = "",
 ) -> list[Outgoing]:
     """Each admin: the school's heat map and summary."""
     start, end = last_week(today)
@@ -227,12 +237,20 @@ async def admin_messages(
                 key = message_key("weekly_school", user_id, f"{school.id}.{n}", week)
                 messages.append(Outgoing(key, user_id, "weekly", picture.caption, photo=png))
         key = message_key("weekly_summary", user_id, school.id, week)
-        messages.append(Outgoing(key, user_id, "weekly", "\n".join([head, *summary])[:4000]))
+        text = "\n".join([head, *summary])[:4000]
+        with use_locale(locale):
+            rows = open_dashboard(dashboard_url, v="school", id=school.id, anchor=week)
+        messages.append(Outgoing(key, user_id, "weekly", text, rows))
     return messages
 
 
 async def district_messages(
-    session: AsyncSession, district_id: int, supervisors: list[User], today: date, now: datetime
+    session: AsyncSession,
+    district_id: int,
+    supervisors: list[User],
+    today: date,
+    now: datetime,
+    dashboard_url: str = "",
 ) -> list[Outgoing]:
     start, end = last_week(today)
     week = start.isoformat()
@@ -256,6 +274,7 @@ async def district_messages(
                 )
             picture, bulletin = rendered[locale]
             text = "\n".join([_("Weekly bulletin."), *bulletin])[:4000]
+            rows = open_dashboard(dashboard_url, v="district", id=district_id, anchor=week)
         if picture is not None:
             messages.append(
                 Outgoing(
@@ -272,6 +291,7 @@ async def district_messages(
                 supervisor.id,
                 "weekly",
                 text,
+                rows,
             )
         )
     return messages
@@ -298,3 +318,11 @@ def week_hint_lines(counts: HintCounts) -> list[str]:
         )
     lines.append(_("By item:"))
     return lines + item_lines(counts.by_item)
+
+
+def open_dashboard(base: str, **view: object) -> Keyboard | None:
+    """A "📊 Dashboard" button opening the view, in the current locale (None without
+    DASHBOARD_URL)."""
+    if not base:
+        return None
+    return [[(_("📊 Dashboard"), WebAppLink(dashboard_link(base, **view)))]]

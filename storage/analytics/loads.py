@@ -131,7 +131,7 @@ class SchoolDay:
     over: int
 
 
-def _evenings_with_over(
+def evenings_with_over(
     session: AsyncSession, scope: Scope, start: date, end: date
 ) -> tuple[Any, ColumnElement[bool]]:
     """The class-evening statement's columns as a subquery, and its "over the limit" condition
@@ -154,7 +154,7 @@ async def school_days(
 ) -> list[SchoolDay]:
     """Per school and day, class-evenings and those over the limit (`ClassDay.is_over`), counted
     in SQL over the class-evening statement (a district's weeks without pulling every class)."""
-    c, over = _evenings_with_over(session, scope, start, end)
+    c, over = evenings_with_over(session, scope, start, end)
     rows = await session.execute(
         select(c.school_id, c.day, func.count(), func.sum(case((over, 1), else_=0)))
         .group_by(c.school_id, c.day)
@@ -176,7 +176,7 @@ async def class_counts(
 ) -> dict[int, ClassCount]:
     """Per school: classes with class-evenings in the range and classes over the cap on any of
     them (one statement over the class-evening statement)."""
-    c, over = _evenings_with_over(session, scope, start, end)
+    c, over = evenings_with_over(session, scope, start, end)
     rows = await session.execute(
         select(
             c.school_id,
