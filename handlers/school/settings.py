@@ -450,16 +450,11 @@ async def on_times(update: Update, context: Ctx, data: SettingsButton) -> None:
         ]
         for i, f in enumerate(TIME_FIELDS)
     ]
-    rows.append(
-        [
-            (
-                _("Reminder: {when}").format(when=order.reminder_text(school)),
-                SettingsButton(dialog.token, SettingsAction.REMINDER),
-            )
-        ]
-    )
+    # the button names the setting; its value (a delay and a time) is in the message
+    rows.append([(_("Reminder"), SettingsButton(dialog.token, SettingsAction.REMINDER))])
     rows += back_to(dialog.token)
-    text = "\n".join([_("Which time do you want to change?"), *time_lines(school)])
+    reminder = setting_line(_("Reminder"), order.reminder_text(school))
+    text = "\n".join([_("Which time do you want to change?"), *time_lines(school), reminder])
     await say(update, text + "\n" + order.rule_text(), rows, edit=True)
 
 
