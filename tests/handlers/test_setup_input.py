@@ -228,7 +228,7 @@ async def test_a_pasted_class_list_is_previewed_then_saved(
     await bot.send(admin, "/classes")
     await bot.send(admin, CLASS_CASES[locale][0])
     await bot.tap(admin, t(locale, "✅ Create"))
-    await bot.tap(admin, t(locale, "Class lists (parents pick their child)"))
+    await bot.tap(admin, t(locale, "Class lists"))
     reply = await bot.tap(admin, klass)
     assert text(reply).startswith(
         t(locale, "Class list of {klass}: {names}", klass=klass, names=t(locale, "nobody yet"))
@@ -424,7 +424,7 @@ async def test_a_school_with_many_classes_picks_the_grade_first(bot: Harness) ->
     await bot.tap(admin, t("zh_Hans", "✅ Create"))
     grades = [t("zh_Hans", "Grade {n}", n=g) for g in range(1, 7)]
     # Class lists: the grade, then its classes (all of them, past the first 96 of the school).
-    reply = await bot.tap(admin, t("zh_Hans", "Class lists (parents pick their child)"))
+    reply = await bot.tap(admin, t("zh_Hans", "Class lists"))
     assert reply.button_texts == [*grades, t("zh_Hans", "✖ Back")]
     reply = await bot.tap(admin, grades[5])
     assert reply.button_texts == [
@@ -449,7 +449,7 @@ async def test_a_school_with_many_classes_picks_the_grade_first(bot: Harness) ->
     )
     await bot.tap(admin, t("zh_Hans", "✅ Save"))
     assert await children_of(bot, school.id, "6年级9班") == ["王芳", "赵敏"]
-    await bot.tap(admin, t("zh_Hans", "Class lists (parents pick their child)"))
+    await bot.tap(admin, t("zh_Hans", "Class lists"))
     await bot.tap(admin, grades[5])
     await bot.tap(admin, "6年级10班")
     await bot.send(admin, "张伟、李娜")
