@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.naming import class_name, class_names, school_labels, short_school_name
+from bot.domain.naming import (
+    class_name,
+    class_names,
+    fit_name,
+    label_width,
+    school_labels,
+    short_school_name,
+)
 from bot.i18n import LOCALES
 
 
@@ -82,3 +89,21 @@ def test_short_school_name(name: str, short: str) -> None:
 def test_school_labels_fall_back_to_full_names_when_short_ones_clash() -> None:
     names = {1: "北京市海淀区实验小学", 2: "北京市朝阳区实验小学", 3: "阳光小学"}
     assert school_labels(names) == {1: names[1], 2: names[2], 3: "阳光小学"}
+
+
+@pytest.mark.parametrize(
+    ("template", "name", "label"),
+    [
+        ("District: {name}", "Haidian", "District: Haidian"),
+        ("District: {name}", "District of No. 1 School", "District: District of No. 1 Sch…"),
+        ("区县：{name}", "北京市海淀区教育委员会", "区县：北京市海淀区教育委员会"),
+        ("区县：{name}", "北京市海淀区教育委员会基础教育科督导室",
+         "区县：北京市海淀区教育委员会基础教育科…"),
+        ("Район: {name}", "Управление образования Центрального района",
+         "Район: Управление образования Ц…"),
+    ],
+)  # fmt: skip
+def test_a_name_is_cut_until_its_button_fits_a_phone(template: str, name: str, label: str) -> None:
+    fitted = fit_name(lambda n: template.format(name=n), name)
+    assert fitted == label
+    assert label_width(fitted) <= 32

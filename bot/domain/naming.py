@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 LETTERS = {"en": "ABCDEFGHJKLMNPQRSTUVWXYZ", "ru": "АБВГДЕЖЗИКЛМНОПРСТУФХЦЧШЭЮЯ"}
 
@@ -51,3 +52,24 @@ def school_labels(names: dict[int, str]) -> dict[int, str]:
         school_id: label if taken.count(label) == 1 else names[school_id]
         for school_id, label in short.items()
     }
+
+
+BUTTON_WIDTH = 32
+"""A button label fits a phone: 32 Latin or Cyrillic characters, or 20 Chinese ones."""
+_WIDE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")
+
+
+def label_width(text: str) -> float:
+    """A label's width in Latin characters: a Chinese character counts 1.6."""
+    return sum(1.6 if _WIDE.match(ch) else 1 for ch in text)
+
+
+def fit_name(label_for: Callable[[str], str], name: str, width: int = BUTTON_WIDTH) -> str:
+    """`label_for(name)` ('District: {name}'), the name cut with '…' until the button fits a
+    phone; the label's own words are kept whole."""
+    label = label_for(name)
+    cut = name.strip()
+    while label_width(label) > width and len(cut) > 1:
+        cut = cut[:-1].rstrip()
+        label = label_for(cut + "…")
+    return label

@@ -196,7 +196,11 @@ async def staff_listing(
     ]
     for n, c in enumerate(complaints, page.first_index + 1):
         school = schools[c.school_id]
-        place = school.name + (f", {classes[c.class_id]}" if c.class_id in classes else "")
+        place = (
+            _("{school}, class {klass}").format(school=school.name, klass=classes[c.class_id])
+            if c.class_id in classes
+            else school.name
+        )
         lines.append(
             _("{n}. {code} · {place} · {category} · {status} · due {deadline}").format(
                 n=n,

@@ -27,7 +27,7 @@ from datetime import date
 
 from telegram import Update
 
-from bot.domain.naming import school_labels
+from bot.domain.naming import fit_name, school_labels
 from bot.domain.paging import page_of
 from bot.domain.periods import (
     MAX_DAYS,
@@ -201,7 +201,7 @@ async def scope_rows(context: Ctx, roles: Roles, token: str, page: int = 0) -> R
     rows: Rows = [
         [
             (
-                _("District: {name}").format(name=d.name),
+                fit_name(lambda n: _("District: {name}").format(name=n), d.name),
                 ReportScopeButton(token, ScopeKind.DISTRICT, d.id),
             )
         ]

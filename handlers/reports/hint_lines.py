@@ -19,7 +19,7 @@ def _ordered(by_item: Mapping[int | None, int]) -> list[tuple[int | None, int]]:
 
 
 def item_lines(by_item: Mapping[int | None, int]) -> list[str]:
-    """One bulleted line per item with hints: its number, its label and the count."""
+    """One bulleted line per item with hints: its number, the count and its label."""
     lines: list[str] = []
     for number, n in _ordered(by_item):
         if number is None:
@@ -30,8 +30,9 @@ def item_lines(by_item: Mapping[int | None, int]) -> list[str]:
             ).format(n=n)
         else:
             label = negative_item_label(list(NegativeItem)[number - 1])
+            # the count in brackets, the item's words last: they have brackets of their own
             line = ngettext(
-                "Item {number} ({item}): {n} hint", "Item {number} ({item}): {n} hints", n
+                "Item {number} ({n} hint): {item}", "Item {number} ({n} hints): {item}", n
             ).format(number=number, item=label, n=n)
         lines.append("• " + line)
     return lines

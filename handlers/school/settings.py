@@ -10,6 +10,7 @@ from telegram import Update
 from bot.domain.calendar import calendar_periods, local_now, parse_school_days
 from bot.domain.day_times import MAX_REMINDER_DELAY
 from bot.domain.load import OverCapMode
+from bot.domain.naming import fit_name
 from bot.domain.parsing.result import Understood
 from bot.domain.parsing.times import parse_time
 from bot.domain.roles import Roles
@@ -245,7 +246,10 @@ async def ask_school(
     """Which school (or, for supervisors and owners, which district), paged."""
     buttons: list[Button] = [(s.name, SettingsSchoolButton(dialog.token, s.id)) for s in schools]
     buttons += [
-        (_("District: {name}").format(name=d.name), SettingsDistrictButton(dialog.token, d.id))
+        (
+            fit_name(lambda n: _("District: {name}").format(name=n), d.name),
+            SettingsDistrictButton(dialog.token, d.id),
+        )
         for d in districts
     ]
     rows = picker_rows(
@@ -450,16 +454,11 @@ async def on_times(update: Update, context: Ctx, data: SettingsButton) -> None:
         ]
         for i, f in enumerate(TIME_FIELDS)
     ]
-    rows.append(
-        [
-            (
-                _("Reminder: {when}").format(when=order.reminder_text(school)),
-                SettingsButton(dialog.token, SettingsAction.REMINDER),
-            )
-        ]
-    )
+    # the button names the setting; its value (a delay and a time) is in the message
+    rows.append([(_("Reminder"), SettingsButton(dialog.token, SettingsAction.REMINDER))])
     rows += back_to(dialog.token)
-    text = "\n".join([_("Which time do you want to change?"), *time_lines(school)])
+    reminder = setting_line(_("Reminder"), order.reminder_text(school))
+    text = "\n".join([_("Which time do you want to change?"), *time_lines(school), reminder])
     await say(update, text + "\n" + order.rule_text(), rows, edit=True)
 
 

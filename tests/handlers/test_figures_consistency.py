@@ -207,8 +207,8 @@ async def load_and_chart(bot: Harness, klass: str) -> tuple[int, int, int]:
     text = (await bot.tap(admin, klass)).text or ""
     lines = text.split("\n")
     marked = sum(1 for line in lines if " ⚠ " in line)
-    summary = next(line for line in lines if "these evenings" in line or "every evening" in line)
-    said = 0 if "Within" in summary else number(r"on (\d+) of these evenings", summary)[0]
+    summary = next(line for line in lines if "these days" in line or "every day" in line)
+    said = 0 if "Within" in summary else number(r"on (\d+) of these days", summary)[0]
     await bot.tap(admin, "📊 Chart")
     caption = admin.last.text or ""
     assert admin.last.photo is not None
@@ -230,7 +230,7 @@ async def export_over(bot: Harness, dates: str) -> int:
     ]
     assert book_message.document_bytes is not None
     book = openpyxl.load_workbook(io.BytesIO(book_message.document_bytes))
-    rows = list(book["Evening loads"].iter_rows(values_only=True))
+    rows = list(book["Daily loads"].iter_rows(values_only=True))
     assert rows[0][10] == "Over the limit"
     return sum(1 for r in rows[1:] if r[10] == "yes")
 
@@ -273,11 +273,11 @@ async def test_every_screen_counts_the_same_class_days_over(bot: Harness) -> Non
     weekly = admin.messages[before_admin:]
     heat, summary = weekly[0].text or "", weekly[-1].text or ""
     over_classes = {n for (n, d), k in kinds.items() if d in LAST_WEEK and k in OVER}
-    assert number(r"(\d+) classes over the limit, on (\d+) class-evenings", heat) == (
+    assert number(r"(\d+) classes over the limit, on (\d+) class-days", heat) == (
         len(over_classes),
         week_over,
     )
-    assert number(r"over the limit, on (\d+) class-evenings in all", summary) == (week_over,)
+    assert number(r"over the limit, (\d+) class-days in all", summary) == (week_over,)
     bulletin = supervisor.messages[before_supervisor:][-1].text or ""
     week_days = len(LAST_WEEK) * len(CLASSES)
     assert number(r"Class-days within the limits: (\d+) of (\d+)", bulletin) == (
@@ -312,7 +312,7 @@ async def test_every_screen_counts_the_same_class_days_over(bot: Harness) -> Non
     # The district's bulletin for the month through /reports, and the export of the month.
     bot.clock.now = local(12, 0, DEC_1 + timedelta(days=1))
     await bot.send(supervisor, "/reports")
-    await bot.tap(supervisor, "District: District of No. 1 School")
+    await bot.tap(supervisor, "District: District of No. 1 Sch…")  # cut to fit a phone
     await bot.tap(supervisor, "Other dates…")
     await bot.send(supervisor, "2026-11-01 2026-11-30")
     bulletin = supervisor.last.text or ""

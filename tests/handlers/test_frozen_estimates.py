@@ -28,7 +28,7 @@ LABELS = {
         "save": "✅ Save changes",
     },
     "zh-hans": {
-        "post": "✅ 发布",
+        "post": "✅ 登记并公示",
         "edit": "✏ 修改第1项",
         "minutes": "用时",
         "save_over": "⚠ 超出上限，仍然保存",
@@ -85,11 +85,11 @@ async def test_an_edit_after_the_check_is_a_correction_and_figures_keep_the_chec
         assert (fixed.day, fixed.checked_minutes, fixed.corrected_minutes) == (THU, 45, 75)
     teacher = bot.user(WANG, "Wang")
     load = (await bot.send(teacher, "/load")).text or ""
-    assert "▶ Thu, Nov 19: Maths 45 = 45 / 60 min" in load
-    assert "Within the limit every evening so far." in load
+    assert "▶ Thu, Nov 19: Maths 45 min, 45 min in all" in load
+    assert "Within the limit every day so far." in load
     chart = await bot.tap(teacher, "📊 Chart")
     assert chart.photo is not None
-    assert "Within the limit on the 1 evening with homework." in (chart.text or "")
+    assert "Within the limit on the 1 day with homework." in (chart.text or "")
     async with bot.session() as session:
         [evening] = await loads.evenings(session, Scope.of_school(school_id), THU, THU)
         [check] = await checks.daily_check(session, [(school_id, THU)])
@@ -129,4 +129,4 @@ async def test_an_edit_before_the_check_changes_the_figures(bot: Harness) -> Non
         school = await session.get(School, school_id)
     assert check.written == 30 and school is not None
     load = (await bot.send(bot.user(WANG, "Wang"), "/load")).text or ""
-    assert "Maths 30 = 30 / 60 min" in load
+    assert "▶ Thu, Nov 19: Maths 30 min, 30 min in all" in load

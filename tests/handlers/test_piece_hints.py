@@ -138,9 +138,8 @@ async def test_the_weekly_report_counts_hints_per_teacher_and_item_in_russian(
         "• Teacher 803: 1 подсказка",
     ]
     assert lines[start + 4] == "По пунктам:"
-    assert lines[start + 5].startswith("• Пункт 4 (")
-    assert lines[start + 5].endswith("): 2 подсказки")
-    assert lines[start + 6].startswith("• Пункт 9 (") and lines[start + 6].endswith("1 подсказка")
+    assert lines[start + 5].startswith("• Пункт 4 (2 подсказки): задания в наказание")
+    assert lines[start + 6].startswith("• Пункт 9 (1 подсказка): ")
     assert lines[start + 7] == "• Похоже на письменное, хотя указан другой вид: 1 подсказка"
 
 

@@ -85,7 +85,10 @@ async def test_times_in_order_and_the_reminder_delay_are_saved(bot: Harness) -> 
     admin = bot.user(ADMIN, "Admin")
     menu = await bot.send(admin, "/settings")
     assert menu is not None and "Reminder: 45 min after the question (9:15 PM)" in plain(menu)
-    await bot.tap(admin, "Times")
+    times = await bot.tap(admin, "Times")
+    assert "Reminder: 45 min after the question (9:15 PM)" in plain(times)
+    assert times is not None
+    assert [b["text"] for b in times.buttons if b["text"].startswith("Reminder")] == ["Reminder"]
     await bot.tap(admin, "Reminder")
     reply = await bot.send(admin, "60")  # 21:30, the daily check's time
     assert (

@@ -48,7 +48,9 @@ async def test_reports_exports_and_tickets_name_the_school(bot: Harness, lang: s
         assert len(grades) == 2 and grades[0] != grades[1], (command, reply.button_texts)
         assert grades[0].endswith(" · 实验小学") and grades[1].endswith(" · 阳光小学")
         await bot.send(user, "/cancel")
-    await bot.send(user, "/tickets")
+    listing = await bot.send(user, "/tickets")
+    place = {"zh-hans": "阳光小学，3年级1班", "ru": "阳光小学, класс 3年级1班"}
+    assert place.get(lang, "阳光小学, class 3年级1班") in (listing.text or "")
     reply = await bot.tap(
         user,
         data=next(
