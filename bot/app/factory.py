@@ -111,9 +111,8 @@ def build_application(
         .concurrent_updates(ChatOrderedProcessor(sessionmaker, concurrency(sessionmaker)))
         .defaults(Defaults(parse_mode=None, block=True))
         .post_init(_post_init)
+        .post_stop(_post_stop if scheduler else _drain_edits)
     )
-    if scheduler:
-        builder = builder.post_stop(_post_stop)
     if rate_limit:
         # max_retries defaults to 0: without it a 429 would drop the message.
         builder = builder.rate_limiter(AIORateLimiter(max_retries=5))  # type: ignore[arg-type]
@@ -135,8 +134,14 @@ def _file_url(api_url: str) -> str:
     return f"{head}{sep}file/{tail}" if sep else api_url
 
 
+async def _drain_edits(app: QingfuApp) -> None:
+    """Edits still waiting for the budget go out before the bot stops."""
+    await app.bot_data.edits.drain()
+
+
 async def _post_stop(app: QingfuApp) -> None:
     await stop_scheduler(app)
+    await _drain_edits(app)
 
 
 async def _post_init(app: QingfuApp) -> None:
