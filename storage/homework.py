@@ -15,6 +15,7 @@ from bot.domain.calendar import SchoolCalendar, parse_school_days
 from bot.domain.homework import HomeworkEventKind, HomeworkStatus
 from bot.domain.load import HomeworkKind, Piece
 from bot.domain.roles import Roles
+from storage import daycache
 from storage.models import (
     Assignment,
     AssignmentEvent,
@@ -32,15 +33,38 @@ from storage.policy import mode_of as mode_of
 
 async def calendar_of(session: AsyncSession, school: School) -> SchoolCalendar:
     """The school's calendar: weekly school days plus its holidays and make-up days."""
-    rows = (
-        await session.execute(
-            select(CalendarDay.day, CalendarDay.kind).where(CalendarDay.school_id == school.id)
-        )
-    ).all()
+    holidays, makeups = await _special_days(session, school.id)
     return SchoolCalendar(
         school_days=parse_school_days(school.school_days),
-        holidays=frozenset(d for d, kind in rows if kind == "holiday"),
-        makeup_days=frozenset(d for d, kind in rows if kind == "makeup"),
+        holidays=holidays,
+        makeup_days=makeups,
+    )
+
+
+async def cached_calendar_of(session: AsyncSession, school: School) -> SchoolCalendar:
+    """`calendar_of`, its holidays and make-up days from the day cache (`storage.daycache`):
+    for the evening's taps, which all read the same calendar."""
+    holidays, makeups = await daycache.cached(
+        session, ("calendar", school.id), lambda: _special_days(session, school.id)
+    )
+    return SchoolCalendar(
+        school_days=parse_school_days(school.school_days),
+        holidays=holidays,
+        makeup_days=makeups,
+    )
+
+
+async def _special_days(
+    session: AsyncSession, school_id: int
+) -> tuple[frozenset[date], frozenset[date]]:
+    rows = (
+        await session.execute(
+            select(CalendarDay.day, CalendarDay.kind).where(CalendarDay.school_id == school_id)
+        )
+    ).all()
+    return (
+        frozenset(d for d, kind in rows if kind == "holiday"),
+        frozenset(d for d, kind in rows if kind == "makeup"),
     )
 
 
@@ -60,6 +84,23 @@ class LoadedPiece:
         return Piece(
             self.subject, self.kind, self.minutes, self.assignment_id, optional=not self.required
         )
+
+
+async def evening_pieces(session: AsyncSession, class_id: int, day: date) -> list[LoadedPiece]:
+    """The class's posted pieces on `day` from the day cache (`storage.daycache`): every
+    parent's tap of the class reads the same ones."""
+    pieces = await daycache.cached(
+        session,
+        ("pieces", class_id, day),
+        lambda: _posted_pieces(session, class_id, day),
+    )
+    return list(pieces)
+
+
+async def _posted_pieces(
+    session: AsyncSession, class_id: int, day: date
+) -> tuple[LoadedPiece, ...]:
+    return tuple((await class_pieces(session, class_id, [day])).get(day, []))
 
 
 async def class_pieces(

@@ -25,13 +25,17 @@ CAME_BACK = "came_back"
 async def gate(update: Update, context: Ctx) -> None:
     """First in line: skip redelivered updates, keep the user row fresh, set the locale."""
     session = context.session
-    if await updates.was_processed(session, update.update_id):
+    tg_user = update.effective_user
+    if tg_user is None:
+        raise ApplicationHandlerStop
+    # One statement: the user row and whether this update was processed already.
+    seen, known = await updates.user_unless_processed(session, update.update_id, tg_user.id)
+    if seen:
         log.info("update %s was already processed; skipped", update.update_id)
         raise ApplicationHandlerStop
-    tg_user = update.effective_user
-    if tg_user is None or tg_user.is_bot:
+    if tg_user.is_bot:
         raise ApplicationHandlerStop
-    known = await session.get(User, tg_user.id)  # (upsert_user finds it in the identity map)
+    # (upsert_user finds `known` in the identity map)
     was_unreachable = known is not None and not known.reachable
     user, changed = await repo.upsert_user(
         session,

@@ -64,7 +64,7 @@ from handlers.parents.question import (
     who_answered,
 )
 from storage import dialogs, reports
-from storage.homework import calendar_of
+from storage.homework import cached_calendar_of
 from storage.models import Dialog
 from storage.reports import ChildOfParent
 
@@ -208,12 +208,13 @@ def skip_rows(dialog: Dialog) -> Rows:
 
 async def tell_other_parents(context: Ctx, child: ChildOfParent, day: date, me: int) -> None:
     """The child's other parents see who answered and what."""
+    others = [p for p in await reports.parents_of(context.session, child.child_id) if p.id != me]
+    if not others:
+        return
     found = (await reports.answered(context.session, child.child_id, [day])).get(day)
     if found is None:
         return
-    for parent in await reports.parents_of(context.session, child.child_id):
-        if parent.id == me:
-            continue
+    for parent in others:
         with use_locale(user_locale(parent)):
             text = _("{who} for {child}, {day}.").format(
                 who=who_answered(found, child.school.timezone),
@@ -229,7 +230,7 @@ async def on_estimate(update: Update, context: Ctx, data: EveningAnswerButton) -
     if found is None:
         return
     child, day = found
-    cal = await calendar_of(context.session, child.school)
+    cal = await cached_calendar_of(context.session, child.school)
     minutes = (await evening_of(context, child, day, cal)).estimate
     if minutes != data.minutes:
         await say(
@@ -369,14 +370,13 @@ async def on_note(update: Update, context: Ctx, dialog: Dialog) -> None:
             ),
         )
         return
-    found = await dialog_child(update, context, dialog)
-    if found is None:
-        return
-    child, day = found
-    await reports.set_note(context.session, child.child_id, day, note)
+    child_id, day = int(dialog.data.get("child_id", 0)), dialog_day(dialog.data)
+    saved = day is not None and await reports.save_note(
+        context.session, dialog.user_id, child_id, day, note
+    )  # the check that they are still the child's parent and the note: one statement
     await dialogs.end_dialog(context.session, dialog.user_id)
     await context.session.commit()
-    await say(update, _("Note saved. Thank you!"))
+    await say(update, _("Note saved. Thank you!") if saved else _("This is no longer available."))
 
 
 async def correct_minutes(update: Update, context: Ctx, dialog: Dialog, minutes: int) -> None:
