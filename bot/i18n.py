@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime, time
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -35,6 +35,7 @@ _BY_LANGUAGE = {"zh": "zh_Hans", "en": "en", "ru": "ru"}
 _current: ContextVar[str] = ContextVar("qingfu_locale", default=DEFAULT_LOCALE)
 
 
+@lru_cache(maxsize=1024)
 def negotiate(language_code: str | None) -> str:
     """Our locale for a Telegram language code: exact, language+script, language, English."""
     if not language_code:
@@ -106,13 +107,24 @@ def N_(message: str) -> str:
     return message
 
 
+@cache
+def _parsed(locale: str) -> Locale:
+    """Babel's Locale, parsed once per locale (parsing is a good part of every format call)."""
+    return Locale.parse(locale)
+
+
 def babel_locale() -> Locale:
-    return Locale.parse(_current.get())
+    return _parsed(_current.get())
 
 
 def format_minutes(minutes: int | float) -> str:
     """A duration in minutes as the locale writes it: '45 min', '45分钟', '45 мин'."""
-    return str(format_unit(minutes, "duration-minute", length="short", locale=babel_locale()))
+    return _format_minutes(_current.get(), minutes)
+
+
+@lru_cache(maxsize=8192)
+def _format_minutes(locale: str, minutes: int | float) -> str:
+    return str(format_unit(minutes, "duration-minute", length="short", locale=_parsed(locale)))
 
 
 def format_number(value: int | float) -> str:
@@ -121,7 +133,12 @@ def format_number(value: int | float) -> str:
 
 def format_day(day: date) -> str:
     """A short weekday-and-date label: 'Thu, Nov 14', '11月14日周四', 'чт, 14 нояб.'."""
-    return str(format_skeleton("MMMEd", day, locale=babel_locale()))
+    return _format_day(_current.get(), day)
+
+
+@lru_cache(maxsize=4096)
+def _format_day(locale: str, day: date) -> str:
+    return str(format_skeleton("MMMEd", day, locale=_parsed(locale)))
 
 
 def format_month(day: date) -> str:
@@ -154,4 +171,4 @@ def format_list(items: list[str]) -> str:
 
 def language_name(locale: str) -> str:
     """A locale's own name for itself (for the language picker)."""
-    return str(Locale.parse(locale).get_display_name(locale) or locale).capitalize()
+    return str(_parsed(locale).get_display_name(locale) or locale).capitalize()

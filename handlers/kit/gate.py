@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Protocol
 
 from telegram import (
     Update,
@@ -83,7 +84,17 @@ def came_back(context: Ctx) -> bool:
     return bool(context.session.info.get(CAME_BACK))
 
 
-def user_locale(user: User) -> str:
+class Speaker(Protocol):
+    """Whatever tells a user's language: a `User` row, or a notice's lean `Recipient`."""
+
+    @property
+    def locale(self) -> str | None: ...
+
+    @property
+    def language_code(self) -> str | None: ...
+
+
+def user_locale(user: Speaker) -> str:
     return user.locale or negotiate(user.language_code)
 
 
