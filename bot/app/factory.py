@@ -10,7 +10,6 @@ from typing import Any, cast
 from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     ApplicationBuilder,
     BaseUpdateProcessor,
     ContextTypes,
@@ -19,6 +18,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.config import Settings
+from handlers.kit.budget import BudgetLimiter, windows_for
 from handlers.kit.context import BotData, Ctx, QingfuApp, _session
 from handlers.kit.menus import set_default_menus
 from handlers.registry import register_handlers
@@ -114,8 +114,10 @@ def build_application(
         .post_stop(_post_stop if scheduler else _drain_edits)
     )
     if rate_limit:
-        # max_retries defaults to 0: without it a 429 would drop the message.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=5))  # type: ignore[arg-type]
+        # One budget for every send (replies first), shared through Redis with REDIS_URL.
+        bot_id = settings.bot_token.get_secret_value().partition(":")[0]
+        limiter = BudgetLimiter(windows_for(settings.redis_url, bot_id), max_retries=5)
+        builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
     if request is not None:
         builder = builder.request(request)
     if updates_request is not None:

@@ -37,6 +37,7 @@ from telegram.ext import Application
 from bot.config import Settings
 from bot.domain.calendar import SchoolCalendar
 from bot.domain.schedule import ALL_JOBS, DueRun, Job, SchoolTimes, due_runs
+from handlers.kit import budget
 from handlers.kit.context import Ctx, QingfuApp
 from handlers.scheduler import outbox as delivery
 from handlers.scheduler.checks import run_checks
@@ -264,16 +265,8 @@ async def run_claimed_jobs(
     calendars = {t.school_id: t.calendar for t in schedules}
     limit = asyncio.Semaphore(JOBS_AT_ONCE)
     async with Heartbeat(data.sessionmaker, holder, clock, claimed, data.settings) as heartbeat:
-        before: dict[int, asyncio.Task[delivery.Report]] = {}
-        tasks = []
-        for job in ALL_JOBS:
-            for run in (r for r in claimed if r.job is job):
-                step = _run_one(app, run, before.get(run.school_id), calendars, clock, heartbeat)
-                task = asyncio.create_task(
-                    _limited(limit, step), name=f"{job.value}:{run.school_id}:{run.local_date}"
-                )
-                before[run.school_id] = task
-                tasks.append(task)
+        with budget.bulk(paid=data.settings.allow_paid_broadcast):  # the tasks inherit it
+            tasks = _start_runs(app, claimed, calendars, clock, heartbeat, limit)
         results = await asyncio.gather(*tasks, return_exceptions=True)
     for name, result in zip((t.get_name() for t in tasks), results, strict=True):
         if isinstance(result, BaseException):
@@ -282,6 +275,28 @@ async def run_claimed_jobs(
             continue
         report.sent += result.sent
         report.complete = report.complete and result.complete
+
+
+def _start_runs(
+    app: QingfuApp,
+    claimed: list[DueRun],
+    calendars: dict[int, SchoolCalendar],
+    clock: Clock,
+    heartbeat: Heartbeat,
+    limit: asyncio.Semaphore,
+) -> list[asyncio.Task[delivery.Report]]:
+    """A task per run, each after its school's run before it, in job order."""
+    before: dict[int, asyncio.Task[delivery.Report]] = {}
+    tasks: list[asyncio.Task[delivery.Report]] = []
+    for job in ALL_JOBS:
+        for run in (r for r in claimed if r.job is job):
+            step = _run_one(app, run, before.get(run.school_id), calendars, clock, heartbeat)
+            task = asyncio.create_task(
+                _limited(limit, step), name=f"{job.value}:{run.school_id}:{run.local_date}"
+            )
+            before[run.school_id] = task
+            tasks.append(task)
+    return tasks
 
 
 async def _limited(limit: asyncio.Semaphore, step: Awaitable[T]) -> T:
