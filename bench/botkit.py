@@ -125,13 +125,15 @@ async def seed_school(harness: Harness, parents: int) -> School:
 
 
 @asynccontextmanager
-async def bench_bot(engine: AsyncEngine, *, rate_limit: bool) -> AsyncIterator[Harness]:
-    """The real Application on a fresh FakeBotAPI (see `tests.harness.running_bot`);
-    `rate_limit` switches PTB's AIORateLimiter (on in production)."""
+async def bench_bot(
+    engine: AsyncEngine, *, rate_limit: bool, api: FakeBotAPI | None = None
+) -> AsyncIterator[Harness]:
+    """The real Application on a fresh FakeBotAPI, or `api` (see `tests.harness.running_bot`);
+    `rate_limit` switches the bot's rate limiter (the Telegram budget, on in production)."""
     from storage.db import create_sessionmaker
 
     sessionmaker = create_sessionmaker(engine)
-    api = FakeBotAPI()
+    api = api or FakeBotAPI()
     clock = Clock(local(8, 0))
     config = test_settings(database_url=str(engine.url))
     data = BotData(settings=config, sessionmaker=sessionmaker, clock=clock)
