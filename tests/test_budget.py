@@ -50,10 +50,14 @@ class FakeClock:
 
 
 async def take(windows: LocalWindows, clock: FakeClock, request: Request) -> float:
-    """Wait (on the fake clock) until `request` has its place; the time it got it."""
-    while (wait := (await windows.reserve(request))[0]) > 0:
+    """Wait (on the fake clock) until `request` has its place; the time it got it (the
+    request then ends at once)."""
+    while True:
+        wait, ticket = await windows.reserve(request)
+        if wait <= 0:
+            await windows.done(ticket)
+            return clock.now
         clock.now += wait
-    return clock.now
 
 
 async def test_never_more_than_30_in_any_second_and_a_chat_gets_three_in_three() -> None:
@@ -73,13 +77,33 @@ async def test_bulk_uses_29_and_steps_back_while_a_reply_waits() -> None:
     assert most_in_a_second(bulk) == BULK_LIMIT  # three full seconds of 29
     assert (await windows.reserve(Request(6000, bulk=True, paid=False)))[0] > 0
     # The window is full for bulk sends: a reply still finds its place at once.
-    assert (await windows.reserve(Request(5000, bulk=False, paid=False)))[0] == 0
+    wait, ticket = await windows.reserve(Request(5000, bulk=False, paid=False))
+    assert wait == 0
+    await windows.done(ticket)
     # The next reply must wait; bulk sends leave it the place it waits for.
     wait = (await windows.reserve(Request(5001, bulk=False, paid=False)))[0]
     assert wait > 0
     clock.now += wait
     assert (await windows.reserve(Request(6000, bulk=True, paid=False)))[0] > 0
     assert (await windows.reserve(Request(5001, bulk=False, paid=False)))[0] == 0
+
+
+async def test_a_request_under_way_keeps_its_place_until_it_ends() -> None:
+    clock = FakeClock()
+    windows = LocalWindows(clock)
+    tickets = []
+    for i in range(LIMIT):
+        wait, ticket = await windows.reserve(Request(i + 1, bulk=False, paid=False))
+        assert wait == 0
+        tickets.append(ticket)
+    clock.now += 5  # the requests are slow: still under way, their places still taken
+    assert (await windows.reserve(Request(99, bulk=False, paid=False)))[0] > 0
+    for ticket in tickets:
+        await windows.done(ticket)
+    clock.now += 0.5  # ended half a second ago: they count a second from their end
+    assert (await windows.reserve(Request(99, bulk=False, paid=False)))[0] > 0
+    clock.now += 0.6
+    assert (await windows.reserve(Request(99, bulk=False, paid=False)))[0] == 0
 
 
 async def test_paid_broadcasts_have_a_window_of_their_own() -> None:

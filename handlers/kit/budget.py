@@ -27,6 +27,7 @@ import asyncio
 import enum
 import itertools
 import logging
+import math
 import os
 import time
 from collections.abc import Callable, Coroutine, Iterator
@@ -52,6 +53,8 @@ PRIVATE_CHAT = (3, 3.0)
 """At most 3 messages in any 3 seconds in one private chat (about one a second, short bursts)."""
 GROUP_CHAT = (20, 60.0)
 """At most 20 messages a minute in a group."""
+IN_FLIGHT = 15.0
+"""In Redis, how long a place under way counts at most (a process that died mid-request)."""
 HOLD_MARGIN = 0.05
 """Bulk sends step back until a waiting reply's place is free, and this much longer."""
 
@@ -98,17 +101,24 @@ class Request:
 
 
 class Mark:
-    """A place taken in a window: when it was taken, then when the request ended (Telegram
-    saw it in between, so a place counts until a second after the end)."""
+    """A place taken in a window. While its request is under way it counts as now (whenever
+    Telegram sees it, it is in the last second); once the request ended, from its end: so no
+    one-second window of arrivals holds more than the limit, however slow a request."""
 
     __slots__ = ("at",)
 
-    def __init__(self, at: float) -> None:
-        self.at = at
+    def __init__(self) -> None:
+        self.at = math.inf
+
+    def time(self, now: float) -> float:
+        return min(self.at, now)
 
 
 Ticket = Any
-"""What `reserve` hands back for `done`: the places taken."""
+"""What `reserve` hands back for `done`: the places taken (`CHAT` with a wait: the wait is
+the chat's own limit)."""
+
+CHAT = "chat"
 
 
 class Windows(Protocol):
@@ -154,13 +164,14 @@ class LocalWindows:
         wait = _wait(window, limit, WINDOW, now)
         chat = request.chat_limit()
         chat_log = self.chats.get(request.chat_id) if request.chat_id is not None else None
-        if chat is not None and chat_log is not None:
-            wait = max(wait, _wait(chat_log, chat[0], chat[1], now))
+        chat_wait = _wait(chat_log, chat[0], chat[1], now) if chat and chat_log else 0.0
+        if chat_wait > wait:
+            return chat_wait, CHAT  # the chat's own limit: nothing to do with the others
         if wait > 0:
             if not request.bulk:  # bulk sends leave the place it waits for to it
                 self.interactive_until = max(self.interactive_until, now + wait + HOLD_MARGIN)
             return wait, None
-        mark = Mark(now)
+        mark = Mark()
         window.append(mark)
         if chat is not None and request.chat_id is not None:
             self.chats.setdefault(request.chat_id, []).append(mark)
@@ -174,7 +185,7 @@ class LocalWindows:
     def _forget(self, now: float) -> None:
         if len(self.chats) > 10_000:  # chats quiet for longer than any chat window
             horizon = now - GROUP_CHAT[1]
-            self.chats = {k: v for k, v in self.chats.items() if v and v[-1].at > horizon}
+            self.chats = {k: v for k, v in self.chats.items() if v and v[-1].time(now) > horizon}
 
     async def pause(self, seconds: float) -> None:
         self.paused_until = max(self.paused_until, self.clock() + seconds)
@@ -183,20 +194,26 @@ class LocalWindows:
         pass
 
 
+POLL = 0.05
+"""Seconds between looks at a window kept full by requests under way."""
+
+
 def _wait(marks: list[Mark], limit: int, span: float, now: float) -> float:
     """Seconds until `marks` (places taken) leave room for one more in the last `span`."""
     marks[:] = [m for m in marks if m.at > now - span]
     if len(marks) < limit:
         return 0.0
     times = sorted(m.at for m in marks)
-    return times[len(times) - limit] + span - now
+    free = times[len(times) - limit] + span - now
+    return free if free != math.inf else POLL
 
 
 RESERVE = """
 -- KEYS: 1 the window (all chats, or the paid one), 2 the chat's window or '', 3 the pause,
 -- 4 the interactive-waiting flag. ARGV: 1 limit, 2 chat limit, 3 chat span (ms), 4 a unique
--- member, 5 '1' for bulk, 6 the hold margin (ms). Returns 0 (a place was taken) or the
--- milliseconds to wait.
+-- member, 5 '1' for bulk, 6 the hold margin (ms), 7 how long a place under way counts at most
+-- (ms: a process that died mid-request frees it then). Returns 0 (a place was taken), the
+-- milliseconds to wait, or minus them when the wait is the chat's own limit.
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local limit, chat_limit, chat_span = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
@@ -212,21 +229,28 @@ local function wait_for(key, n, span)
   local count = redis.call('ZCARD', key)
   if count < n then return 0 end
   local oldest = redis.call('ZRANGE', key, count - n, count - n, 'WITHSCORES')
-  return math.max(1, tonumber(oldest[2]) + span - now)
+  local score = tonumber(oldest[2])
+  if score > now then return 50 end  -- under way: look again soon
+  return math.max(1, score + span - now)
 end
 local wait = wait_for(KEYS[1], limit, 1000)
-if KEYS[2] ~= '' then wait = math.max(wait, wait_for(KEYS[2], chat_limit, chat_span)) end
+if KEYS[2] ~= '' then
+  local chat_wait = wait_for(KEYS[2], chat_limit, chat_span)
+  if chat_wait > wait then return -chat_wait end
+end
 if wait > 0 then
   if not bulk and wait + tonumber(ARGV[6]) > redis.call('PTTL', KEYS[4]) then
     redis.call('SET', KEYS[4], '1', 'PX', wait + tonumber(ARGV[6]))
   end
   return wait
 end
-redis.call('ZADD', KEYS[1], now, ARGV[4])
-redis.call('PEXPIRE', KEYS[1], 2000)
+-- Under way: counted as "now" until `done` sets its end (at most ARGV[7] ms if never).
+local flight = now + tonumber(ARGV[7])
+redis.call('ZADD', KEYS[1], flight, ARGV[4])
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[7]) + 2000)
 if KEYS[2] ~= '' then
-  redis.call('ZADD', KEYS[2], now, ARGV[4])
-  redis.call('PEXPIRE', KEYS[2], chat_span + 1000)
+  redis.call('ZADD', KEYS[2], flight, ARGV[4])
+  redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[7]) + chat_span + 1000)
 end
 return 0
 """
@@ -274,8 +298,11 @@ class RedisWindows:
                 member,
                 "1" if request.bulk else "0",
                 int(HOLD_MARGIN * 1000),
+                int(IN_FLIGHT * 1000),
             ],
         )
+        if int(waited) < 0:
+            return -int(waited) / 1000, CHAT
         if int(waited) > 0:
             return int(waited) / 1000, None
         return 0.0, ([window, chat_key] if chat_key else [window], member)
@@ -302,6 +329,7 @@ class BudgetLimiter(BaseRateLimiter[int]):
         self.windows = windows
         self.max_retries = max_retries
         self.waits = 0
+        self._lines = {False: asyncio.Lock(), True: asyncio.Lock()}  # by `Request.bulk`
 
     async def initialize(self) -> None:
         pass
@@ -328,12 +356,7 @@ class BudgetLimiter(BaseRateLimiter[int]):
         )
         retries = rate_limit_args if rate_limit_args is not None else self.max_retries
         for attempt in range(retries + 1):
-            while True:
-                wait, ticket = await self.windows.reserve(request)
-                if wait <= 0:
-                    break
-                self.waits += 1
-                await asyncio.sleep(wait)
+            ticket = await self._place(request)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
@@ -350,6 +373,22 @@ class BudgetLimiter(BaseRateLimiter[int]):
             finally:
                 await self.windows.done(ticket)
         raise AssertionError("unreachable")
+
+    async def _place(self, request: Request) -> Ticket:
+        """Wait for a place. Requests of one priority wait in line (first come, first
+        served): only the first polls the window, so a thousand waiting edits do not all
+        wake each time a place frees; a wait for a chat's own limit is done out of line."""
+        while True:
+            async with self._lines[request.bulk]:
+                while True:
+                    wait, ticket = await self.windows.reserve(request)
+                    if wait <= 0 or ticket == CHAT:
+                        break
+                    self.waits += 1
+                    await asyncio.sleep(wait)
+            if wait <= 0:
+                return ticket
+            await asyncio.sleep(wait)
 
 
 def _chat_id(value: object) -> int | None:
