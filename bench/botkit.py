@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -40,6 +40,8 @@ TZ = "Asia/Shanghai"
 THU = world.THU  # Thu 19 Nov 2026, a school day
 CLASS_SIZE = 40
 GRADES = (3, 4, 5, 6, 7, 8, 9)  # grades with written homework (1-2 have none)
+JOINED = timedelta(days=30)
+"""How long before `THU` the families joined."""
 PARENT_BASE = 10_000_000
 TEACHER_BASE = 9_000_000
 
@@ -111,7 +113,8 @@ async def seed_school(harness: Harness, parents: int) -> School:
         session.add_all(children)
         await session.flush()
         session.add_all(
-            ParentLink(parent_id=pid, child_id=kid.id)
+            # linked before the evening (a day is reportable only since the child joined)
+            ParentLink(parent_id=pid, child_id=kid.id, created_at=local(8, day=THU - JOINED))
             for pid, kid in zip(parent_ids, children, strict=True)
         )
         await session.commit()
@@ -122,13 +125,15 @@ async def seed_school(harness: Harness, parents: int) -> School:
 
 
 @asynccontextmanager
-async def bench_bot(engine: AsyncEngine, *, rate_limit: bool) -> AsyncIterator[Harness]:
-    """The real Application on a fresh FakeBotAPI (see `tests.harness.running_bot`);
-    `rate_limit` switches PTB's AIORateLimiter (on in production)."""
+async def bench_bot(
+    engine: AsyncEngine, *, rate_limit: bool, api: FakeBotAPI | None = None
+) -> AsyncIterator[Harness]:
+    """The real Application on a fresh FakeBotAPI, or `api` (see `tests.harness.running_bot`);
+    `rate_limit` switches the bot's rate limiter (the Telegram budget, on in production)."""
     from storage.db import create_sessionmaker
 
     sessionmaker = create_sessionmaker(engine)
-    api = FakeBotAPI()
+    api = api or FakeBotAPI()
     clock = Clock(local(8, 0))
     config = test_settings(database_url=str(engine.url))
     data = BotData(settings=config, sessionmaker=sessionmaker, clock=clock)

@@ -11,9 +11,10 @@ series), so building takes minutes. The database is DROPPED and re-migrated firs
 database of its own.
 
 The check (`storage.checks.daily_check`: estimate, cap, reports, median from 3 reports,
-over-cap and unfinished counts for every class of every school, one statement) is timed
-against a bare aggregate over the same rows (written minutes per class, report count and mean
-per class) and the ratio is printed.
+over-cap and unfinished counts for every class of every school, one statement, with JIT off
+and its own `work_mem` on PostgreSQL) is timed against its honest floor: one bare statement,
+written by hand, computing the same figures (`bench/check_floor.py`), under the same settings;
+the two are compared row by row (exit 1 on any difference) and the ratio is printed.
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.checks import daily_check
+from bench.check_floor import differences, floor_rows
+from storage.checks import check_settings, daily_check
 from storage.db import create_engine, create_sessionmaker, upgrade
 from storage.models import (
     Assignment,
@@ -288,21 +290,6 @@ async def build(url: str, args: argparse.Namespace) -> dict[str, int]:
 # ---------------------------------------------------------------- timing
 
 
-def bare_queries(day: date) -> list[Any]:
-    """The plain aggregate over the same rows: written minutes per class, reports per class."""
-    al, a = AssignmentLoad, Assignment
-    return [
-        select(al.class_id, func.sum(al.minutes))
-        .join(a, a.id == al.assignment_id)
-        .where(al.day == day, a.status == "posted", a.kind == "written")
-        .group_by(al.class_id),
-        select(Child.class_id, func.count(), func.avg(DailyReport.minutes))
-        .join(Child, Child.id == DailyReport.child_id)
-        .where(DailyReport.day == day)
-        .group_by(Child.class_id),
-    ]
-
-
 async def timed(repeat: int, run: Callable[[], Any]) -> tuple[float, Any]:
     times, result = [], None
     for _ in range(repeat):
@@ -324,15 +311,13 @@ async def measure(url: str, repeat: int) -> None:
             return await daily_check(session, targets)
 
         async def bare() -> Any:
-            rows = 0
-            for query in bare_queries(day):
-                rows += len((await session.execute(query)).all())
-            return rows
+            await check_settings(session)  # the same settings as the check's
+            return await floor_rows(session, day)
 
         await check()  # warm the caches (both are then measured warm)
         await bare()
         check_s, checks = await timed(repeat, check)
-        bare_s, bare_rows = await timed(repeat, bare)
+        bare_s, rows = await timed(repeat, bare)
     await engine.dispose()
     over = sum(1 for c in checks if c.is_over)
     with_median = sum(1 for c in checks if c.median is not None)
@@ -340,8 +325,16 @@ async def measure(url: str, repeat: int) -> None:
         f"daily check: {len(checks):,} classes ({over:,} over the limit, {with_median:,} with a "
         f"median) in {check_s:.3f} s"
     )
-    print(f"bare aggregate: {bare_rows:,} rows in {bare_s:.3f} s")
+    print(
+        f"bare statement (same figures, bench/check_floor.py): {len(rows):,} rows in {bare_s:.3f} s"
+    )
+    wrong = differences(checks, rows)
+    print(f"row by row: {'the same figures' if not wrong else f'{len(wrong)} differences'}")
+    for line in wrong[:10]:
+        print("  " + line)
     print(f"ratio (check / bare): {check_s / bare_s:.2f}")
+    if wrong:
+        raise SystemExit(1)
 
 
 async def prepare_district(args: argparse.Namespace) -> str:

@@ -88,6 +88,16 @@ class Settings(BaseSettings):
         description="Changes to one class's homework after the parents' notice go out as one "
         "update once no change came for this long",
     )
+    redis_url: str = Field(
+        default="",
+        description="Redis URL (redis://host:6379/0); when set, every process of the bot shares "
+        "one Telegram budget through it (30 messages a second, replies first)",
+    )
+    allow_paid_broadcast: bool = Field(
+        default=False,
+        description="Send scheduled notices as paid broadcasts (allow_paid_broadcast: up to "
+        "1,000 messages a second, charged in Telegram Stars)",
+    )
     dialog_ttl_minutes: int = Field(
         default=30,
         description="A dialog left this many minutes without a step expires: its buttons are "
@@ -339,6 +349,8 @@ ENV_NAMES = {
     "dashboard_listen": "DASHBOARD_LISTEN",
     "dashboard_port": "DASHBOARD_PORT",
     "dashboard_max_age": "DASHBOARD_MAX_AGE",
+    "redis_url": "REDIS_URL",
+    "allow_paid_broadcast": "ALLOW_PAID_BROADCAST",
 }
 DEFAULT_LABELS = {
     "bot_owners": "default: none",
@@ -347,6 +359,8 @@ DEFAULT_LABELS = {
     "webhook_secret": "required with WEBHOOK_URL",
     "webhook_set": "default: true",
     "dashboard_url": "default: none, no dashboard button",
+    "redis_url": "default: none, the budget is per process",
+    "allow_paid_broadcast": "default: false",
 }
 
 

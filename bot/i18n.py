@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime, time, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -37,6 +37,7 @@ _BY_LANGUAGE = {"zh": "zh_Hans", "en": "en", "ru": "ru"}
 _current: ContextVar[str] = ContextVar("qingfu_locale", default=DEFAULT_LOCALE)
 
 
+@lru_cache(maxsize=1024)
 def negotiate(language_code: str | None) -> str:
     """Our locale for a Telegram language code: exact, language+script, language, English."""
     if not language_code:
@@ -108,13 +109,24 @@ def N_(message: str) -> str:
     return message
 
 
+@cache
+def _parsed(locale: str) -> Locale:
+    """Babel's Locale, parsed once per locale (parsing is a good part of every format call)."""
+    return Locale.parse(locale)
+
+
 def babel_locale() -> Locale:
-    return Locale.parse(_current.get())
+    return _parsed(_current.get())
 
 
 def format_minutes(minutes: int | float) -> str:
     """A duration in minutes as the locale writes it: '45 min', '45分钟', '45 мин'."""
-    return str(format_unit(minutes, "duration-minute", length="short", locale=babel_locale()))
+    return _format_minutes(_current.get(), minutes)
+
+
+@lru_cache(maxsize=8192)
+def _format_minutes(locale: str, minutes: int | float) -> str:
+    return str(format_unit(minutes, "duration-minute", length="short", locale=_parsed(locale)))
 
 
 def format_number(value: int | float) -> str:
@@ -133,7 +145,12 @@ def weekday_name(iso_day: int) -> str:
 
 def format_day(day: date) -> str:
     """A short weekday-and-date label: 'Thu, Nov 14', '11月14日周四', 'чт, 14 нояб.'."""
-    return str(format_skeleton("MMMEd", day, locale=babel_locale()))
+    return _format_day(_current.get(), day)
+
+
+@lru_cache(maxsize=4096)
+def _format_day(locale: str, day: date) -> str:
+    return str(format_skeleton("MMMEd", day, locale=_parsed(locale)))
 
 
 def format_month(day: date) -> str:
@@ -255,5 +272,5 @@ def language_name(locale: str) -> str:
     """A locale's own name for itself (for the language picker): '中文', 'Русский', 'English'.
     The language alone (CLDR's display name adds the script as '中文 (简体)', with ASCII
     brackets inside Chinese; we serve one Chinese script)."""
-    name = str(Locale.parse(locale).get_language_name(locale) or locale)
+    name = str(_parsed(locale).get_language_name(locale) or locale)
     return name[:1].upper() + name[1:]

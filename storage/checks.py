@@ -30,6 +30,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
     union,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -325,6 +326,20 @@ def _reports_sqlite(where: DayCondition, cap_of_day: CapOfDay) -> Any:
     )
 
 
+CHECK_WORK_MEM = "64MB"
+"""PostgreSQL's memory per sort and hash of the check (the default 4 MB spills a city's sorts
+to disk)."""
+
+
+async def check_settings(session: AsyncSession) -> None:
+    """For the rest of the transaction, on PostgreSQL: no JIT (the planner expects far more
+    rows than a check reads, and compiling costs seconds), `CHECK_WORK_MEM` for its sorts."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    await session.execute(text("SET LOCAL jit = off"))
+    await session.execute(text(f"SET LOCAL work_mem = '{CHECK_WORK_MEM}'"))
+
+
 async def daily_check(
     session: AsyncSession,
     targets: Sequence[tuple[int, date]],
@@ -334,6 +349,7 @@ async def daily_check(
     `non_school` targets against the non-school-day cap)."""
     if not targets:
         return []
+    await check_settings(session)
     query = daily_check_query(session.get_bind().dialect.name, targets, non_school)
     return [class_day(row) for row in await session.execute(query)]
 

@@ -85,8 +85,10 @@ async def start_dialog(
             "version": Dialog.version + 1,
         },
     )
-    await session.execute(stmt)
-    dialog = await lock_dialog(session, user_id)
+    # The row as written, in one statement (the upsert holds its lock until the commit).
+    dialog = await session.scalar(
+        stmt.returning(Dialog), execution_options={"populate_existing": True}
+    )
     assert dialog is not None
     return dialog
 

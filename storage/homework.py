@@ -15,6 +15,7 @@ from bot.domain.calendar import SchoolCalendar, Term, parse_school_days
 from bot.domain.homework import HomeworkEventKind, HomeworkStatus, OverLimitStep
 from bot.domain.load import HomeworkKind, Piece
 from bot.domain.roles import Roles
+from storage import daycache
 from storage.corrections import checked_loads
 from storage.models import (
     Assignment,
@@ -35,21 +36,46 @@ from storage.policy import mode_of as mode_of
 async def calendar_of(session: AsyncSession, school: School) -> SchoolCalendar:
     """The school's calendar: weekly school days plus its holidays and make-up days, and the
     breaks between its school years."""
+    holidays, makeups, terms = await _calendar_parts(session, school.id)
+    return SchoolCalendar(
+        school_days=parse_school_days(school.school_days),
+        holidays=holidays,
+        makeup_days=makeups,
+        terms=terms,
+    )
+
+
+async def cached_calendar_of(session: AsyncSession, school: School) -> SchoolCalendar:
+    """`calendar_of`, its holidays, make-up days and school years from the day cache
+    (`storage.daycache`): for the evening's taps, which all read the same calendar."""
+    holidays, makeups, terms = await daycache.cached(
+        session, ("calendar", school.id), lambda: _calendar_parts(session, school.id)
+    )
+    return SchoolCalendar(
+        school_days=parse_school_days(school.school_days),
+        holidays=holidays,
+        makeup_days=makeups,
+        terms=terms,
+    )
+
+
+async def _calendar_parts(
+    session: AsyncSession, school_id: int
+) -> tuple[frozenset[date], frozenset[date], tuple[Term, ...]]:
     rows = (
         await session.execute(
-            select(CalendarDay.day, CalendarDay.kind).where(CalendarDay.school_id == school.id)
+            select(CalendarDay.day, CalendarDay.kind).where(CalendarDay.school_id == school_id)
         )
     ).all()
     years = await session.execute(
         select(SchoolYear.first_day, SchoolYear.last_day, SchoolYear.created_at).where(
-            SchoolYear.school_id == school.id
+            SchoolYear.school_id == school_id
         )
     )
-    return SchoolCalendar(
-        school_days=parse_school_days(school.school_days),
-        holidays=frozenset(d for d, kind in rows if kind == "holiday"),
-        makeup_days=frozenset(d for d, kind in rows if kind == "makeup"),
-        terms=tuple(Term(first, last, at.date()) for first, last, at in years.all()),
+    return (
+        frozenset(d for d, kind in rows if kind == "holiday"),
+        frozenset(d for d, kind in rows if kind == "makeup"),
+        tuple(Term(first, last, at.date()) for first, last, at in years.all()),
     )
 
 
@@ -69,6 +95,23 @@ class LoadedPiece:
         return Piece(
             self.subject, self.kind, self.minutes, self.assignment_id, optional=not self.required
         )
+
+
+async def evening_pieces(session: AsyncSession, class_id: int, day: date) -> list[LoadedPiece]:
+    """The class's posted pieces on `day` from the day cache (`storage.daycache`): every
+    parent's tap of the class reads the same ones."""
+    pieces = await daycache.cached(
+        session,
+        ("pieces", class_id, day),
+        lambda: _posted_pieces(session, class_id, day),
+    )
+    return list(pieces)
+
+
+async def _posted_pieces(
+    session: AsyncSession, class_id: int, day: date
+) -> tuple[LoadedPiece, ...]:
+    return tuple((await class_pieces(session, class_id, [day])).get(day, []))
 
 
 async def class_pieces(

@@ -281,3 +281,12 @@ async def purge_processed_updates(session: AsyncSession, before: datetime) -> No
     """Forget update ids processed before `before` (Telegram redelivers within hours, not days)."""
     await session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < before))
     await session.commit()
+
+
+async def purge_job_runs(session: AsyncSession, before: date) -> None:
+    """Forget finished runs of local dates before `before` (a claim looks a few days back at
+    most; without this the table grows by every school's five jobs a day). Commits."""
+    await session.execute(
+        delete(JobRun).where(JobRun.local_date < before, JobRun.finished_at.is_not(None))
+    )
+    await session.commit()

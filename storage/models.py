@@ -533,6 +533,8 @@ class JobRun(Base):
     """A claimed scheduler run: one per school, job and school-local date."""
 
     __tablename__ = "job_runs"
+    # The claim reads the runs of a few local dates (and the purge old ones): by date first.
+    __table_args__ = (Index("ix_job_runs_local_date", "local_date", "job"),)
 
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), primary_key=True)
     job: Mapped[str] = mapped_column(String(32), primary_key=True)

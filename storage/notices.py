@@ -5,9 +5,10 @@ class-day's notice went out (sent as one update once they have settled)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -105,14 +106,53 @@ async def class_evenings(
     ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """What a message to a parent needs of them: who, and their language."""
+
+    id: int
+    locale: str | None
+    language_code: str | None
+    reminders_off: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Family:
     """A parent and one of their children (one notice per parent per child)."""
 
-    parent: User
+    parent: Recipient
     child_id: int
     child_name: str
     class_id: int
+
+
+FAMILY_BATCH = 1000
+"""Families read per round trip when streamed (`family_batches`)."""
+
+
+def _families_query(class_ids: Sequence[int]) -> Any:
+    """Only what a message needs: the parent's id and language, the child's id and name."""
+    return (
+        select(
+            User.id,
+            User.locale,
+            User.language_code,
+            User.reminders_off,
+            Child.id,
+            Child.name,
+            Child.class_id,
+        )
+        .join(ParentLink, ParentLink.parent_id == User.id)
+        .join(Child, Child.id == ParentLink.child_id)
+        .where(Child.class_id.in_(class_ids))
+        .order_by(Child.class_id, Child.name, Child.id, User.id)
+    )
+
+
+def _family(row: Any) -> Family:
+    parent_id, locale, language_code, reminders_off, child_id, child_name, class_id = row
+    parent = Recipient(parent_id, locale, language_code, bool(reminders_off))
+    return Family(parent, child_id, child_name, class_id)
 
 
 async def families_of(session: AsyncSession, class_ids: Sequence[int]) -> dict[int, list[Family]]:
@@ -120,16 +160,22 @@ async def families_of(session: AsyncSession, class_ids: Sequence[int]) -> dict[i
     result: dict[int, list[Family]] = defaultdict(list)
     ids = sorted(set(class_ids))
     for chunk in chunks(ids):
-        rows = await session.execute(
-            select(User, Child.id, Child.name, Child.class_id)
-            .join(ParentLink, ParentLink.parent_id == User.id)
-            .join(Child, Child.id == ParentLink.child_id)
-            .where(Child.class_id.in_(chunk))
-            .order_by(Child.class_id, Child.name, Child.id, User.id)
-        )
-        for parent, child_id, child_name, class_id in rows:
-            result[class_id].append(Family(parent, child_id, child_name, class_id))
+        for row in await session.execute(_families_query(chunk)):
+            family = _family(row)
+            result[family.class_id].append(family)
     return result
+
+
+async def family_batches(
+    session: AsyncSession, class_ids: Sequence[int], size: int = FAMILY_BATCH
+) -> AsyncIterator[list[Family]]:
+    """The classes' families from a server-side cursor, `size` at a time (a district's notice
+    never holds all its families at once), in the order of `families_of`."""
+    ids = sorted(set(class_ids))
+    for chunk in chunks(ids):
+        result = await session.stream(_families_query(chunk), execution_options={"yield_per": size})
+        async for rows in result.partitions(size):
+            yield [_family(row) for row in rows]
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.homework import HomeworkStatus
 from bot.domain.load import HomeworkKind
 from bot.domain.reporting import MAX_MINUTES, MAX_NOTE, ReportOutcome, valid_range
+from storage import daycache
 from storage.models import (
     Assignment,
     AssignmentLoad,
@@ -39,15 +40,22 @@ class ChildOfParent:
     class_name: str
     grade: int
     school: School
+    joined: datetime | None = None
+    """When the child joined: its first parent link (`joined_at`)."""
 
 
 async def child_of_parent(
     session: AsyncSession, parent_id: int, child_id: int
 ) -> ChildOfParent | None:
     """The child when `parent_id` is one of its parents; None otherwise (forged or stale)."""
+    first_link = (
+        select(func.min(ParentLink.created_at))
+        .where(ParentLink.child_id == child_id)
+        .scalar_subquery()
+    )
     row = (
         await session.execute(
-            select(Child, SchoolClass, School)
+            select(Child, SchoolClass, School, first_link)
             .join(ParentLink, ParentLink.child_id == Child.id)
             .join(SchoolClass, SchoolClass.id == Child.class_id)
             .join(School, School.id == SchoolClass.school_id)
@@ -56,8 +64,8 @@ async def child_of_parent(
     ).first()
     if row is None:
         return None
-    child, klass, school = row
-    return ChildOfParent(child.id, child.name, klass.id, klass.name, klass.grade, school)
+    child, klass, school, joined = row
+    return ChildOfParent(child.id, child.name, klass.id, klass.name, klass.grade, school, joined)
 
 
 async def save_report(
@@ -165,6 +173,27 @@ async def set_note(session: AsyncSession, child_id: int, day: date, note: str | 
     return result.scalar_one_or_none() is not None
 
 
+async def save_note(
+    session: AsyncSession, parent_id: int, child_id: int, day: date, note: str
+) -> bool:
+    """A parent's note on the child's report for `day`, in one statement that also checks
+    that they are still the child's parent; False when they are not, or there is no report."""
+    if len(note) > MAX_NOTE:
+        raise ValueError(f"a note is at most {MAX_NOTE} characters")
+    linked = (
+        select(ParentLink.child_id)
+        .where(ParentLink.parent_id == parent_id, ParentLink.child_id == child_id)
+        .exists()
+    )
+    result = await session.execute(
+        update(DailyReport)
+        .where(DailyReport.child_id == child_id, DailyReport.day == day, linked)
+        .values(note=note)
+        .returning(DailyReport.id)
+    )
+    return result.scalar_one_or_none() is not None
+
+
 async def reports_for(
     session: AsyncSession, child_id: int, days: list[date]
 ) -> dict[date, DailyReport]:
@@ -214,6 +243,25 @@ async def joined_at(session: AsyncSession, child_id: int) -> datetime | None:
     return await session.scalar(
         select(func.min(ParentLink.created_at)).where(ParentLink.child_id == child_id)
     )
+
+
+async def cached_homework_days(
+    session: AsyncSession, class_id: int, first: date, last: date
+) -> list[date]:
+    """`homework_days` from the day cache (`storage.daycache`): every parent's tap of the
+    class checks its day against the same evenings."""
+    days = await daycache.cached(
+        session,
+        ("homework_days", class_id, first, last),
+        lambda: _homework_days_tuple(session, class_id, first, last),
+    )
+    return list(days)
+
+
+async def _homework_days_tuple(
+    session: AsyncSession, class_id: int, first: date, last: date
+) -> tuple[date, ...]:
+    return tuple(await homework_days(session, class_id, first, last))
 
 
 async def homework_days(

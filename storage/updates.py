@@ -8,12 +8,12 @@ rolled back. An update that committed nothing (a read-only answer) is marked whe
 
 from __future__ import annotations
 
-from sqlalchemy import event, select
+from sqlalchemy import event, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from storage.models import ProcessedUpdate
+from storage.models import ProcessedUpdate, User
 
 PENDING = "update_id"
 """Session info key: the update whose marker the next outer commit writes."""
@@ -33,6 +33,21 @@ async def was_processed(session: AsyncSession, update_id: int) -> bool:
         select(ProcessedUpdate.update_id).where(ProcessedUpdate.update_id == update_id)
     )
     return found is not None
+
+
+async def user_unless_processed(
+    session: AsyncSession, update_id: int, user_id: int
+) -> tuple[bool, User | None]:
+    """(whether the update was processed already, the stored user or None), in one statement
+    when the user is known: the duplicate check rides on the user row the gate reads anyway.
+    An unknown user needs the check of its own (a user who deleted their data may have one)."""
+    seen = exists().where(ProcessedUpdate.update_id == update_id)
+    row = (
+        await session.execute(select(User, seen.label("seen")).where(User.id == user_id))
+    ).first()
+    if row is None:
+        return await was_processed(session, update_id), None
+    return bool(row[1]), row[0]
 
 
 async def committed_elsewhere(session: AsyncSession, update_id: int) -> bool:

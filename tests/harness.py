@@ -58,6 +58,7 @@ class Harness:
                     update, self.app.process_update(update)
                 )
                 count += 1
+            await self.app.bot_data.edits.drain()  # the buttons' edits, sent in the background
         return count
 
     async def send(

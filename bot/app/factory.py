@@ -10,7 +10,6 @@ from typing import Any, cast
 from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     ApplicationBuilder,
     BaseUpdateProcessor,
     ContextTypes,
@@ -19,6 +18,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.config import Settings
+from handlers.kit.budget import BudgetLimiter, windows_for
 from handlers.kit.context import BotData, Ctx, QingfuApp, _session
 from handlers.kit.menus import set_default_menus
 from handlers.registry import register_handlers
@@ -111,12 +111,13 @@ def build_application(
         .concurrent_updates(ChatOrderedProcessor(sessionmaker, concurrency(sessionmaker)))
         .defaults(Defaults(parse_mode=None, block=True))
         .post_init(_post_init)
+        .post_stop(_post_stop if scheduler else _drain_edits)
     )
-    if scheduler:
-        builder = builder.post_stop(_post_stop)
     if rate_limit:
-        # max_retries defaults to 0: without it a 429 would drop the message.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=5))  # type: ignore[arg-type]
+        # One budget for every send (replies first), shared through Redis with REDIS_URL.
+        bot_id = settings.bot_token.get_secret_value().partition(":")[0]
+        limiter = BudgetLimiter(windows_for(settings.redis_url, bot_id), max_retries=5)
+        builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
     if request is not None:
         builder = builder.request(request)
     if updates_request is not None:
@@ -135,8 +136,14 @@ def _file_url(api_url: str) -> str:
     return f"{head}{sep}file/{tail}" if sep else api_url
 
 
+async def _drain_edits(app: QingfuApp) -> None:
+    """Edits still waiting for the budget go out before the bot stops."""
+    await app.bot_data.edits.drain()
+
+
 async def _post_stop(app: QingfuApp) -> None:
     await stop_scheduler(app)
+    await _drain_edits(app)
 
 
 async def _post_init(app: QingfuApp) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession as AsyncSession  # handlers type
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.config import Settings
+from handlers.kit.edits import Edits
 from storage.db import SessionMaker
 
 _session: ContextVar[AsyncSession | None] = ContextVar("qingfu_session", default=None)
@@ -28,6 +29,8 @@ class BotData:
     sessionmaker: SessionMaker
     clock: Callable[[], datetime] = field(default=_utcnow)
     bot_username: str = ""
+    edits: Edits = field(default_factory=Edits)
+    """Edits of pressed buttons' messages, sent in the background (`handlers.kit.edits`)."""
 
 
 class Ctx(CallbackContext[ExtBot[None], dict[object, object], dict[object, object], BotData]):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Protocol
 
 from telegram import (
     Update,
@@ -25,13 +26,17 @@ CAME_BACK = "came_back"
 async def gate(update: Update, context: Ctx) -> None:
     """First in line: skip redelivered updates, keep the user row fresh, set the locale."""
     session = context.session
-    if await updates.was_processed(session, update.update_id):
+    tg_user = update.effective_user
+    if tg_user is None:
+        raise ApplicationHandlerStop
+    # One statement: the user row and whether this update was processed already.
+    seen, known = await updates.user_unless_processed(session, update.update_id, tg_user.id)
+    if seen:
         log.info("update %s was already processed; skipped", update.update_id)
         raise ApplicationHandlerStop
-    tg_user = update.effective_user
-    if tg_user is None or tg_user.is_bot:
+    if tg_user.is_bot:
         raise ApplicationHandlerStop
-    known = await session.get(User, tg_user.id)  # (upsert_user finds it in the identity map)
+    # (upsert_user finds `known` in the identity map)
     was_unreachable = known is not None and not known.reachable
     user, changed = await repo.upsert_user(
         session,
@@ -79,7 +84,17 @@ def came_back(context: Ctx) -> bool:
     return bool(context.session.info.get(CAME_BACK))
 
 
-def user_locale(user: User) -> str:
+class Speaker(Protocol):
+    """Whatever tells a user's language: a `User` row, or a notice's lean `Recipient`."""
+
+    @property
+    def locale(self) -> str | None: ...
+
+    @property
+    def language_code(self) -> str | None: ...
+
+
+def user_locale(user: Speaker) -> str:
     return user.locale or negotiate(user.language_code)
 
 

@@ -138,6 +138,22 @@ async def _say_one(
     )
 
 
+async def edit_pressed(
+    update: Update, context: Ctx, text: str, rows: Keyboard | None = None
+) -> None:
+    """Show `text` in the pressed button's message without waiting for it: the edit waits for
+    the Telegram budget in a task of its own (`handlers.kit.edits`), so the update's slot is
+    free at once, and a newer state of the same message replaces one not yet sent. Answer the
+    press first (`answer`, with the toast the user needs). Not a button press, or a text over
+    one message: `say` as usual."""
+    query = update.callback_query
+    message = query.message if query is not None else None
+    if not isinstance(message, Message) or len(split_text(text)) > 1:
+        await say(update, text, rows, edit=True)
+        return
+    context.bot_data.edits.submit(message, text, keyboard(rows) if rows else None)
+
+
 async def say_lines(update: Update, lines: Sequence[str], *, edit: bool = False) -> None:
     """`say` for a text that may exceed one message: split between lines, in order."""
     for n, chunk in enumerate(pack_lines(lines)):

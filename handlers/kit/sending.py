@@ -34,6 +34,7 @@ from telegram.error import (
 )
 
 from bot.domain.message_limits import MAX_CAPTION, split_text, text_length
+from handlers.kit.budget import paid_broadcast
 from storage import repo
 from storage.models import User
 from storage.notifications import SendStatus
@@ -131,11 +132,20 @@ async def _send_one(
     markup: InlineKeyboardMarkup | None,
     photo: str | bytes | None,
 ) -> Outcome:
+    paid = paid_broadcast() or None  # sent only when set
     try:
         if photo is not None:
-            sent = await bot.send_photo(chat_id, photo, caption=text or None, reply_markup=markup)
+            sent = await bot.send_photo(
+                chat_id,
+                photo,
+                caption=text or None,
+                reply_markup=markup,
+                allow_paid_broadcast=paid,
+            )
         else:
-            sent = await bot.send_message(chat_id, text, reply_markup=markup)
+            sent = await bot.send_message(
+                chat_id, text, reply_markup=markup, allow_paid_broadcast=paid
+            )
     except TelegramError as error:
         return _failed(error)
     return Outcome(SendStatus.SENT, sent.message_id)

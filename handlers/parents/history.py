@@ -25,7 +25,7 @@ from handlers.parents.question import (
     who_answered,
 )
 from storage import repo, reports
-from storage.homework import calendar_of
+from storage.homework import cached_calendar_of
 from storage.reports import Answered, ChildOfParent
 
 PAGE = 7
@@ -48,13 +48,13 @@ async def reportable(context: Ctx, child: ChildOfParent) -> list[date]:
     """The evenings a parent may answer for, newest first: the class had written homework,
     the child had joined (the school-local date of its first parent link), this term."""
     today = local_today(child.school.timezone, context.now())
-    first = term_start(today)
-    joined = await reports.joined_at(context.session, child.child_id)
-    if joined is not None:
-        first = max(first, local_today(child.school.timezone, joined))
+    term = term_start(today)
+    joined = child.joined or await reports.joined_at(context.session, child.child_id)
+    first = term if joined is None else max(term, local_today(child.school.timezone, joined))
     if first > today:
         return []
-    return await reports.homework_days(context.session, child.class_id, first, today)
+    days = await reports.cached_homework_days(context.session, child.class_id, term, today)
+    return [d for d in days if d >= first]
 
 
 async def checked(
@@ -67,7 +67,7 @@ async def checked(
     if child is None or day not in await reportable(context, child):
         await refuse_stale(update)
         return None
-    return child, day, await calendar_of(context.session, child.school)
+    return child, day, await cached_calendar_of(context.session, child.school)
 
 
 async def report_command(update: Update, context: Ctx) -> None:

@@ -15,7 +15,7 @@ from bot.i18n import _, format_day, format_minutes, format_time
 from handlers.kit.callbacks import CallbackData
 from handlers.kit.context import Ctx
 from handlers.kit.replies import Rows
-from storage.homework import caps_of, class_pieces
+from storage.homework import caps_of, evening_pieces
 from storage.models import DailyReport
 from storage.reports import Answered, ChildOfParent
 
@@ -64,7 +64,7 @@ class Evening:
 
 
 async def evening_of(context: Ctx, child: ChildOfParent, day: date, cal: SchoolCalendar) -> Evening:
-    pieces = (await class_pieces(context.session, child.class_id, [day])).get(day, [])
+    pieces = await evening_pieces(context.session, child.class_id, day)
     cap = cap_for(caps_of(child.school), child.grade, day, cal)
     return Evening(evening_load([p.piece() for p in pieces], cap).written_total, cap)
 

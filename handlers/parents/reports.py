@@ -51,7 +51,7 @@ from bot.i18n import _, format_day, format_minutes, use_locale
 from handlers.kit.callbacks import CallbackData
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, user_locale
-from handlers.kit.replies import Rows, answer, refuse_stale, say, send_to
+from handlers.kit.replies import Rows, answer, edit_pressed, refuse_stale, say, send_to
 from handlers.kit.router import dialog_for
 from handlers.parents.history import checked
 from handlers.parents.question import (
@@ -64,7 +64,7 @@ from handlers.parents.question import (
     who_answered,
 )
 from storage import dialogs, reports
-from storage.homework import calendar_of
+from storage.homework import cached_calendar_of
 from storage.models import Dialog
 from storage.reports import ChildOfParent
 
@@ -117,18 +117,23 @@ async def answered(
     if found is None:
         return None
     child, day, _cal = found
-    await answer(update)
     user = await current_user(context, update)
     if not data.replace:
         other = (await reports.answered(context.session, child.child_id, [day])).get(day)
         if other is not None and other.report.reporter_id not in (None, user.id):
-            await ask_replace(update, child, day, data, who_answered(other, child.school.timezone))
+            who = who_answered(other, child.school.timezone)
+            await ask_replace(update, context, child, day, data, who)
             return None
     return child, day
 
 
 async def ask_replace(
-    update: Update, child: ChildOfParent, day: date, data: EveningAnswerButton, who: str
+    update: Update,
+    context: Ctx,
+    child: ChildOfParent,
+    day: date,
+    data: EveningAnswerButton,
+    who: str,
 ) -> None:
     text = _("{who} for {child}, {day}. Replace it with your answer?").format(
         who=who, child=child.name, day=format_day(day)
@@ -137,7 +142,8 @@ async def ask_replace(
         data.child_id, data.day, data.answer, data.minutes, data.high, replace=True
     )
     rows: Rows = [[(_("Replace"), confirm), (_("Keep it"), KeepAnswerButton(child.child_id, day))]]
-    await say(update, text, rows, edit=True)
+    await answer(update)
+    await edit_pressed(update, context, text, rows)
 
 
 async def on_keep(update: Update, context: Ctx, data: KeepAnswerButton) -> None:
@@ -145,14 +151,15 @@ async def on_keep(update: Update, context: Ctx, data: KeepAnswerButton) -> None:
     if found is None:
         return
     await answer(update)
-    await say(update, _("Kept. Thank you!"), edit=True)
+    await edit_pressed(update, context, _("Kept. Thank you!"))
 
 
 async def save_answer(
     update: Update, context: Ctx, child: ChildOfParent, day: date, given: Answer, *, edit: bool
 ) -> None:
     """Save the answer, tell the child's other parents, and ask for a note (or, unfinished,
-    for the time worked)."""
+    for the time worked). A button press is answered as soon as the answer is committed, with
+    the toast "Saved: 45 min"; the question's edit follows in the background (`edit_pressed`)."""
     user = await current_user(context, update)
     await reports.save_report(
         context.session,
@@ -178,7 +185,11 @@ async def save_answer(
     saved = _("Saved for {child}, {day}: {answer}. Thank you!").format(
         child=child.name, day=format_day(day), answer=given.label
     )
-    await say(update, saved + "\n" + next_prompt(step), skip_rows(dialog), edit=edit)
+    if edit:
+        await answer(update, _("Saved: {answer}").format(answer=given.label))
+        await edit_pressed(update, context, saved + "\n" + next_prompt(step), skip_rows(dialog))
+    else:
+        await say(update, saved + "\n" + next_prompt(step), skip_rows(dialog))
     await tell_other_parents(context, child, day, user.id)
 
 
@@ -197,12 +208,13 @@ def skip_rows(dialog: Dialog) -> Rows:
 
 async def tell_other_parents(context: Ctx, child: ChildOfParent, day: date, me: int) -> None:
     """The child's other parents see who answered and what."""
+    others = [p for p in await reports.parents_of(context.session, child.child_id) if p.id != me]
+    if not others:
+        return
     found = (await reports.answered(context.session, child.child_id, [day])).get(day)
     if found is None:
         return
-    for parent in await reports.parents_of(context.session, child.child_id):
-        if parent.id == me:
-            continue
+    for parent in others:
         with use_locale(user_locale(parent)):
             text = _("{who} for {child}, {day}.").format(
                 who=who_answered(found, child.school.timezone),
@@ -218,7 +230,7 @@ async def on_estimate(update: Update, context: Ctx, data: EveningAnswerButton) -
     if found is None:
         return
     child, day = found
-    cal = await calendar_of(context.session, child.school)
+    cal = await cached_calendar_of(context.session, child.school)
     minutes = (await evening_of(context, child, day, cal)).estimate
     if minutes != data.minutes:
         await say(
@@ -268,7 +280,8 @@ async def on_type(update: Update, context: Ctx, data: EveningAnswerButton) -> No
         now=context.now(),
     )
     await context.session.commit()
-    await say(update, ask_minutes_text(child.name, day), edit=True)
+    await answer(update)
+    await edit_pressed(update, context, ask_minutes_text(child.name, day))
 
 
 def ask_minutes_text(child_name: str, day: date) -> str:
@@ -357,14 +370,13 @@ async def on_note(update: Update, context: Ctx, dialog: Dialog) -> None:
             ),
         )
         return
-    found = await dialog_child(update, context, dialog)
-    if found is None:
-        return
-    child, day = found
-    await reports.set_note(context.session, child.child_id, day, note)
+    child_id, day = int(dialog.data.get("child_id", 0)), dialog_day(dialog.data)
+    saved = day is not None and await reports.save_note(
+        context.session, dialog.user_id, child_id, day, note
+    )  # the check that they are still the child's parent and the note: one statement
     await dialogs.end_dialog(context.session, dialog.user_id)
     await context.session.commit()
-    await say(update, _("Note saved. Thank you!"))
+    await say(update, _("Note saved. Thank you!") if saved else _("This is no longer available."))
 
 
 async def correct_minutes(update: Update, context: Ctx, dialog: Dialog, minutes: int) -> None:
@@ -421,7 +433,7 @@ async def on_skip(update: Update, context: Ctx, data: NoteSkipButton) -> None:
     await dialogs.end_dialog(context.session, dialog.user_id)
     await context.session.commit()
     await answer(update)
-    await say(update, _("Saved. Thank you!"), edit=True)
+    await edit_pressed(update, context, _("Saved. Thank you!"))
 
 
 async def on_reminders(update: Update, context: Ctx, data: RemindersButton) -> None:

@@ -26,7 +26,7 @@ from telegram import Bot
 from telegram.error import RetryAfter
 
 from bot.domain.message_limits import MAX_CAPTION, MAX_TEXT, pack_lines, text_length
-from handlers.kit import sending
+from handlers.kit import budget, sending
 from handlers.kit.replies import Keyboard, keyboard
 from storage import notifications
 from storage.db import SessionMaker
@@ -34,10 +34,11 @@ from storage.notifications import Claim, ClaimResult, NotificationKey, SendStatu
 
 log = logging.getLogger(__name__)
 
-RATE = 25.0
-"""Messages per second, all sends of this process together (Telegram allows about 30)."""
-BURST = 4
-"""Messages that may go at once after a quiet spell (BURST + RATE stays under 30 in any second)."""
+RATE = 29.0
+"""Messages per second of this process's bulk sends, evenly spaced (Telegram allows about 30;
+the shared budget, `handlers.kit.budget`, holds every process to it and puts replies first)."""
+BURST = 1
+"""Messages that may go at once after a quiet spell (BURST + RATE: at most 30 in any second)."""
 BATCH = 100
 """Messages whose recipients and states are read per round trip to the database."""
 MEDIA_GROUP = 10
@@ -175,6 +176,19 @@ async def deliver(
 
     `on_progress` is awaited between batches (the scheduler heartbeats its runs there).
     """
+    with budget.bulk():  # the scheduler's sends use what interactive replies leave
+        return await _deliver(bot, sessionmaker, messages, now, pacer, on_progress, claim_ttl)
+
+
+async def _deliver(
+    bot: Bot,
+    sessionmaker: SessionMaker,
+    messages: Sequence[Outgoing],
+    now: Callable[[], datetime],
+    pacer: Pacer | None,
+    on_progress: Progress | None,
+    claim_ttl: timedelta,
+) -> Report:
     pacer = pacer or PACER
     report = Report()
     dead: set[str] = set()  # file ids Telegram refused: not tried again for the next parent

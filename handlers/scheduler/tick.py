@@ -28,15 +28,17 @@ import os
 import secrets
 import socket
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 from telegram.ext import Application
 
 from bot.config import Settings
 from bot.domain.calendar import SchoolCalendar
 from bot.domain.schedule import ALL_JOBS, DueRun, Job, SchoolTimes, due_runs
+from handlers.kit import budget
 from handlers.kit.context import Ctx, QingfuApp
 from handlers.scheduler import outbox as delivery
 from handlers.scheduler.checks import run_checks
@@ -53,6 +55,8 @@ from storage.db import DatabaseError, SessionMaker
 from storage.notices import class_evenings, families_of, last_event, record_change
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 LEASE = "scheduler"
 PROCESSED_UPDATES_KEPT = timedelta(days=7)  # far longer than Telegram keeps unacknowledged ones
@@ -93,6 +97,7 @@ async def stop_scheduler(app: QingfuApp) -> None:
     """Give the scheduler lease up as the process stops (after the JobQueue has stopped), so
     a restarted or another process takes over at its next tick, not a lease's length later."""
     data = app.bot_data
+    await cancel_running_jobs(app)
     try:
         async with data.sessionmaker() as session:
             await jobs.release_lease(session, LEASE, holder_of(app), data.clock())
@@ -101,7 +106,8 @@ async def stop_scheduler(app: QingfuApp) -> None:
 
 
 async def _tick_job(context: Ctx) -> None:
-    await tick(context.application)  # type: ignore[arg-type]
+    # The runs go on in tasks of their own: the tick itself stays short.
+    await tick(context.application, wait=False)  # type: ignore[arg-type]
 
 
 @dataclass
@@ -166,9 +172,17 @@ _LEADING: weakref.WeakKeyDictionary[QingfuApp, set[str]] = weakref.WeakKeyDictio
 
 
 async def tick(
-    app: QingfuApp, now: datetime | None = None, *, holder: str | None = None
+    app: QingfuApp,
+    now: datetime | None = None,
+    *,
+    holder: str | None = None,
+    wait: bool = True,
 ) -> TickReport:
-    """One scheduler step at `now` (default: the app's clock). Returns what it did."""
+    """One scheduler step at `now` (default: the app's clock). Returns what it did.
+
+    The claimed runs go on as tasks of their own (`run_claimed_jobs`); `wait=False` (the
+    repeating tick) returns as soon as they are started, so the tick never holds the event
+    loop or the next tick; tests wait (the default) and see what the jobs did."""
     data = app.bot_data
     clock: Clock = (lambda: now) if now is not None else data.clock
     instant = clock()
@@ -197,12 +211,44 @@ async def tick(
         claimed = await jobs.claim_runs(session, due, instant, stale_after)
     report = TickReport(leader=True, runs=claimed)
     if claimed:
-        await run_claimed_jobs(app, report, schedules, claimed, clock, holder)
+        running = run_claimed_jobs(app, report, schedules, claimed, clock, holder)
+        if wait:
+            await running
+        else:
+            _keep(app, asyncio.create_task(running, name="scheduler-runs"))
     report.complaints = await check_complaint_deadlines(app.bot, data.sessionmaker, instant)
     report.sent += await send_settled_updates(app, instant)
     async with data.sessionmaker() as session:
         await jobs.purge_processed_updates(session, instant - PROCESSED_UPDATES_KEPT)
+        await jobs.purge_job_runs(session, instant.date() - JOB_RUNS_KEPT)
     return report
+
+
+JOBS_AT_ONCE = 4
+"""Runs (a job of a school) under way at once in one process: each has its own task, and
+the database pool and the Telegram budget are shared."""
+JOB_RUNS_KEPT = timedelta(days=35)
+"""How long `job_runs` rows are kept (the claims look a few days back at most)."""
+
+_RUNNING: weakref.WeakKeyDictionary[QingfuApp, set[asyncio.Task[None]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _keep(app: QingfuApp, task: asyncio.Task[None]) -> None:
+    """Hold a reference to a background task of the scheduler until it ends."""
+    running = _RUNNING.setdefault(app, set())
+    running.add(task)
+    task.add_done_callback(running.discard)
+
+
+async def cancel_running_jobs(app: QingfuApp) -> None:
+    """Stop the runs under way (the process stops): each message's claim and the run's own
+    claim make the next holder resume exactly what is left."""
+    tasks = list(_RUNNING.get(app, ()))
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
 
 
 async def run_claimed_jobs(
@@ -213,23 +259,74 @@ async def run_claimed_jobs(
     clock: Clock,
     holder: str,
 ) -> None:
-    """Run the claimed jobs in order (notice, evening question, check, weekly report)."""
+    """Each claimed run (a job of a school) as a task of its own, at most `JOBS_AT_ONCE` at a
+    time: a long notice of one school never holds another school's question or check. A
+    school's runs keep the job order (notice, evening question, reminder, check, weekly
+    report): each waits for the one before it."""
     data = app.bot_data
     calendars = {t.school_id: t.calendar for t in schedules}
+    limit = asyncio.Semaphore(JOBS_AT_ONCE)
     async with Heartbeat(data.sessionmaker, holder, clock, claimed, data.settings) as heartbeat:
-        for job in ALL_JOBS:
-            runs = [r for r in claimed if r.job is job]
-            if not runs:
-                continue
-            log.info("running %s for %d school(s)", job.value, len(runs))
-            result = await RUNNERS[job](app, runs, calendars, clock, heartbeat)
-            report.sent += result.sent
-            async with data.sessionmaker() as session:
-                if result.complete:
-                    await jobs.finish_runs(session, runs, clock())
-                else:  # resumed at the next tick: only the keys not settled go out
-                    report.complete = False
-                    await jobs.release_runs(session, runs, clock(), data.settings.scheduler_lease)
+        with budget.bulk(paid=data.settings.allow_paid_broadcast):  # the tasks inherit it
+            tasks = _start_runs(app, claimed, calendars, clock, heartbeat, limit)
+        results = await asyncio.gather(*tasks, return_exceptions=True)
+    for name, result in zip((t.get_name() for t in tasks), results, strict=True):
+        if isinstance(result, BaseException):
+            log.error("scheduler run %s failed: %r", name, result)
+            report.complete = False
+            continue
+        report.sent += result.sent
+        report.complete = report.complete and result.complete
+
+
+def _start_runs(
+    app: QingfuApp,
+    claimed: list[DueRun],
+    calendars: dict[int, SchoolCalendar],
+    clock: Clock,
+    heartbeat: Heartbeat,
+    limit: asyncio.Semaphore,
+) -> list[asyncio.Task[delivery.Report]]:
+    """A task per run, each after its school's run before it, in job order."""
+    before: dict[int, asyncio.Task[delivery.Report]] = {}
+    tasks: list[asyncio.Task[delivery.Report]] = []
+    for job in ALL_JOBS:
+        for run in (r for r in claimed if r.job is job):
+            step = _run_one(app, run, before.get(run.school_id), calendars, clock, heartbeat)
+            task = asyncio.create_task(
+                _limited(limit, step), name=f"{job.value}:{run.school_id}:{run.local_date}"
+            )
+            before[run.school_id] = task
+            tasks.append(task)
+    return tasks
+
+
+async def _limited(limit: asyncio.Semaphore, step: Awaitable[T]) -> T:
+    async with limit:
+        return await step
+
+
+async def _run_one(
+    app: QingfuApp,
+    run: DueRun,
+    previous: asyncio.Task[delivery.Report] | None,
+    calendars: dict[int, SchoolCalendar],
+    clock: Clock,
+    heartbeat: Heartbeat,
+) -> delivery.Report:
+    """One job of one school, after the school's job before it; finished, or left for the
+    next tick when messages are still to go."""
+    if previous is not None:
+        await asyncio.wait([previous])  # its own outcome is its own
+    data = app.bot_data
+    log.info("running %s for school %d (%s)", run.job.value, run.school_id, run.local_date)
+    result = await RUNNERS[run.job](app, [run], calendars, clock, heartbeat)
+    async with data.sessionmaker() as session:
+        if result.complete:
+            await jobs.finish_runs(session, [run], clock())
+        else:  # resumed at the next tick: only the keys not settled go out
+            await jobs.release_runs(session, [run], clock(), data.settings.scheduler_lease)
+    return result
 
 
 async def run_notices(
@@ -256,6 +353,11 @@ async def run_evening_questions(
     )
 
 
+CLASSES_PER_BATCH = 20
+"""Classes whose families are loaded, built into messages and sent per batch (a few hundred
+messages): a district's notice never holds all its families or messages at once."""
+
+
 async def _to_families(
     app: QingfuApp,
     runs: Sequence[DueRun],
@@ -266,24 +368,37 @@ async def _to_families(
     *,
     written_only: bool = False,
 ) -> delivery.Report:
-    """The runs' class-days with homework (`written_only`: with written homework), their
-    families loaded only for those, `build` into messages, delivered through the outbox."""
+    """The runs' class-days with homework (`written_only`: with written homework); their
+    families loaded (only the parent's id and language and the child's name) a batch of
+    classes at a time, `build` into messages class by class, yielding to the event loop in
+    between, and each batch delivered through the outbox before the next is read."""
     data = app.bot_data
     async with data.sessionmaker() as session:
         evenings = await class_evenings(session, [(r.school_id, r.local_date) for r in runs])
         if written_only:
             evenings = [e for e in evenings if any(p.is_written for p in e.pieces)]
         schools = await schools_by_id(session, {e.school_id for e in evenings})
-        families = await families_of(session, [e.class_id for e in evenings])
-    messages = build(evenings, schools, families, calendars)
-    return await delivery.deliver(
-        app.bot,
-        data.sessionmaker,
-        messages,
-        clock,
-        on_progress=heartbeat,
-        claim_ttl=claim_ttl(data.settings),
-    )
+    class_ids = sorted({e.class_id for e in evenings})
+    report = delivery.Report()
+    for start in range(0, len(class_ids), CLASSES_PER_BATCH):
+        batch = class_ids[start : start + CLASSES_PER_BATCH]
+        async with data.sessionmaker() as session:
+            families = await families_of(session, batch)
+        messages: list[delivery.Outgoing] = []
+        for evening in (e for e in evenings if e.class_id in families):
+            messages += build([evening], schools, families, calendars)
+            await asyncio.sleep(0)  # a tap waiting for the loop goes first
+        report.add(
+            await delivery.deliver(
+                app.bot,
+                data.sessionmaker,
+                messages,
+                clock,
+                on_progress=heartbeat,
+                claim_ttl=claim_ttl(data.settings),
+            )
+        )
+    return report
 
 
 RUNNERS = {

@@ -76,7 +76,7 @@ SCHOOL = "育英小学"
 CAP = Cap(60, CapRule.PRIMARY_DAILY)
 FLOOD = 6
 """429s in a row: more than the bot's rate limiter retries by itself (5)."""
-LIMITER_GAVE_UP = "telegram.ext.AIORateLimiter: Rate limit hit after maximum of 5 retries"
+LIMITER_GAVE_UP = "handlers.kit.budget: Rate limit hit after maximum of 5 retries"
 
 NOTICE = "Homework for {child} ({class_name}), {day}:"
 UPDATE = "Homework update for {child} ({class_name}), {day}:"
@@ -535,7 +535,7 @@ async def test_notice_question_reports_and_check(
     ran = sorted(job for job, _f in runs if job != "monthly")
     assert ran == ["check", "evening", "notice", "reminder"]
     assert all(finished is not None for _j, finished in runs)
-    # PTB's rate limiter gave up once and the bot resent: a warning, not an error.
+    # The bot's rate limiter (the budget) gave up once and the bot resent: a warning.
     log = bot.log().splitlines()
     gave_up = [line for line in log if LIMITER_GAVE_UP in line]
     assert len(gave_up) == 1 and " WARNING " in gave_up[0], gave_up

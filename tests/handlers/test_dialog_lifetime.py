@@ -179,15 +179,15 @@ async def test_a_step_that_lost_a_race_is_refused_politely(
     if bot.sessionmaker.kw["bind"].dialect.name != "sqlite":
         pytest.skip("PostgreSQL's row lock makes the other step wait instead")
     kit = await note_step(bot)
-    child_of_parent = reports.child_of_parent
+    save_note = reports.save_note
 
-    async def meanwhile_skipped(session: Any, parent_id: int, child_id: int) -> Any:
+    async def meanwhile_skipped(session: Any, *args: Any) -> Any:
         async with bot.session() as other:  # "another process" closes the dialog first
             await dialogs.end_dialog(other, LENA_MUM)
             await other.commit()
-        return await child_of_parent(session, parent_id, child_id)
+        return await save_note(session, *args)
 
-    monkeypatch.setattr(reports, "child_of_parent", meanwhile_skipped)
+    monkeypatch.setattr(reports, "save_note", meanwhile_skipped)
     reply = await bot.send(bot.user(LENA_MUM), "Tired, maths was hard")
     assert reply.text == "This is no longer available."
     assert await note(bot, kit) is None
