@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from bot.domain.menus import commands_for
 from bot.domain.presets import SUBJECT_PRESETS
 from bot.domain.roles import Capability, InviteRole, Role
-from bot.i18n import format_list, use_locale
+from bot.i18n import format_inventory, format_list, use_locale
 from handlers.onboarding import invite_labels, invites, owner
 from handlers.onboarding.invite_list import InviteRevokeButton
 from handlers.onboarding.invites import (
@@ -184,9 +184,10 @@ async def new_school(owner_user: FakeUser, bot: BotProcess, db: SessionMaker) ->
     return code
 
 
-def en_list(items: list[str]) -> str:
+def en_inventory(items: list[str]) -> str:
+    """A register of subjects as the set-up message shows it: no 'and' before the last."""
     with use_locale(EN):
-        return format_list(items)
+        return format_inventory(items)
 
 
 async def set_up_subjects(a: FakeUser) -> None:
@@ -196,7 +197,7 @@ async def set_up_subjects(a: FakeUser) -> None:
     await tap(
         a,
         SetupButton,
-        t(EN, "Subjects of {school}: {subjects}", school=SCHOOL, subjects=en_list(preset)),
+        t(EN, "Subjects of {school}: {subjects}", school=SCHOOL, subjects=en_inventory(preset)),
         act=SetupAction.PRESET,
     )
     ask = t(EN, 'Type the subjects to add, separated by commas or one a line (e.g. "Music, Art"):')
@@ -217,7 +218,7 @@ async def set_up_subjects(a: FakeUser) -> None:
             EN,
             "Subjects of {school}: {subjects}",
             school=SCHOOL,
-            subjects=en_list([*preset, "Music", "Art"]),
+            subjects=en_inventory([*preset, "Music", "Art"]),
         ),
     )
     await tap(a, SetupButton, t(EN, "Saved."), act=SetupAction.DONE)
