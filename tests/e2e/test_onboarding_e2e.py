@@ -271,8 +271,9 @@ async def set_up_classes(a: FakeUser, db: SessionMaker) -> None:
         value=2,
     )
     grade_lines = [
-        t(EN, "Grade {n}: {classes}", n=g, classes=f"{g}A and {g}B") for g in range(1, 7)
-    ]
+        t(EN, "Grade {n}: {classes}", n=g, classes=en_inventory([f"{g}A", f"{g}B"]))
+        for g in range(1, 7)
+    ]  # the school's register of classes: no "and" (the preview above is a sentence's list)
     created = tn(EN, "{n} class created.", "{n} classes created.", 12)
     await tap(
         a, SetupButton, "\n".join(grade_lines), toast=created, act=SetupAction.CREATE, value=0
@@ -287,7 +288,7 @@ async def set_up_classes(a: FakeUser, db: SessionMaker) -> None:
     await tap(
         a,
         SetupButton,
-        t(EN, "Grade {n}: {classes}", n=6, classes="6A, 6B, and 6C"),
+        t(EN, "Grade {n}: {classes}", n=6, classes=en_inventory(["6A", "6B", "6C"])),
         act=SetupAction.CREATE,
     )
     await tap(a, SetupButton, t(EN, "Saved."), act=SetupAction.DONE)
