@@ -207,3 +207,12 @@ def test_an_english_message_quoting_chinese_homework_is_judged_as_english() -> N
         "en", "message", f"Homework for 王小明 (4A), Fri, Nov 27:\n• 数学 (written)\n{typed}"
     )
     assert punctuation_problems([sent], [typed]) == []
+
+
+def test_a_russian_sentence_naming_a_chinese_class_with_brackets_is_judged_as_russian() -> None:
+    """Chinese class names carry full-width brackets (初一（1）班, an archived 6年级1班（2026届）);
+    they do not make a Russian reader's sentence Chinese."""
+    me = "• Родитель: 王小明, класс 6年级1班（2026届）, 育英小学"
+    assert punctuation_problems([Rendered("ru", "message", me)], []) == []
+    assert punctuation_problems([Rendered("zh-hans", "message", me)], [])
+    assert punctuation_problems([Rendered("ru", "message", "家长：王小明, 初一（1）班")], [])

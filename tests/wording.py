@@ -17,8 +17,10 @@ CJK = "\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef"
 ASCII_NEXT_TO_CJK = re.compile(rf"[{CJK}] ?[,;:()]|[,;:()] ?[{CJK}]")
 """An ASCII , ; : ( ) touching Chinese text (a space between still counts)."""
 
-ZH_PUNCTUATION = re.compile("[，。：；（）、！？]")
-"""Full-width punctuation only the Chinese catalogue writes: a text with it was rendered in zh."""
+ZH_PUNCTUATION = re.compile("[，。：；、！？]")
+"""Full-width punctuation only the Chinese catalogue writes: a text with it was rendered in zh.
+Not the brackets: Chinese names carry them (初一（1）班, 6年级1班（2026届）) and a Russian or
+English sentence that names such a class is still read in Russian or English."""
 
 BUTTON_WIDTH = 32
 """A button label fits a phone: 32 Latin or Cyrillic characters, or 20 Chinese ones."""

@@ -539,13 +539,14 @@ async def check_week(
             "day": day_of(locale, day),
             "subjects": sums_of(locale, parts),
             "total": minutes(locale, total),
-            "over": minutes(locale, total - CAP),
         }
         if day != today:
             expected = t(locale, "{day}: no written homework", **values)
         elif total > CAP:
+            # Over by the estimate alone (no parent has answered): the one reason.
+            over = t(locale, "{minutes} over", minutes=minutes(locale, total - CAP))
             expected = "▶ " + t(
-                locale, "{day}: {subjects}, {total} in all, ⚠ {over} over", **values
+                locale, "{day}: {subjects}, {total} in all, ⚠ {reasons}", reasons=over, **values
             )
         else:
             expected = "▶ " + t(locale, "{day}: {subjects}, {total} in all", **values)

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from bot.domain.menus import commands_for
 from bot.domain.presets import SUBJECT_PRESETS
 from bot.domain.roles import Capability, InviteRole, Role
-from bot.i18n import format_list, use_locale
+from bot.i18n import format_inventory, format_list, use_locale
 from handlers.onboarding import invite_labels, invites, owner
 from handlers.onboarding.invite_list import InviteRevokeButton
 from handlers.onboarding.invites import (
@@ -184,9 +184,10 @@ async def new_school(owner_user: FakeUser, bot: BotProcess, db: SessionMaker) ->
     return code
 
 
-def en_list(items: list[str]) -> str:
+def en_inventory(items: list[str]) -> str:
+    """A register of subjects as the set-up message shows it: no 'and' before the last."""
     with use_locale(EN):
-        return format_list(items)
+        return format_inventory(items)
 
 
 async def set_up_subjects(a: FakeUser) -> None:
@@ -196,7 +197,7 @@ async def set_up_subjects(a: FakeUser) -> None:
     await tap(
         a,
         SetupButton,
-        t(EN, "Subjects of {school}: {subjects}", school=SCHOOL, subjects=en_list(preset)),
+        t(EN, "Subjects of {school}: {subjects}", school=SCHOOL, subjects=en_inventory(preset)),
         act=SetupAction.PRESET,
     )
     ask = t(EN, 'Type the subjects to add, separated by commas or one a line (e.g. "Music, Art"):')
@@ -217,7 +218,7 @@ async def set_up_subjects(a: FakeUser) -> None:
             EN,
             "Subjects of {school}: {subjects}",
             school=SCHOOL,
-            subjects=en_list([*preset, "Music", "Art"]),
+            subjects=en_inventory([*preset, "Music", "Art"]),
         ),
     )
     await tap(a, SetupButton, t(EN, "Saved."), act=SetupAction.DONE)
@@ -270,8 +271,9 @@ async def set_up_classes(a: FakeUser, db: SessionMaker) -> None:
         value=2,
     )
     grade_lines = [
-        t(EN, "Grade {n}: {classes}", n=g, classes=f"{g}A and {g}B") for g in range(1, 7)
-    ]
+        t(EN, "Grade {n}: {classes}", n=g, classes=en_inventory([f"{g}A", f"{g}B"]))
+        for g in range(1, 7)
+    ]  # the school's register of classes: no "and" (the preview above is a sentence's list)
     created = tn(EN, "{n} class created.", "{n} classes created.", 12)
     await tap(
         a, SetupButton, "\n".join(grade_lines), toast=created, act=SetupAction.CREATE, value=0
@@ -286,7 +288,7 @@ async def set_up_classes(a: FakeUser, db: SessionMaker) -> None:
     await tap(
         a,
         SetupButton,
-        t(EN, "Grade {n}: {classes}", n=6, classes="6A, 6B, and 6C"),
+        t(EN, "Grade {n}: {classes}", n=6, classes=en_inventory(["6A", "6B", "6C"])),
         act=SetupAction.CREATE,
     )
     await tap(a, SetupButton, t(EN, "Saved."), act=SetupAction.DONE)
