@@ -158,7 +158,8 @@ async def two_answers_at_once(race: Race, answers_before: int) -> None:
         lambda: parent.tap(ranged, message_id=message.message_id),
     )
     answers = [await wait_answered(parent, update_id) for update_id in taps]
-    assert answers == ["", ""], answers  # neither was refused
+    # Neither was refused: each tap is answered with the toast of its own answer, at once.
+    assert len(set(answers)) == 2 and all(a.startswith("Saved: ") for a in answers), answers
     await race.replies_after(mark)
     report, history, dialog = await race.stored()
     assert len(history) == answers_before + 2  # every answer is in the history
