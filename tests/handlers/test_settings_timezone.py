@@ -14,7 +14,7 @@ from tests.fakebot import SentMessage
 from tests.handlers.onboarding_kit import assert_refused
 from tests.harness import Harness
 
-ADMIN, TEACHER, OTHER_ADMIN = 3201, 3202, 3203
+ADMIN, TEACHER, OTHER_ADMIN, SUPERVISOR = 3201, 3202, 3203, 3204
 
 
 async def seed(bot: Harness, language_code: str = "en") -> int:
@@ -24,6 +24,7 @@ async def seed(bot: Harness, language_code: str = "en") -> int:
             session, setup, ADMIN, "Admin", Role.SCHOOL_ADMIN, language_code=language_code
         )
         await make_teacher(session, setup, TEACHER, "Wang", [("5A", "Maths")])
+        await make_staff(session, setup, SUPERVISOR, "Li", Role.SUPERVISOR)
         other = await make_school(session, name="Other School")
         await make_staff(session, other, OTHER_ADMIN, "Zhao", Role.SCHOOL_ADMIN)
         await session.commit()
@@ -111,6 +112,10 @@ async def test_typed_and_picked_in_english_recorded_and_stale_presses_refused(
     await assert_refused(bot, other, SettingsButton(token, SettingsAction.SET_TIMEZONE, 3))
     assert await zone_of(bot, school_id) == "Asia/Urumqi"
     assert [c[2] for c in await changes(bot)] == ["Europe/Moscow", "Asia/Urumqi"]
+    # the district's inspector reads the change in the policy history, named as people say it
+    history = text(await bot.send(bot.user(SUPERVISOR, "Li"), "/policy"))
+    assert "changed Time zone from Moscow time to Ürümqi (UTC+6)" in history
+    assert "Asia/Urumqi" not in history
 
 
 async def test_in_chinese(bot: Harness) -> None:
