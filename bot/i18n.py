@@ -223,6 +223,21 @@ def zone_name(zone: str, at: datetime) -> str:
     return "UTC" + (_offset_text(offset) if offset else "")
 
 
+def zone_label(zone: str, at: datetime) -> str:
+    """A zone for a button: as people say it (`zone_name`), after its city when that alone
+    would not tell it ('Ürümqi (UTC+6)', '乌鲁木齐（UTC+6）', 'Екатеринбург (МСК+2)')."""
+    name = zone_name(zone, at)
+    if zone in BEIJING_ZONES or zone in MOSCOW_ZONES:
+        return name
+    data = babel_locale().time_zones.get(zone) or {}
+    city = data.get("city")
+    if not city and "/" in zone and not zone.startswith("Etc/"):
+        city = zone.rsplit("/", 1)[1].replace("_", " ")  # English: CLDR derives it so
+    if not city:
+        return name
+    return _("{city} ({zone})").format(city=city, zone=name)
+
+
 def same_clock(zone: str, other: str | None, at: datetime) -> bool:
     """Whether both zones show the same wall-clock time at `at` (None: unknown, taken as the
     same, so nothing is named)."""

@@ -12,7 +12,7 @@ from handlers.members import teachers as member_teachers
 from handlers.members.payloads import MembersAction, MembersButton, MembersStep, PairButton
 from handlers.school import calendar as school_calendar
 from handlers.school import classes as school_classes
-from handlers.school import district_settings, reporting_settings, settings
+from handlers.school import district_settings, reporting_settings, settings, settings_timezone
 from handlers.school import policy as school_policy
 from handlers.school import roster as school_roster
 from handlers.school import setup as school_setup
@@ -102,6 +102,8 @@ def route_settings(router: Router) -> None:
             settings.SettingsAction.WEEKDAY: reporting_settings.on_weekday,
             settings.SettingsAction.ALL_CLEAR: reporting_settings.on_all_clear,
             settings.SettingsAction.NO_HOTLINE: reporting_settings.on_no_hotline,
+            settings.SettingsAction.TIMEZONE: settings_timezone.on_timezone,
+            settings.SettingsAction.SET_TIMEZONE: settings_timezone.on_set_timezone,
         },
     )
     router.button(settings.SettingsDistrictButton, district_settings.on_district)
@@ -127,6 +129,7 @@ def route_settings(router: Router) -> None:
             settings.SettingsStep.CAP: settings.on_cap_text,
             settings.SettingsStep.TIME: settings.on_time_text,
             settings.SettingsStep.REMINDER: settings.on_reminder_text,
+            settings.SettingsStep.TIMEZONE: settings_timezone.on_timezone_text,
             settings.SettingsStep.VALUE: reporting_settings.on_value_text,
             settings.SettingsStep.HOLIDAYS: school_calendar.on_dates_text,
             settings.SettingsStep.MAKEUP: school_calendar.on_dates_text,

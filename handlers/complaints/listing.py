@@ -9,14 +9,12 @@ the listing, `MENU_CATEGORY` and `MENU_CLASS` open a picker.
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from telegram import Update
 
 from bot.domain.complaints import ComplaintStatus, normalize_code
 from bot.domain.paging import Page, clamp_page, page_count, page_of
 from bot.domain.policy import ComplaintCategory
-from bot.i18n import _, format_date, ngettext
+from bot.i18n import _, ngettext
 from handlers.complaints.access import access_of, staff_actor, staff_scope
 from handlers.complaints.card import say_lines_with_rows
 from handlers.complaints.payloads import (
@@ -135,7 +133,7 @@ async def show_own_list(
                 code=c.code,
                 category=category_label(c.category),
                 status=status_label(c.status),
-                date=format_date(c.created_at.astimezone(ZoneInfo(school.timezone)).date()),
+                date=format_when(c.created_at, school.timezone),
             )
         )
     buttons: list[Button] = [

@@ -12,7 +12,7 @@ from telegram import Update
 
 from bot.domain.calendar import is_valid_timezone
 from bot.domain.parsing.result import NotUnderstood, Understood
-from bot.domain.parsing.timezones import parse_timezone
+from bot.domain.parsing.timezones import parse_timezone, timezone_choices
 from bot.domain.roles import InviteRole
 from bot.domain.validate import TextError, clean_text
 from bot.i18n import _
@@ -30,17 +30,6 @@ from storage.models import Dialog, District
 
 DIALOG = "newschool"
 ADMIN_INVITE_DAYS = 14
-COMMON_TIMEZONES = (
-    "Asia/Shanghai",
-    "Asia/Urumqi",
-    "Asia/Hong_Kong",
-    "Europe/Moscow",
-    "Asia/Yekaterinburg",
-    "Asia/Novosibirsk",
-    "Asia/Vladivostok",
-    "Europe/London",
-    "UTC",
-)
 
 
 class NewSchoolStep(enum.StrEnum):
@@ -218,10 +207,6 @@ async def on_timezone_name(update: Update, context: Ctx, dialog: Dialog) -> None
 async def on_other_text(update: Update, context: Ctx, dialog: Dialog) -> None:
     """Text at a step that waits for a button."""
     await say(update, _("Please use the buttons above, or /cancel."))
-
-
-def timezone_choices(default: str) -> list[str]:
-    return list(dict.fromkeys((default, *COMMON_TIMEZONES)))
 
 
 @cache

@@ -11,9 +11,9 @@ from telegram import Update
 
 from bot.domain.paging import page_of
 from bot.domain.parsing.result import Understood
-from bot.domain.parsing.timezones import parse_timezone
+from bot.domain.parsing.timezones import parse_timezone, timezone_choices
 from bot.domain.validate import clean_text
-from bot.i18n import _, format_datetime, format_list, ngettext
+from bot.i18n import _, format_datetime, format_list, ngettext, zone_label
 from handlers.kit.callbacks import CallbackData
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
@@ -21,7 +21,7 @@ from handlers.kit.labels import removed_note
 from handlers.kit.paging import numbered_rows, page_label, paging_rows
 from handlers.kit.replies import Button, Rows, answer, refuse_stale, say
 from handlers.kit.router import dialog_for
-from handlers.onboarding.owner import text_error, timezone_choices
+from handlers.onboarding.owner import text_error
 from handlers.school.wording import timezone_problem
 from storage import dialogs
 from storage import owners as store
@@ -243,11 +243,16 @@ async def ask_timezone(update: Update, context: Ctx, school: School, page: int) 
     )
     await context.session.commit()
     choices = timezone_choices(school.timezone)
+    at = context.now()
     rows: Rows = numbered_rows(
-        [(zone, SchoolTimezoneButton(dialog.token, i)) for i, zone in enumerate(choices)], 2
+        [
+            (zone_label(zone, at), SchoolTimezoneButton(dialog.token, i))
+            for i, zone in enumerate(choices)
+        ],
+        2,
     )
-    text = _("{school} is in {timezone}. Pick its time zone, or type its IANA name:").format(
-        school=school.name, timezone=school.timezone
+    text = _("{school} is in {timezone}. Pick its time zone, or type it or a city in it:").format(
+        school=school.name, timezone=zone_label(school.timezone, at)
     )
     await say(update, text, rows)
 
@@ -287,6 +292,6 @@ async def set_zone(update: Update, context: Ctx, dialog: Dialog, school: School,
     await store.set_timezone(context.session, school.id, zone)
     await dialogs.end_dialog(context.session, dialog.user_id)
     await context.session.commit()
-    note = _("Time zone set: {timezone}.").format(timezone=zone)
+    note = _("Time zone set: {timezone}.").format(timezone=zone_label(zone, context.now()))
     page = int(dialog.data.get("page", 0))
     await show_card(update, context, school.id, page, edit=False, note=note)

@@ -4,7 +4,7 @@ record of each change, and the one-line message to the district's supervisors.""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import time
+from datetime import UTC, datetime, time
 
 from bot.domain.limits import Ceiling, LimitField, refused_limit, refused_mode
 from bot.domain.load import OverCapMode
@@ -16,6 +16,7 @@ from bot.i18n import (
     ngettext,
     use_locale,
     weekday_name,
+    zone_label,
 )
 from handlers.kit.context import Ctx
 from handlers.kit.gate import user_locale
@@ -65,6 +66,7 @@ def field_label(field: str) -> str:
         "daily_all_clear": _("Daily all-clear"),
         "unfinished_share": _("Unfinished share"),
         "hotline": _("Hotline"),
+        "timezone": _("Time zone"),
     }
     return labels.get(field, field)
 
@@ -77,6 +79,7 @@ OTHER_VALUES: dict[str, Callable[[str], str]] = {
     "daily_all_clear": lambda v: _("on") if v == "True" else _("off"),
     "unfinished_share": lambda v: format_percent(int(v) / 100),
     "hotline": lambda v: v,
+    "timezone": lambda v: zone_label(v, datetime.now(UTC)),
 }
 """How the settings that are neither minutes nor times read."""
 

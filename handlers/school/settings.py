@@ -51,6 +51,7 @@ class SettingsStep(enum.StrEnum):
     MAKEUP = "makeup"
     REMINDER = "reminder"
     VALUE = "value"
+    TIMEZONE = "timezone"
 
 
 class SettingsAction(enum.StrEnum):
@@ -75,6 +76,8 @@ class SettingsAction(enum.StrEnum):
     WEEKDAY = "weekday"
     ALL_CLEAR = "all_clear"
     NO_HOTLINE = "no_hotline"
+    TIMEZONE = "timezone"
+    SET_TIMEZONE = "set_timezone"
 
 
 CAP_FIELDS = ("cap_primary", "cap_junior", "cap_senior", "cap_non_school_day")
@@ -286,7 +289,9 @@ async def on_school(update: Update, context: Ctx, data: SettingsSchoolButton) ->
     await show_menu(update, context, dialog, school)
 
 
-async def show_menu(update: Update, context: Ctx, dialog: Dialog, school: School) -> None:
+async def show_menu(
+    update: Update, context: Ctx, dialog: Dialog, school: School, *, note: str = ""
+) -> None:
     dialogs.update_dialog(dialog, SettingsStep.MENU, school_id=school.id)
     await context.session.commit()
     t = dialog.token
@@ -301,10 +306,15 @@ async def show_menu(update: Update, context: Ctx, dialog: Dialog, school: School
         ],
         [(_("Holidays and make-up days"), SettingsButton(t, SettingsAction.CALENDAR))],
         [(_("Reports, complaints and hotline"), SettingsButton(t, SettingsAction.MORE))],
+        [(_("Time zone"), SettingsButton(t, SettingsAction.TIMEZONE))],
         [(_("Done"), SettingsButton(t, SettingsAction.DONE))],
     ]
+    text = await settings_text(context, school)
     await say(
-        update, await settings_text(context, school), rows, edit=update.callback_query is not None
+        update,
+        f"{note}\n\n{text}" if note else text,
+        rows,
+        edit=update.callback_query is not None,
     )
 
 

@@ -66,7 +66,7 @@ async def test_list_rename_timezone_archive(bot: Harness) -> None:
     reply = await bot.send(owner, "Mars/Olympus")
     assert "That is not a time zone I know." in text(reply)
     reply = await bot.send(owner, "europe/moscow")
-    assert text(reply).startswith("Time zone set: Europe/Moscow.")
+    assert text(reply).startswith("Time zone set: Moscow time.")
     school = await one(bot, School, School.id == school.id)
     assert (school.name, school.timezone) == ("Experimental & Primary", "Europe/Moscow")
 

@@ -43,6 +43,18 @@ _MSK_OFFSETS = {
     3: "Asia/Omsk", 4: "Asia/Krasnoyarsk", 5: "Asia/Irkutsk", 6: "Asia/Yakutsk",
     7: "Asia/Vladivostok", 8: "Asia/Magadan", 9: "Asia/Kamchatka",
 }  # fmt: skip
+COMMON_TIMEZONES = (
+    "Asia/Shanghai",
+    "Asia/Urumqi",
+    "Asia/Hong_Kong",
+    "Europe/Moscow",
+    "Asia/Yekaterinburg",
+    "Asia/Novosibirsk",
+    "Asia/Vladivostok",
+    "Europe/London",
+    "UTC",
+)
+"""The zones offered as buttons (any other is typed)."""
 _SUFFIXES = re.compile(r"\s*(?:时间|时区|time zone|timezone|time|время)$")
 
 
@@ -96,3 +108,8 @@ def parse_timezone(raw: str | None) -> Parsed[str]:
         if candidate in names:
             return Understood(names[candidate])
     return NotUnderstood(text)
+
+
+def timezone_choices(current: str) -> list[str]:
+    """The zones to offer: the current (or default) one first, then the common ones."""
+    return list(dict.fromkeys((current, *COMMON_TIMEZONES)))
