@@ -50,7 +50,8 @@ PAID_LIMIT = 1000
 """Paid broadcasts (`allow_paid_broadcast`) in any one-second window."""
 WINDOW = 1.0
 PRIVATE_CHAT = (3, 3.0)
-"""At most 3 messages in any 3 seconds in one private chat (about one a second, short bursts)."""
+"""At most 3 bulk messages in any 3 seconds in one private chat (about one a second, short
+bursts); replies are not held to it (`Request.chat_limit`)."""
 GROUP_CHAT = (20, 60.0)
 """At most 20 messages a minute in a group."""
 IN_FLIGHT = 15.0
@@ -95,9 +96,16 @@ class Request:
     paid: bool
 
     def chat_limit(self) -> tuple[int, float] | None:
+        """The chat's own window: a group's always; a private chat's for bulk sends only. A
+        reply in a private chat answers what the person just did (a person does not tap or
+        type several times a second for long), and the short bursts of a reply in several
+        messages are what Telegram allows; holding replies to one a second would only make
+        the person wait."""
         if self.chat_id is None:
             return None
-        return GROUP_CHAT if self.chat_id < 0 else PRIVATE_CHAT
+        if self.chat_id < 0:
+            return GROUP_CHAT
+        return PRIVATE_CHAT if self.bulk else None
 
 
 class Mark:
