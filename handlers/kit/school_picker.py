@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
 from bot.i18n import _
 from handlers.kit.callbacks import CallbackData
-from handlers.kit.context import Ctx
+from handlers.kit.context import AsyncSession, Ctx
 from handlers.kit.gate import roles_of
 from handlers.kit.paging import picker_rows
 from handlers.kit.replies import Button, answer, refuse_stale, say
