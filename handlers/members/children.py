@@ -13,11 +13,19 @@ from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user
 from handlers.kit.paging import numbered_rows, paging_rows
 from handlers.kit.replies import Button, Rows, say
-from handlers.members.common import PAGE, back_row, office, to
+from handlers.members.common import (
+    PAGE,
+    back_row,
+    dialog_office,
+    drop_dialog,
+    office,
+    office_and,
+    to,
+)
 from handlers.members.payloads import DIALOG, MembersAction, MembersButton, MembersStep
 from handlers.onboarding.invite_labels import role_label, scope_label
 from handlers.onboarding.start import name_error
-from storage import dialogs, members, repo, rosters
+from storage import dialogs, members, rosters
 from storage.models import Child, Dialog, School, SchoolClass
 
 
@@ -25,18 +33,13 @@ async def child_of(context: Ctx, school: School, child_id: int) -> Child | None:
     return await rosters.child_of_school(context.session, school.id, child_id)
 
 
-async def gone(update: Update, school: School) -> None:
-    await say(update, _("This is no longer available."), [back_row(school)], edit=True)
+async def pressed_child(context: Ctx, school: School, data: MembersButton) -> Child | None:
+    return await child_of(context, school, data.target)
 
 
 async def on_child(update: Update, context: Ctx, data: MembersButton) -> None:
-    if (school := await office(update, context, data)) is None:
-        return
-    child = await child_of(context, school, data.target)
-    if child is None:
-        await gone(update, school)
-        return
-    await show_child(update, context, school, child)
+    if (found := await office_and(update, context, data, pressed_child)) is not None:
+        await show_child(update, context, *found)
 
 
 async def show_child(update: Update, context: Ctx, school: School, child: Child) -> None:
@@ -139,12 +142,9 @@ async def on_confirm_all(update: Update, context: Ctx, data: MembersButton) -> N
 
 
 async def on_rename(update: Update, context: Ctx, data: MembersButton) -> None:
-    if (school := await office(update, context, data)) is None:
+    if (found := await office_and(update, context, data, pressed_child)) is None:
         return
-    child = await child_of(context, school, data.target)
-    if child is None:
-        await gone(update, school)
-        return
+    school, child = found
     user = await current_user(context, update)
     await dialogs.start_dialog(
         context.session,
@@ -160,15 +160,11 @@ async def on_rename(update: Update, context: Ctx, data: MembersButton) -> None:
 
 async def on_rename_text(update: Update, context: Ctx, dialog: Dialog) -> None:
     session = context.session
-    user = await current_user(context, update)
-    roles = await repo.load_roles(session, user.id, context.settings.bot_owners)
-    school_id = int(dialog.data.get("school_id") or 0)
-    child = await rosters.child_of_school(session, school_id, int(dialog.data.get("child_id") or 0))
-    school = await session.get(School, school_id)
-    if child is None or school is None or not roles.administers(school_id):
-        await dialogs.end_dialog(session, user.id)
-        await session.commit()
-        await say(update, _("This is no longer available."))
+    user, school = await dialog_office(update, context, dialog)
+    child_id = int(dialog.data.get("child_id") or 0)
+    child = await child_of(context, school, child_id) if school is not None else None
+    if school is None or child is None:
+        await drop_dialog(update, context, user)
         return
     message = update.effective_message
     checked = clean_person_name(message.text if message else None)
@@ -186,12 +182,9 @@ async def on_rename_text(update: Update, context: Ctx, dialog: Dialog) -> None:
 
 
 async def on_merge(update: Update, context: Ctx, data: MembersButton) -> None:
-    if (school := await office(update, context, data)) is None:
+    if (found := await office_and(update, context, data, pressed_child)) is None:
         return
-    child = await child_of(context, school, data.target)
-    if child is None:
-        await gone(update, school)
-        return
+    school, child = found
     others = await rosters.classmates(context.session, child)
     text = _(
         "{child} is the same child as…? Their parents and reports move to the child you pick."
@@ -216,12 +209,9 @@ async def merge_pair(
 
 
 async def on_merge_into(update: Update, context: Ctx, data: MembersButton) -> None:
-    if (school := await office(update, context, data)) is None:
+    if (found := await office_and(update, context, data, merge_pair)) is None:
         return
-    if (pair := await merge_pair(context, school, data)) is None:
-        await gone(update, school)
-        return
-    source, target = pair
+    school, (source, target) = found
     text = _(
         "Merge {source} into {target}? One child stays, named {target}, with the parents and "
         "reports of both (on an evening both have a report, {target}'s stands)."
@@ -234,12 +224,9 @@ async def on_merge_into(update: Update, context: Ctx, data: MembersButton) -> No
 
 
 async def on_merge_ok(update: Update, context: Ctx, data: MembersButton) -> None:
-    if (school := await office(update, context, data)) is None:
+    if (found := await office_and(update, context, data, merge_pair)) is None:
         return
-    if (pair := await merge_pair(context, school, data)) is None:
-        await gone(update, school)
-        return
-    source, target = pair
+    school, (source, target) = found
     name = source.name
     await rosters.merge(context.session, source, target)
     await context.session.commit()
@@ -250,12 +237,9 @@ async def on_merge_ok(update: Update, context: Ctx, data: MembersButton) -> None
 
 
 async def on_remove_child(update: Update, context: Ctx, data: MembersButton) -> None:
-    if (school := await office(update, context, data)) is None:
+    if (found := await office_and(update, context, data, pressed_child)) is None:
         return
-    child = await child_of(context, school, data.target)
-    if child is None:
-        await gone(update, school)
-        return
+    school, child = found
     text = _(
         "Remove {child} from the class? Their parents are unlinked from them. Reports stay in "
         "the class's figures without names (a child not confirmed never counts)."
@@ -268,12 +252,9 @@ async def on_remove_child(update: Update, context: Ctx, data: MembersButton) -> 
 
 
 async def on_remove_child_ok(update: Update, context: Ctx, data: MembersButton) -> None:
-    if (school := await office(update, context, data)) is None:
+    if (found := await office_and(update, context, data, pressed_child)) is None:
         return
-    child = await child_of(context, school, data.target)
-    if child is None:
-        await gone(update, school)
-        return
+    school, child = found
     name, class_id = child.name, child.class_id
     await rosters.remove(context.session, child, context.now())
     await context.session.commit()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
 from telegram import Update
 
 from bot.i18n import _
@@ -10,11 +13,13 @@ from handlers.kit.gate import current_user, roles_of
 from handlers.kit.paging import picker_rows
 from handlers.kit.replies import Button, Rows, answer, refuse_stale, say
 from handlers.members.payloads import MembersAction, MembersButton
-from storage import members, repo, rosters
-from storage.models import School
+from storage import dialogs, members, repo, rosters
+from storage.models import Dialog, School, User
 
 PAGE = 8
 """Entries a page (each with its own button)."""
+
+T = TypeVar("T")
 
 
 async def office(update: Update, context: Ctx, data: MembersButton) -> School | None:
@@ -35,6 +40,47 @@ async def office_unanswered(update: Update, context: Ctx, school_id: int) -> Sch
         await refuse_stale(update)
         return None
     return school
+
+
+async def gone(update: Update, school: School) -> None:
+    """What the school's record pressed no longer exists (or is no longer the school's)."""
+    await say(update, _("This is no longer available."), [back_row(school)], edit=True)
+
+
+async def office_and(
+    update: Update,
+    context: Ctx,
+    data: MembersButton,
+    load: Callable[[Ctx, School, MembersButton], Awaitable[T | None]],
+) -> tuple[School, T] | None:
+    """`office`, then what `load` finds for the press in the school; None after the refusal,
+    or after `gone` when `load` finds nothing."""
+    if (school := await office(update, context, data)) is None:
+        return None
+    found = await load(context, school, data)
+    if found is None:
+        await gone(update, school)
+        return None
+    return school, found
+
+
+async def dialog_office(update: Update, context: Ctx, dialog: Dialog) -> tuple[User, School | None]:
+    """The typist and the dialog's school when they still administer it (else None: the
+    caller then ends the dialog with `drop_dialog`)."""
+    session = context.session
+    user = await current_user(context, update)
+    roles = await repo.load_roles(session, user.id, context.settings.bot_owners)
+    school = await session.get(School, int(dialog.data.get("school_id") or 0))
+    if school is None or not roles.administers(school.id):
+        return user, None
+    return user, school
+
+
+async def drop_dialog(update: Update, context: Ctx, user: User) -> None:
+    """The record a typed answer was for is gone: the dialog ends, politely."""
+    await dialogs.end_dialog(context.session, user.id)
+    await context.session.commit()
+    await say(update, _("This is no longer available."))
 
 
 def to(

@@ -13,7 +13,15 @@ from handlers.kit.gate import current_user, user_locale
 from handlers.kit.menus import refresh_menu
 from handlers.kit.paging import numbered_rows, paging_rows
 from handlers.kit.replies import Button, Rows, say, send_to
-from handlers.members.common import PAGE, back_row, office, to
+from handlers.members.common import (
+    PAGE,
+    back_row,
+    dialog_office,
+    drop_dialog,
+    office,
+    office_and,
+    to,
+)
 from handlers.members.payloads import DIALOG, MembersAction, MembersButton, MembersStep
 from storage import dialogs, members, repo, rosters
 from storage.models import Dialog, Invite, School, SchoolClass, User
@@ -46,6 +54,10 @@ async def class_of(context: Ctx, school: School, class_id: int) -> SchoolClass |
     return klass if klass is not None and klass.school_id == school.id else None
 
 
+async def pressed_class(context: Ctx, school: School, data: MembersButton) -> SchoolClass | None:
+    return await class_of(context, school, data.target)
+
+
 def family_line(n: int, family: members.Family) -> str:
     child = family.child
     name = child.name
@@ -66,13 +78,8 @@ def link_line(n: int, link: Invite) -> str:
 
 
 async def on_class(update: Update, context: Ctx, data: MembersButton) -> None:
-    if (school := await office(update, context, data)) is None:
-        return
-    klass = await class_of(context, school, data.target)
-    if klass is None:
-        await say(update, _("This is no longer available."), [back_row(school)], edit=True)
-        return
-    await show_class(update, context, school, klass, data.page)
+    if (found := await office_and(update, context, data, pressed_class)) is not None:
+        await show_class(update, context, *found, data.page)
 
 
 async def show_class(
@@ -106,13 +113,9 @@ async def show_class(
 
 
 async def on_remove_parent(update: Update, context: Ctx, data: MembersButton) -> None:
-    if (school := await office(update, context, data)) is None:
+    if (found := await office_and(update, context, data, parent_of)) is None:
         return
-    found = await parent_of(context, school, data)
-    if found is None:
-        await say(update, _("This is no longer available."), [back_row(school)], edit=True)
-        return
-    klass, parent = found
+    school, (klass, parent) = found
     text = _(
         "Remove {name} from class {klass}? They will no longer get its homework or questions. "
         "Their past reports stay in the class's figures, without their name."
@@ -137,13 +140,9 @@ async def parent_of(
 
 
 async def on_remove_parent_ok(update: Update, context: Ctx, data: MembersButton) -> None:
-    if (school := await office(update, context, data)) is None:
+    if (found := await office_and(update, context, data, parent_of)) is None:
         return
-    found = await parent_of(context, school, data)
-    if found is None:
-        await say(update, _("This is no longer available."), [back_row(school)], edit=True)
-        return
-    klass, parent = found
+    school, (klass, parent) = found
     await members.remove_parent(context.session, parent.id, klass.id, context.now())
     await context.session.commit()
     text = _("Done: {name} is no longer a parent in class {klass}.").format(
@@ -165,12 +164,9 @@ async def on_remove_parent_ok(update: Update, context: Ctx, data: MembersButton)
 
 
 async def on_limit(update: Update, context: Ctx, data: MembersButton) -> None:
-    if (school := await office(update, context, data)) is None:
+    if (found := await office_and(update, context, data, class_link_of)) is None:
         return
-    link = await context.session.get(Invite, data.target)
-    if link is None or link.school_id != school.id or link.class_id is None:
-        await say(update, _("This is no longer available."), [back_row(school)], edit=True)
-        return
+    school, link = found
     user = await current_user(context, update)
     await dialogs.start_dialog(
         context.session,
@@ -184,6 +180,13 @@ async def on_limit(update: Update, context: Ctx, data: MembersButton) -> None:
     await say(update, limit_question(link))
 
 
+async def class_link_of(context: Ctx, school: School, data: MembersButton) -> Invite | None:
+    link = await context.session.get(Invite, data.target)
+    if link is None or link.school_id != school.id or link.class_id is None:
+        return None
+    return link
+
+
 def limit_question(link: Invite) -> str:
     return _(
         "Parents who joined through this class link so far: {uses}. How many may join "
@@ -194,13 +197,9 @@ def limit_question(link: Invite) -> str:
 async def on_limit_text(update: Update, context: Ctx, dialog: Dialog) -> None:
     session = context.session
     link = await session.get(Invite, dialog.data.get("invite_id"))
-    school = await session.get(School, dialog.data.get("school_id"))
-    user = await current_user(context, update)
-    roles = await repo.load_roles(session, user.id, context.settings.bot_owners)
-    if link is None or school is None or not roles.administers(school.id):
-        await dialogs.end_dialog(session, user.id)
-        await session.commit()
-        await say(update, _("This is no longer available."))
+    user, school = await dialog_office(update, context, dialog)
+    if link is None or school is None:
+        await drop_dialog(update, context, user)
         return
     message = update.effective_message
     raw = (message.text or "").strip() if message else ""

@@ -13,7 +13,15 @@ from handlers.kit.gate import user_locale
 from handlers.kit.menus import refresh_menu
 from handlers.kit.paging import numbered_rows, paging_rows, picker_rows
 from handlers.kit.replies import Button, Rows, answer, refuse_stale, say, send_to
-from handlers.members.common import PAGE, back_row, office, office_unanswered, to
+from handlers.members.common import (
+    PAGE,
+    back_row,
+    gone,
+    office,
+    office_and,
+    office_unanswered,
+    to,
+)
 from handlers.members.payloads import MembersAction, MembersButton, PairButton
 from storage import members, repo
 from storage.models import School, Subject, User
@@ -50,13 +58,14 @@ async def teacher_of(context: Ctx, school: School, user_id: int) -> User | None:
     return await context.session.get(User, user_id)
 
 
+async def pressed_teacher(context: Ctx, school: School, data: MembersButton) -> User | None:
+    return await teacher_of(context, school, data.target)
+
+
 async def on_teacher(update: Update, context: Ctx, data: MembersButton) -> None:
-    if (school := await office(update, context, data)) is None:
+    if (found := await office_and(update, context, data, pressed_teacher)) is None:
         return
-    teacher = await teacher_of(context, school, data.target)
-    if teacher is None:
-        await say(update, _("This is no longer available."), [back_row(school)], edit=True)
-        return
+    school, teacher = found
     await show_teacher(update, context, school, teacher, data.page)
 
 
@@ -86,14 +95,19 @@ async def show_teacher(
 
 
 async def on_subject(update: Update, context: Ctx, data: MembersButton) -> None:
-    if (school := await office(update, context, data)) is None:
-        return
+    if (found := await office_and(update, context, data, teacher_and_subject)) is not None:
+        school, (teacher, subject) = found
+        await show_subject(update, context, school, teacher, subject, data.page)
+
+
+async def teacher_and_subject(
+    context: Ctx, school: School, data: MembersButton
+) -> tuple[User, Subject] | None:
     teacher = await teacher_of(context, school, data.target)
     subject = await context.session.get(Subject, data.item)
     if teacher is None or subject is None or subject.school_id != school.id:
-        await say(update, _("This is no longer available."), [back_row(school)], edit=True)
-        return
-    await show_subject(update, context, school, teacher, subject, data.page)
+        return None
+    return teacher, subject
 
 
 async def show_subject(
@@ -133,7 +147,7 @@ async def on_pair(update: Update, context: Ctx, data: PairButton) -> None:
     class_ids, subject_ids = await _ids(context, school)
     if teacher is None or subject is None or data.subject not in subject_ids:
         await answer(update)
-        await say(update, _("This is no longer available."), [back_row(school)], edit=True)
+        await gone(update, school)
         return
     if data.klass not in class_ids:
         await refuse_stale(update)
@@ -152,12 +166,9 @@ async def _ids(context: Ctx, school: School) -> tuple[set[int], set[int]]:
 
 
 async def on_remove_teacher(update: Update, context: Ctx, data: MembersButton) -> None:
-    if (school := await office(update, context, data)) is None:
+    if (found := await office_and(update, context, data, pressed_teacher)) is None:
         return
-    teacher = await teacher_of(context, school, data.target)
-    if teacher is None:
-        await say(update, _("This is no longer available."), [back_row(school)], edit=True)
-        return
+    school, teacher = found
     text = _(
         "Remove {name} from {school}? They will no longer record homework for its classes; "
         "the homework they recorded stays."
@@ -170,13 +181,10 @@ async def on_remove_teacher(update: Update, context: Ctx, data: MembersButton) -
 
 
 async def on_remove_teacher_ok(update: Update, context: Ctx, data: MembersButton) -> None:
-    if (school := await office(update, context, data)) is None:
+    if (found := await office_and(update, context, data, pressed_teacher)) is None:
         return
+    school, teacher = found
     session = context.session
-    teacher = await teacher_of(context, school, data.target)
-    if teacher is None:
-        await say(update, _("This is no longer available."), [back_row(school)], edit=True)
-        return
     await members.remove_teacher(session, school.id, teacher.id)
     await session.commit()
     text = _("Done: {name} is no longer a teacher at {school}.").format(

@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from telegram import Update
 
 from bot.i18n import _, format_inventory, format_list, ngettext
+from handlers.kit import school_picker
 from handlers.kit.callbacks import CallbackData
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
 from handlers.kit.paging import picker_rows
 from handlers.kit.replies import Button, Rows, answer, refuse_stale, say
 from handlers.kit.router import admin_dialog_for, dialog_for
+from handlers.kit.school_picker import school_page
 from storage import dialogs, repo
 from storage import school as school_store
 from storage.models import Dialog, School, SchoolClass, Subject
@@ -100,22 +102,21 @@ async def open_setup(update: Update, context: Ctx, what: SetupTopic) -> None:
 async def ask_school(
     update: Update, context: Ctx, dialog: Dialog, schools: list[School], page: int
 ) -> None:
-    buttons: list[Button] = [(s.name, SetupSchoolButton(dialog.token, s.id)) for s in schools]
-    rows = picker_rows(buttons, page, lambda n: SetupSchoolPageButton(dialog.token, n), per_row=1)
-    await say(update, _("For which school?"), rows, edit=update.callback_query is not None)
+    await school_picker.ask_school(
+        update,
+        schools,
+        page,
+        lambda s: SetupSchoolButton(dialog.token, s.id),
+        lambda n: SetupSchoolPageButton(dialog.token, n),
+    )
 
 
 async def on_school_page(update: Update, context: Ctx, data: SetupSchoolPageButton) -> None:
-    dialog = await dialog_for(context, update, DIALOG, data.token)
-    if dialog is None:
-        return
-    roles = await roles_of(context, dialog.user_id)
-    if dialog.step != SetupStep.SCHOOL or not roles.admin_schools:
-        await refuse_stale(update)
-        return
-    await answer(update)
-    schools = await repo.schools_by_ids(context.session, roles.admin_schools)
-    await ask_school(update, context, dialog, schools, data.page)
+    found = await school_page(
+        update, context, DIALOG, data.token, SetupStep.SCHOOL, repo.schools_by_ids
+    )
+    if found is not None:
+        await ask_school(update, context, found[0], found[1], data.page)
 
 
 async def classes_command(update: Update, context: Ctx) -> None:

@@ -20,12 +20,13 @@ from bot.domain.parsing.dates import DateRange, parse_date_range
 from bot.domain.parsing.result import BreaksRule, Parsed, Rule, Understood
 from bot.domain.school_year import Move, YearPlan, archived_name, overlaps, plan_year
 from bot.i18n import _, current_locale, format_list, ngettext
+from handlers.kit import school_picker
 from handlers.kit.callbacks import CallbackData
 from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
-from handlers.kit.paging import picker_rows
-from handlers.kit.replies import Button, Rows, answer, refuse_stale, say
+from handlers.kit.replies import Rows, answer, refuse_stale, say
 from handlers.kit.router import admin_dialog_for, dialog_for
+from handlers.kit.school_picker import school_page
 from handlers.onboarding.invites import archived_text
 from handlers.reports.views import period_label
 from storage import dialogs, repo
@@ -84,22 +85,21 @@ async def newyear_command(update: Update, context: Ctx) -> None:
 async def ask_school(
     update: Update, context: Ctx, dialog: Dialog, schools: list[School], page: int
 ) -> None:
-    buttons: list[Button] = [(s.name, YearSchoolButton(dialog.token, s.id)) for s in schools]
-    rows = picker_rows(buttons, page, lambda n: YearSchoolPageButton(dialog.token, n), per_row=1)
-    await say(update, _("For which school?"), rows, edit=update.callback_query is not None)
+    await school_picker.ask_school(
+        update,
+        schools,
+        page,
+        lambda s: YearSchoolButton(dialog.token, s.id),
+        lambda n: YearSchoolPageButton(dialog.token, n),
+    )
 
 
 async def on_school_page(update: Update, context: Ctx, data: YearSchoolPageButton) -> None:
-    dialog = await dialog_for(context, update, DIALOG, data.token)
-    if dialog is None:
-        return
-    roles = await roles_of(context, dialog.user_id)
-    if dialog.step != YearStep.SCHOOL or not roles.admin_schools:
-        await refuse_stale(update)
-        return
-    await answer(update)
-    schools = await repo.open_schools_by_ids(context.session, roles.admin_schools)
-    await ask_school(update, context, dialog, schools, data.page)
+    found = await school_page(
+        update, context, DIALOG, data.token, YearStep.SCHOOL, repo.open_schools_by_ids
+    )
+    if found is not None:
+        await ask_school(update, context, found[0], found[1], data.page)
 
 
 async def on_school(update: Update, context: Ctx, data: YearSchoolButton) -> None:
