@@ -3,8 +3,8 @@ real Application on the in-process fake Bot API, a pacer switch and small statis
 
 The Application is `bot.app.build_application` exactly as `bot.py` builds it (handlers,
 `ChatOrderedProcessor`, one session per update), wired to `tests.fakebot.FakeBotAPI` through
-`FakeRequest` (no sockets), like `tests.harness.running_bot`; `rate_limit` switches PTB's own
-`AIORateLimiter` (on in production) and `pacer_off()` the delivery pacer.
+`FakeRequest` (no sockets), like `tests.harness.running_bot`; `rate_limit` switches the
+Telegram budget (`handlers.kit.budget`, on in production) and `pacer_off()` the delivery pacer.
 """
 
 from __future__ import annotations

@@ -10,9 +10,9 @@ with an injected clock; the delivery pacer is switched off for the seeding only)
 parent taps an answer at once (60% "as estimated", 30% a range, 10% "did not finish"): the N
 callback_query updates go through the real Application's update processor
 (`ChatOrderedProcessor`: chats in parallel, up to its 64 at a time, one session per update)
-on the in-process fake Bot API with its rate limit off, and PTB's own AIORateLimiter off
-unless `--rate-limiter` (production has it on: it paces every request with a chat id,
-including the reply edit, at 30/s).
+on the in-process fake Bot API with its rate limit off, and the Telegram budget
+(`handlers.kit.budget`) off unless `--rate-limiter` (production has it on: replies first,
+never more than 30 in any second).
 
 Side by side, in the same run, the bare storage call (`storage.reports.save_report` + commit,
 one session per row) for the same N rows, sequential and with the same concurrency; the ratio
@@ -317,7 +317,7 @@ async def main() -> int:
     args = parse_args()
     n = args.parents or (300 if args.small else 3000)
     url = database_url(args.db)
-    print(f"database: {shown(url)}; {n:,} parents; PTB rate limiter {args.rate_limiter}")
+    print(f"database: {shown(url)}; {n:,} parents; Telegram budget {args.rate_limiter}")
     engine = await fresh_database(url)
     stmts = Statements()
     stmts.attach(engine)

@@ -7,14 +7,14 @@
 A school of P parents (one child each, classes of 40, homework on the evening) gets its
 homework notice from the real scheduler: `handlers.jobs.tick` at 17:35 local time runs the
 notice job, which claims one `notifications` row per message and sends through
-`handlers.delivery.deliver` (and the Application's bot, PTB's AIORateLimiter included when
+`handlers.delivery.deliver` (and the Application's bot, the Telegram budget included when
 on). The clock is injected but moves with real time, so the lease heartbeat runs as in
 production. Three runs, each on a freshly migrated database:
 
-  paced       production: delivery pacer (RATE/BURST), PTB's AIORateLimiter, and the fake
+  paced       production: delivery pacer (RATE/BURST), the Telegram budget, and the fake
               Bot API enforcing Telegram's 30 messages/s (any burst over it is a 429,
               counted as a violation; there must be none);
-  unpaced     pacer effectively off, no AIORateLimiter, no limit in the fake: what our own
+  unpaced     pacer effectively off, no budget, no limit in the fake: what our own
               code costs (paced / unpaced shows that the pacing is the bound);
   429 x3      as unpaced, but the first three sendMessage calls answer 429 retry_after=1
               (`api.fail_next`): delivery must wait them out and lose nothing (every

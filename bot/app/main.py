@@ -49,19 +49,6 @@ class QuietStartFailure(logging.Filter):
         return True
 
 
-class RetriesExhausted(logging.Filter):
-    """AIORateLimiter logs an ERROR with a traceback when it gives up on a 429, then re-raises;
-    the caller handles it (the paced sender retries later), so it is a warning, not an error."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.name.startswith("telegram.ext") and record.getMessage().startswith(
-            "Rate limit hit after maximum"
-        ):
-            record.levelno, record.levelname = logging.WARNING, "WARNING"
-            record.exc_info, record.exc_text = None, None
-        return True
-
-
 class BusyTicks(logging.Filter):
     """While a long run (a notice to thousands of parents) holds the scheduler tick, the ticks
     due meanwhile are skipped by design (one at a time); APScheduler warns of each."""
@@ -82,7 +69,6 @@ def setup_logging(settings: Settings) -> None:
         )
     )
     handler.addFilter(QuietStartFailure())
-    handler.addFilter(RetriesExhausted())
     handler.addFilter(BusyTicks())
     logging.basicConfig(level=settings.log_level, handlers=[handler], force=True)
     # httpx logs every request URL at INFO, and the URL contains the token.
