@@ -9,6 +9,7 @@ from handlers.members import children as member_children
 from handlers.members import common as members
 from handlers.members import families as member_families
 from handlers.members import teachers as member_teachers
+from handlers.members.payloads import DIALOG as MEMBERS_DIALOG
 from handlers.members.payloads import MembersAction, MembersButton, MembersStep, PairButton
 from handlers.school import calendar as school_calendar
 from handlers.school import classes as school_classes
@@ -174,7 +175,7 @@ def route_members(router: Router) -> None:
     )
     router.button(PairButton, member_teachers.on_pair)
     router.dialog(
-        member_children.DIALOG,
+        MEMBERS_DIALOG,
         {
             MembersStep.RENAME: member_children.on_rename_text,
             MembersStep.LIMIT: member_families.on_limit_text,

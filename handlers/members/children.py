@@ -10,11 +10,11 @@ from bot.domain.paging import page_of
 from bot.domain.validate import clean_person_name
 from bot.i18n import _, format_date, format_list, ngettext
 from handlers.kit.context import Ctx
-from handlers.kit.gate import current_user
 from handlers.kit.paging import numbered_rows, paging_rows
 from handlers.kit.replies import Button, Rows, say
 from handlers.members.common import (
     PAGE,
+    ask_typed,
     back_row,
     dialog_office,
     drop_dialog,
@@ -22,7 +22,7 @@ from handlers.members.common import (
     office_and,
     to,
 )
-from handlers.members.payloads import DIALOG, MembersAction, MembersButton, MembersStep
+from handlers.members.payloads import MembersAction, MembersButton, MembersStep
 from handlers.onboarding.invite_labels import role_label, scope_label
 from handlers.onboarding.start import name_error
 from storage import dialogs, members, rosters
@@ -145,17 +145,9 @@ async def on_rename(update: Update, context: Ctx, data: MembersButton) -> None:
     if (found := await office_and(update, context, data, pressed_child)) is None:
         return
     school, child = found
-    user = await current_user(context, update)
-    await dialogs.start_dialog(
-        context.session,
-        user.id,
-        DIALOG,
-        MembersStep.RENAME,
-        {"school_id": school.id, "child_id": child.id},
-        now=context.now(),
-    )
-    await context.session.commit()
-    await say(update, _("Type the new name of {child}.").format(child=child.name))
+    question = _("Type the new name of {child}.").format(child=child.name)
+    about = {"school_id": school.id, "child_id": child.id}
+    await ask_typed(update, context, MembersStep.RENAME, about, question)
 
 
 async def on_rename_text(update: Update, context: Ctx, dialog: Dialog) -> None:

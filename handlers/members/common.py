@@ -12,7 +12,7 @@ from handlers.kit.context import Ctx
 from handlers.kit.gate import current_user, roles_of
 from handlers.kit.paging import picker_rows
 from handlers.kit.replies import Button, Rows, answer, refuse_stale, say
-from handlers.members.payloads import MembersAction, MembersButton
+from handlers.members.payloads import DIALOG, MembersAction, MembersButton, MembersStep
 from storage import dialogs, members, repo, rosters
 from storage.models import Dialog, School, User
 
@@ -166,3 +166,14 @@ async def show_menu(update: Update, context: Ctx, school: School, *, edit: bool)
         label = _("Confirm children ({n})").format(n=len(pending))
         rows.append([(label, to(MembersAction.PENDING, school))])
     await say(update, "\n".join(lines), rows, edit=edit)
+
+
+async def ask_typed(
+    update: Update, context: Ctx, step: MembersStep, data: dict[str, int], question: str
+) -> None:
+    """Open the /members dialog at `step` (what it is about in `data`) and ask `question`:
+    the answer is typed (a child's new name, a link's limit)."""
+    user = await current_user(context, update)
+    await dialogs.start_dialog(context.session, user.id, DIALOG, step, data, now=context.now())
+    await context.session.commit()
+    await say(update, question)

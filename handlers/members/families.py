@@ -9,12 +9,13 @@ from telegram import Update
 from bot.domain.paging import page_of
 from bot.i18n import _, format_list, ngettext, use_locale
 from handlers.kit.context import Ctx
-from handlers.kit.gate import current_user, user_locale
+from handlers.kit.gate import user_locale
 from handlers.kit.menus import refresh_menu
 from handlers.kit.paging import numbered_rows, paging_rows
 from handlers.kit.replies import Button, Rows, say, send_to
 from handlers.members.common import (
     PAGE,
+    ask_typed,
     back_row,
     dialog_office,
     drop_dialog,
@@ -22,7 +23,7 @@ from handlers.members.common import (
     office_and,
     to,
 )
-from handlers.members.payloads import DIALOG, MembersAction, MembersButton, MembersStep
+from handlers.members.payloads import MembersAction, MembersButton, MembersStep
 from storage import dialogs, members, repo, rosters
 from storage.models import Dialog, Invite, School, SchoolClass, User
 
@@ -167,17 +168,8 @@ async def on_limit(update: Update, context: Ctx, data: MembersButton) -> None:
     if (found := await office_and(update, context, data, class_link_of)) is None:
         return
     school, link = found
-    user = await current_user(context, update)
-    await dialogs.start_dialog(
-        context.session,
-        user.id,
-        DIALOG,
-        MembersStep.LIMIT,
-        {"school_id": school.id, "invite_id": link.id},
-        now=context.now(),
-    )
-    await context.session.commit()
-    await say(update, limit_question(link))
+    about = {"school_id": school.id, "invite_id": link.id}
+    await ask_typed(update, context, MembersStep.LIMIT, about, limit_question(link))
 
 
 async def class_link_of(context: Ctx, school: School, data: MembersButton) -> Invite | None:
